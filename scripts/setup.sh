@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what Skiff needs on a Debian machine, then builds the project.
+# Idempotent: does only what is missing. Used by `npm start`, `npm test` and `.ci/run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v etcd >/dev/null 2>&1 || need+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || need+=(etcd-client)
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+[ -x /bin/busybox ] || need+=(busybox-static)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "skiff setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  echo "skiff setup: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # Debian starts services on install; Skiff starts its own etcd and dockerds.
+  systemctl disable --now etcd >/dev/null 2>&1 || true
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "skiff setup: installing npm packages" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "skiff setup: building" >&2
+npx tsc -b
