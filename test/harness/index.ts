@@ -1,1 +1,2 @@
-export {};
+export * from './etcd.js';
+export * from './apiserver.js';

@@ -1,1 +1,6 @@
-export {};
+export * from './errors.js';
+export * from './object.js';
+export * from './registry.js';
+export * from './proto-root.js';
+export * from './wire.js';
+export * from './kinds.js';

@@ -1,0 +1,25 @@
+// Defaults of the small kinds: Secret, Namespace, Event, Node.
+import type { KObject } from '../object.js';
+import type { NamespaceStatus } from '../types/namespace.js';
+import type { NodeStatus } from '../types/node.js';
+
+export function defaultSecret(obj: KObject): void {
+  if (!obj.type) obj.type = 'Opaque';
+}
+
+export function defaultNamespace(obj: KObject): void {
+  const status = (obj.status ?? {}) as NamespaceStatus;
+  if (!status.phase) status.phase = 'Active';
+  obj.status = status;
+}
+
+export function defaultEvent(obj: KObject): void {
+  if (!obj.type) obj.type = 'Normal';
+  if (obj.count === undefined || obj.count === null) obj.count = 1;
+}
+
+/** Allocatable defaults to capacity (Kubernetes' SetDefaults_NodeStatus). */
+export function defaultNode(obj: KObject): void {
+  const status = obj.status as NodeStatus | undefined;
+  if (status?.capacity && !status.allocatable) status.allocatable = { ...status.capacity };
+}

@@ -1,0 +1,154 @@
+// The one typed error hierarchy of Skiff. Expected outcomes are values; failures are ApiErrors,
+// converted to a gRPC status in exactly one place (machinery's grpc-status.ts) and back on the client.
+
+/** gRPC status codes used by the API, by name (numbers in `grpcCode`). */
+export type Code =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'ABORTED'
+  | 'FAILED_PRECONDITION'
+  | 'OUT_OF_RANGE'
+  | 'RESOURCE_EXHAUSTED'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'UNAVAILABLE'
+  | 'DEADLINE_EXCEEDED'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export const grpcCode: Record<Code, number> = {
+  CANCELLED: 1,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+};
+
+/** Kubernetes status reasons. */
+export type Reason =
+  | 'Invalid'
+  | 'BadRequest'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Expired'
+  | 'RequestEntityTooLarge'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NamespaceTerminating'
+  | 'ServiceUnavailable'
+  | 'Timeout'
+  | 'InternalError';
+
+/** Kinds of field errors, as Kubernetes' field.ErrorType. */
+export type FieldErrorType = 'Required' | 'Invalid' | 'NotSupported' | 'Duplicate' | 'TooLong' | 'Forbidden' | 'TooMany' | 'Unknown';
+
+export interface FieldError {
+  /** Path in Kubernetes notation: `spec.template.spec.containers[0].image`, `metadata.labels[app]`. */
+  field: string;
+  type: FieldErrorType;
+  /** What is wrong, for a human: `must be no more than 63 characters`. */
+  detail: string;
+  /** The offending value, when it helps (short). */
+  value?: unknown;
+}
+
+export function fieldError(field: string, type: FieldErrorType, detail: string, value?: unknown): FieldError {
+  return value === undefined ? { field, type, detail } : { field, type, detail, value };
+}
+
+/** `spec.replicas: Invalid value: -1: must be greater than or equal to 0` */
+export function formatFieldError(e: FieldError): string {
+  const what: Record<FieldErrorType, string> = {
+    Required: 'Required value',
+    Invalid: 'Invalid value',
+    NotSupported: 'Unsupported value',
+    Duplicate: 'Duplicate value',
+    TooLong: 'Too long',
+    Forbidden: 'Forbidden',
+    TooMany: 'Too many',
+    Unknown: 'unknown field',
+  };
+  const v = e.value === undefined ? '' : `: ${short(e.value)}`;
+  return `${e.field}: ${what[e.type]}${v}: ${e.detail}`;
+}
+
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export interface ApiErrorOptions {
+  reason?: Reason;
+  fields?: FieldError[];
+  /** Extra machine-readable details (kind, name, ...). */
+  metadata?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class ApiError extends Error {
+  readonly code: Code;
+  readonly reason: Reason;
+  readonly fields: FieldError[];
+  readonly metadata: Record<string, string>;
+
+  constructor(code: Code, message: string, opts: ApiErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.reason = opts.reason ?? defaultReason[code];
+    this.fields = opts.fields ?? [];
+    this.metadata = opts.metadata ?? {};
+  }
+}
+
+const defaultReason: Record<Code, Reason> = {
+  INVALID_ARGUMENT: 'Invalid',
+  NOT_FOUND: 'NotFound',
+  ALREADY_EXISTS: 'AlreadyExists',
+  ABORTED: 'Conflict',
+  FAILED_PRECONDITION: 'Conflict',
+  OUT_OF_RANGE: 'Expired',
+  RESOURCE_EXHAUSTED: 'RequestEntityTooLarge',
+  UNAUTHENTICATED: 'Unauthorized',
+  PERMISSION_DENIED: 'Forbidden',
+  UNAVAILABLE: 'ServiceUnavailable',
+  DEADLINE_EXCEEDED: 'Timeout',
+  CANCELLED: 'Timeout',
+  INTERNAL: 'InternalError',
+};
+
+/** An object failed validation: INVALID_ARGUMENT listing every violation. */
+export function invalid(kind: string, name: string, fields: FieldError[]): ApiError {
+  const list = fields.map(formatFieldError).join('; ');
+  return new ApiError('INVALID_ARGUMENT', `${kind} "${name}" is invalid: ${list}`, { reason: 'Invalid', fields, metadata: { kind, name } });
+}
+
+export function notFound(resource: string, name: string): ApiError {
+  return new ApiError('NOT_FOUND', `${resource} "${name}" not found`, { metadata: { resource, name } });
+}
+
+export function alreadyExists(resource: string, name: string): ApiError {
+  return new ApiError('ALREADY_EXISTS', `${resource} "${name}" already exists`, { metadata: { resource, name } });
+}
+
+export function conflict(resource: string, name: string, why: string): ApiError {
+  return new ApiError('ABORTED', `Operation cannot be fulfilled on ${resource} "${name}": ${why}`, { reason: 'Conflict', metadata: { resource, name } });
+}
+
+export function expired(message: string): ApiError {
+  return new ApiError('OUT_OF_RANGE', message, { reason: 'Expired' });
+}
+
+export function isApiError(e: unknown, code?: Code): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,51 @@
+// One change seen by a watch cache, with its encodings computed lazily and at most once, whatever
+// the number of watchers that receive it.
+import { objectKey, type KObject } from '@skiff/api';
+import { encodeObject, encodeWatchEvent } from '@skiff/machinery';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export class CacheEvent {
+  private encodedNew?: Buffer;
+  private encodedGone?: Buffer;
+  private readonly byType = new Map<EventType, Buffer>();
+
+  constructor(
+    readonly type: EventType,
+    readonly revision: bigint,
+    /** The object after the change; for DELETED, its last state with resourceVersion = revision. */
+    readonly object: KObject,
+    /** The object before the change (MODIFIED, DELETED). */
+    readonly prev: KObject | undefined,
+  ) {}
+
+  get key(): string {
+    return objectKey(this.object);
+  }
+
+  /** The WatchEvent bytes as a watcher should see this change (its filter may turn it into ADDED/DELETED). */
+  encoded(as: EventType): Buffer {
+    let b = this.byType.get(as);
+    if (!b) {
+      b = encodeWatchEvent(as, as === 'DELETED' ? this.goneBytes() : this.newBytes());
+      this.byType.set(as, b);
+    }
+    return b;
+  }
+
+  private newBytes(): Buffer {
+    this.encodedNew ??= encodeObject(this.object);
+    return this.encodedNew;
+  }
+
+  /** The object a DELETED event carries: for a real delete the object itself, for "stopped
+   * matching" the previous state stamped with this revision (as Kubernetes' cacher does). */
+  private goneBytes(): Buffer {
+    if (this.type === 'DELETED') return this.newBytes();
+    if (!this.encodedGone) {
+      const gone = { ...this.prev!, metadata: { ...this.prev!.metadata, resourceVersion: String(this.revision) } };
+      this.encodedGone = encodeObject(gone);
+    }
+    return this.encodedGone;
+  }
+}

@@ -1,0 +1,113 @@
+// Serves a watch that resumes from before the watch cache's window (after an apiserver restart, or a
+// long disconnect) from etcd's own history: a dedicated etcd watch from the requested revision, until
+// etcd confirms (a progress notification) that every event up to a revision the cache still holds
+// has been delivered. Compacted history ends the watch with OUT_OF_RANGE (the client re-lists).
+import type { Etcd3 } from 'etcd3';
+import { type IWatchResponse, type IDuplexStream, type IWatchRequest } from 'etcd3/lib/rpc.js';
+import { expired, type KObject } from '@skiff/api';
+import { encodeWatchResponse } from '@skiff/machinery';
+import { prefixEnd } from '../etcd/keys.js';
+import { etcdError } from '../etcd/store.js';
+import { CacheEvent, type EventType } from './cache-event.js';
+import type { WatchSink } from './watcher.js';
+
+export interface HistoryRequest {
+  etcd: Etcd3;
+  prefix: string;
+  /** Deliver every change after this revision... */
+  after: bigint;
+  /** ...at least up to this one. */
+  until: bigint;
+  filterView(e: CacheEvent): EventType | undefined;
+  decode(value: Buffer, revision: string): KObject;
+  sink: WatchSink;
+  signal: AbortSignal;
+}
+
+const PROGRESS_EVERY_MS = 100;
+
+/** Resolves with the revision up to which every change has been delivered. */
+export async function readHistory(req: HistoryRequest): Promise<bigint> {
+  let stream: IDuplexStream<IWatchRequest, IWatchResponse>;
+  try {
+    stream = await req.etcd.watchClient.watch();
+  } catch (e) {
+    throw etcdError(e);
+  }
+  return new Promise<bigint>((resolve, reject) => {
+    let delivered = req.after;
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = (err: unknown, rev?: bigint): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearInterval(timer);
+      req.signal.removeEventListener('abort', onAbort);
+      try {
+        stream.cancel();
+      } catch {}
+      if (err) reject(err);
+      else resolve(rev!);
+    };
+    const onAbort = (): void => finish(undefined, delivered);
+    req.signal.addEventListener('abort', onAbort, { once: true });
+
+    stream.on('error', (e: unknown) => finish(etcdError(e)));
+    stream.on('data', (res: IWatchResponse) => {
+      if (res.compact_revision && BigInt(String(res.compact_revision)) > 0n) {
+        finish(expired(`too old resource version: ${req.after} (the oldest available is ${String(res.compact_revision)})`));
+        return;
+      }
+      if (res.canceled) {
+        finish(etcdError(new Error(res.cancel_reason || 'etcd canceled the history watch')));
+        return;
+      }
+      if (res.created) {
+        timer = setInterval(() => stream.write({ progress_request: {} }), PROGRESS_EVERY_MS);
+        stream.write({ progress_request: {} });
+        return;
+      }
+      if (res.events.length === 0) {
+        // A progress notification: everything up to header.revision has been sent.
+        const rev = BigInt(String(res.header.revision));
+        if (rev >= req.until) finish(undefined, rev > delivered ? rev : delivered);
+        return;
+      }
+      let group: CacheEvent[] = [];
+      let groupRev = -1n;
+      const flush = (): void => {
+        if (group.length === 0) return;
+        const out: Buffer[] = [];
+        for (const e of group) {
+          const as = req.filterView(e);
+          if (as) out.push(e.encoded(as));
+        }
+        if (out.length > 0) req.sink.write(encodeWatchResponse(String(groupRev), out));
+        delivered = groupRev;
+        group = [];
+      };
+      for (const ev of res.events) {
+        const rev = BigInt(String(ev.kv.mod_revision));
+        if (rev !== groupRev) flush();
+        groupRev = rev;
+        const prev = ev.prev_kv && ev.prev_kv.value.length > 0 ? req.decode(ev.prev_kv.value, String(ev.prev_kv.mod_revision)) : undefined;
+        if (String(ev.type) === 'Delete' || String(ev.type) === '1') {
+          if (!prev) continue;
+          const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rev) } };
+          group.push(new CacheEvent('DELETED', rev, gone, prev));
+        } else {
+          group.push(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, req.decode(ev.kv.value, String(rev)), prev));
+        }
+      }
+      flush();
+    });
+    stream.write({
+      create_request: {
+        key: Buffer.from(req.prefix),
+        range_end: prefixEnd(req.prefix),
+        start_revision: String(req.after + 1n),
+        prev_kv: true,
+      },
+    });
+  });
+}

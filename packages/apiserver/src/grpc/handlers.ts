@@ -1,0 +1,157 @@
+// The skiff.v1.Resources handlers: decode failures and ApiErrors become statuses here (through
+// machinery's toGrpcStatus), warnings go out as initial metadata.
+import * as grpc from '@grpc/grpc-js';
+import { ApiError, apiVersionOf, resourceTypes, type KObject } from '@skiff/api';
+import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
+import type { Registry } from '../registry/registry.js';
+import { makeFilter } from '../cache/filter.js';
+import type { Metrics } from '../metrics.js';
+
+export const VERSION = '0.1.0';
+
+type Unary = (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => void;
+
+interface Deps {
+  registry: Registry;
+  log: Logger;
+  metrics: Metrics;
+}
+
+function unary(name: string, d: Deps, fn: (req: any, call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<{ response: unknown; warnings?: string[] }>): Unary {
+  return (call, cb) => {
+    const started = process.hrtime.bigint();
+    const req = call.request;
+    const done = (code: string): void => {
+      d.metrics.requests.inc({ method: name, code });
+      d.metrics.latency.observe({ method: name }, Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    if (isUndecodable(req)) {
+      done(req.undecodable.code);
+      cb(toGrpcStatus(req.undecodable));
+      return;
+    }
+    fn(req, call).then(
+      ({ response, warnings }) => {
+        if (warnings?.length) {
+          const md = new grpc.Metadata();
+          for (const w of warnings) md.add('warning', w.replace(/[\r\n]/g, ' '));
+          call.sendMetadata(md);
+        }
+        done('OK');
+        cb(null, response);
+      },
+      (err: unknown) => {
+        const st = toGrpcStatus(err);
+        done(err instanceof ApiError ? err.code : 'INTERNAL');
+        if (!(err instanceof ApiError) || err.code === 'INTERNAL') d.log.error('request failed', { method: name, err: String((err as Error)?.stack ?? err) });
+        cb(st);
+      },
+    );
+  };
+}
+
+function requireObject(req: { object?: KObject }): KObject {
+  if (!req.object || typeof req.object !== 'object' || !req.object.kind) {
+    throw new ApiError('INVALID_ARGUMENT', 'the request carries no object (set one field of Object)', { reason: 'BadRequest' });
+  }
+  return req.object;
+}
+
+export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
+  const r = d.registry;
+  return {
+    Create: unary('Create', d, async (req) => {
+      const { object, warnings } = await r.create(requireObject(req), !!req.dryRun);
+      return { response: object, warnings };
+    }),
+    Get: unary('Get', d, async (req) => ({ response: await r.get(req.resource ?? '', req.namespace ?? '', req.name ?? '') })),
+    List: unary('List', d, async (req) => ({
+      response: await r.list(req.resource ?? '', {
+        namespace: req.namespace ?? '',
+        labelSelector: req.labelSelector ?? '',
+        fieldSelector: req.fieldSelector ?? '',
+        limit: Number(req.limit ?? 0),
+        continueToken: req.continue ?? '',
+        resourceVersion: req.resourceVersion ?? '',
+      }),
+    })),
+    Update: unary('Update', d, async (req) => {
+      const { object, warnings } = await r.update(requireObject(req), '', !!req.dryRun);
+      return { response: object, warnings };
+    }),
+    UpdateStatus: unary('UpdateStatus', d, async (req) => ({ response: (await r.update(requireObject(req), 'status', !!req.dryRun)).object })),
+    Patch: unary('Patch', d, async (req) => {
+      const patch = Buffer.from(req.patch ?? '', 'base64');
+      const { object } = await r.patch({ ...req, patch, patchType: req.patchType ?? '', subresource: req.subresource ?? '', dryRun: !!req.dryRun });
+      return { response: object };
+    }),
+    Delete: unary('Delete', d, async (req) => ({
+      response: await r.delete({
+        resource: req.resource ?? '',
+        namespace: req.namespace ?? '',
+        name: req.name ?? '',
+        propagationPolicy: req.propagationPolicy ?? '',
+        ...(req.preconditions ? { preconditions: req.preconditions } : {}),
+        ...(req.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: req.gracePeriodSeconds } : {}),
+        dryRun: !!req.dryRun,
+      }),
+    })),
+    Bind: unary('Bind', d, async (req) => ({ response: await r.bind(req.binding ?? {}) })),
+    Discovery: unary('Discovery', d, async () => ({
+      response: {
+        gitVersion: `v${VERSION}`,
+        platform: `${process.platform}/${process.arch}`,
+        resources: resourceTypes.map((t) => ({
+          name: t.resource,
+          singularName: t.singular,
+          kind: t.kind,
+          group: t.group,
+          version: t.version,
+          namespaced: t.namespaced,
+          shortNames: t.shortNames,
+          verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+          subresources: [...(t.statusSubresource ? ['status'] : []), ...(t.kind === 'Pod' ? ['binding'] : [])],
+          apiVersion: apiVersionOf(t),
+        })).map(({ apiVersion: _a, ...rest }) => rest),
+      },
+    })),
+    Watch: (call: grpc.ServerWritableStream<any, unknown>) => {
+      const req = call.request;
+      const ac = new AbortController();
+      call.on('cancelled', () => ac.abort());
+      call.on('close', () => ac.abort());
+      const fail = (err: unknown): void => {
+        ac.abort();
+        const st = toGrpcStatus(err);
+        call.destroy(Object.assign(new Error(st.details), st));
+      };
+      if (isUndecodable(req)) return fail(req.undecodable);
+      d.metrics.watchers.inc();
+      ac.signal.addEventListener('abort', () => d.metrics.watchers.dec(), { once: true });
+      (async () => {
+        const t = r.resource(req.resource ?? '');
+        const namespace = t.namespaced ? req.namespace ?? '' : '';
+        const rv = req.resourceVersion ?? '';
+        if (rv !== '' && !/^\d+$/.test(rv)) throw new ApiError('INVALID_ARGUMENT', `invalid resourceVersion "${rv}"`, { reason: 'BadRequest' });
+        const filter = makeFilter(t, namespace, req.labelSelector ?? '', req.fieldSelector ?? '');
+        await r.cache(t).watch(
+          filter,
+          rv,
+          { bookmarks: !!req.allowWatchBookmarks, initialEventsEnd: !!req.sendInitialEvents },
+          {
+            write: (b) => {
+              call.write(b);
+              return call.writableLength;
+            },
+            end: () => {
+              if (!call.writableEnded) call.end();
+            },
+          },
+          ac.signal,
+        );
+      })().catch((e: unknown) => {
+        if (!ac.signal.aborted) fail(e);
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// skiff-apiserver: flags, then run().
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { defaultConfig } from './config.js';
+import { run } from './server.js';
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName('skiff-apiserver')
+  .usage('$0 [flags]: the Skiff API server (gRPC) on etcd')
+  .option('etcd-servers', { type: 'string', default: defaultConfig.etcdServers.join(','), describe: 'comma-separated etcd client URLs' })
+  .option('etcd-prefix', { type: 'string', default: defaultConfig.etcdPrefix, describe: 'prefix of every etcd key' })
+  .option('listen', { type: 'string', default: defaultConfig.listen, describe: 'gRPC address; off loopback a --token-file is required' })
+  .option('token-file', { type: 'string', describe: 'bearer tokens, one per line ("token" or "token,user")' })
+  .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
+  .option('service-cluster-ip-range', { type: 'string', default: defaultConfig.serviceClusterIPRange })
+  .option('service-node-port-range', { type: 'string', default: defaultConfig.serviceNodePortRange })
+  .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
+  .strict()
+  .help()
+  .parseSync();
+
+const ac = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort());
+try {
+  const server = await run(
+    {
+      etcdServers: argv['etcd-servers'].split(',').filter(Boolean),
+      etcdPrefix: argv['etcd-prefix'],
+      listen: argv.listen,
+      ...(argv['token-file'] ? { tokenFile: argv['token-file'] } : {}),
+      httpListen: argv['http-listen'],
+      serviceClusterIPRange: argv['service-cluster-ip-range'],
+      serviceNodePortRange: argv['service-node-port-range'],
+      eventTTLSeconds: argv['event-ttl'],
+    },
+    ac.signal,
+  );
+  await server.stopped;
+} catch (e) {
+  process.stderr.write(`skiff-apiserver: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}

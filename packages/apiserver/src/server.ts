@@ -1,0 +1,158 @@
+// skiff-apiserver: run(config, signal) wires etcd, the watch caches, the registry and the gRPC server.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { Etcd3 } from 'etcd3';
+import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
+import { createLogger, createMetrics, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
+import { defaultConfig, type ApiServerConfig } from './config.js';
+import { KeyLayout } from './etcd/keys.js';
+import { EtcdStore } from './etcd/store.js';
+import { WatchCache } from './cache/watch-cache.js';
+import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
+import { Registry } from './registry/registry.js';
+import { EventLeases } from './registry/event-leases.js';
+import { resourceHandlers } from './grpc/handlers.js';
+import { authInterceptor, isLoopback, readTokenFile } from './grpc/auth.js';
+import { apiserverMetrics } from './metrics.js';
+
+export interface RunningApiServer {
+  /** host:port the gRPC server listens on (the real port when 0 was asked). */
+  address: string;
+  /** http://host:port of /metrics, /healthz, /readyz, or "" when disabled. */
+  httpAddress: string;
+  registry: Registry;
+  /** Resolves when the server has stopped (after the signal aborted). */
+  stopped: Promise<void>;
+}
+
+const MAX_MESSAGE = 4 * 1024 * 1024;
+
+export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal, logger?: Logger): Promise<RunningApiServer> {
+  const config: ApiServerConfig = { ...defaultConfig, ...partial };
+  const log = logger ?? createLogger({ component: 'skiff-apiserver' });
+  const { host, port } = splitHostPort(config.listen);
+  const tokens = config.tokenFile ? readTokenFile(config.tokenFile) : undefined;
+  if (!isLoopback(host) && !tokens) {
+    throw new Error(`refusing to listen on ${config.listen} without --token-file: anyone on the network could drive the cluster (listen on 127.0.0.1, or give a token file)`);
+  }
+  protoRoot();
+
+  const etcd = new Etcd3({ hosts: config.etcdServers, dialTimeout: 5000 });
+  const store = new EtcdStore(etcd);
+  const keys = new KeyLayout(config.etcdPrefix);
+  const caches = new Map<string, WatchCache>();
+  for (const t of resourceTypes) {
+    caches.set(t.resource, new WatchCache(t, keys.resourcePrefix(t), store, etcd, { capacity: config.watchCacheSize, bookmarkIntervalMs: config.bookmarkIntervalMs, log }));
+  }
+  const clusterIPs = clusterIPAllocator(config.serviceClusterIPRange);
+  const nodePorts = nodePortAllocator(config.serviceNodePortRange);
+  await loadAllocations(store, keys, clusterIPs, nodePorts, log);
+  await Promise.all([...caches.values()].map((c) => c.start()));
+  const registry = new Registry({ store, keys, caches, clusterIPs, nodePorts, eventLeases: new EventLeases(etcd, config.eventTTLSeconds), config, log });
+  await ensureDefaultNamespaces(registry, log);
+
+  const metricsRegistry = createMetrics();
+  const metrics = apiserverMetrics(metricsRegistry);
+  const server = new grpc.Server({
+    interceptors: [authInterceptor(tokens)],
+    'grpc.max_receive_message_length': MAX_MESSAGE,
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5000,
+  });
+  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics }));
+  const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
+  health.addToServer(server);
+  const pkgDef = protoLoader.loadSync('skiff/v1/api.proto', { includeDirs: [protoDir()], keepCase: true });
+  new ReflectionService(pkgDef).addToServer(server);
+  const boundPort = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const address = `${host}:${boundPort}`;
+
+  let httpAddress = '';
+  let httpClose: (() => Promise<void>) | undefined;
+  if (config.httpListen) {
+    const h = splitHostPort(config.httpListen);
+    const hs = await startHealthServer({
+      host: h.host,
+      port: h.port,
+      registry: metricsRegistry,
+      checks: {
+        etcd: async () => {
+          await store.get(`${config.etcdPrefix}/health`);
+        },
+        'watch-caches': () => [...caches.values()].every((c) => c.isReady),
+      },
+      log,
+    });
+    httpAddress = hs.url;
+    httpClose = () => hs.close();
+  }
+  log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback' });
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = async (): Promise<void> => {
+      log.info('stopping');
+      health.setStatus('', 'NOT_SERVING');
+      await Promise.all([...caches.values()].map((c) => c.stop()));
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => {
+          server.forceShutdown();
+          r();
+        }, 2000);
+        server.tryShutdown(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+      await httpClose?.().catch(() => {});
+      etcd.close();
+      resolve();
+    };
+    if (signal.aborted) void stop();
+    else signal.addEventListener('abort', () => void stop(), { once: true });
+  });
+  return { address, httpAddress, registry, stopped };
+}
+
+export function splitHostPort(s: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(s);
+  if (!m) throw new Error(`invalid address ${s} (want host:port)`);
+  return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+}
+
+async function loadAllocations(
+  store: EtcdStore,
+  keys: KeyLayout,
+  ips: ReturnType<typeof clusterIPAllocator>,
+  ports: ReturnType<typeof nodePortAllocator>,
+  log: Logger,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const kv of (await store.range(keys.clusterIPPrefix())).kvs) ips.markTaken(kv.key.slice(keys.clusterIPPrefix().length));
+      for (const kv of (await store.range(keys.nodePortPrefix())).kvs) ports.markTaken(Number(kv.key.slice(keys.nodePortPrefix().length)));
+      return;
+    } catch (e) {
+      if (attempt >= 30) throw e;
+      log.warn('waiting for etcd', { err: String(e) });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+async function ensureDefaultNamespaces(registry: Registry, log: Logger): Promise<void> {
+  const ns = resourceByKind('Namespace')!;
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    if (registry.cache(ns).get(name)) continue;
+    try {
+      await registry.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KObject);
+      log.info('created namespace', { namespace: name });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ALREADY_EXISTS') throw e;
+    }
+  }
+}

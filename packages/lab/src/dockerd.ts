@@ -1,0 +1,94 @@
+// A node's Docker engine: dockerd started inside the node's network namespace with `nsenter --net`
+// (`ip netns exec` remounts /sys and hides the cgroup mounts), with its own data root, exec root,
+// socket, pidfile, log file, cgroup parent and containerd namespace.
+import { spawn } from 'node:child_process';
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SocketEngineApi } from './engine-api.js';
+import { LabError } from './errors.js';
+import { findLabProcesses, netnsInode, pidFromPidfile, terminate } from './processes.js';
+import type { NodeState } from './state.js';
+
+/**
+ * What the node agent wants: no docker0 (it makes its own bridge network on the node's pod CIDR),
+ * Docker's iptables rules and forwarding on. `docker run` without `--network` still works then
+ * (the container gets no network, like `--network none`).
+ */
+export const DEFAULT_DOCKERD_ARGS: readonly string[] = ['--bridge=none', '--iptables=true', '--ip-forward=true'];
+
+export function dockerdCommand(node: NodeState, extraArgs: readonly string[]): string[] {
+  return [
+    `--net=/run/netns/${node.netns}`,
+    'dockerd',
+    `--config-file=${join(node.dir, 'daemon.json')}`,
+    `--data-root=${node.dataRoot}`,
+    `--exec-root=${node.execRoot}`,
+    `--host=unix://${node.socket}`,
+    `--pidfile=${node.pidfile}`,
+    `--cgroup-parent=/${node.cgroupParent}`,
+    `--containerd-namespace=${node.containerdNamespace}`,
+    `--containerd-plugins-namespace=${node.containerdNamespace}-plugins`,
+    ...extraArgs,
+  ];
+}
+
+/** The engine's pid when it runs in the node's current namespace. */
+export async function runningDockerd(node: NodeState): Promise<number | undefined> {
+  const pid = await pidFromPidfile(node.pidfile);
+  if (pid === undefined) return undefined;
+  const want = await netnsInode(`/run/netns/${node.netns}`);
+  const have = await netnsInode(`/proc/${pid}/ns/net`);
+  return want !== undefined && want === have ? pid : undefined;
+}
+
+export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<void> {
+  await mkdir(node.dir, { recursive: true });
+  await writeFile(join(node.dir, 'daemon.json'), '{}\n');
+  // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
+  // zombie when nothing reaps it; the caller has checked that no engine runs.
+  await rm(node.pidfile, { force: true });
+  const log = await open(node.logFile, 'a');
+  try {
+    const child = spawn('nsenter', dockerdCommand(node, extraArgs), {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (e) => reject(new LabError(`cannot start dockerd for ${node.name}: ${e.message}`)));
+    });
+    child.unref();
+  } finally {
+    await log.close();
+  }
+}
+
+export async function waitEngineReady(node: NodeState, timeoutMs: number): Promise<void> {
+  const api = new SocketEngineApi(node.socket);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await api.ping()) return;
+    if (Date.now() > deadline) {
+      throw new LabError(`engine of ${node.name} did not answer on ${node.socket} within ${timeoutMs} ms (see ${node.logFile})`);
+    }
+    await sleep(20);
+  }
+}
+
+/**
+ * Stops the engine (by pidfile), then its containerd, shims and containers: every process left in the
+ * node's namespace, in its cgroup parent or naming a path under the engine's exec root
+ * (containerd and its shims).
+ */
+export async function stopNodeProcesses(node: NodeState, netns: number | undefined): Promise<void> {
+  const dockerd = await pidFromPidfile(node.pidfile);
+  if (dockerd !== undefined) await terminate([dockerd], 4000);
+  const marks = {
+    netnsInodes: new Set(netns === undefined ? [] : [netns]),
+    cgroupParents: [node.cgroupParent],
+    pathPrefix: node.execRoot,
+  };
+  const left = await findLabProcesses(marks);
+  if (left.length > 0) await terminate(left, 1500);
+}

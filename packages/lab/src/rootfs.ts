@@ -1,0 +1,69 @@
+// Pieces of image root filesystems taken from the host: busybox (Debian's busybox-static) with its
+// applet links, minimal /etc files, and a dynamically linked binary with the libraries ldd lists.
+import { copyFile, chmod, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Runner } from './exec.js';
+
+export const BUSYBOX = '/bin/busybox';
+
+/** A fingerprint of a host file for cache keys: path, size and modification time. */
+export async function fileFingerprint(path: string): Promise<string> {
+  const s = await stat(path);
+  return `${path}:${s.size}:${s.mtimeMs}`;
+}
+
+export async function writeFiles(root: string, files: Record<string, { text: string; mode?: number }>): Promise<void> {
+  for (const [path, f] of Object.entries(files)) {
+    const p = join(root, path);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, f.text);
+    if (f.mode !== undefined) await chmod(p, f.mode);
+  }
+}
+
+/** /etc/passwd, /etc/group, /tmp, /root and the mount points an engine expects. */
+export async function populateSkeleton(root: string): Promise<void> {
+  for (const d of ['bin', 'etc', 'root', 'proc', 'sys', 'dev', 'usr/bin', 'var']) await mkdir(join(root, d), { recursive: true });
+  await mkdir(join(root, 'tmp'), { recursive: true });
+  await chmod(join(root, 'tmp'), 0o1777);
+  await writeFiles(root, {
+    'etc/passwd': { text: 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' },
+    'etc/group': { text: 'root:x:0:\nnogroup:x:65534:\n' },
+  });
+}
+
+/** /bin/busybox plus a /bin link for each applet (existing files win). */
+export async function populateBusybox(runner: Runner, root: string): Promise<void> {
+  await mkdir(join(root, 'bin'), { recursive: true });
+  await copyFile(BUSYBOX, join(root, 'bin/busybox'));
+  await chmod(join(root, 'bin/busybox'), 0o755);
+  const list = (await runner.run(BUSYBOX, ['--list'])).stdout.split('\n').filter((a) => /^[a-z0-9_.[-]+$/.test(a));
+  for (const applet of list) {
+    if (applet === 'busybox') continue;
+    try {
+      await symlink('busybox', join(root, 'bin', applet));
+    } catch {}
+  }
+}
+
+/** The shared libraries `ldd` lists for `binary`, as absolute paths (the loader included). */
+export async function sharedLibraries(runner: Runner, binary: string): Promise<string[]> {
+  const out = (await runner.run('ldd', [binary])).stdout;
+  const libs: string[] = [];
+  for (const line of out.split('\n')) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m) libs.push(m[1]!);
+  }
+  return libs;
+}
+
+/** Copies a binary and its libraries to the same paths under `root` (libraries dereferenced). */
+export async function copyWithLibraries(runner: Runner, root: string, binary: string): Promise<string[]> {
+  const libs = await sharedLibraries(runner, binary);
+  for (const p of [binary, ...libs]) {
+    await mkdir(dirname(join(root, p)), { recursive: true });
+    await copyFile(p, join(root, p));
+    await chmod(join(root, p), 0o755);
+  }
+  return libs;
+}

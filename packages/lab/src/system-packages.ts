@@ -1,0 +1,50 @@
+// Debian packages the lab needs, installed with apt-get when missing (a fresh CI machine may lack
+// docker.io and busybox-static).
+import { access } from 'node:fs/promises';
+import { LabError } from './errors.js';
+import type { Runner } from './exec.js';
+
+interface Need {
+  /** a command on the PATH, or an absolute path that must exist */
+  probe: string;
+  pkg: string;
+}
+
+const NEEDS: readonly Need[] = [
+  { probe: 'dockerd', pkg: 'docker.io' },
+  { probe: 'docker', pkg: 'docker.io' },
+  { probe: '/bin/busybox', pkg: 'busybox-static' },
+  { probe: 'iptables', pkg: 'iptables' },
+  { probe: 'ip', pkg: 'iproute2' },
+  { probe: 'nsenter', pkg: 'util-linux' },
+];
+
+async function present(runner: Runner, probe: string): Promise<boolean> {
+  if (probe.startsWith('/')) {
+    try {
+      await access(probe);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return (await runner.run('sh', ['-c', `command -v ${probe}`], { allowFail: true })).code === 0;
+}
+
+export async function missingPackages(runner: Runner): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const n of NEEDS) if (!(await present(runner, n.probe))) missing.add(n.pkg);
+  return [...missing];
+}
+
+/** Installs what is missing; returns the packages it installed. */
+export async function ensureSystemPackages(runner: Runner, log: (msg: string) => void): Promise<string[]> {
+  const missing = await missingPackages(runner);
+  if (missing.length === 0) return [];
+  if (process.getuid?.() !== 0) throw new LabError(`missing Debian packages ${missing.join(' ')}: run as root or install them`);
+  log(`installing ${missing.join(' ')}`);
+  const env = 'DEBIAN_FRONTEND=noninteractive';
+  await runner.run('sh', ['-c', `${env} apt-get update -qq && ${env} apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`]);
+  // Debian starts docker.service on install; the lab runs its own engines and needs no host engine.
+  return missing;
+}

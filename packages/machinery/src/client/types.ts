@@ -1,0 +1,120 @@
+// The typed client contract every component uses to talk to the apiserver. The gRPC implementation
+// is in grpc-client.ts; tests may use any other implementation of the same interface.
+import type { KObject } from '@skiff/api';
+
+export interface ListOptions {
+  /** Empty or undefined: every namespace (for namespaced resources). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  /** "" most recent (from etcd), "0" any (watch cache), or an exact revision. */
+  resourceVersion?: string;
+}
+
+export interface ListResult<T extends KObject = KObject> {
+  items: T[];
+  resourceVersion: string;
+  continue: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** "" or "0": initial ADDED events for current objects first. Else: changes after this revision. */
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchEvent<T extends KObject = KObject> {
+  type: WatchEventType;
+  /** Unset for BOOKMARK. */
+  object?: T;
+}
+
+/** All the events of one revision; resume from `resourceVersion` after processing all of them. */
+export interface WatchBatch<T extends KObject = KObject> {
+  resourceVersion: string;
+  events: WatchEvent<T>[];
+  initialEventsEnd: boolean;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+  gracePeriodSeconds?: number;
+}
+
+export interface WriteResult<T extends KObject = KObject> {
+  object: T;
+  /** Warnings the server sent with the response (e.g. a deprecated apiVersion). */
+  warnings: string[];
+}
+
+export interface DeleteResult<T extends KObject = KObject> {
+  object: T;
+  /** True while the object still exists, waiting for finalizers. */
+  pending: boolean;
+}
+
+export interface APIResourceInfo {
+  name: string;
+  singularName: string;
+  kind: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  shortNames: string[];
+  verbs: string[];
+  subresources: string[];
+}
+
+export interface DiscoveryInfo {
+  gitVersion: string;
+  platform: string;
+  resources: APIResourceInfo[];
+}
+
+/**
+ * The API, typed. Every method rejects with an ApiError (from @skiff/api) carrying the server's
+ * code, reason and field violations. `resource` is a resource name, short name or kind.
+ */
+export interface Client {
+  create<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
+  /** Like create, also returning the server's warnings. */
+  createWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>>;
+  get<T extends KObject = KObject>(resource: string, namespace: string, name: string): Promise<T>;
+  list<T extends KObject = KObject>(resource: string, opts?: ListOptions): Promise<ListResult<T>>;
+  update<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
+  updateWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>>;
+  updateStatus<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
+  /** JSON merge patch (RFC 7386). subresource "status" patches only the status. */
+  patch<T extends KObject = KObject>(
+    resource: string,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    opts?: WriteOptions & { subresource?: 'status' },
+  ): Promise<T>;
+  delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
+  /**
+   * Streams change batches until `signal` aborts (then the iterator ends quietly) or the server ends
+   * the stream (the iterator throws the ApiError, e.g. OUT_OF_RANGE for a too-old resourceVersion,
+   * or ends when the server closed cleanly).
+   */
+  watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>>;
+  /** Binds a pod to a node (FAILED_PRECONDITION if it already has one). */
+  bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<KObject>;
+  discovery(): Promise<DiscoveryInfo>;
+  close(): void;
+}

@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHealthServer } from './health-server.js';
+import { counter, createMetrics } from './metrics.js';
+
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.text() };
+}
+
+void test('serves healthz, metrics and readyz', async () => {
+  const registry = createMetrics({ labels: { component: 'test' } });
+  counter(registry, 'skiff_test_total', 'a test counter', ['kind']).inc({ kind: 'a' });
+  let ready = false;
+  const srv = await startHealthServer({
+    port: 0,
+    registry,
+    checks: {
+      informers: () => ready,
+      ping: () => undefined,
+      broken: () => {
+        if (!ready) throw new Error('not yet');
+      },
+    },
+  });
+  try {
+    assert.ok(srv.port > 0);
+    assert.deepEqual(await get(`${srv.url}/healthz`), { status: 200, body: 'ok' });
+    const metrics = await get(`${srv.url}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /skiff_test_total\{kind="a",component="test"\} 1/);
+    assert.match(metrics.body, /process_cpu_user_seconds_total/);
+
+    const notReady = await get(`${srv.url}/readyz`);
+    assert.equal(notReady.status, 503);
+    assert.equal(notReady.body, '[-]informers failed\n[+]ping ok\n[-]broken failed: not yet\nreadyz check failed\n');
+
+    ready = true;
+    assert.deepEqual(await get(`${srv.url}/readyz`), { status: 200, body: 'ok' });
+    const verbose = await get(`${srv.url}/readyz?verbose`);
+    assert.equal(verbose.status, 200);
+    assert.match(verbose.body, /\[\+\]informers ok\n[\s\S]*readyz check passed/);
+    assert.equal((await get(`${srv.url}/nope`)).status, 404);
+  } finally {
+    await srv.close();
+  }
+});
+
+void test('closes on abort; metrics 404 without a registry', async () => {
+  const ac = new AbortController();
+  const srv = await startHealthServer({ port: 0, signal: ac.signal });
+  assert.equal((await get(`${srv.url}/metrics`)).status, 404);
+  ac.abort();
+  await srv.close();
+  await assert.rejects(fetch(`${srv.url}/healthz`));
+});
+
+void test('shared metrics by name', () => {
+  const registry = createMetrics({ defaultMetrics: false });
+  const a = counter(registry, 'x_total', 'x', ['q']);
+  const b = counter(registry, 'x_total', 'x', ['q']);
+  assert.equal(a, b);
+});

@@ -1,0 +1,271 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError, type KObject } from '@skiff/api';
+import { FakeClock } from '../clock.js';
+import { FakeClient } from '../fake-client.js';
+import { SharedInformer, type EventHandler } from './shared-informer.js';
+import { SharedInformerFactory } from './factory.js';
+
+function cm(name: string, data = '1', labels: Record<string, string> = {}): KObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels }, data: { v: data } };
+}
+
+function recorder(): { events: string[]; handler: EventHandler } {
+  const events: string[] = [];
+  return {
+    events,
+    handler: {
+      onAdd: (o) => events.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`),
+      onUpdate: (a, b) => events.push(`update ${b.metadata.name}@${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`),
+      onDelete: (o) => events.push(`delete ${o.metadata.name}`),
+    },
+  };
+}
+
+interface Env {
+  client: FakeClient;
+  clock: FakeClock;
+  inf: SharedInformer;
+  events: string[];
+  ac: AbortController;
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function start(seed: KObject[], opts: { pageSize?: number; resyncMs?: number } = {}): Promise<Env> {
+  const client = new FakeClient();
+  for (const o of seed) await client.create(o);
+  const clock = new FakeClock();
+  const inf = new SharedInformer({ client, resource: 'configmaps', clock, ...opts });
+  const { events, handler } = recorder();
+  inf.addEventHandler(handler);
+  const ac = new AbortController();
+  const done = inf.run(ac.signal);
+  await clock.tick(0);
+  return {
+    client,
+    clock,
+    inf,
+    events,
+    ac,
+    done,
+    stop: async () => {
+      ac.abort();
+      await done;
+      assert.equal(clock.pending(), 0, 'no timers left');
+      assert.equal(client.watchCount(), 0, 'no watches left');
+    },
+  };
+}
+
+const count = (c: FakeClient, verb: string): number => c.calls.filter((x) => x.verb === verb).length;
+
+void test('lists in pages, syncs, then watches from the list revision with bookmarks', async () => {
+  const env = await start([cm('a'), cm('b'), cm('c'), cm('d'), cm('e')], { pageSize: 2 });
+  assert.equal(env.inf.hasSynced(), true);
+  assert.equal(count(env.client, 'list'), 3);
+  assert.deepEqual(env.events, ['add a@1', 'add b@2', 'add c@3', 'add d@4', 'add e@5']);
+  const w = env.client.calls.find((x) => x.verb === 'watch')!.opts as Record<string, unknown>;
+  assert.equal(w.resourceVersion, '5');
+  assert.equal(w.allowWatchBookmarks, true);
+  assert.equal(env.inf.lastSyncResourceVersion(), '5');
+  await env.stop();
+});
+
+void test('watch events reach handlers in order and update the cache', async () => {
+  const env = await start([cm('a')]);
+  const a = await env.client.get('configmaps', 'default', 'a');
+  await env.client.create(cm('b'));
+  await env.client.update({ ...a, data: { v: '2' } });
+  await env.client.delete('configmaps', 'default', 'b');
+  env.client.bookmark();
+  await env.clock.tick(0);
+  assert.deepEqual(env.events, ['add a@1', 'add b@2', 'update a@1->3', 'delete b']);
+  assert.deepEqual(env.inf.keys(), ['default/a']);
+  assert.deepEqual(env.inf.getByName('default', 'a')!.data, { v: '2' });
+  assert.equal(env.inf.lastSyncResourceVersion(), '4');
+  assert.ok(Object.isFrozen(env.inf.get('default/a')!.metadata), 'cached objects are frozen');
+  await env.stop();
+});
+
+void test('a late handler first gets adds for the cache contents', async () => {
+  const env = await start([cm('a'), cm('b')]);
+  const late = recorder();
+  const reg = env.inf.addEventHandler(late.handler);
+  assert.equal(reg.hasSynced(), true);
+  assert.deepEqual(late.events, ['add a@1', 'add b@2']);
+  reg.remove();
+  await env.client.create(cm('c'));
+  await env.clock.tick(0);
+  assert.deepEqual(late.events, ['add a@1', 'add b@2']);
+  assert.equal(env.events.length, 3);
+  await env.stop();
+});
+
+void test('a dropped watch resumes from the last revision without re-listing', async () => {
+  const env = await start([cm('a')]);
+  await env.client.create(cm('b'));
+  await env.clock.tick(0);
+  env.client.breakWatches('UNAVAILABLE');
+  await env.clock.tick(0);
+  await env.client.create(cm('c'));
+  await env.clock.tick(1000);
+  assert.equal(count(env.client, 'list'), 1);
+  const watches = env.client.calls.filter((x) => x.verb === 'watch').map((x) => (x.opts as { resourceVersion: string }).resourceVersion);
+  assert.deepEqual(watches, ['1', '2']);
+  assert.deepEqual(env.events, ['add a@1', 'add b@2', 'add c@3']);
+  await env.stop();
+});
+
+void test('OUT_OF_RANGE re-lists and notifies only what changed', async (t) => {
+  const cases = [
+    { name: 'watch ends with OUT_OF_RANGE', outage: 'OUT_OF_RANGE' as const },
+    { name: 'resume after an outage finds history compacted', outage: 'UNAVAILABLE' as const },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, async () => {
+      const env = await start([cm('keep'), cm('change'), cm('gone')]);
+      env.client.breakWatches(c.outage);
+      await env.clock.tick(0);
+      const ch = await env.client.get('configmaps', 'default', 'change');
+      await env.client.update({ ...ch, data: { v: '2' } });
+      await env.client.delete('configmaps', 'default', 'gone');
+      await env.client.create(cm('new'));
+      env.client.compact();
+      await env.clock.tick(2000);
+      assert.equal(count(env.client, 'list'), 2);
+      assert.deepEqual(env.events.slice(3), ['update change@2->4', 'add new@6', 'delete gone']);
+      assert.deepEqual(env.inf.keys().sort(), ['default/change', 'default/keep', 'default/new']);
+      assert.equal(env.inf.lastSyncResourceVersion(), '6');
+      await env.stop();
+    });
+  }
+});
+
+void test('list errors are retried with backoff; waitForSync waits', async () => {
+  const client = new FakeClient();
+  await client.create(cm('a'));
+  client.injectError('list', new ApiError('UNAVAILABLE', 'apiserver down'), 3);
+  const clock = new FakeClock();
+  const inf = new SharedInformer({ client, resource: 'cm', clock, backoff: { jitter: 0 } });
+  const ac = new AbortController();
+  const done = inf.run(ac.signal);
+  let synced = false;
+  const wait = inf.waitForSync(ac.signal).then((v) => (synced = v));
+  await clock.tick(200 + 400 - 1);
+  assert.equal(synced, false);
+  await clock.tick(1 + 800);
+  await wait;
+  assert.equal(synced, true);
+  assert.equal(count(client, 'list'), 4);
+  ac.abort();
+  await done;
+  assert.equal(clock.pending(), 0);
+});
+
+void test('waitForSync resolves false on abort', async () => {
+  const inf = new SharedInformer({ client: new FakeClient(), resource: 'pods' });
+  const ac = new AbortController();
+  const p = inf.waitForSync(ac.signal);
+  ac.abort();
+  assert.equal(await p, false);
+});
+
+void test('a throwing handler does not stop the others or the informer', async () => {
+  const env = await start([]);
+  const seen: string[] = [];
+  env.inf.addEventHandler({
+    onAdd: () => {
+      throw new Error('handler bug');
+    },
+  });
+  env.inf.addEventHandler({ onAdd: (o) => seen.push(o.metadata.name!) });
+  await env.client.create(cm('x'));
+  await env.client.create(cm('y'));
+  await env.clock.tick(0);
+  assert.deepEqual(seen, ['x', 'y']);
+  await env.stop();
+});
+
+void test('resync re-delivers updates with old === new', async () => {
+  const env = await start([cm('a')], { resyncMs: 1000 });
+  await env.clock.tick(999);
+  assert.equal(env.events.length, 1);
+  await env.clock.tick(1);
+  assert.deepEqual(env.events, ['add a@1', 'update a@1->1']);
+  await env.clock.tick(1000);
+  assert.equal(env.events.length, 3);
+  await env.stop();
+});
+
+void test('indexers and selectors', async () => {
+  const client = new FakeClient();
+  await client.create(cm('a', '1', { app: 'web', tier: 'front' }));
+  await client.create(cm('b', '1', { app: 'db', tier: 'back' }));
+  await client.create(cm('c', '1', { app: 'web', tier: 'back' }));
+  const clock = new FakeClock();
+  const inf = new SharedInformer({ client, resource: 'configmaps', labelSelector: 'app=web', clock });
+  inf.addIndexer('byTier', (o) => [o.metadata.labels?.tier ?? '']);
+  const ac = new AbortController();
+  const done = inf.run(ac.signal);
+  await clock.tick(0);
+  assert.deepEqual(inf.byIndex('byTier', 'back').map((o) => o.metadata.name), ['c']);
+  assert.equal(inf.list().length, 2);
+  ac.abort();
+  await done;
+});
+
+void test('factory shares one informer per resource and scope', async () => {
+  const client = new FakeClient();
+  await client.create(cm('a'));
+  const clock = new FakeClock();
+  const f = new SharedInformerFactory({ client, clock });
+  const a = f.informerFor('configmaps');
+  assert.equal(f.informerFor('cm'), a);
+  assert.equal(f.informerFor('ConfigMap'), a);
+  assert.notEqual(f.informerFor('configmaps', { namespace: 'kube-system' }), a);
+  const ac = new AbortController();
+  f.start(ac.signal);
+  const late = f.informerFor('pods');
+  await clock.tick(0);
+  assert.equal(await f.waitForCacheSync(ac.signal), true);
+  assert.equal(late.hasSynced(), true);
+  assert.equal(a.list().length, 1);
+  ac.abort();
+  await f.stopped();
+  assert.equal(client.watchCount(), 0);
+});
+
+void test('lastRV moves only after a whole batch; the resume starts from it', async () => {
+  const fake = new FakeClient();
+  await fake.create(cm('a'));
+  const watchRVs: string[] = [];
+  const client = Object.assign(Object.create(fake) as FakeClient, {
+    watch: (_resource: string, opts: { resourceVersion?: string }, signal: AbortSignal) => {
+      watchRVs.push(opts.resourceVersion ?? '');
+      if (watchRVs.length > 1) return fake.watch('configmaps', opts, signal);
+      return (async function* () {
+        yield {
+          resourceVersion: '10',
+          initialEventsEnd: false,
+          events: [
+            { type: 'ADDED' as const, object: { ...cm('x'), metadata: { ...cm('x').metadata, resourceVersion: '10' } } },
+            { type: 'ADDED' as const, object: { ...cm('y'), metadata: { ...cm('y').metadata, resourceVersion: '10' } } },
+          ],
+        };
+        throw new ApiError('UNAVAILABLE', 'connection lost');
+      })();
+    },
+  });
+  const clock = new FakeClock();
+  const inf = new SharedInformer({ client, resource: 'configmaps', clock });
+  const rvDuringBatch: string[] = [];
+  inf.addEventHandler({ onAdd: (o) => rvDuringBatch.push(`${o.metadata.name}:${inf.lastSyncResourceVersion()}`) });
+  const ac = new AbortController();
+  const done = inf.run(ac.signal);
+  await clock.tick(1000);
+  assert.deepEqual(rvDuringBatch, ['a:', 'x:1', 'y:1']);
+  assert.deepEqual(watchRVs, ['1', '10']);
+  ac.abort();
+  await done;
+});

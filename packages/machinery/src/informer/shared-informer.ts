@@ -1,0 +1,282 @@
+// A shared informer for one resource (and namespace / selectors), as client-go's reflector +
+// shared informer: list (paged), then watch from the list's revision; keep a local read-only cache;
+// tell handlers about adds, updates and deletes in event order. See README.md for the loop.
+import { type KObject, isApiError, objectKey } from '@skiff/api';
+import { Backoff, type BackoffOptions } from '../backoff.js';
+import { type Clock, type TimerHandle, realClock, sleep } from '../clock.js';
+import type { Client, WatchEvent } from '../client/types.js';
+import { type Logger, discardLogger } from '../log.js';
+import { type IndexFunc, Store } from './store.js';
+
+export interface InformerOptions {
+  client: Client;
+  resource: string;
+  /** Empty: every namespace. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Re-deliver onUpdate(obj, obj) for every cached object this often. 0 / unset: never. */
+  resyncMs?: number;
+  /** List page size. Default 500. */
+  pageSize?: number;
+  clock?: Clock;
+  log?: Logger;
+  /** Retry delays after errors. Default 200 ms doubling to 30 s, jittered. */
+  backoff?: BackoffOptions;
+}
+
+/**
+ * Callbacks get the cached objects: read-only (frozen), shared with every other reader. They run
+ * synchronously, one event at a time, in the order of events; one that throws is logged and the
+ * others still run. Long work belongs in a workqueue, not in a handler.
+ */
+export interface EventHandler<T extends KObject = KObject> {
+  onAdd?(obj: T): void;
+  /** Also called with old === new on a periodic resync. */
+  onUpdate?(oldObj: T, newObj: T): void;
+  /** `obj` is the last state seen (from the DELETED event, or the cache when a re-list finds it gone). */
+  onDelete?(obj: T): void;
+}
+
+export interface HandlerRegistration {
+  /** Stops delivering to this handler. */
+  remove(): void;
+  /** True once the handler has received the initial contents. */
+  hasSynced(): boolean;
+}
+
+export class SharedInformer<T extends KObject = KObject> {
+  readonly resource: string;
+  private readonly opts: InformerOptions;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly store = new Store<T>();
+  private handlers: EventHandler<T>[] = [];
+  private synced = false;
+  private syncWaiters: (() => void)[] = [];
+  private lastRV = '';
+  private running = false;
+  private resyncTimer: TimerHandle | undefined;
+
+  constructor(opts: InformerOptions) {
+    this.opts = opts;
+    this.resource = opts.resource;
+    this.clock = opts.clock ?? realClock;
+    this.log = (opts.log ?? discardLogger()).child({ informer: opts.resource, namespace: opts.namespace ?? '' });
+  }
+
+  // ---- reading the cache ----
+
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  getByName(namespace: string, name: string): T | undefined {
+    return this.store.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  list(): T[] {
+    return this.store.list();
+  }
+
+  keys(): string[] {
+    return this.store.keys();
+  }
+
+  addIndexer(name: string, fn: IndexFunc<T>): void {
+    this.store.addIndexer(name, fn);
+  }
+
+  byIndex(name: string, value: string): T[] {
+    return this.store.byIndex(name, value);
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves true once the first list is in the cache, false if `signal` aborts first. */
+  waitForSync(signal: AbortSignal): Promise<boolean> {
+    if (this.synced) return Promise.resolve(true);
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        this.syncWaiters = this.syncWaiters.filter((w) => w !== waiter);
+        resolve(false);
+      };
+      const waiter = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      this.syncWaiters.push(waiter);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The revision the cache is at (the last fully processed list or watch batch). */
+  lastSyncResourceVersion(): string {
+    return this.lastRV;
+  }
+
+  // ---- handlers ----
+
+  /** Registers a handler; it first gets onAdd for everything already cached. */
+  addEventHandler(handler: EventHandler<T>): HandlerRegistration {
+    this.handlers = [...this.handlers, handler];
+    for (const obj of this.store.list()) this.call(handler, 'onAdd', obj);
+    return {
+      remove: () => {
+        this.handlers = this.handlers.filter((h) => h !== handler);
+      },
+      hasSynced: () => this.synced,
+    };
+  }
+
+  // ---- the loop ----
+
+  /** Lists and watches until `signal` aborts; never rejects. Runs once per informer. */
+  async run(signal: AbortSignal): Promise<void> {
+    if (this.running) throw new Error(`informer for ${this.resource} is already running`);
+    this.running = true;
+    const backoff = new Backoff({ initialMs: 200, maxMs: 30_000, ...this.opts.backoff });
+    this.scheduleResync(signal);
+    let needList = true;
+    try {
+      while (!signal.aborted) {
+        try {
+          if (needList) {
+            await this.listAndReplace(signal);
+            needList = false;
+            backoff.reset();
+          }
+          const progressed = await this.watch(signal, backoff);
+          if (!progressed && !signal.aborted) await sleep(this.clock, backoff.next(), signal);
+        } catch (e) {
+          if (signal.aborted) break;
+          if (isApiError(e, 'OUT_OF_RANGE')) {
+            this.log.info('resource version too old, re-listing', { resourceVersion: this.lastRV });
+            needList = true;
+          } else {
+            this.log.warn(needList ? 'list failed, retrying' : 'watch failed, resuming', { resourceVersion: this.lastRV, err: e });
+          }
+          await sleep(this.clock, backoff.next(), signal);
+        }
+      }
+    } finally {
+      if (this.resyncTimer) this.clock.clearTimeout(this.resyncTimer);
+      this.resyncTimer = undefined;
+      this.running = false;
+    }
+  }
+
+  /** Lists every page, then replaces the cache, notifying only what changed. */
+  private async listAndReplace(signal: AbortSignal): Promise<void> {
+    const { client, resource, namespace, labelSelector, fieldSelector } = this.opts;
+    const base = { namespace, labelSelector, fieldSelector };
+    const items: T[] = [];
+    let rv = '';
+    let cont = '';
+    do {
+      try {
+        const page = await client.list<T>(resource, { ...base, limit: this.opts.pageSize ?? 500, continue: cont });
+        items.push(...page.items);
+        if (!cont) rv = page.resourceVersion;
+        cont = page.continue;
+      } catch (e) {
+        if (!cont || !isApiError(e, 'OUT_OF_RANGE')) throw e;
+        // The continue token expired: fall back to one unpaged list.
+        this.log.info('list continue token expired, listing without paging');
+        const all = await client.list<T>(resource, base);
+        items.splice(0, items.length, ...all.items);
+        rv = all.resourceVersion;
+        cont = '';
+      }
+    } while (cont && !signal.aborted);
+    if (signal.aborted) return;
+    this.replace(items, rv);
+  }
+
+  private replace(items: T[], rv: string): void {
+    const seen = new Set<string>();
+    for (const obj of items) {
+      const key = objectKey(obj);
+      seen.add(key);
+      this.upsert(key, obj);
+    }
+    for (const key of this.store.keys()) {
+      if (seen.has(key)) continue;
+      const old = this.store.delete(key)!;
+      this.dispatch('onDelete', old);
+    }
+    this.lastRV = rv;
+    if (!this.synced) {
+      this.synced = true;
+      this.log.debug('cache synced', { resourceVersion: rv, objects: this.store.size });
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+  }
+
+  /** Watches from lastRV; returns whether any batch arrived (the stream ended cleanly). */
+  private async watch(signal: AbortSignal, backoff: Backoff): Promise<boolean> {
+    const { client, resource, namespace, labelSelector, fieldSelector } = this.opts;
+    const stream = client.watch<T>(
+      resource,
+      { namespace, labelSelector, fieldSelector, resourceVersion: this.lastRV, allowWatchBookmarks: true },
+      signal,
+    );
+    let progressed = false;
+    for await (const batch of stream) {
+      if (signal.aborted) break;
+      for (const ev of batch.events) this.apply(ev);
+      this.lastRV = batch.resourceVersion;
+      progressed = true;
+      backoff.reset();
+    }
+    return progressed;
+  }
+
+  private apply(ev: WatchEvent<T>): void {
+    if (ev.type === 'BOOKMARK' || !ev.object) return;
+    const key = objectKey(ev.object);
+    if (ev.type === 'DELETED') {
+      if (this.store.delete(key)) this.dispatch('onDelete', ev.object);
+      return;
+    }
+    this.upsert(key, ev.object);
+  }
+
+  /** Adds or updates; an object at the resourceVersion already cached is not news. */
+  private upsert(key: string, obj: T): void {
+    const old = this.store.get(key);
+    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    this.store.set(key, obj);
+    if (old) this.dispatch('onUpdate', old, obj);
+    else this.dispatch('onAdd', obj);
+  }
+
+  private scheduleResync(signal: AbortSignal): void {
+    const every = this.opts.resyncMs ?? 0;
+    if (every <= 0 || signal.aborted) return;
+    this.resyncTimer = this.clock.setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (signal.aborted) return;
+      if (this.synced) for (const obj of this.store.list()) this.dispatch('onUpdate', obj, obj);
+      this.scheduleResync(signal);
+    }, every);
+  }
+
+  private dispatch(kind: 'onAdd' | 'onDelete', obj: T): void;
+  private dispatch(kind: 'onUpdate', oldObj: T, newObj: T): void;
+  private dispatch(kind: keyof EventHandler<T>, a: T, b?: T): void {
+    for (const h of this.handlers) this.call(h, kind, a, b);
+  }
+
+  private call(h: EventHandler<T>, kind: keyof EventHandler<T>, a: T, b?: T): void {
+    try {
+      if (kind === 'onUpdate') h.onUpdate?.(a, b!);
+      else h[kind]?.(a);
+    } catch (e) {
+      this.log.error('event handler failed', { event: kind, key: objectKey(b ?? a), err: e });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// Where a command's input and output go. Commands never touch `process` or `console`, so tests run
+// them in-process against strings.
+
+export interface Output {
+  write(chunk: string): unknown;
+}
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  /** Read only by `-f -`. */
+  stdin: AsyncIterable<string | Buffer>;
+  /** Aborts on interrupt (Ctrl-C): watches end quietly. */
+  signal?: AbortSignal;
+}
+
+/** The process's own streams; the first SIGINT aborts `signal`, the second exits at once. */
+export function processIo(): Io {
+  const ac = new AbortController();
+  process.on('SIGINT', () => {
+    if (ac.signal.aborted) process.exit(130);
+    ac.abort();
+    // A call still in flight would keep the process alive until its deadline.
+    setTimeout(() => process.exit(130), 1000).unref();
+  });
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: ac.signal };
+}
+
+/** Output collected in a string (tests). */
+export class StringOutput implements Output {
+  text = '';
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+// An apiserver for tests: in-process on a free port over a private etcd, with a client.
+import { run, type RunningApiServer } from '@skiff/apiserver';
+import { createClient, discardLogger, type Client } from '@skiff/machinery';
+import { startEtcd, type TestEtcd } from './etcd.js';
+
+export interface TestCluster {
+  etcd: TestEtcd;
+  server: RunningApiServer;
+  client: Client;
+  /** Stops the apiserver (not etcd). */
+  stopServer(): Promise<void>;
+  /** Starts a new apiserver on the same etcd (and the same port). */
+  restartServer(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: number } = {}): Promise<TestCluster> {
+  const etcd = opts.etcd ?? (await startEtcd());
+  let ac = new AbortController();
+  const start = (listen: string): Promise<RunningApiServer> =>
+    run(
+      {
+        etcdServers: [etcd.endpoint],
+        listen,
+        httpListen: '127.0.0.1:0',
+        bookmarkIntervalMs: 1000,
+        ...(opts.watchCacheSize ? { watchCacheSize: opts.watchCacheSize } : {}),
+      },
+      ac.signal,
+      discardLogger(),
+    );
+  const c: TestCluster = {
+    etcd,
+    server: await start('127.0.0.1:0'),
+    client: undefined as unknown as Client,
+    async stopServer() {
+      ac.abort();
+      await c.server.stopped;
+    },
+    async restartServer() {
+      ac = new AbortController();
+      c.server = await start(c.server.address);
+    },
+    async close() {
+      c.client.close();
+      ac.abort();
+      await c.server.stopped;
+      if (!opts.etcd) await etcd.stop();
+    },
+  };
+  c.client = createClient({ server: c.server.address });
+  return c;
+}
