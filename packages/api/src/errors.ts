@@ -79,11 +79,11 @@ export function formatFieldError(e: FieldError): string {
     Unknown: 'unknown field',
   };
   const v = e.value === undefined ? '' : `: ${short(e.value)}`;
-  return `${e.field}: ${what[e.type]}${v}: ${e.detail}`;
+  return `${clip(e.field, 200)}: ${what[e.type]}${v}: ${clip(e.detail, 500)}`;
 }
 
 function short(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' && v.length > 80 ? JSON.stringify(v.slice(0, 80)) : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -127,22 +127,34 @@ const defaultReason: Record<Code, Reason> = {
   INTERNAL: 'InternalError',
 };
 
+/**
+ * A caller's string, cut to a length fit for an error message: errors travel in HTTP/2 trailers,
+ * and echoing a megabyte-long name back would break the connection.
+ */
+export function clip(s: string, max = 100): string {
+  const str = String(s);
+  return str.length > max ? `${str.slice(0, max)}...(${str.length} characters)` : str;
+}
+
 /** An object failed validation: INVALID_ARGUMENT listing every violation. */
 export function invalid(kind: string, name: string, fields: FieldError[]): ApiError {
   const list = fields.map(formatFieldError).join('; ');
-  return new ApiError('INVALID_ARGUMENT', `${kind} "${name}" is invalid: ${list}`, { reason: 'Invalid', fields, metadata: { kind, name } });
+  return new ApiError('INVALID_ARGUMENT', `${clip(kind)} "${clip(name)}" is invalid: ${list}`, { reason: 'Invalid', fields, metadata: { kind: clip(kind), name: clip(name) } });
 }
 
 export function notFound(resource: string, name: string): ApiError {
-  return new ApiError('NOT_FOUND', `${resource} "${name}" not found`, { metadata: { resource, name } });
+  return new ApiError('NOT_FOUND', `${clip(resource)} "${clip(name)}" not found`, { metadata: { resource: clip(resource), name: clip(name) } });
 }
 
 export function alreadyExists(resource: string, name: string): ApiError {
-  return new ApiError('ALREADY_EXISTS', `${resource} "${name}" already exists`, { metadata: { resource, name } });
+  return new ApiError('ALREADY_EXISTS', `${clip(resource)} "${clip(name)}" already exists`, { metadata: { resource: clip(resource), name: clip(name) } });
 }
 
 export function conflict(resource: string, name: string, why: string): ApiError {
-  return new ApiError('ABORTED', `Operation cannot be fulfilled on ${resource} "${name}": ${why}`, { reason: 'Conflict', metadata: { resource, name } });
+  return new ApiError('ABORTED', `Operation cannot be fulfilled on ${clip(resource)} "${clip(name)}": ${why}`, {
+    reason: 'Conflict',
+    metadata: { resource: clip(resource), name: clip(name) },
+  });
 }
 
 export function expired(message: string): ApiError {

@@ -46,19 +46,19 @@ const cases: { name: string; fn: (s: string) => string[]; value: string; ok: boo
 ];
 
 for (const c of cases) {
-  test(`names: ${c.name}`, () => {
+  void test(`names: ${c.name}`, () => {
     assert.equal(c.fn(c.value).length === 0, c.ok, `${c.value}: ${c.fn(c.value).join('; ')}`);
   });
 }
 
-test('names: DNS-1123 label message is Kubernetes wording', () => {
+void test('names: DNS-1123 label message is Kubernetes wording', () => {
   assert.deepEqual(isDNS1123Label('A'), [
     "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
   ]);
   assert.deepEqual(isDNS1123Label('a'.repeat(64))[0], 'must be no more than 63 characters');
 });
 
-test('names: generateNameSuffix uses the Kubernetes alphabet', () => {
+void test('names: generateNameSuffix uses the Kubernetes alphabet', () => {
   for (let i = 0; i < 50; i++) {
     const s = generateNameSuffix();
     assert.equal(s.length, 5);
@@ -67,12 +67,12 @@ test('names: generateNameSuffix uses the Kubernetes alphabet', () => {
   assert.equal(generateNameSuffix(() => 0), 'bbbbb');
 });
 
-test('names: generateName truncates the base to 58 characters', () => {
+void test('names: generateName truncates the base to 58 characters', () => {
   assert.equal(generateName('web-', () => 1), 'web-ccccc');
   assert.equal(generateName('a'.repeat(70), () => 0).length, 63);
 });
 
-test('names: validateGenerateName allows a trailing dash', () => {
+void test('names: validateGenerateName allows a trailing dash', () => {
   assert.deepEqual(validateGenerateName('web-', isDNS1123Subdomain), []);
   assert.equal(validateGenerateName('Web-', isDNS1123Subdomain).length, 1);
 });

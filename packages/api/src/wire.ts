@@ -2,7 +2,7 @@
 // proto reflection (one walker for every kind). The walk towards the wire is also the structural
 // check: unknown fields and wrong types are reported with their Kubernetes field path.
 import type protobuf from 'protobufjs';
-import { fieldError, type FieldError } from './errors.js';
+import { ApiError, clip, fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
 import { resourceByKind, resourceByObjectField } from './registry.js';
 
@@ -21,7 +21,11 @@ const intRanges: Record<string, [number, number]> = {
   uint64: [0, Number.MAX_SAFE_INTEGER],
   fixed64: [0, Number.MAX_SAFE_INTEGER],
 };
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function isBase64(s: string): boolean {
+  return s.length % 4 === 0 && BASE64_CHARS.test(s);
+}
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
@@ -111,7 +115,11 @@ function toWireValue(field: protobuf.Field, v: unknown, p: string, errors: Field
   }
   switch (field.type) {
     case 'string':
-      if (typeof v === 'string') return v;
+      if (typeof v === 'string' && v.isWellFormed()) return v;
+      if (typeof v === 'string') {
+        errors.push(fieldError(p, 'Invalid', 'not valid Unicode (a lone surrogate)'));
+        return undefined;
+      }
       errors.push(fieldError(p, 'Invalid', `expected a string, got ${typeName(v)}`, typeof v === 'object' ? undefined : v));
       return undefined;
     case 'bool':
@@ -119,7 +127,7 @@ function toWireValue(field: protobuf.Field, v: unknown, p: string, errors: Field
       errors.push(fieldError(p, 'Invalid', `expected a boolean, got ${typeName(v)}`, typeof v === 'object' ? undefined : v));
       return undefined;
     case 'bytes':
-      if (typeof v === 'string' && BASE64.test(v)) return v;
+      if (typeof v === 'string' && isBase64(v)) return v;
       errors.push(fieldError(p, 'Invalid', typeof v === 'string' ? 'illegal base64 data' : `expected a base64 string, got ${typeName(v)}`));
       return undefined;
     case 'double':
@@ -197,12 +205,23 @@ export function toWireObject(v: unknown, errors: FieldError[]): Record<string, u
   return inner && { [rt.objectField]: inner };
 }
 
-/** The `skiff.v1.Object` wrapper (decoded) back to the Kubernetes object it carries. */
+/**
+ * The `skiff.v1.Object` wrapper (decoded) back to the Kubernetes object it carries. The kind is the
+ * oneof field that is set: an absent `kind` is filled in, a contradicting one is refused.
+ */
 export function fromWireObject(x: Record<string, unknown>): Record<string, unknown> {
   for (const key of Object.keys(x)) {
     const rt = resourceByObjectField(key);
     const inner = x[key];
-    if (rt && isPlainObject(inner)) return fromWireMessage(protoType(rt.protoType), inner);
+    if (!rt || !isPlainObject(inner)) continue;
+    if (inner.kind !== undefined && inner.kind !== rt.kind) {
+      throw new ApiError('INVALID_ARGUMENT', `the object is sent as a ${rt.kind} but says kind "${clip(String(inner.kind))}"`, {
+        reason: 'Invalid',
+        fields: [fieldError('kind', 'Invalid', `must be "${rt.kind}" (the Object field that carries it)`, clip(String(inner.kind)))],
+      });
+    }
+    const obj: Record<string, unknown> = inner.apiVersion !== undefined ? { apiVersion: inner.apiVersion, kind: rt.kind } : { kind: rt.kind };
+    return fromWireMessage(protoType(rt.protoType), Object.assign(obj, inner, { kind: rt.kind }));
   }
   return {};
 }

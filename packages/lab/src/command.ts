@@ -14,7 +14,37 @@ export function formatCommand(c: Command): string {
   return [c.cmd, ...c.args].join(' ');
 }
 
-/** Runs a plan in order; stops at the first failure. */
+/** The namespace an `ip` command is for ('' for the host), or undefined for any other command. */
+function ipNamespace(c: Command): string | undefined {
+  if (c.cmd !== 'ip') return undefined;
+  return c.args[0] === '-n' ? (c.args[1] ?? '') : '';
+}
+
+/**
+ * Groups a plan into what runs as one process: consecutive `ip` commands for the same namespace
+ * become one `ip [-n NS] -batch -` (it stops at the first failing line), anything else runs alone.
+ */
+export function batchPlan(plan: readonly Command[]): { cmd: string; args: string[]; input?: string }[] {
+  const out: { cmd: string; args: string[]; input?: string }[] = [];
+  let i = 0;
+  while (i < plan.length) {
+    const ns = ipNamespace(plan[i]!);
+    if (ns === undefined) {
+      out.push({ cmd: plan[i]!.cmd, args: plan[i]!.args });
+      i++;
+      continue;
+    }
+    const lines: string[] = [];
+    while (i < plan.length && ipNamespace(plan[i]!) === ns) {
+      lines.push((ns ? plan[i]!.args.slice(2) : plan[i]!.args).join(' '));
+      i++;
+    }
+    out.push({ cmd: 'ip', args: [...(ns ? ['-n', ns] : []), '-batch', '-'], input: lines.join('\n') + '\n' });
+  }
+  return out;
+}
+
+/** Runs a plan in order, `ip` commands batched; stops at the first failure. */
 export async function runPlan(runner: Runner, plan: readonly Command[]): Promise<void> {
-  for (const c of plan) await runner.run(c.cmd, c.args);
+  for (const c of batchPlan(plan)) await runner.run(c.cmd, c.args, c.input === undefined ? {} : { input: c.input });
 }

@@ -2,12 +2,12 @@
 // (`ip netns exec` remounts /sys and hides the cgroup mounts), with its own data root, exec root,
 // socket, pidfile, log file, cgroup parent and containerd namespace.
 import { spawn } from 'node:child_process';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SocketEngineApi } from './engine-api.js';
 import { LabError } from './errors.js';
-import { findLabProcesses, netnsInode, pidFromPidfile, terminate } from './processes.js';
+import { findLabProcesses, isAlive, netnsInode, pidFromPidfile, terminate } from './processes.js';
 import type { NodeState } from './state.js';
 
 /**
@@ -42,33 +42,50 @@ export async function runningDockerd(node: NodeState): Promise<number | undefine
   return want !== undefined && want === have ? pid : undefined;
 }
 
-export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<void> {
+/** Starts the engine; returns its pid (nsenter execs dockerd, so the child is dockerd itself). */
+export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<number> {
   await mkdir(node.dir, { recursive: true });
   await writeFile(join(node.dir, 'daemon.json'), '{}\n');
   // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
   // zombie when nothing reaps it; the caller has checked that no engine runs.
+  // The same holds for the pidfile of dockerd's managed containerd: dockerd would wait on a dead one.
   await rm(node.pidfile, { force: true });
+  await rm(join(node.execRoot, 'containerd', 'containerd.pid'), { force: true });
   const log = await open(node.logFile, 'a');
   try {
+    // containerd writes stack dumps to $TMPDIR when dockerd gives up on it: keep them in the node dir.
+    const tmp = join(node.dir, 'tmp');
+    await mkdir(tmp, { recursive: true });
     const child = spawn('nsenter', dockerdCommand(node, extraArgs), {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
+      env: { ...process.env, TMPDIR: tmp },
     });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (e) => reject(new LabError(`cannot start dockerd for ${node.name}: ${e.message}`)));
     });
     child.unref();
+    return child.pid ?? 0;
   } finally {
     await log.close();
   }
 }
 
-export async function waitEngineReady(node: NodeState, timeoutMs: number): Promise<void> {
+async function logTail(file: string, lines: number): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n  ');
+}
+
+/** Waits until the engine answers; fails at once when `pid` (the engine just started) has exited. */
+export async function waitEngineReady(node: NodeState, timeoutMs: number, pid?: number): Promise<void> {
   const api = new SocketEngineApi(node.socket);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await api.ping()) return;
+    if (pid !== undefined && pid > 0 && !(await isAlive(pid))) {
+      throw new LabError(`dockerd of ${node.name} exited; the end of ${node.logFile}:\n  ${await logTail(node.logFile, 5)}`);
+    }
     if (Date.now() > deadline) {
       throw new LabError(`engine of ${node.name} did not answer on ${node.socket} within ${timeoutMs} ms (see ${node.logFile})`);
     }

@@ -15,7 +15,8 @@ import { removeCgroupParent } from './cgroups.js';
 import { mountsUnder, unmountUnder } from './mounts.js';
 import { nodeIndex } from './names.js';
 import { removeNodeNetwork } from './node-network.js';
-import { resolveOptions, type LabOptions, type Resolved } from './options.js';
+import { lockLab } from './lock.js';
+import { LOG_FILE, resolveOptions, type LabOptions, type Resolved } from './options.js';
 import { netnsInode } from './processes.js';
 import { nodeLayout, readState, STATE_FILE, type NodeState } from './state.js';
 
@@ -77,6 +78,26 @@ async function leftoverIndexes(r: Resolved, hostLinks: IpLink[]): Promise<number
 
 export async function down(o: LabOptions = {}): Promise<DownResult> {
   const r = resolveOptions(o);
+  const existed = await readdir(r.stateDir).then(
+    () => true,
+    () => false,
+  );
+  const lock = await lockLab(r.stateDir);
+  let released = false;
+  const release = async () => {
+    if (!released) await lock.release();
+    released = true;
+  };
+  try {
+    const result = await downLocked(r, release);
+    if (!existed) await rmdir(r.stateDir).catch(() => {});
+    return result;
+  } finally {
+    await release();
+  }
+}
+
+async function downLocked(r: Resolved, release: () => Promise<void>): Promise<DownResult> {
   const state = await readState(r.stateDir);
   if (state && state.name !== r.names.lab) throw new LabError(`${r.stateDir} holds lab ${state.name}, not ${r.names.lab}`);
   const hostLinks = await listLinks(r.runner);
@@ -97,10 +118,12 @@ export async function down(o: LabOptions = {}): Promise<DownResult> {
   await unmountUnder(r.runner, r.stateDir);
   await assertNothingMounted(r.stateDir);
   await rm(join(r.stateDir, 'nodes'), { recursive: true, force: true });
+  await rm(join(r.stateDir, LOG_FILE), { force: true });
   if (state) {
     await rm(join(r.stateDir, STATE_FILE), { force: true });
     removed.push(`state: ${r.stateDir}`);
   }
+  await release();
   await rmdir(r.stateDir).catch(() => {});
   for (const x of removed) r.log('removed', { what: x });
   return { removed };

@@ -9,6 +9,8 @@ export interface EngineApi {
   imageId(ref: string): Promise<string | undefined>;
   loadImage(tarball: string): Promise<void>;
   containerIds(): Promise<string[]>;
+  /** the engine's storage driver (overlay2, vfs...) */
+  storageDriver(): Promise<string>;
   removeContainer(id: string): Promise<void>;
 }
 
@@ -66,6 +68,12 @@ export class SocketEngineApi implements EngineApi {
   async loadImage(tarball: string): Promise<void> {
     const r = await call(this.socket, 'POST', '/images/load?quiet=1', 300000, tarball);
     if (r.status !== 200 || r.body.includes('"errorDetail"')) throw new LabError(`load ${tarball}: ${r.status} ${r.body}`);
+  }
+
+  async storageDriver(): Promise<string> {
+    const r = await call(this.socket, 'GET', '/info', 10000);
+    if (r.status !== 200) throw new LabError(`engine info: ${r.status} ${r.body}`);
+    return (JSON.parse(r.body) as { Driver: string }).Driver;
   }
 
   async containerIds(): Promise<string[]> {

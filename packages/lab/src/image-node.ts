@@ -4,8 +4,8 @@
 import { cp, readFile, realpath, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError } from './errors.js';
-import type { Runner } from './exec.js';
 import type { ImageRecipe } from './image-recipe.js';
+import { which } from './which.js';
 import { BUSYBOX, copyWithLibraries, fileFingerprint, populateBusybox, populateSkeleton, sharedLibraries, writeFiles } from './rootfs.js';
 
 export const NODE_IMAGE = 'node:latest';
@@ -22,11 +22,6 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-async function which(runner: Runner, cmd: string): Promise<string | undefined> {
-  const r = await runner.run('sh', ['-c', `command -v ${cmd}`], { allowFail: true });
-  return r.code === 0 ? r.stdout.trim() : undefined;
-}
-
 interface HostNode {
   node: string;
   /** npm's module directory (holds package.json and bin/npm-cli.js) */
@@ -34,11 +29,11 @@ interface HostNode {
 }
 
 /** Where the host keeps node and npm (npm's dir from the `npm` on the PATH, else the usual places). */
-export async function findHostNode(runner: Runner): Promise<HostNode> {
-  const nodeOnPath = await which(runner, 'node');
+export async function findHostNode(): Promise<HostNode> {
+  const nodeOnPath = await which('node');
   const node = nodeOnPath ? await realpath(nodeOnPath) : process.execPath;
   const candidates: string[] = [];
-  const npm = await which(runner, 'npm');
+  const npm = await which('npm');
   if (npm) candidates.push(join(dirname(await realpath(npm)), '..'));
   candidates.push('/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm', '/usr/share/nodejs/npm', join(dirname(node), '../lib/node_modules/npm'));
   for (const c of candidates) {
@@ -55,13 +50,13 @@ export const nodeRecipe: ImageRecipe = {
     Labels: { 'io.skiff.image': 'node' },
   },
   async fingerprint(runner) {
-    const host = await findHostNode(runner);
+    const host = await findHostNode();
     const libs = await sharedLibraries(runner, host.node);
     const npmPkg = await readFile(join(host.npmDir, 'package.json'), 'utf8');
     return [NPMRC, await fileFingerprint(host.node), ...(await Promise.all(libs.map(fileFingerprint))), host.npmDir, npmPkg, await fileFingerprint(BUSYBOX)];
   },
   async populate(runner, root) {
-    const host = await findHostNode(runner);
+    const host = await findHostNode();
     await populateSkeleton(root);
     await populateBusybox(runner, root);
     await copyWithLibraries(runner, root, host.node);

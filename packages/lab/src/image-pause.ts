@@ -3,8 +3,8 @@
 // on disk, ~100 kB RSS); otherwise busybox sh with a trap.
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Runner } from './exec.js';
 import type { ImageRecipe } from './image-recipe.js';
+import { which } from './which.js';
 import { fileFingerprint, populateBusybox, writeFiles, BUSYBOX } from './rootfs.js';
 
 export const PAUSE_IMAGE = 'skiff/pause:0.1';
@@ -31,18 +31,19 @@ trap 'exit 0' TERM INT
 while :; do sleep 3600 & wait; done
 `;
 
-async function hasGcc(runner: Runner): Promise<boolean> {
-  return (await runner.run('gcc', ['--version'], { allowFail: true }).catch(() => ({ code: 1 }))).code === 0;
+async function gcc(): Promise<string | undefined> {
+  return which('gcc');
 }
 
 export const pauseRecipe: ImageRecipe = {
   ref: PAUSE_IMAGE,
   config: { Entrypoint: ['/pause'], Labels: { 'io.skiff.image': 'pause' } },
-  async fingerprint(runner) {
-    return (await hasGcc(runner)) ? ['gcc', PAUSE_C] : ['sh', PAUSE_SH, await fileFingerprint(BUSYBOX)];
+  async fingerprint() {
+    const cc = await gcc();
+    return cc ? ['gcc', await fileFingerprint(cc), PAUSE_C] : ['sh', PAUSE_SH, await fileFingerprint(BUSYBOX)];
   },
   async populate(runner, root) {
-    if (await hasGcc(runner)) {
+    if (await gcc()) {
       const src = join(root, '..', 'pause.c');
       await writeFile(src, PAUSE_C);
       await runner.run('gcc', ['-static', '-Os', '-s', '-o', join(root, 'pause'), src]);

@@ -27,6 +27,9 @@ class FakeEngine implements EngineApi {
     return [];
   }
   async removeContainer() {}
+  async storageDriver() {
+    return 'overlay2';
+  }
 }
 
 void describe('loadImages', () => {

@@ -8,6 +8,7 @@ export { DEFAULT_STATE_ROOT, defaultStateDir } from './state.js';
 export { DEFAULT_SUBNET } from './subnet.js';
 export { DEFAULT_DOCKERD_ARGS, dockerdCommand } from './dockerd.js';
 export { DEFAULT_IMAGE_CACHE, ensureImages, LAB_RECIPES, type CachedImage } from './images.js';
+export { prepareImageCache, type PreparedImageCache } from './image-cache.js';
 export { PAUSE_IMAGE } from './image-pause.js';
 export { TESTBOX_IMAGE } from './image-testbox.js';
 export { NODE_IMAGE } from './image-node.js';

@@ -5,7 +5,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { down } from './down.js';
 import { LabError } from './errors.js';
-import { DEFAULT_IMAGE_CACHE, ensureImages } from './images.js';
+import { DEFAULT_IMAGE_CACHE } from './images.js';
+import { prepareImageCache } from './image-cache.js';
 import { HostRunner } from './exec.js';
 import { DEFAULT_LAB_NAME } from './names.js';
 import type { LabLog, LabOptions } from './options.js';
@@ -107,9 +108,10 @@ async function main(): Promise<number> {
       'build the lab images into the cache (no registry) and print them',
       (y) => y.option('image-cache', { type: 'string', describe: `image tarball cache (default ${DEFAULT_IMAGE_CACHE})` }),
       async (a) => {
-        for (const i of await ensureImages(new HostRunner(), a['image-cache'] ?? DEFAULT_IMAGE_CACHE)) {
-          process.stdout.write(`${i.ref}\t${i.id}\t${i.tarball}\t${i.buildSeconds.toFixed(2)}s\n`);
-        }
+        const cache = await prepareImageCache(new HostRunner(), a['image-cache'] ?? DEFAULT_IMAGE_CACHE);
+        for (const i of cache.images) process.stdout.write(`${i.ref}\t${i.id}\t${i.tarball}\t${i.buildSeconds.toFixed(2)}s\n`);
+        if (cache.seed) process.stdout.write(`engine seed\t${cache.seed}\n`);
+        else log('no engine seed', { error: cache.seedError });
       },
     )
     .demandCommand(1)

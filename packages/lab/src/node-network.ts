@@ -12,16 +12,21 @@ async function nsIpForward(netns: string, runner: Runner): Promise<string> {
   return r.code === 0 ? r.stdout : '0';
 }
 
-export async function ensureNodeNetwork(runner: Runner, lab: LabState, node: NodeState, hostLinks: IpLink[]): Promise<Command[]> {
+/**
+ * Brings the node's network to its spec. `fresh` says the namespace was just made (nothing inside
+ * to observe yet).
+ */
+export async function ensureNodeNetwork(runner: Runner, lab: LabState, node: NodeState, hostLinks: IpLink[], fresh = false): Promise<Command[]> {
   const netnsExists = (await netnsInode(`/run/netns/${node.netns}`)) !== undefined;
+  const look = netnsExists && !fresh;
   const hostVeth = hostLinks.find((l) => l.ifname === node.veth);
   const plan = planNodeNetwork(
     {
       netnsExists,
       ...(hostVeth ? { hostVeth } : {}),
-      links: netnsExists ? await listLinks(runner, node.netns) : [],
-      routes: netnsExists ? await listRoutes(runner, node.netns) : [],
-      ipForward: netnsExists ? await nsIpForward(node.netns, runner) : '0',
+      links: look ? await listLinks(runner, node.netns) : [],
+      routes: look ? await listRoutes(runner, node.netns) : [],
+      ipForward: look ? await nsIpForward(node.netns, runner) : '0',
     },
     {
       netns: node.netns,

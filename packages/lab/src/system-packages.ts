@@ -1,8 +1,8 @@
 // Debian packages the lab needs, installed with apt-get when missing (a fresh CI machine may lack
 // docker.io and busybox-static).
-import { access } from 'node:fs/promises';
 import { LabError } from './errors.js';
 import type { Runner } from './exec.js';
+import { isExecutable, which } from './which.js';
 
 interface Need {
   /** a command on the PATH, or an absolute path that must exist */
@@ -19,27 +19,20 @@ const NEEDS: readonly Need[] = [
   { probe: 'nsenter', pkg: 'util-linux' },
 ];
 
-async function present(runner: Runner, probe: string): Promise<boolean> {
-  if (probe.startsWith('/')) {
-    try {
-      await access(probe);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return (await runner.run('sh', ['-c', `command -v ${probe}`], { allowFail: true })).code === 0;
+/** An absolute path that exists, or a command found on the PATH. */
+async function present(probe: string): Promise<boolean> {
+  return probe.startsWith('/') ? isExecutable(probe) : (await which(probe)) !== undefined;
 }
 
-export async function missingPackages(runner: Runner): Promise<string[]> {
+export async function missingPackages(): Promise<string[]> {
   const missing = new Set<string>();
-  for (const n of NEEDS) if (!(await present(runner, n.probe))) missing.add(n.pkg);
+  for (const n of NEEDS) if (!(await present(n.probe))) missing.add(n.pkg);
   return [...missing];
 }
 
 /** Installs what is missing; returns the packages it installed. */
 export async function ensureSystemPackages(runner: Runner, log: (msg: string) => void): Promise<string[]> {
-  const missing = await missingPackages(runner);
+  const missing = await missingPackages();
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) throw new LabError(`missing Debian packages ${missing.join(' ')}: run as root or install them`);
   log(`installing ${missing.join(' ')}`);

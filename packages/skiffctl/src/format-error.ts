@@ -19,10 +19,16 @@ export function formatError(err: unknown, ctx: ErrorContext = {}): string {
   return `error: ${msg}`;
 }
 
+/** Failures of the connection itself: no point going on with the next object. */
+export function isConnectionError(err: unknown): boolean {
+  return err instanceof ApiError && (err.code === 'UNAUTHENTICATED' || (err.code === 'UNAVAILABLE' && CONNECT.test(err.message)));
+}
+
 function formatApiError(err: ApiError, ctx: ErrorContext): string {
   if (err.code === 'UNAVAILABLE' && CONNECT.test(err.message)) {
-    const where = ctx.server ?? 'the server';
-    return `The connection to the server ${where} was refused - did you specify the right host or port? (${err.message})`;
+    const where = ctx.server ? `the server ${ctx.server}` : 'the server';
+    const detail = err.message.replace(/\s*Resolution note:\s*$/, '');
+    return `The connection to ${where} was refused - did you specify the right host or port? (${detail})`;
   }
   if (err.code === 'UNAUTHENTICATED') return `error: You must be logged in to the server (Unauthorized): ${err.message}`;
   return `Error from server (${err.reason}): ${ctx.action ?? ''}${listViolations(err.message, err.fields)}`;

@@ -23,6 +23,11 @@ export function processIo(): Io {
     // A call still in flight would keep the process alive until its deadline.
     setTimeout(() => process.exit(130), 1000).unref();
   });
+  // `skiffctl get pods | head`: a closed pipe ends the program quietly, as it does kubectl.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: ac.signal };
 }
 

@@ -98,11 +98,11 @@ export function parseManifest(text: string, source: string): ManifestReadResult 
   const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : lc.linePos(offset).line);
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true });
   for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        const line = err.linePos?.[0]?.line ?? lineOf(err.pos[0]);
-        out.errors.push(`${source}:${line}: ${firstLine(err.message)}`);
-      }
+    const err = doc.errors[0];
+    if (err) {
+      // The first error of a document; the next ones are mostly its consequences.
+      const line = err.linePos?.[0]?.line ?? lineOf(err.pos[0]);
+      out.errors.push(`${source}:${line}: ${firstLine(err.message)}`);
       continue;
     }
     const contents = doc.contents as YamlNode | null;

@@ -1,7 +1,11 @@
 // Serves a watch that resumes from before the watch cache's window (after an apiserver restart, or a
 // long disconnect) from etcd's own history: a dedicated etcd watch from the requested revision, until
-// etcd confirms (a progress notification) that every event up to a revision the cache still holds
-// has been delivered. Compacted history ends the watch with OUT_OF_RANGE (the client re-lists).
+// every event up to a revision the cache holds has been delivered. etcd delivers one watch's events
+// in revision order, so the proof is a marker: the watch's range also covers one key just past the
+// resource's prefix (<prefix minus "/">0, never an object key); the reader writes it once the watch
+// exists, and when the marker's own event arrives, every earlier change of the prefix has arrived
+// before it. (etcd 3.4 answers progress requests before an unsynced watch has caught up, so they
+// cannot serve as that proof.) Compacted history ends the watch with OUT_OF_RANGE (re-list).
 import type { Etcd3 } from 'etcd3';
 import { type IWatchResponse, type IDuplexStream, type IWatchRequest } from 'etcd3/lib/rpc.js';
 import { expired, type KObject } from '@skiff/api';
@@ -14,17 +18,14 @@ import type { WatchSink } from './watcher.js';
 export interface HistoryRequest {
   etcd: Etcd3;
   prefix: string;
-  /** Deliver every change after this revision... */
+  /** Deliver every change after this revision, up to the marker's. */
   after: bigint;
-  /** ...at least up to this one. */
-  until: bigint;
   filterView(e: CacheEvent): EventType | undefined;
   decode(value: Buffer, revision: string): KObject;
   sink: WatchSink;
   signal: AbortSignal;
 }
 
-const PROGRESS_EVERY_MS = 100;
 
 /** Resolves with the revision up to which every change has been delivered. */
 export async function readHistory(req: HistoryRequest): Promise<bigint> {
@@ -36,12 +37,16 @@ export async function readHistory(req: HistoryRequest): Promise<bigint> {
   }
   return new Promise<bigint>((resolve, reject) => {
     let delivered = req.after;
-    let timer: NodeJS.Timeout | undefined;
     let done = false;
+    const marker = markerKey(req.prefix);
+    let markerPut: bigint | undefined;
+    let markerSeen = -1n;
+    const maybeDone = (): void => {
+      if (markerPut !== undefined && markerSeen >= markerPut) finish(undefined, markerSeen);
+    };
     const finish = (err: unknown, rev?: bigint): void => {
       if (done) return;
       done = true;
-      if (timer) clearInterval(timer);
       req.signal.removeEventListener('abort', onAbort);
       try {
         stream.cancel();
@@ -63,16 +68,18 @@ export async function readHistory(req: HistoryRequest): Promise<bigint> {
         return;
       }
       if (res.created) {
-        timer = setInterval(() => stream.write({ progress_request: {} }), PROGRESS_EVERY_MS);
-        stream.write({ progress_request: {} });
+        req.etcd
+          .put(marker)
+          .value(String(Date.now()))
+          .exec()
+          .then((r) => {
+            markerPut = BigInt(String(r.header.revision));
+            maybeDone();
+          })
+          .catch((e: unknown) => finish(etcdError(e)));
         return;
       }
-      if (res.events.length === 0) {
-        // A progress notification: everything up to header.revision has been sent.
-        const rev = BigInt(String(res.header.revision));
-        if (rev >= req.until) finish(undefined, rev > delivered ? rev : delivered);
-        return;
-      }
+      if (res.events.length === 0) return;
       let group: CacheEvent[] = [];
       let groupRev = -1n;
       const flush = (): void => {
@@ -88,6 +95,11 @@ export async function readHistory(req: HistoryRequest): Promise<bigint> {
       };
       for (const ev of res.events) {
         const rev = BigInt(String(ev.kv.mod_revision));
+        if (ev.kv.key.toString() === marker) {
+          flush();
+          markerSeen = rev;
+          continue;
+        }
         if (rev !== groupRev) flush();
         groupRev = rev;
         const prev = ev.prev_kv && ev.prev_kv.value.length > 0 ? req.decode(ev.prev_kv.value, String(ev.prev_kv.mod_revision)) : undefined;
@@ -100,14 +112,20 @@ export async function readHistory(req: HistoryRequest): Promise<bigint> {
         }
       }
       flush();
+      maybeDone();
     });
     stream.write({
       create_request: {
         key: Buffer.from(req.prefix),
-        range_end: prefixEnd(req.prefix),
+        range_end: Buffer.concat([Buffer.from(marker), Buffer.from([0])]),
         start_revision: String(req.after + 1n),
         prev_kv: true,
       },
     });
   });
+}
+
+/** The marker key of a prefix: "/registry/pods/" -> "/registry/pods0", the first key past it. */
+export function markerKey(prefix: string): string {
+  return prefixEnd(prefix).toString();
 }

@@ -192,7 +192,10 @@ export class WatchCache {
   private wake(): void {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
-    for (const w of this.waiters) (w.rev <= this.revision ? w.resolve() : still.push(w));
+    for (const w of this.waiters) {
+      if (w.rev <= this.revision) w.resolve();
+      else still.push(w);
+    }
     this.waiters = still;
   }
 
@@ -235,7 +238,6 @@ export class WatchCache {
         etcd: this.etcd,
         prefix: this.prefix,
         after: rv,
-        until: this.oldest,
         filterView: (e) => eventView(filter, e),
         sink,
         signal,

@@ -37,7 +37,9 @@ export interface TxnResult {
   responses: IResponseOp[];
 }
 
-const MAX_BATCH = 128;
+/** etcd (3.4, default --max-txn-ops 128) counts a batch's nested transactions plus the operations of
+ * each one against that limit. */
+const MAX_TXN_OPS = 128;
 const MAX_IN_FLIGHT = 4;
 
 interface Pending {
@@ -84,9 +86,12 @@ export class EtcdStore {
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       const keys = new Set<string>();
+      let ops = 0;
       for (const p of this.queue) {
-        if (batch.length < MAX_BATCH && !p.op.keys.some((k) => keys.has(k))) {
+        const n = opCount(p.op);
+        if ((batch.length === 0 || ops + n + batch.length + 1 <= MAX_TXN_OPS) && !p.op.keys.some((k) => keys.has(k))) {
           batch.push(p);
+          ops = Math.max(ops, n);
           for (const k of p.op.keys) keys.add(k);
         } else {
           rest.push(p);
@@ -139,11 +144,16 @@ export class EtcdStore {
   }
 }
 
+function opCount(op: TxnOp): number {
+  return Math.max(op.compare.length, op.success.length, op.failure?.length ?? 0);
+}
+
 export function etcdError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   const msg = (e as Error)?.message ?? String(e);
   if (/compacted/i.test(msg)) return new ApiError('OUT_OF_RANGE', `the requested resourceVersion is too old: ${msg}`, { reason: 'Expired', cause: e });
   if (/future rev/i.test(msg)) return new ApiError('INVALID_ARGUMENT', `the requested resourceVersion is newer than the store: ${msg}`, { reason: 'BadRequest', cause: e });
+  if (/too many operations|duplicate key/i.test(msg)) return new ApiError('INTERNAL', `etcd refused a transaction: ${msg}`, { cause: e });
   if (/too large|request is too large/i.test(msg)) return new ApiError('RESOURCE_EXHAUSTED', `etcd refused the write: ${msg}`, { cause: e });
   return new ApiError('UNAVAILABLE', `etcd: ${msg}`, { reason: 'ServiceUnavailable', cause: e });
 }

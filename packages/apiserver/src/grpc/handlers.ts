@@ -82,8 +82,16 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
     UpdateStatus: unary('UpdateStatus', d, async (req) => ({ response: (await r.update(requireObject(req), 'status', !!req.dryRun)).object })),
     Patch: unary('Patch', d, async (req) => {
       const patch = Buffer.from(req.patch ?? '', 'base64');
-      const { object } = await r.patch({ ...req, patch, patchType: req.patchType ?? '', subresource: req.subresource ?? '', dryRun: !!req.dryRun });
-      return { response: object };
+      const { object, warnings } = await r.patch({
+        resource: req.resource ?? '',
+        namespace: req.namespace ?? '',
+        name: req.name ?? '',
+        patch,
+        patchType: req.patchType ?? '',
+        subresource: req.subresource ?? '',
+        dryRun: !!req.dryRun,
+      });
+      return { response: object, warnings };
     }),
     Delete: unary('Delete', d, async (req) => ({
       response: await r.delete({
@@ -123,7 +131,8 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
       const fail = (err: unknown): void => {
         ac.abort();
         const st = toGrpcStatus(err);
-        call.destroy(Object.assign(new Error(st.details), st));
+        // grpc-js turns an 'error' event of a server stream into the call's status.
+        call.emit('error', Object.assign(new Error(st.details), st));
       };
       if (isUndecodable(req)) return fail(req.undecodable);
       d.metrics.watchers.inc();

@@ -1,6 +1,7 @@
 // The write and read paths of every resource type: the Kubernetes API conventions over etcd.
 // create / update / updateStatus / patch / delete / bind; reads go to etcd (get, list) or the cache.
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import {
   ApiError,
   alreadyExists,
@@ -59,6 +60,39 @@ export interface DeleteRequest {
 }
 
 const MAX_RETRIES = 16;
+/** Deeper than any object of the API can be: a patch beyond it is refused before any recursion. */
+const MAX_PATCH_DEPTH = 64;
+
+function parsePatch(name: string, bytes: Buffer): Record<string, unknown> {
+  if (!isUtf8(bytes)) throw invalid('Patch', name, [fieldError('patch', 'Invalid', 'the patch is not valid UTF-8')]);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw invalid('Patch', name, [fieldError('patch', 'Invalid', `not JSON: ${(e as Error).message}`)]);
+  }
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw invalid('Patch', name, [fieldError('patch', 'Invalid', 'a merge patch must be a JSON object')]);
+  }
+  if (jsonDepth(patch, MAX_PATCH_DEPTH) > MAX_PATCH_DEPTH) {
+    throw invalid('Patch', name, [fieldError('patch', 'Invalid', `nested deeper than ${MAX_PATCH_DEPTH} levels`)]);
+  }
+  return patch as Record<string, unknown>;
+}
+
+/** Nesting depth of a JSON value, iteratively, stopping once past `limit`. */
+function jsonDepth(v: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const c of Object.values(x)) stack.push([c, d + 1]);
+  }
+  return max;
+}
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export class Registry {
@@ -151,7 +185,7 @@ export class Registry {
       if (existing) return { object: await this.countRepeat(t, existing, obj, dryRun), warnings };
     }
     for (let attempt = 0; ; attempt++) {
-      const attemptObj = attempt === 0 ? obj : clone(obj);
+      const attemptObj = t.kind === 'Service' ? clone(obj) : obj;
       const plan = t.kind === 'Service' ? planServiceAllocations(attemptObj, undefined, this.d.clusterIPs, this.d.nodePorts) : emptyPlan();
       const key = this.d.keys.objectKey(t, ns, attemptObj.metadata.name!);
       const value = encodeForStorage(t, attemptObj, this.d.config.maxObjectBytes);
@@ -342,15 +376,7 @@ export class Registry {
     if (req.subresource !== '' && req.subresource !== 'status') {
       throw invalid('Patch', req.name, [fieldError('subresource', 'NotSupported', 'only "" and "status"', req.subresource)]);
     }
-    let patch: unknown;
-    try {
-      patch = JSON.parse(req.patch.toString('utf8'));
-    } catch (e) {
-      throw invalid('Patch', req.name, [fieldError('patch', 'Invalid', `not JSON: ${(e as Error).message}`)]);
-    }
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw invalid('Patch', req.name, [fieldError('patch', 'Invalid', 'a merge patch must be a JSON object')]);
-    }
+    const patch = parsePatch(req.name, req.patch);
     const ns = this.namespaceOf(t, req.namespace);
     const p = patch as { metadata?: { resourceVersion?: string } };
     const expectedRV = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;

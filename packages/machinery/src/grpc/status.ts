@@ -1,6 +1,6 @@
 // The one place where ApiErrors become gRPC statuses and back. The status carries a google.rpc.Status
 // (ErrorInfo with the reason, BadRequest with every field violation) in `grpc-status-details-bin`.
-import { ApiError, grpcCode, protoType, type Code, type FieldError, type FieldErrorType, type Reason } from '@skiff/api';
+import { ApiError, clip, grpcCode, protoType, type Code, type FieldError, type FieldErrorType, type Reason } from '@skiff/api';
 import * as grpc from '@grpc/grpc-js';
 
 const codeByNumber = new Map<number, Code>(Object.entries(grpcCode).map(([k, v]) => [v, k as Code]));
@@ -15,8 +15,17 @@ export interface GrpcStatus {
 }
 
 /** Any thrown value to the status sent to the client. Non-ApiErrors are INTERNAL. */
+/** Trailers must stay small (HTTP/2 header limits): messages and violation lists are capped. */
+const MAX_MESSAGE = 4096;
+const MAX_VIOLATIONS = 50;
+
 export function toGrpcStatus(err: unknown): GrpcStatus {
-  const e = err instanceof ApiError ? err : new ApiError('INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`);
+  const e0 = err instanceof ApiError ? err : new ApiError('INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`);
+  const e = new ApiError(e0.code, clip(e0.message, MAX_MESSAGE), {
+    reason: e0.reason,
+    fields: e0.fields.slice(0, MAX_VIOLATIONS).map((f) => ({ ...f, field: clip(f.field, 200), detail: clip(f.detail, 500) })),
+    metadata: Object.fromEntries(Object.entries(e0.metadata).map(([k, v]) => [clip(k), clip(v)])),
+  });
   const status = protoType('google.rpc.Status');
   const errorInfo = protoType('google.rpc.ErrorInfo');
   const badRequest = protoType('google.rpc.BadRequest');

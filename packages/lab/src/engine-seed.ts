@@ -1,0 +1,116 @@
+// A pre-loaded engine data root, kept beside the image tarballs: the lab images loaded once into a
+// throwaway dockerd, whose `image/` and `overlay2/` directories then seed every new node's data
+// root (metadata copied, layer contents shared read-only). A new node's engine then starts with its
+// images in place instead of unpacking ~120 MB per node; `loadImages` still checks every image
+// afterwards and loads whatever the seed did not provide.
+import { createHash, randomBytes } from 'node:crypto';
+import { cp, mkdir, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
+import { SocketEngineApi } from './engine-api.js';
+import { LabError } from './errors.js';
+import type { Runner } from './exec.js';
+import type { CachedImage } from './images.js';
+import { loadImages } from './images.js';
+import { unmountUnder } from './mounts.js';
+import { netnsInode } from './processes.js';
+import { removeCgroupParent } from './cgroups.js';
+import type { NodeState } from './state.js';
+
+const SEED_DIRS = ['image', 'overlay2'] as const;
+const COMPLETE = 'complete';
+
+export function seedKey(images: readonly CachedImage[]): string {
+  const h = createHash('sha256');
+  for (const id of images.map((i) => `${i.ref}=${i.id}`).sort()) h.update(id).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The seed directory for these images, built first when missing. */
+export async function ensureEngineSeed(runner: Runner, cacheDir: string, images: readonly CachedImage[]): Promise<string> {
+  const dir = join(cacheDir, `seed-${seedKey(images)}`);
+  if (await exists(join(dir, COMPLETE))) return dir;
+  const tag = randomBytes(3).toString('hex');
+  const work = join(cacheDir, `.seed-${tag}`);
+  const node: NodeState = {
+    name: 'seed',
+    index: 0,
+    netns: `skiff-seed-${tag}`,
+    veth: '',
+    address: '',
+    dir: work,
+    dataRoot: join(work, 'docker'),
+    execRoot: join(work, 'exec'),
+    socket: join(work, 'docker.sock'),
+    pidfile: join(work, 'dockerd.pid'),
+    logFile: join(work, 'dockerd.log'),
+    cgroupParent: `skiff-seed-${tag}`,
+    containerdNamespace: `skiff-seed-${tag}`,
+  };
+  await mkdir(work, { recursive: true });
+  try {
+    await runner.run('ip', ['netns', 'add', node.netns]);
+    const pid = await startDockerd(node, ['--bridge=none', '--iptables=false', '--ip-forward=false']);
+    await waitEngineReady(node, 60000, pid);
+    await loadImages(new SocketEngineApi(node.socket), images);
+    const driver = await new SocketEngineApi(node.socket).storageDriver();
+    if (driver !== 'overlay2') throw new LabError(`engine seed: storage driver ${driver} is not overlay2`);
+  } finally {
+    await stopNodeProcesses(node, await netnsInode(`/run/netns/${node.netns}`));
+    await unmountUnder(runner, work);
+    await runner.run('ip', ['netns', 'del', node.netns], { allowFail: true });
+    await removeCgroupParent(node.cgroupParent);
+  }
+  try {
+    const staged = join(work, 'seed');
+    await mkdir(staged);
+    for (const d of SEED_DIRS) await rename(join(node.dataRoot, d), join(staged, d));
+    await writeFile(join(staged, COMPLETE), JSON.stringify(images.map((i) => ({ ref: i.ref, id: i.id }))) + '\n');
+    // Another up may have finished the same seed first: then keep theirs.
+    await rename(staged, dir).catch(() => {});
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/**
+ * Fills a new node's data root from the seed: image metadata copied, each image layer a directory
+ * of its own whose `diff` (the unpacked files, read-only lower layers for overlayfs) is a symlink
+ * into the seed. Removing an image or the node removes only the symlink. The seed therefore must
+ * outlive the labs made from it: it lives in the image cache, which `down` never touches.
+ * Returns false (and leaves nothing) when it cannot.
+ */
+export async function seedDataRoot(runner: Runner, seed: string, dataRoot: string): Promise<boolean> {
+  if (await exists(dataRoot)) return false;
+  await mkdir(dataRoot, { recursive: true, mode: 0o710 });
+  try {
+    await runner.run('cp', ['-a', join(seed, 'image'), join(dataRoot, 'image')]);
+    const from = join(seed, 'overlay2');
+    const to = join(dataRoot, 'overlay2');
+    await mkdir(to, { mode: 0o710 });
+    for (const layer of await readdir(from)) {
+      if (layer === 'l') continue;
+      await mkdir(join(to, layer), { mode: 0o710 });
+      for (const entry of await readdir(join(from, layer))) {
+        if (entry === 'diff') await symlink(join(from, layer, 'diff'), join(to, layer, 'diff'));
+        else await cp(join(from, layer, entry), join(to, layer, entry), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      }
+    }
+    await mkdir(join(to, 'l'), { mode: 0o700 });
+    for (const short of await readdir(join(from, 'l'))) await symlink(await readlink(join(from, 'l', short)), join(to, 'l', short));
+    return true;
+  } catch {
+    await rm(dataRoot, { recursive: true, force: true });
+    return false;
+  }
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { KObject } from '@skiff/api';
+import { FakeClient } from '../testing/fake-client.js';
+import { run, writeFiles } from '../testing/run.js';
+
+const deploy = (name: string, labels: Record<string, string> = {}): KObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default', labels },
+  spec: { selector: { matchLabels: { app: name } }, template: { spec: { containers: [{ name: 'c', image: 'x' }] } } },
+});
+
+const world = (): FakeClient => new FakeClient([deploy('web', { tier: 'fe' }), deploy('api', { tier: 'be' }), deploy('db', { tier: 'be' })]);
+
+interface Case {
+  name: string;
+  argv: string[];
+  stdout: string;
+  stderr?: RegExp;
+  code?: number;
+  left: string[];
+  opts?: Record<string, unknown>;
+}
+
+const cases: Case[] = [
+  { name: 'by name', argv: ['delete', 'deploy', 'web'], stdout: 'deployment.apps "web" deleted\n', left: ['api', 'db'], opts: { propagationPolicy: 'Background' } },
+  { name: 'several names', argv: ['delete', 'deployment', 'web', 'api'], stdout: 'deployment.apps "web" deleted\ndeployment.apps "api" deleted\n', left: ['db'] },
+  { name: 'TYPE/NAME', argv: ['delete', 'deploy/db'], stdout: 'deployment.apps "db" deleted\n', left: ['api', 'web'] },
+  { name: '-l', argv: ['delete', 'deploy', '-l', 'tier=be'], stdout: 'deployment.apps "api" deleted\ndeployment.apps "db" deleted\n', left: ['web'] },
+  { name: '--all', argv: ['delete', 'deploy', '--all'], stdout: 'deployment.apps "api" deleted\ndeployment.apps "db" deleted\ndeployment.apps "web" deleted\n', left: [] },
+  { name: 'not found', argv: ['delete', 'deploy', 'nope'], stdout: '', stderr: /^Error from server \(NotFound\): deployments\.apps "nope" not found$/m, code: 1, left: ['api', 'db', 'web'] },
+  { name: '--ignore-not-found', argv: ['delete', 'deploy', 'nope', '--ignore-not-found'], stdout: '', left: ['api', 'db', 'web'] },
+  { name: 'no name', argv: ['delete', 'deploy'], stdout: '', stderr: /resource\(s\) were provided, but no name was specified/, code: 1, left: ['api', 'db', 'web'] },
+  { name: 'selector matches nothing', argv: ['delete', 'deploy', '-l', 'tier=zz'], stdout: '', stderr: /No resources found/, left: ['api', 'db', 'web'] },
+  {
+    name: '--cascade=foreground --grace-period=0',
+    argv: ['delete', 'deploy', 'web', '--cascade=foreground', '--grace-period=0'],
+    stdout: 'deployment.apps "web" deleted\n',
+    left: ['api', 'db'],
+    opts: { propagationPolicy: 'Foreground', gracePeriodSeconds: 0 },
+  },
+  { name: '--cascade=orphan', argv: ['delete', 'deploy', 'web', '--cascade=orphan'], stdout: 'deployment.apps "web" deleted\n', left: ['api', 'db'], opts: { propagationPolicy: 'Orphan' } },
+  { name: 'bad --cascade', argv: ['delete', 'deploy', 'web', '--cascade=never'], stdout: '', stderr: /invalid cascade value \(never\)/, code: 1, left: ['api', 'db', 'web'] },
+  { name: '-o name', argv: ['delete', 'deploy', 'web', '-o', 'name'], stdout: 'deployment.apps/web\n', left: ['api', 'db'] },
+  { name: '--dry-run=client', argv: ['delete', 'deploy', 'web', '--dry-run=client'], stdout: 'deployment.apps "web" deleted (dry run)\n', left: ['api', 'db', 'web'] },
+];
+
+for (const c of cases) {
+  void test(`delete: ${c.name}`, async () => {
+    const client = world();
+    const r = await run(client, c.argv);
+    assert.equal(r.stdout, c.stdout);
+    if (c.stderr) assert.match(r.stderr, c.stderr);
+    assert.equal(r.code, c.code ?? 0);
+    const left = (await client.list('deployments')).items.map((o) => o.metadata.name).sort();
+    assert.deepEqual(left, c.left);
+    if (c.opts) assert.deepEqual(client.calls.find((x) => x.method === 'delete')!.opts, c.opts);
+  });
+}
+
+void test('delete -f deletes what the manifests name', async () => {
+  const client = world();
+  const dir = writeFiles({ 'd.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n' });
+  const r = await run(client, ['delete', '-f', join(dir, 'd.yaml')]);
+  assert.equal(r.stdout, 'deployment.apps "web" deleted\n');
+  assert.equal(client.find('deploy', 'default', 'web'), undefined);
+});
