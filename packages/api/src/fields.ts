@@ -73,8 +73,15 @@ function canonicalKind(kind: string): string {
   return lookupResource(kind)?.kind ?? kind;
 }
 
+const gettersByKind = new Map<string, Record<string, Getter>>();
+
 function gettersOf(kind: string): Record<string, Getter> {
-  return { ...common, ...(perKind[canonicalKind(kind)] ?? {}) };
+  let g = gettersByKind.get(kind);
+  if (!g) {
+    g = { ...common, ...(perKind[canonicalKind(kind)] ?? {}) };
+    gettersByKind.set(kind, g);
+  }
+  return g;
 }
 
 /** The field names a kind supports in field selectors. */
@@ -92,10 +99,14 @@ export function fieldsOf(kind: string, obj: KObject): Record<string, string> {
 export class FieldSelector {
   readonly kind: string;
   readonly requirements: readonly FieldRequirement[];
+  /** Each requirement with its getter, resolved once: matching reads only the fields it needs. */
+  private readonly checks: { get: Getter; operator: FieldOperator; value: string }[];
 
   constructor(kind: string, requirements: FieldRequirement[]) {
     this.kind = canonicalKind(kind);
     this.requirements = requirements;
+    const getters = gettersOf(this.kind);
+    this.checks = requirements.map((r) => ({ get: getters[r.field] ?? (() => ''), operator: r.operator, value: r.value }));
   }
 
   get empty(): boolean {
@@ -104,7 +115,11 @@ export class FieldSelector {
 
   /** Whether the object's fields satisfy every requirement. */
   matches(obj: KObject): boolean {
-    return this.matchesFields(fieldsOf(this.kind, obj));
+    for (const c of this.checks) {
+      const v = c.get(obj);
+      if (c.operator === '!=' ? v === c.value : v !== c.value) return false;
+    }
+    return true;
   }
 
   /** As matches, on precomputed field values (fieldsOf). */

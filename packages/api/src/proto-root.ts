@@ -34,8 +34,15 @@ export function protoRoot(): protobuf.Root {
   return r;
 }
 
+const types = new Map<string, protobuf.Type>();
+
 export function protoType(name: string): protobuf.Type {
-  return protoRoot().lookupType(name);
+  let t = types.get(name);
+  if (!t) {
+    t = protoRoot().lookupType(name);
+    types.set(name, t);
+  }
+  return t;
 }
 
 let patched = false;

@@ -34,6 +34,6 @@ export const defaultConfig: ApiServerConfig = {
   serviceNodePortRange: '30000-32767',
   eventTTLSeconds: 3600,
   maxObjectBytes: 1.5 * 1024 * 1024,
-  watchCacheSize: 100_000,
+  watchCacheSize: 10_000,
   bookmarkIntervalMs: 10_000,
 };

@@ -9,7 +9,7 @@ import { encodeWatchResponse, type Logger } from '@skiff/machinery';
 import type { EtcdStore } from '../etcd/store.js';
 import { decodeStored } from '../registry/admission.js';
 import { CacheEvent } from './cache-event.js';
-import type { ObjectFilter } from './filter.js';
+import { podNodeName, type ObjectFilter } from './filter.js';
 import { eventView, Watcher, type WatchSink } from './watcher.js';
 import { readHistory } from './history-reader.js';
 
@@ -23,6 +23,8 @@ export interface WatchCacheOptions {
 
 export class WatchCache {
   private objects = new Map<string, KObject>();
+  /** Pods only: node name -> keys of the pods bound to it (node agents list and watch their own). */
+  private podsByNode?: Map<string, Set<string>>;
   private history: CacheEvent[] = [];
   /** Every change after this revision is in `history`. */
   private oldest = 0n;
@@ -87,6 +89,10 @@ export class WatchCache {
       start = page.kvs[page.kvs.length - 1]!.key + '\0';
     }
     this.objects = objects;
+    if (this.type.kind === 'Pod') {
+      this.podsByNode = new Map();
+      for (const [k, o] of objects) this.indexPod(k, undefined, o);
+    }
     this.history = [];
     this.revision = BigInt(revision!);
     this.oldest = this.revision;
@@ -161,6 +167,7 @@ export class WatchCache {
     for (const e of events) {
       if (e.type === 'DELETED') this.objects.delete(e.key);
       else this.objects.set(e.key, e.object);
+      if (this.podsByNode) this.indexPod(e.key, e.prev, e.type === 'DELETED' ? undefined : e.object);
       this.history.push(e);
     }
     this.revision = rev;
@@ -171,6 +178,22 @@ export class WatchCache {
     }
     this.dispatch(rev, events);
     this.wake();
+  }
+
+  private indexPod(key: string, before: KObject | undefined, after: KObject | undefined): void {
+    const a = podNodeName(before);
+    const b = podNodeName(after);
+    if (a === b) return;
+    if (a) {
+      const s = this.podsByNode!.get(a);
+      s?.delete(key);
+      if (s?.size === 0) this.podsByNode!.delete(a);
+    }
+    if (b) {
+      let s = this.podsByNode!.get(b);
+      if (!s) this.podsByNode!.set(b, (s = new Set()));
+      s.add(key);
+    }
   }
 
   private dispatch(rev: bigint, events: CacheEvent[]): void {
@@ -218,10 +241,17 @@ export class WatchCache {
 
   /** The current objects matching `filter`, sorted by key, and the revision they are at. */
   list(filter: ObjectFilter): { items: KObject[]; revision: bigint } {
-    const items: KObject[] = [];
-    for (const o of this.objects.values()) if (filter.matches(o)) items.push(o);
-    items.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : 1));
-    return { items, revision: this.revision };
+    const found: [string, KObject][] = [];
+    if (this.podsByNode && filter.nodeName !== undefined) {
+      for (const k of this.podsByNode.get(filter.nodeName) ?? []) {
+        const o = this.objects.get(k);
+        if (o && filter.matches(o)) found.push([k, o]);
+      }
+    } else {
+      for (const e of this.objects) if (filter.matches(e[1])) found.push(e);
+    }
+    found.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return { items: found.map((e) => e[1]), revision: this.revision };
   }
 
   /**

@@ -159,10 +159,10 @@ export class Registry {
     }
   }
 
-  async create(input: KObject, dryRun = false): Promise<WriteResult> {
-    const t = resourceByKind(input.kind);
-    if (!t) throw invalid(input.kind ?? '', input.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', input.kind)]);
-    const obj = clone(input);
+  /** Creates an object. Takes ownership of `obj` (the decoded request): it is defaulted in place. */
+  async create(obj: KObject, dryRun = false): Promise<WriteResult> {
+    const t = resourceByKind(obj.kind);
+    if (!t) throw invalid(obj.kind ?? '', obj.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', obj.kind)]);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
@@ -278,7 +278,10 @@ export class Registry {
   ): Promise<KObject> {
     const key = this.d.keys.objectKey(t, namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const { obj: cur, kv } = await this.read(t, namespace, name);
+      // The first attempt starts from the watch cache (no etcd read); a stale copy only costs a retry.
+      const cached = attempt === 0 ? this.cache(t).get(namespace ? `${namespace}/${name}` : name) : undefined;
+      const fresh = cached && (!expectedRV || cached.metadata.resourceVersion === expectedRV);
+      const { obj: cur, kv } = fresh ? { obj: cached, kv: { modRevision: cached.metadata.resourceVersion! } } : await this.read(t, namespace, name);
       if (expectedRV && expectedRV !== kv.modRevision) throw conflict(t.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       const next = mutate(cur);
       afterMutate?.(next, cur);
@@ -309,16 +312,16 @@ export class Registry {
         return next;
       }
       if (plan.allocateIPs.length || plan.allocatePorts.length) this.retryAllocation(plan, attempt);
+      if (fresh && attempt === 0) continue;
       if (expectedRV) throw conflict(t.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       if (attempt >= MAX_RETRIES) throw new ApiError('UNAVAILABLE', `too many concurrent writes to ${t.resource} "${name}"; retry`);
     }
   }
 
-  /** Update (spec and metadata) or UpdateStatus (status only) of a full object. */
-  async update(input: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
-    const t = resourceByKind(input.kind);
-    if (!t) throw invalid(input.kind ?? '', input.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', input.kind)]);
-    const obj = clone(input);
+  /** Update (spec and metadata) or UpdateStatus (status only) of a full object. Takes ownership of `obj`. */
+  async update(obj: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
+    const t = resourceByKind(obj.kind);
+    if (!t) throw invalid(obj.kind ?? '', obj.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', obj.kind)]);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
