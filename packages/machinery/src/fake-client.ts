@@ -237,6 +237,16 @@ export class FakeClient implements Client {
     return (await this.write(opts?.subresource === 'status' ? 'updateStatus' : 'update', merged, opts, false)) as T;
   }
 
+  async patchWithWarnings<T extends KObject = KObject>(
+    resource: string,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    opts?: WriteOptions & { subresource?: 'status' },
+  ): Promise<WriteResult<T>> {
+    return { object: await this.patch<T>(resource, namespace, name, patch, opts), warnings: [] };
+  }
+
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>> {
     const r = resourceName(resource);
     this.enter('delete', r, opts);

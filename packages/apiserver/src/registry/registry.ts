@@ -380,6 +380,16 @@ export class Registry {
       throw invalid('Patch', req.name, [fieldError('subresource', 'NotSupported', 'only "" and "status"', req.subresource)]);
     }
     const patch = parsePatch(req.name, req.patch);
+    const warnings: string[] = [];
+    // A patch may name the apiVersion the client knows the object by: legacy ones are accepted with
+    // a warning (as on create), others refused. The stored apiVersion never changes.
+    if (patch.apiVersion !== undefined) {
+      const probe = { apiVersion: patch.apiVersion, kind: t.kind, metadata: { name: req.name } } as KObject;
+      if (typeof patch.apiVersion !== 'string') throw invalid(t.kind, req.name, [fieldError('apiVersion', 'Invalid', 'must be a string')]);
+      const w = convertVersion(t, probe);
+      if (w) warnings.push(w);
+      delete patch.apiVersion;
+    }
     const ns = this.namespaceOf(t, req.namespace);
     const p = patch as { metadata?: { resourceVersion?: string } };
     const expectedRV = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
@@ -392,7 +402,7 @@ export class Registry {
       checkPatched(t, patched);
       return this.merge(t, req.subresource as '' | 'status', patched, cur);
     });
-    return { object, warnings: [] };
+    return { object, warnings };
   }
 
   async delete(req: DeleteRequest): Promise<{ object: KObject; pending: boolean }> {

@@ -132,6 +132,16 @@ class GrpcClient implements Client {
     patch: unknown,
     opts?: WriteOptions & { subresource?: 'status' },
   ): Promise<T> {
+    return (await this.patchWithWarnings<T>(resource, namespace, name, patch, opts)).object;
+  }
+
+  async patchWithWarnings<T extends KObject = KObject>(
+    resource: string,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    opts?: WriteOptions & { subresource?: 'status' },
+  ): Promise<WriteResult<T>> {
     const req = {
       resource,
       namespace,
@@ -141,7 +151,8 @@ class GrpcClient implements Client {
       subresource: opts?.subresource ?? '',
       ...dry(opts),
     };
-    return (await this.unary<T>('Patch', req)).response;
+    const { response, warnings } = await this.unary<T>('Patch', req);
+    return { object: response, warnings };
   }
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {

@@ -106,6 +106,14 @@ export interface Client {
     patch: unknown,
     opts?: WriteOptions & { subresource?: 'status' },
   ): Promise<T>;
+  /** Like patch, also returning the server's warnings. */
+  patchWithWarnings<T extends KObject = KObject>(
+    resource: string,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    opts?: WriteOptions & { subresource?: 'status' },
+  ): Promise<WriteResult<T>>;
   delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
   /**
    * Streams change batches until `signal` aborts (then the iterator ends quietly) or the server ends

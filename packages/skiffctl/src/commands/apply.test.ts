@@ -155,7 +155,7 @@ for (const rc of rejectCases) {
   });
 }
 
-void test('apply prints server warnings and errors as kubectl does, and goes on', async () => {
+void test('apply checks every object with a server dry run first: one invalid object and nothing is written', async () => {
   const c = new FakeClient();
   c.warnings = ['apps/v1 Deployment sent as apiVersion v1'];
   c.admit = (o) => {
@@ -164,10 +164,20 @@ void test('apply prints server warnings and errors as kubectl does, and goes on'
   const dir = writeFiles({ 'all.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\n---\n${deployment()}` });
   const r = await run(c, ['apply', '-f', join(dir, 'all.yaml')]);
   assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(c.find('deploy', 'default', 'web'), undefined);
+  assert.match(r.stderr, /^Error from server \(Invalid\): error when applying ".*all\.yaml" \(nothing was written\): ConfigMap "bad" is invalid:\n\* data\[x y\]: Invalid value: a valid config key/m);
+  assert.match(r.stderr, /^\* metadata\.name: Invalid value: bad name$/m);
+});
+
+void test('apply prints server warnings', async () => {
+  const c = new FakeClient();
+  c.warnings = ['apps/v1 Deployment sent as apiVersion v1'];
+  const dir = writeFiles({ 'd.yaml': deployment() });
+  const r = await run(c, ['apply', '-f', join(dir, 'd.yaml')]);
+  assert.equal(r.code, 0);
   assert.equal(r.stdout, 'deployment.apps/web created\n');
   assert.match(r.stderr, /^Warning: apps\/v1 Deployment sent as apiVersion v1$/m);
-  assert.match(r.stderr, /^Error from server \(Invalid\): error when applying ".*all\.yaml": ConfigMap "bad" is invalid:\n\* data\[x y\]: Invalid value: a valid config key/m);
-  assert.match(r.stderr, /^\* metadata\.name: Invalid value: bad name$/m);
 });
 
 void test('apply -f - reads stdin; -n sets the namespace of objects without one', async () => {
@@ -195,4 +205,16 @@ void test('apply -R -f dir applies every manifest of the tree; cluster-scoped ob
   const r = await run(c, ['apply', '-R', '-f', join(dir, 'm')]);
   assert.equal(r.stdout, 'namespace/team created\nservice/web created\n');
   assert.equal(c.find('ns', '', 'team')!.metadata.namespace, undefined);
+});
+
+void test('apply prints the warnings of the patch it sends for a changed object', async () => {
+  const c = new FakeClient();
+  const dir = writeFiles({ 'a.yaml': deployment({ replicas: 3 }), 'b.yaml': deployment({ replicas: 5 }) });
+  let r = await run(c, ['apply', '-f', join(dir, 'a.yaml')]);
+  assert.equal(r.stderr, '');
+  c.warnings = ['spec.replicas: something to know'];
+  r = await run(c, ['apply', '-f', join(dir, 'b.yaml')]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, 'deployment.apps/web configured\n');
+  assert.equal(r.stderr, 'Warning: spec.replicas: something to know\n');
 });

@@ -28,6 +28,7 @@ export async function apply(client: Client, args: ApplyArgs, io: Io): Promise<nu
     { recursive: !!args.recursive, stdin: io.stdin },
     { ...(args.namespace ? { flag: args.namespace } : {}), fallback: args.defaultNamespace },
   );
+  if ((args.dryRun ?? 'none') === 'none' && objects.length > 1 && !(await allPassServerChecks(objects, io, 'applying', (m, q) => applyOne(client, m, 'server', q)))) return 1;
   let failed = false;
   for (const m of objects) {
     try {
@@ -63,8 +64,11 @@ export async function applyOne(client: Client, m: ManifestObject, dryRun: DryRun
   }
   const patch = applyPatch(lastApplied(live), modified, live);
   if (Object.keys(patch).length === 0) return 'unchanged';
+  // The manifest's apiVersion goes along so that the server can warn about a legacy one.
+  if (typeof m.object.apiVersion === 'string') patch.apiVersion = m.object.apiVersion;
   if (dryRun !== 'client') {
-    await client.patch(m.type.resource, m.namespace, m.name, patch, dryRun === 'server' ? { dryRun: true } : {});
+    const r = await client.patchWithWarnings(m.type.resource, m.namespace, m.name, patch, dryRun === 'server' ? { dryRun: true } : {});
+    printWarnings(io, r.warnings);
   }
   return 'configured';
 }
@@ -84,4 +88,29 @@ export function dryRunSuffix(d: DryRun | undefined): string {
   if (d === 'client') return ' (dry run)';
   if (d === 'server') return ' (server dry run)';
   return '';
+}
+
+/**
+ * With several objects, a server-side dry run of every one first: when any of them would fail,
+ * report every failure and write nothing. A missing namespace is not held against an object here,
+ * since the same input may create that namespace.
+ */
+export async function allPassServerChecks(
+  objects: ManifestObject[],
+  io: Io,
+  verb: string,
+  dryRun: (m: ManifestObject, quiet: Io) => Promise<unknown>,
+): Promise<boolean> {
+  const quiet: Io = { ...io, stderr: { write: () => true } };
+  let ok = true;
+  for (const m of objects) {
+    try {
+      await dryRun(m, quiet);
+    } catch (e) {
+      if (isApiError(e, 'NOT_FOUND') && e.metadata.resource === 'namespaces') continue;
+      ok = false;
+      printError(io, e, { action: `error when ${verb} "${m.doc.source}" (nothing was written): ` });
+    }
+  }
+  return ok;
 }

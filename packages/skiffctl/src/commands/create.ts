@@ -1,12 +1,13 @@
 // skiffctl create -f: creates every object; AlreadyExists for those present. With --save-config the
 // last-applied annotation is recorded, so a later apply computes its patch from it.
+import type { KObject } from '@skiff/api';
 import type { Client } from '@skiff/machinery';
 import type { Io } from '../io.js';
 import { out, printError, printWarnings } from '../io-lines.js';
 import { appliedConfiguration, withLastApplied } from '../last-applied.js';
-import { loadManifestObjects } from '../manifest-objects.js';
+import { loadManifestObjects, type ManifestObject } from '../manifest-objects.js';
 import { objectRef } from '../resources.js';
-import { dryRunSuffix, type DryRun } from './apply.js';
+import { allPassServerChecks, dryRunSuffix, type DryRun } from './apply.js';
 
 export interface CreateArgs {
   filenames: string[];
@@ -25,6 +26,8 @@ export async function create(client: Client, args: CreateArgs, io: Io): Promise<
     { ...(args.namespace ? { flag: args.namespace } : {}), fallback: args.defaultNamespace },
     { allowGenerateName: true },
   );
+  const prepare = (m: ManifestObject): KObject => (args.saveConfig ? withLastApplied(appliedConfiguration(m.object)) : m.object);
+  if ((args.dryRun ?? 'none') === 'none' && objects.length > 1 && !(await allPassServerChecks(objects, io, 'creating', (m) => client.createWithWarnings(prepare(m), { dryRun: true })))) return 1;
   let failed = false;
   for (const m of objects) {
     try {

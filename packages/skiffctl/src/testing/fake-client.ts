@@ -29,7 +29,7 @@ export class FakeClient implements Client {
   readonly calls: Call[] = [];
   /** Batches each watch() yields, then it waits for the signal. */
   watchBatches: WatchBatch[] = [];
-  /** Warnings createWithWarnings returns. */
+  /** Warnings createWithWarnings and patchWithWarnings return. */
   warnings: string[] = [];
   /** Called with every object about to be stored by create or patch: throw to refuse it. */
   admit: (obj: KObject) => void = () => {};
@@ -143,6 +143,16 @@ export class FakeClient implements Client {
     next.metadata.resourceVersion = String(++this.rv);
     if (!opts?.dryRun) this.objects.set(k, next);
     return structuredClone(next) as T;
+  }
+
+  async patchWithWarnings<T extends KObject = KObject>(
+    resource: string,
+    namespace: string,
+    name: string,
+    patch: unknown,
+    opts?: WriteOptions,
+  ): Promise<WriteResult<T>> {
+    return { object: await this.patch<T>(resource, namespace, name, patch, opts), warnings: [...this.warnings] };
   }
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>> {

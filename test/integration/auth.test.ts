@@ -1,0 +1,154 @@
+// Bearer-token authentication off loopback: the apiserver refuses to listen on a non-loopback
+// address without a token file; with one, every RPC needs a valid token (client and skiffctl).
+// The server binds 0.0.0.0 (so the token check applies) and the tests connect through 127.0.0.1.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiError, type KObject } from '@skiff/api';
+import { run, type RunningApiServer } from '@skiff/apiserver';
+import { createClient, discardLogger, type Client } from '@skiff/machinery';
+import { runCli, StringOutput } from '@skiff/skiffctl';
+import { startEtcd, type TestEtcd } from '../harness/etcd.js';
+
+const TOKEN = 's3cret-token-0123456789';
+
+/** The ApiError code a call rejected with. */
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ApiError, `expected an ApiError, got ${String(e)}`);
+    return e.code;
+  }
+  assert.fail('the call succeeded');
+}
+
+/** The first batch of a watch, or its error. */
+async function firstWatchBatch(client: Client): Promise<unknown> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), 5000);
+  try {
+    for await (const b of client.watch('namespaces', {}, ac.signal)) return b;
+    throw new Error('the watch ended without a batch');
+  } finally {
+    clearTimeout(timer);
+    ac.abort();
+  }
+}
+
+describe('apiserver authentication', () => {
+  let etcd: TestEtcd;
+  let dir: string;
+  const ac = new AbortController();
+  let server: RunningApiServer | undefined;
+  let address: string;
+  const clients: Client[] = [];
+  const client = (token?: string): Client => {
+    const c = createClient({ server: address, ...(token !== undefined ? { token } : {}) });
+    clients.push(c);
+    return c;
+  };
+
+  before(async () => {
+    etcd = await startEtcd();
+    dir = mkdtempSync(join(tmpdir(), 'skiff-auth-'));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    ac.abort();
+    await server?.stopped;
+    await etcd?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a non-loopback listener without --token-file', async () => {
+    const local = new AbortController();
+    try {
+      await assert.rejects(run({ etcdServers: [etcd.endpoint], listen: '0.0.0.0:0', httpListen: '' }, local.signal, discardLogger()), /--token-file/);
+    } finally {
+      local.abort();
+    }
+  });
+
+  describe('with a token file on 0.0.0.0', () => {
+    before(async () => {
+      const tokenFile = join(dir, 'tokens');
+      writeFileSync(tokenFile, `# tokens\n${TOKEN},admin\n`);
+      server = await run({ etcdServers: [etcd.endpoint], listen: '0.0.0.0:0', httpListen: '', tokenFile, bookmarkIntervalMs: 1000 }, ac.signal, discardLogger());
+      const port = server.address.split(':').pop();
+      assert.match(server.address, /^0\.0\.0\.0:\d+$/);
+      address = `127.0.0.1:${port}`;
+    });
+
+    it('a client without a token is UNAUTHENTICATED on Get, List and Watch', async () => {
+      const c = client();
+      assert.equal(await codeOf(c.get('namespaces', '', 'default')), 'UNAUTHENTICATED');
+      assert.equal(await codeOf(c.list('pods', { namespace: 'default' })), 'UNAUTHENTICATED');
+      assert.equal(await codeOf(firstWatchBatch(c)), 'UNAUTHENTICATED');
+      assert.equal(await codeOf(c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } } as KObject)), 'UNAUTHENTICATED');
+    });
+
+    it('a wrong token is UNAUTHENTICATED', async () => {
+      const c = client('not-the-token');
+      assert.equal(await codeOf(c.get('namespaces', '', 'default')), 'UNAUTHENTICATED');
+      assert.equal(await codeOf(c.list('pods', { namespace: 'default' })), 'UNAUTHENTICATED');
+      assert.equal(await codeOf(firstWatchBatch(c)), 'UNAUTHENTICATED');
+      // A prefix of the right token is not the right token.
+      assert.equal(await codeOf(client(TOKEN.slice(0, -1)).get('namespaces', '', 'default')), 'UNAUTHENTICATED');
+    });
+
+    it('the right token works', async () => {
+      const c = client(TOKEN);
+      const ns = await c.get('namespaces', '', 'default');
+      assert.equal(ns.metadata.name, 'default');
+      const cm = await c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'authed', namespace: 'default' }, data: { a: 'b' } } as KObject);
+      assert.ok(cm.metadata.uid);
+      const list = await c.list('configmaps', { namespace: 'default' });
+      assert.ok(list.items.some((o) => o.metadata.name === 'authed'));
+      const batch = await firstWatchBatch(c);
+      assert.ok(batch);
+    });
+
+    describe('skiffctl', () => {
+      let home: string;
+      const cli = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+        const stdout = new StringOutput();
+        const stderr = new StringOutput();
+        const code = await runCli(['--server', address, ...argv], { stdout, stderr, stdin: (async function* () {})() }, { home, env: {} });
+        return { code, stdout: stdout.text, stderr: stderr.text };
+      };
+      before(() => {
+        home = mkdtempSync(join(tmpdir(), 'skiff-auth-home-'));
+      });
+      after(() => rmSync(home, { recursive: true, force: true }));
+
+      it('works with --token', async () => {
+        const r = await cli('--token', TOKEN, 'get', 'configmaps', 'authed', '-o', 'name');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, 'configmap/authed\n');
+        const f = join(dir, 'cm.yaml');
+        writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-cli\ndata:\n  k: v\n');
+        const a = await cli('--token', TOKEN, 'apply', '-f', f);
+        assert.equal(a.code, 0, a.stderr);
+        assert.equal(a.stdout, 'configmap/from-cli created\n');
+      });
+
+      it('without a token (or with a wrong one) exits 1 with Unauthorized', async () => {
+        for (const extra of [[], ['--token', 'wrong']]) {
+          const r = await cli(...extra, 'get', 'configmaps');
+          assert.equal(r.code, 1, r.stdout);
+          assert.equal(r.stdout, '');
+          assert.match(r.stderr, /Unauthorized/);
+        }
+        const f = join(dir, 'cm2.yaml');
+        writeFileSync(f, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: no-token\n');
+        const a = await cli('apply', '-f', f);
+        assert.equal(a.code, 1);
+        assert.match(a.stderr, /Unauthorized/);
+        assert.equal(await codeOf(client(TOKEN).get('configmaps', 'default', 'no-token')), 'NOT_FOUND');
+      });
+    });
+  });
+});
