@@ -108,6 +108,12 @@ export class Registry {
     return t;
   }
 
+  private kindOf(obj: KObject): ResourceType {
+    const t = resourceByKind(obj.kind);
+    if (!t) throw invalid(obj.kind ?? '', obj.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', obj.kind)]);
+    return t;
+  }
+
   cache(t: ResourceType): WatchCache {
     return this.d.caches.get(t.resource)!;
   }
@@ -161,8 +167,7 @@ export class Registry {
 
   /** Creates an object. Takes ownership of `obj` (the decoded request): it is defaulted in place. */
   async create(obj: KObject, dryRun = false): Promise<WriteResult> {
-    const t = resourceByKind(obj.kind);
-    if (!t) throw invalid(obj.kind ?? '', obj.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', obj.kind)]);
+    const t = this.kindOf(obj);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
@@ -320,8 +325,7 @@ export class Registry {
 
   /** Update (spec and metadata) or UpdateStatus (status only) of a full object. Takes ownership of `obj`. */
   async update(obj: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
-    const t = resourceByKind(obj.kind);
-    if (!t) throw invalid(obj.kind ?? '', obj.metadata?.name ?? '', [fieldError('kind', 'NotSupported', 'unknown kind', obj.kind)]);
+    const t = this.kindOf(obj);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
@@ -394,7 +398,8 @@ export class Registry {
     const p = patch as { metadata?: { resourceVersion?: string } };
     const expectedRV = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
     const object = await this.guaranteedUpdate(t, ns, req.name, expectedRV, req.dryRun, (cur) => {
-      const patched = applyMergePatch(clone(cur), patch) as KObject;
+      // The merge copies what it changes and shares the rest with `cur`, which merge() clones.
+      const patched = applyMergePatch(cur, patch) as KObject;
       if (typeof patched !== 'object' || patched === null) throw invalid(t.kind, req.name, [fieldError('patch', 'Invalid', 'the patched object is not an object')]);
       patched.kind = cur.kind;
       patched.apiVersion = cur.apiVersion;

@@ -5,7 +5,8 @@ import { FakeClock } from '../clock.js';
 import type { Client } from '../client/types.js';
 import { FakeClient } from '../fake-client.js';
 import { LeaderElector } from './leader-elector.js';
-import { type Lease, formatMicroTime, newLease, parseMicroTime } from './lease.js';
+import type { Lease } from '@skiff/api';
+import { formatMicroTime, newLease, parseMicroTime } from './lease.js';
 
 /** A view of the client that can be cut off (every call UNAVAILABLE), and can run a hook before updates. */
 function partitionable(client: FakeClient): { client: Client; cut(on: boolean): void; beforeUpdate(fn: () => Promise<void>): void } {

@@ -14,7 +14,8 @@ import { isApiError } from '@skiff/api';
 import { type Clock, realClock, sleep } from '../clock.js';
 import type { Client } from '../client/types.js';
 import { type Logger, discardLogger } from '../log.js';
-import { type Lease, type LeaseSpec, formatMicroTime, newLease } from './lease.js';
+import type { Lease, LeaseSpec } from '@skiff/api';
+import { formatMicroTime, newLease } from './lease.js';
 
 export interface LeaderCallbacks {
   /** Leader-only work; `signal` aborts when leadership is lost or the elector stops. */

@@ -1,18 +1,5 @@
 // The Lease object (coordination.k8s.io/v1) as leader election uses it, and its MicroTime format.
-import type { KObject } from '@skiff/api';
-
-export interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  /** MicroTime: RFC 3339 with microseconds, "2024-01-01T00:00:00.123000Z". */
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}
-
-export interface Lease extends KObject {
-  spec?: LeaseSpec;
-}
+import type { Lease, LeaseSpec } from '@skiff/api';
 
 export const leaseApiVersion = 'coordination.k8s.io/v1';
 
