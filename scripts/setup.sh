@@ -32,3 +32,13 @@ fi
 
 echo "skiff setup: building" >&2
 npx tsc -b
+
+# The packages' commands (skiffctl, skiff-apiserver, skiff-lab): tsc writes them without the exec bit,
+# and on a fresh clone npm linked them before they existed. Make them runnable as `npx skiffctl`.
+for pkg in packages/*/; do
+  main="${pkg}dist/main.js"
+  [ -f "$main" ] || continue
+  chmod +x "$main"
+  name=$(node -e 'const b=require(process.argv[1]).bin||{};console.log(Object.keys(b)[0]||"")' "$PWD/${pkg}package.json")
+  [ -n "$name" ] && ln -sfn "../../${main}" "node_modules/.bin/$name"
+done
