@@ -44,8 +44,8 @@ switch (cmd) {
     const { loadConfig, writeConfig } = await import('@skiff/skiffctl');
     let current = {};
     try {
-      const { path: _path, ...rest } = loadConfig();
-      current = rest;
+      current = { ...loadConfig() };
+      delete current.path;
     } catch {
       // An unreadable config is replaced.
     }
