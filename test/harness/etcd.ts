@@ -17,6 +17,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Every server (etcd, apiserver) this test process started and has not stopped: killed when the
+ * test process ends, even when it is interrupted, so that none outlives its test. */
+const live = new Set<ChildProcess>();
+
+export function killOnExit(p: ChildProcess): void {
+  live.add(p);
+  p.once('exit', () => live.delete(p));
+}
+function killAll(): void {
+  for (const p of live) p.kill('SIGKILL');
+  live.clear();
+}
+process.once('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    killAll();
+    process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[sig]);
+  });
+}
+
 export interface TestEtcd {
   endpoint: string;
   dataDir: string;
@@ -49,6 +69,7 @@ export async function startEtcd(): Promise<TestEtcd> {
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    killOnExit(proc);
     proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {

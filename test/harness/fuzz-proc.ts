@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@skiff/machinery';
-import { freePort } from './etcd.js';
+import { freePort, killOnExit } from './etcd.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const apiserverMain = join(repoRoot, 'packages/apiserver/dist/main.js');
@@ -26,6 +26,7 @@ export async function spawnApiServer(etcdEndpoint: string, opts: { port?: number
   const proc = spawn(process.execPath, [apiserverMain, '--etcd-servers', etcdEndpoint, '--listen', address, '--http-listen', ''], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnExit(proc);
   let out = '';
   const keep = (d: Buffer): void => {
     out = (out + d.toString()).slice(-8000);
