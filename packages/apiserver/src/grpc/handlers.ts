@@ -1,7 +1,7 @@
 // The skiff.v1.Resources handlers: decode failures and ApiErrors become statuses here (through
 // machinery's toGrpcStatus), warnings go out as initial metadata.
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, apiVersionOf, resourceTypes, type KObject } from '@skiff/api';
+import { ApiError, resourceTypes, type KObject } from '@skiff/api';
 import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { Registry } from '../registry/registry.js';
 import { makeFilter } from '../cache/filter.js';
@@ -119,8 +119,7 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
           shortNames: t.shortNames,
           verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
           subresources: [...(t.statusSubresource ? ['status'] : []), ...(t.kind === 'Pod' ? ['binding'] : [])],
-          apiVersion: apiVersionOf(t),
-        })).map(({ apiVersion: _a, ...rest }) => rest),
+        })),
       },
     })),
     Watch: (call: grpc.ServerWritableStream<any, unknown>) => {
