@@ -196,7 +196,7 @@ export class Registry {
       const value = encodeForStorage(t, attemptObj, this.d.config.maxObjectBytes);
       if (dryRun) return { object: attemptObj, warnings };
       const lease = t.kind === 'Event' ? await this.d.eventLeases.lease() : undefined;
-      const txn = this.allocationTxn(plan, key, `${ns}/${attemptObj.metadata.name}`);
+      const txn = this.allocationTxn(plan, `${ns}/${attemptObj.metadata.name}`);
       txn.compare.unshift(cmp.absent(key));
       txn.success.unshift(op.put(key, value, lease));
       txn.keys.unshift(key);
@@ -213,7 +213,7 @@ export class Registry {
   }
 
   /** Transaction parts that create the plan's allocation keys (only if absent) and free the others. */
-  private allocationTxn(plan: AllocationPlan, _objectKey: string, owner: string): TxnOp {
+  private allocationTxn(plan: AllocationPlan, owner: string): TxnOp {
     const t: TxnOp = { compare: [], success: [], keys: [] };
     for (const ip of plan.allocateIPs) {
       const k = this.d.keys.clusterIPKey(ip);
@@ -306,7 +306,7 @@ export class Registry {
       const value = encodeForStorage(t, next, this.d.config.maxObjectBytes);
       if (dryRun) return next;
       const lease = t.kind === 'Event' ? await this.d.eventLeases.lease() : undefined;
-      const txn = this.allocationTxn(plan, key, `${namespace}/${name}`);
+      const txn = this.allocationTxn(plan, `${namespace}/${name}`);
       txn.compare.unshift(cmp.modRevision(key, kv.modRevision));
       txn.success.unshift(op.put(key, value, lease));
       txn.keys.unshift(key);
@@ -489,7 +489,7 @@ export class Registry {
       plan.freeIPs = allocatedIPs(cur);
       plan.freePorts = allocatedPorts(cur);
     }
-    const txn = this.allocationTxn(plan, key, '');
+    const txn = this.allocationTxn(plan, '');
     txn.compare.unshift(cmp.modRevision(key, modRevision));
     txn.success.unshift(op.del(key));
     txn.keys.unshift(key);
