@@ -5,7 +5,7 @@ import { mkdir, open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/pr
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_DOCKERD_ARGS, dockerdCommand, type NodeState } from '@skiff/lab';
+import { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS, type NodeState } from '@skiff/lab';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -26,7 +26,8 @@ async function waitReady(socket: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ping(socket))) {
     if (Date.now() > deadline) throw new Error(`bare dockerd on ${socket} did not answer`);
-    await sleep(20);
+    // The same poll interval as skiff-lab's waitEngineReady, so both sides see an engine alike.
+    await sleep(READY_POLL_MS);
   }
 }
 

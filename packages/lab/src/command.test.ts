@@ -19,4 +19,22 @@ void describe('batchPlan', () => {
       { cmd: 'ip', args: ['-batch', '-'], input: 'link del v9\n' },
     ]);
   });
+
+  void it('batches consecutive iptables commands into one iptables-restore, a section per table', () => {
+    const plan = [
+      command('ip', 'link', 'set', 'br', 'up'),
+      command('iptables', '-w', '-t', 'filter', '-N', 'FWD'),
+      command('iptables', '-w', '-t', 'filter', '-A', 'FWD', '-i', 'br', '-j', 'ACCEPT'),
+      command('iptables', '-w', '-t', 'nat', '-A', 'NAT', '-s', '10.0.0.0/24', '!', '-o', 'br', '-j', 'MASQUERADE'),
+      command('iptables', '-w', '-t', 'filter', '-I', 'FORWARD', '1', '-j', 'FWD'),
+    ];
+    assert.deepEqual(batchPlan(plan), [
+      { cmd: 'ip', args: ['-batch', '-'], input: 'link set br up\n' },
+      {
+        cmd: 'iptables-restore',
+        args: ['-w', '--noflush'],
+        input: '*filter\n-N FWD\n-A FWD -i br -j ACCEPT\nCOMMIT\n*nat\n-A NAT -s 10.0.0.0/24 ! -o br -j MASQUERADE\nCOMMIT\n*filter\n-I FORWARD 1 -j FWD\nCOMMIT\n',
+      },
+    ]);
+  });
 });

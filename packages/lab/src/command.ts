@@ -20,14 +20,42 @@ function ipNamespace(c: Command): string | undefined {
   return c.args[0] === '-n' ? (c.args[1] ?? '') : '';
 }
 
+/** The table of an `iptables -w -t TABLE ...` command, or undefined for any other command. */
+function iptablesTable(c: Command): string | undefined {
+  if (c.cmd !== 'iptables' || c.args[0] !== '-w' || c.args[1] !== '-t' || c.args.length < 4) return undefined;
+  return c.args[2];
+}
+
+export interface BatchedCommand {
+  cmd: string;
+  args: string[];
+  input?: string;
+}
+
 /**
  * Groups a plan into what runs as one process: consecutive `ip` commands for the same namespace
- * become one `ip [-n NS] -batch -` (it stops at the first failing line), anything else runs alone.
+ * become one `ip [-n NS] -batch -` (it stops at the first failing line), consecutive
+ * `iptables -w -t TABLE ...` commands one `iptables-restore -w --noflush` (all or nothing per
+ * table), anything else runs alone.
  */
-export function batchPlan(plan: readonly Command[]): { cmd: string; args: string[]; input?: string }[] {
-  const out: { cmd: string; args: string[]; input?: string }[] = [];
+export function batchPlan(plan: readonly Command[]): BatchedCommand[] {
+  const out: BatchedCommand[] = [];
   let i = 0;
   while (i < plan.length) {
+    if (iptablesTable(plan[i]!) !== undefined) {
+      const lines: string[] = [];
+      while (i < plan.length && iptablesTable(plan[i]!) !== undefined) {
+        const table = iptablesTable(plan[i]!)!;
+        lines.push(`*${table}`);
+        while (i < plan.length && iptablesTable(plan[i]!) === table) {
+          lines.push(plan[i]!.args.slice(3).join(' '));
+          i++;
+        }
+        lines.push('COMMIT');
+      }
+      out.push({ cmd: 'iptables-restore', args: ['-w', '--noflush'], input: lines.join('\n') + '\n' });
+      continue;
+    }
     const ns = ipNamespace(plan[i]!);
     if (ns === undefined) {
       out.push({ cmd: plan[i]!.cmd, args: plan[i]!.args });
@@ -44,7 +72,7 @@ export function batchPlan(plan: readonly Command[]): { cmd: string; args: string
   return out;
 }
 
-/** Runs a plan in order, `ip` commands batched; stops at the first failure. */
+/** Runs a plan in order, `ip` and `iptables` commands batched; stops at the first failure. */
 export async function runPlan(runner: Runner, plan: readonly Command[]): Promise<void> {
   for (const c of batchPlan(plan)) await runner.run(c.cmd, c.args, c.input === undefined ? {} : { input: c.input });
 }

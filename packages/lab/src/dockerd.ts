@@ -45,17 +45,19 @@ export async function runningDockerd(node: NodeState): Promise<number | undefine
 /** Starts the engine; returns its pid (nsenter execs dockerd, so the child is dockerd itself). */
 export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<number> {
   await mkdir(node.dir, { recursive: true });
-  await writeFile(join(node.dir, 'daemon.json'), '{}\n');
-  // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
-  // zombie when nothing reaps it; the caller has checked that no engine runs.
-  // The same holds for the pidfile of dockerd's managed containerd: dockerd would wait on a dead one.
-  await rm(node.pidfile, { force: true });
-  await rm(join(node.execRoot, 'containerd', 'containerd.pid'), { force: true });
+  // containerd writes stack dumps to $TMPDIR when dockerd gives up on it: keep them in the node dir.
+  const tmp = join(node.dir, 'tmp');
+  await Promise.all([
+    writeFile(join(node.dir, 'daemon.json'), '{}\n'),
+    // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
+    // zombie when nothing reaps it; the caller has checked that no engine runs.
+    // The same holds for the pidfile of dockerd's managed containerd: dockerd would wait on a dead one.
+    rm(node.pidfile, { force: true }),
+    rm(join(node.execRoot, 'containerd', 'containerd.pid'), { force: true }),
+    mkdir(tmp, { recursive: true }),
+  ]);
   const log = await open(node.logFile, 'a');
   try {
-    // containerd writes stack dumps to $TMPDIR when dockerd gives up on it: keep them in the node dir.
-    const tmp = join(node.dir, 'tmp');
-    await mkdir(tmp, { recursive: true });
     const child = spawn('nsenter', dockerdCommand(node, extraArgs), {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
@@ -77,6 +79,9 @@ async function logTail(file: string, lines: number): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n  ');
 }
 
+/** How often a starting engine's socket is tried (a ping on a unix socket costs well under 1 ms). */
+export const READY_POLL_MS = 10;
+
 /** Waits until the engine answers; fails at once when `pid` (the engine just started) has exited. */
 export async function waitEngineReady(node: NodeState, timeoutMs: number, pid?: number): Promise<void> {
   const api = new SocketEngineApi(node.socket);
@@ -89,7 +94,7 @@ export async function waitEngineReady(node: NodeState, timeoutMs: number, pid?: 
     if (Date.now() > deadline) {
       throw new LabError(`engine of ${node.name} did not answer on ${node.socket} within ${timeoutMs} ms (see ${node.logFile})`);
     }
-    await sleep(20);
+    await sleep(READY_POLL_MS);
   }
 }
 

@@ -4,7 +4,8 @@
 // images in place instead of unpacking ~120 MB per node; `loadImages` still checks every image
 // afterwards and loads whatever the seed did not provide.
 import { createHash, randomBytes } from 'node:crypto';
-import { cp, mkdir, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, utimesSync } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
 import { SocketEngineApi } from './engine-api.js';
@@ -84,30 +85,53 @@ export async function ensureEngineSeed(runner: Runner, cacheDir: string, images:
 }
 
 /**
+ * `cp -a` of a small tree (modes, timestamps, symlinks as they are; everything is root's), in process
+ * with synchronous calls: a few dozen small files take a few ms that way, no process to start on the
+ * way to the engine start (fs.cp, or the thread pool shared by three nodes, take several times longer).
+ */
+function copyTree(from: string, to: string): void {
+  const st = lstatSync(from);
+  if (st.isSymbolicLink()) {
+    symlinkSync(readlinkSync(from), to);
+    return;
+  }
+  if (st.isDirectory()) {
+    mkdirSync(to);
+    for (const e of readdirSync(from)) copyTree(join(from, e), join(to, e));
+    chmodSync(to, st.mode & 0o7777);
+  } else if (st.isFile()) {
+    copyFileSync(from, to); // with the source's mode
+  } else {
+    throw new LabError(`engine seed: ${from} is not a file, directory or symlink`);
+  }
+  utimesSync(to, st.atime, st.mtime);
+}
+
+/**
  * Fills a new node's data root from the seed: image metadata copied, each image layer a directory
  * of its own whose `diff` (the unpacked files, read-only lower layers for overlayfs) is a symlink
  * into the seed. Removing an image or the node removes only the symlink. The seed therefore must
  * outlive the labs made from it: it lives in the image cache, which `down` never touches.
  * Returns false (and leaves nothing) when it cannot.
  */
-export async function seedDataRoot(runner: Runner, seed: string, dataRoot: string): Promise<boolean> {
+export async function seedDataRoot(seed: string, dataRoot: string): Promise<boolean> {
   if (await exists(dataRoot)) return false;
   await mkdir(dataRoot, { recursive: true, mode: 0o710 });
   try {
-    await runner.run('cp', ['-a', join(seed, 'image'), join(dataRoot, 'image')]);
+    copyTree(join(seed, 'image'), join(dataRoot, 'image'));
     const from = join(seed, 'overlay2');
     const to = join(dataRoot, 'overlay2');
-    await mkdir(to, { mode: 0o710 });
-    for (const layer of await readdir(from)) {
+    mkdirSync(to, { mode: 0o710 });
+    for (const layer of readdirSync(from)) {
       if (layer === 'l') continue;
-      await mkdir(join(to, layer), { mode: 0o710 });
-      for (const entry of await readdir(join(from, layer))) {
-        if (entry === 'diff') await symlink(join(from, layer, 'diff'), join(to, layer, 'diff'));
-        else await cp(join(from, layer, entry), join(to, layer, entry), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      mkdirSync(join(to, layer), { mode: 0o710 });
+      for (const entry of readdirSync(join(from, layer))) {
+        if (entry === 'diff') symlinkSync(join(from, layer, 'diff'), join(to, layer, 'diff'));
+        else copyTree(join(from, layer, entry), join(to, layer, entry));
       }
     }
-    await mkdir(join(to, 'l'), { mode: 0o700 });
-    for (const short of await readdir(join(from, 'l'))) await symlink(await readlink(join(from, 'l', short)), join(to, 'l', short));
+    mkdirSync(join(to, 'l'), { mode: 0o700 });
+    for (const short of readdirSync(join(from, 'l'))) symlinkSync(readlinkSync(join(from, 'l', short)), join(to, 'l', short));
     return true;
   } catch {
     await rm(dataRoot, { recursive: true, force: true });

@@ -34,9 +34,9 @@ export async function recipeHash(runner: Runner, recipe: ImageRecipe): Promise<s
 }
 
 /** The image's tarball from the cache, built first when missing or when its recipe changed. */
-export async function ensureImage(runner: Runner, cacheDir: string, recipe: ImageRecipe): Promise<CachedImage> {
+export async function ensureImage(runner: Runner, cacheDir: string, recipe: ImageRecipe, knownHash?: Promise<string>): Promise<CachedImage> {
   await mkdir(cacheDir, { recursive: true });
-  const hash = await recipeHash(runner, recipe);
+  const hash = await (knownHash ?? recipeHash(runner, recipe));
   const base = `${cacheBase(recipe.ref)}-${hash}`;
   const tarball = join(cacheDir, `${base}.tar`);
   const metaFile = join(cacheDir, `${base}.json`);
@@ -62,8 +62,14 @@ export async function ensureImage(runner: Runner, cacheDir: string, recipe: Imag
   }
 }
 
-export async function ensureImages(runner: Runner, cacheDir: string, recipes: readonly ImageRecipe[] = LAB_RECIPES): Promise<CachedImage[]> {
-  return Promise.all(recipes.map((r) => ensureImage(runner, cacheDir, r)));
+/** `hashes`: the recipes' hashes when already being computed (they only read the host's files). */
+export async function ensureImages(
+  runner: Runner,
+  cacheDir: string,
+  recipes: readonly ImageRecipe[] = LAB_RECIPES,
+  hashes?: readonly Promise<string>[],
+): Promise<CachedImage[]> {
+  return Promise.all(recipes.map((r, i) => ensureImage(runner, cacheDir, r, hashes?.[i])));
 }
 
 /** Loads each image the engine lacks (or holds in another build); returns the refs it loaded. */

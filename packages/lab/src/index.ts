@@ -6,7 +6,7 @@ export type { LabOptions, LabLog } from './options.js';
 export type { LabState, NodeState } from './state.js';
 export { DEFAULT_STATE_ROOT, defaultStateDir } from './state.js';
 export { DEFAULT_SUBNET } from './subnet.js';
-export { DEFAULT_DOCKERD_ARGS, dockerdCommand } from './dockerd.js';
+export { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS } from './dockerd.js';
 export { DEFAULT_IMAGE_CACHE, ensureImages, LAB_RECIPES, type CachedImage } from './images.js';
 export { prepareImageCache, type PreparedImageCache } from './image-cache.js';
 export { PAUSE_IMAGE } from './image-pause.js';

@@ -20,13 +20,16 @@ export async function ensureNodeNetwork(runner: Runner, lab: LabState, node: Nod
   const netnsExists = (await netnsInode(`/run/netns/${node.netns}`)) !== undefined;
   const look = netnsExists && !fresh;
   const hostVeth = hostLinks.find((l) => l.ifname === node.veth);
+  const [links, routes, ipForward] = look
+    ? await Promise.all([listLinks(runner, node.netns), listRoutes(runner, node.netns), nsIpForward(node.netns, runner)])
+    : [[], [], '0'];
   const plan = planNodeNetwork(
     {
       netnsExists,
       ...(hostVeth ? { hostVeth } : {}),
-      links: look ? await listLinks(runner, node.netns) : [],
-      routes: look ? await listRoutes(runner, node.netns) : [],
-      ipForward: look ? await nsIpForward(node.netns, runner) : '0',
+      links,
+      routes,
+      ipForward,
     },
     {
       netns: node.netns,

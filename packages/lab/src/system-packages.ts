@@ -25,9 +25,8 @@ async function present(probe: string): Promise<boolean> {
 }
 
 export async function missingPackages(): Promise<string[]> {
-  const missing = new Set<string>();
-  for (const n of NEEDS) if (!(await present(n.probe))) missing.add(n.pkg);
-  return [...missing];
+  const found = await Promise.all(NEEDS.map((n) => present(n.probe)));
+  return [...new Set(NEEDS.filter((_, i) => !found[i]).map((n) => n.pkg))];
 }
 
 /** Installs what is missing; returns the packages it installed. */

@@ -9,8 +9,8 @@ import { DEFAULT_DOCKERD_ARGS, runningDockerd, startDockerd, stopNodeProcesses, 
 import { SocketEngineApi } from './engine-api.js';
 import { ensureEngineSeed, seedDataRoot } from './engine-seed.js';
 import { LabError } from './errors.js';
-import { DEFAULT_IMAGE_CACHE, ensureImages, loadImages, type CachedImage } from './images.js';
-import { listLinks, listRoutes } from './ip-link.js';
+import { DEFAULT_IMAGE_CACHE, ensureImages, LAB_RECIPES, loadImages, recipeHash, type CachedImage } from './images.js';
+import { listLinks, listRoutes, type IpLink } from './ip-link.js';
 import { observeLabRules, planLabRules } from './iptables.js';
 import { ensureNodeNetwork, hostIpForward } from './node-network.js';
 import { teardownNode } from './down.js';
@@ -40,7 +40,8 @@ export interface UpResult extends LabStatus {
   images: CachedImage[];
 }
 
-async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefined): Promise<LabState> {
+/** The lab's spec, and the host's links as observed (to plan the bridge and veths from). */
+async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefined): Promise<{ lab: LabState; links: IpLink[] }> {
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 200) throw new LabError(`--nodes must be 1..200, got ${o.nodes}`);
   if (prior && prior.name !== r.names.lab) throw new LabError(`${r.stateDir} holds lab ${prior.name}, not ${r.names.lab}`);
   const cidr = o.subnet ?? prior?.subnet ?? DEFAULT_SUBNET;
@@ -48,7 +49,8 @@ async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefin
   if (prior && prior.subnet !== formatSubnet(subnet)) {
     throw new LabError(`lab ${prior.name} runs on ${prior.subnet}; run down first to move it to ${cidr}`);
   }
-  const host = { routes: await listRoutes(r.runner, undefined, 'all'), addresses: (await listLinks(r.runner)).flatMap((l) => l.addrs.map((a) => ({ cidr: a, dev: l.ifname }))) };
+  const [routes, links] = await Promise.all([listRoutes(r.runner, undefined, 'all'), listLinks(r.runner)]);
+  const host = { routes, addresses: links.flatMap((l) => l.addrs.map((a) => ({ cidr: a, dev: l.ifname }))) };
   const conflict = subnetConflict(subnet, host, r.names.bridge);
   if (conflict) {
     throw new LabError(`subnet ${formatSubnet(subnet)} cannot be used for lab ${r.names.lab}: ${conflict}; pick another with --subnet`);
@@ -58,7 +60,7 @@ async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefin
   // Unix socket paths (the engine's, and containerd's under the exec root) must fit 107 bytes.
   const longest = Math.max(...nodes.map((n) => Math.max(n.socket.length, `${n.execRoot}/containerd/containerd.sock.ttrpc`.length)));
   if (longest > 107) throw new LabError(`state dir ${r.stateDir} is too long for the engines' unix sockets: use a shorter --state-dir`);
-  return {
+  const lab: LabState = {
     version: 1,
     name: r.names.lab,
     hash: r.names.hash,
@@ -71,10 +73,10 @@ async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefin
     dockerdArgs: [...(o.dockerdArgs ?? prior?.dockerdArgs ?? DEFAULT_DOCKERD_ARGS)],
     nodes,
   };
+  return { lab, links };
 }
 
-async function ensureHostNetwork(r: Resolved, lab: LabState, changes: string[]): Promise<void> {
-  const links = await listLinks(r.runner);
+async function ensureHostNetwork(r: Resolved, lab: LabState, links: IpLink[], changes: string[]): Promise<void> {
   const plan = [
     ...planBridge(links.find((l) => l.ifname === lab.bridge), { bridge: lab.bridge, address: `${lab.bridgeAddress}/${lab.subnet.split('/')[1]}` }),
     ...planHostForwarding(await hostIpForward()),
@@ -88,36 +90,58 @@ interface NodeInputs {
   images: Promise<CachedImage[]>;
   /** the engine seed, undefined when it could not be made */
   seed: Promise<string | undefined>;
-  /** the bridge and host rules (a node's veth needs the bridge) */
-  host: Promise<void>;
+  /** the host's links, observed before anything was made (the bridge and host rules touch no veth) */
+  links: IpLink[];
+}
+
+interface NodeStart {
+  /** the namespace was just made (nothing inside to observe) */
+  fresh: boolean;
+  /** pid of the engine just started, undefined when it already ran */
+  pid?: number;
+  startedAt?: number;
+}
+
+/** A node's engine starts as early as possible: it needs only the namespace (and the seeded data root). */
+async function startNodeEngine(r: Resolved, lab: LabState, node: NodeState, inputs: NodeInputs, changes: string[]): Promise<NodeStart> {
+  await mkdir(node.dir, { recursive: true });
+  if ((await runningDockerd(node)) !== undefined) return { fresh: false };
+  // Whatever is left of an engine (containerd, shims, a dockerd in a namespace removed by hand)
+  // goes first; a node whose exec root never existed has nothing left.
+  if (existsSync(node.execRoot)) await stopNodeProcesses(node, undefined);
+  let fresh = false;
+  if ((await netnsInode(`/run/netns/${node.netns}`)) === undefined) {
+    await r.runner.run('ip', ['netns', 'add', node.netns]);
+    changes.push(`${node.name}: ip netns add ${node.netns}`);
+    fresh = true;
+  }
+  const seed = await inputs.seed;
+  if (seed && (await seedDataRoot(seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
+  const pid = await startDockerd(node, lab.dockerdArgs);
+  changes.push(`${node.name}: started dockerd`);
+  return { fresh, pid, startedAt: performance.now() };
 }
 
 /**
- * One node: its engine starts as early as possible (it needs only the namespace), while the rest of
- * the node's network is set up; then the engine must answer and hold every image.
+ * The rest of a node once its engine started: its network (after the bridge and host rules, set up
+ * while the engines boot), then the engine must answer and hold every image.
  */
-async function ensureNode(r: Resolved, lab: LabState, node: NodeState, inputs: NodeInputs, timeoutMs: number, changes: string[]): Promise<void> {
-  await mkdir(node.dir, { recursive: true });
-  let fresh = false;
-  let startedAt: number | undefined;
-  let pid: number | undefined;
-  if ((await runningDockerd(node)) === undefined) {
-    // Whatever is left of an engine (containerd, shims, a dockerd in a namespace removed by hand)
-    // goes first; a node whose exec root never existed has nothing left.
-    if (existsSync(node.execRoot)) await stopNodeProcesses(node, undefined);
-    if ((await netnsInode(`/run/netns/${node.netns}`)) === undefined) {
-      await r.runner.run('ip', ['netns', 'add', node.netns]);
-      changes.push(`${node.name}: ip netns add ${node.netns}`);
-      fresh = true;
-    }
-    const seed = await inputs.seed;
-    if (seed && (await seedDataRoot(r.runner, seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
-    pid = await startDockerd(node, lab.dockerdArgs);
-    startedAt = performance.now();
-    changes.push(`${node.name}: started dockerd`);
-  }
-  await inputs.host;
-  const net = await ensureNodeNetwork(r.runner, lab, node, await listLinks(r.runner), fresh);
+async function ensureNode(
+  r: Resolved,
+  lab: LabState,
+  node: NodeState,
+  start: Promise<NodeStart>,
+  host: Promise<void>,
+  inputs: NodeInputs,
+  timeoutMs: number,
+  changes: string[],
+): Promise<void> {
+  const { fresh, pid, startedAt } = await start;
+  await host;
+  // A host veth seen before the namespace was made again belonged to the removed namespace: the
+  // kernel destroys it shortly after, so look again rather than plan from what may be gone.
+  const stale = fresh && inputs.links.some((l) => l.ifname === node.veth);
+  const net = await ensureNodeNetwork(r.runner, lab, node, stale ? await listLinks(r.runner) : inputs.links, fresh);
   changes.push(...net.map((c) => `${node.name}: ${formatCommand(c)}`));
   await waitEngineReady(node, timeoutMs, pid);
   if (startedAt !== undefined) r.log('engine ready', { node: node.name, startupMs: Math.round(performance.now() - startedAt) });
@@ -148,8 +172,11 @@ export async function up(o: UpOptions): Promise<UpResult> {
 }
 
 async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
+  // The image recipes' hashes only read the host's files: computed while the lab is planned.
+  const hashes = LAB_RECIPES.map((recipe) => recipeHash(r.runner, recipe));
+  for (const h of hashes) h.catch(() => {});
   const prior = await readState(r.stateDir);
-  const lab = await planLabState(o, r, prior);
+  const { lab, links: observed } = await planLabState(o, r, prior);
   const changes: string[] = [];
   const extra = (prior?.nodes ?? []).filter((n) => n.index > o.nodes);
   // Record everything before making it, so `down` finds it even if up dies half way.
@@ -159,21 +186,26 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
     changes.push(`${n.name}: removed`);
   }
   if (extra.length > 0) await writeState(lab);
+  const links = extra.length > 0 ? await listLinks(r.runner) : observed;
   const cacheDir = o.imageCacheDir ?? DEFAULT_IMAGE_CACHE;
-  const images = ensureImages(r.runner, cacheDir);
+  const images = ensureImages(r.runner, cacheDir, LAB_RECIPES, hashes);
   const seed = needsSeed(lab)
     ? images.then((i) => ensureEngineSeed(r.runner, cacheDir, i)).catch((e: unknown) => {
         r.log('no engine seed, loading images instead', { error: e instanceof Error ? e.message : String(e) });
         return undefined;
       })
     : Promise.resolve(undefined);
-  const host = ensureHostNetwork(r, lab, changes);
+  const inputs = { images, seed, links };
+  // Engines first (they take the longest); the host network is set up once they are started, so its
+  // commands do not delay them, and it is done long before they answer.
+  const starts = lab.nodes.map((n) => startNodeEngine(r, lab, n, inputs, changes));
+  const host = Promise.allSettled(starts).then(() => ensureHostNetwork(r, lab, links, changes));
   // Each is awaited by every node below; these only keep an early failure from going unhandled.
   images.catch(() => {});
   host.catch(() => {});
+  for (const s of starts) s.catch(() => {});
   const timeoutMs = o.readyTimeoutMs ?? 60000;
-  const inputs = { images, seed, host };
-  const results = await Promise.allSettled(lab.nodes.map((n) => ensureNode(r, lab, n, inputs, timeoutMs, changes)));
+  const results = await Promise.allSettled(lab.nodes.map((n, i) => ensureNode(r, lab, n, starts[i]!, host, inputs, timeoutMs, changes)));
   for (const c of changes) r.log('change', { what: c });
   await host;
   const failed = results.flatMap((x, i) => (x.status === 'rejected' ? [`${lab.nodes[i]!.name}: ${(x.reason as Error).message}`] : []));
