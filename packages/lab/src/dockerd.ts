@@ -42,7 +42,10 @@ export async function runningDockerd(node: NodeState): Promise<number | undefine
   return want !== undefined && want === have ? pid : undefined;
 }
 
-/** Starts the engine; returns its pid (nsenter execs dockerd, so the child is dockerd itself). */
+/**
+ * Starts the engine with the node's net.ipv4.ip_forward on; returns its pid (nsenter execs sh, which
+ * execs dockerd, so the child is dockerd itself).
+ */
 export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<number> {
   await mkdir(node.dir, { recursive: true });
   // containerd writes stack dumps to $TMPDIR when dockerd gives up on it: keep them in the node dir.
@@ -58,7 +61,11 @@ export async function startDockerd(node: NodeState, extraArgs: readonly string[]
   ]);
   const log = await open(node.logFile, 'a');
   try {
-    const child = spawn('nsenter', dockerdCommand(node, extraArgs), {
+    // The node's IP forwarding is turned on by the shell that then becomes dockerd: a sysctl under
+    // /proc/sys/net is per namespace, and this process is already in the node's, so it costs no spawn
+    // of its own (up relies on it: see ensureNode).
+    const [net, ...engine] = dockerdCommand(node, extraArgs);
+    const child = spawn('nsenter', [net!, 'sh', '-c', `echo 1 > /proc/sys/net/ipv4/ip_forward && exec "$0" "$@"`, ...engine], {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       env: { ...process.env, TMPDIR: tmp },

@@ -9,7 +9,7 @@ import { FakeRunner } from './fake-runner.js';
 import { writeImageArchive } from './image-archive.js';
 import type { ImageRecipe } from './image-recipe.js';
 import { ensureImage, loadImages, recipeHash, type CachedImage } from './images.js';
-import { sharedLibraries } from './rootfs.js';
+import { elfInterpreter, sharedLibraries } from './rootfs.js';
 
 class FakeEngine implements EngineApi {
   readonly loaded: string[] = [];
@@ -47,13 +47,18 @@ void describe('loadImages', () => {
 });
 
 void describe('sharedLibraries', () => {
-  void it('reads ldd output, the loader included', async () => {
-    const runner = new FakeRunner({
-      'ldd /usr/bin/node': {
-        stdout: '\tlinux-vdso.so.1 (0x00007ffd)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)\n\t/lib64/ld-linux-x86-64.so.2 (0x00007f)\n',
-      },
-    });
-    assert.deepEqual(await sharedLibraries(runner, '/usr/bin/node'), ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']);
+  const listing = '\tlinux-vdso.so.1 (0x00007ffd)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)\n\t/lib64/ld-linux-x86-64.so.2 (0x00007f)\n';
+  const want = ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2'];
+  void it('asks the binary\'s own loader (--list), the loader included', async () => {
+    const loader = await elfInterpreter(process.execPath);
+    assert.ok(loader?.startsWith('/'));
+    const runner = new FakeRunner({ [`${loader} --list ${process.execPath}`]: { stdout: listing } });
+    assert.deepEqual(await sharedLibraries(runner, process.execPath), want);
+    assert.deepEqual(runner.calls, [`${loader} --list ${process.execPath}`]);
+  });
+  void it('reads ldd output when the binary names no loader', async () => {
+    const runner = new FakeRunner({ 'ldd /nonexistent/node': { stdout: listing } });
+    assert.deepEqual(await sharedLibraries(runner, '/nonexistent/node'), want);
   });
 });
 

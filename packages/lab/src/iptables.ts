@@ -12,7 +12,7 @@ export interface LabRulesSpec {
 }
 
 export interface ChainObservation {
-  /** `iptables -S CHAIN` lines, undefined when the chain does not exist */
+  /** the chain's rules as `-A CHAIN ...` lines (as `iptables-save` prints them), undefined when it does not exist */
   rules: string[] | undefined;
   jumpPresent: boolean;
 }
@@ -84,18 +84,34 @@ export function planRemoveLabRules(o: LabRulesObservation, s: Pick<LabRulesSpec,
   ];
 }
 
-async function observeChain(runner: Runner, table: string, hook: string, chain: string): Promise<ChainObservation> {
-  const s = await runner.run('iptables', ['-w', '-t', table, '-S', chain], { allowFail: true });
-  const j = await runner.run('iptables', ['-w', '-t', table, '-C', hook, '-j', chain], { allowFail: true });
+/** One table's chains and rules from `iptables-save` output: chain name to its `-A` lines. */
+function parseSaveTable(save: string, table: string): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  let inTable = false;
+  for (const line of save.split('\n')) {
+    if (line.startsWith('*')) inTable = line.slice(1).trim() === table;
+    else if (!inTable) continue;
+    else if (line.startsWith(':')) chains.set(line.slice(1).split(' ')[0]!, []);
+    else if (line.startsWith('-A ')) chains.get(line.split(' ')[1]!)?.push(line);
+  }
+  return chains;
+}
+
+function observeChain(save: string, table: string, hook: string, chain: string): ChainObservation {
+  const chains = parseSaveTable(save, table);
   return {
-    rules: s.code === 0 ? s.stdout.split('\n').filter((l) => l.length > 0) : undefined,
-    jumpPresent: j.code === 0,
+    rules: chains.get(chain),
+    // what `iptables -C HOOK -j CHAIN` finds: an unconditional jump
+    jumpPresent: (chains.get(hook) ?? []).includes(`-A ${hook} -j ${chain}`),
   };
 }
 
+/** The lab's chains and jumps, read with one `iptables-save` (a table iptables never used has none). */
 export async function observeLabRules(runner: Runner, s: Pick<LabRulesSpec, 'forwardChain' | 'natChain'>): Promise<LabRulesObservation> {
+  const r = await runner.run('iptables-save', [], { allowFail: true });
+  const save = r.code === 0 ? r.stdout : '';
   return {
-    forward: await observeChain(runner, 'filter', 'FORWARD', s.forwardChain),
-    nat: await observeChain(runner, 'nat', 'POSTROUTING', s.natChain),
+    forward: observeChain(save, 'filter', 'FORWARD', s.forwardChain),
+    nat: observeChain(save, 'nat', 'POSTROUTING', s.natChain),
   };
 }

@@ -14,15 +14,24 @@ async function nsIpForward(netns: string, runner: Runner): Promise<string> {
 
 /**
  * Brings the node's network to its spec. `fresh` says the namespace was just made (nothing inside
- * to observe yet).
+ * to observe yet); `ipForwardOn` that its net.ipv4.ip_forward is known to be on (the engine just
+ * started turned it on), so it is neither read nor set.
  */
-export async function ensureNodeNetwork(runner: Runner, lab: LabState, node: NodeState, hostLinks: IpLink[], fresh = false): Promise<Command[]> {
+export async function ensureNodeNetwork(
+  runner: Runner,
+  lab: LabState,
+  node: NodeState,
+  hostLinks: IpLink[],
+  fresh = false,
+  ipForwardOn = false,
+): Promise<Command[]> {
   const netnsExists = (await netnsInode(`/run/netns/${node.netns}`)) !== undefined;
   const look = netnsExists && !fresh;
   const hostVeth = hostLinks.find((l) => l.ifname === node.veth);
+  const known = ipForwardOn ? '1' : '0';
   const [links, routes, ipForward] = look
-    ? await Promise.all([listLinks(runner, node.netns), listRoutes(runner, node.netns), nsIpForward(node.netns, runner)])
-    : [[], [], '0'];
+    ? await Promise.all([listLinks(runner, node.netns), listRoutes(runner, node.netns), ipForwardOn ? known : nsIpForward(node.netns, runner)])
+    : [[], [], known];
   const plan = planNodeNetwork(
     {
       netnsExists,

@@ -1,6 +1,6 @@
 // Pieces of image root filesystems taken from the host: busybox (Debian's busybox-static) with its
 // applet links, minimal /etc files, and a dynamically linked binary with the libraries ldd lists.
-import { copyFile, chmod, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, chmod, mkdir, open, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Runner } from './exec.js';
 
@@ -46,9 +46,43 @@ export async function populateBusybox(runner: Runner, root: string): Promise<voi
   }
 }
 
-/** The shared libraries `ldd` lists for `binary`, as absolute paths (the loader included). */
+/**
+ * The program interpreter (dynamic loader) a 64-bit little-endian ELF binary names in its PT_INTERP
+ * header, undefined for anything else (a static binary, another format).
+ */
+export async function elfInterpreter(binary: string): Promise<string | undefined> {
+  const f = await open(binary, 'r');
+  try {
+    const head = Buffer.alloc(64);
+    await f.read(head, 0, 64, 0);
+    if (head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head[5] !== 1) return undefined;
+    const phoff = Number(head.readBigUInt64LE(0x20));
+    const phentsize = head.readUInt16LE(0x36);
+    const phnum = head.readUInt16LE(0x38);
+    const ph = Buffer.alloc(phentsize * phnum);
+    await f.read(ph, 0, ph.length, phoff);
+    for (let i = 0; i < phnum; i++) {
+      const at = i * phentsize;
+      if (ph.readUInt32LE(at) !== 3 /* PT_INTERP */) continue;
+      const size = Number(ph.readBigUInt64LE(at + 0x20));
+      const path = Buffer.alloc(size);
+      await f.read(path, 0, size, Number(ph.readBigUInt64LE(at + 8)));
+      return path.toString('latin1').replace(/\0.*$/s, '');
+    }
+    return undefined;
+  } finally {
+    await f.close();
+  }
+}
+
+/**
+ * The shared libraries `ldd` lists for `binary`, as absolute paths (the loader included). What ldd
+ * runs is asked directly (`LOADER --list BINARY`, one short process instead of ldd's shell script);
+ * ldd itself when the loader cannot be read from the binary.
+ */
 export async function sharedLibraries(runner: Runner, binary: string): Promise<string[]> {
-  const out = (await runner.run('ldd', [binary])).stdout;
+  const loader = await elfInterpreter(binary).catch(() => undefined);
+  const out = (loader ? await runner.run(loader, ['--list', binary]) : await runner.run('ldd', [binary])).stdout;
   const libs: string[] = [];
   for (const line of out.split('\n')) {
     const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);

@@ -141,7 +141,8 @@ async function ensureNode(
   // A host veth seen before the namespace was made again belonged to the removed namespace: the
   // kernel destroys it shortly after, so look again rather than plan from what may be gone.
   const stale = fresh && inputs.links.some((l) => l.ifname === node.veth);
-  const net = await ensureNodeNetwork(r.runner, lab, node, stale ? await listLinks(r.runner) : inputs.links, fresh);
+  // An engine just started turned the namespace's IP forwarding on (startDockerd).
+  const net = await ensureNodeNetwork(r.runner, lab, node, stale ? await listLinks(r.runner) : inputs.links, fresh, pid !== undefined);
   changes.push(...net.map((c) => `${node.name}: ${formatCommand(c)}`));
   await waitEngineReady(node, timeoutMs, pid);
   if (startedAt !== undefined) r.log('engine ready', { node: node.name, startupMs: Math.round(performance.now() - startedAt) });
