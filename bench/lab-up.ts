@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
       const bare = bareNodes(join(dir, `bare-${round}`), `${randomBytes(2).toString('hex')}`, NODES);
       try {
-        bareUps.push(await bareUp(bare));
+        bareUps.push(await bareUp(bare, seed));
       } finally {
         bareDowns.push(await bareDown(bare));
       }

@@ -1,11 +1,13 @@
 // The peer figure for `lab-up`: the same dockerds started by hand, in parallel, in bare network
-// namespaces (no bridge, no veth, no images), so the time is dockerd's own start time.
+// namespaces (no bridge, no veth), so the time is dockerd's own start time. "The same" includes their
+// data: each bare data root is filled from the lab's engine seed before the clock starts, so both
+// sides start engines that hold the same images.
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS, type NodeState } from '@skiff/lab';
+import { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS, seedDataRoot, type NodeState } from '@skiff/lab';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -62,12 +64,16 @@ export function bareNodes(dir: string, tag: string, count: number): NodeState[] 
   });
 }
 
-/** Creates the namespaces (not timed), then returns the seconds from spawning to every engine answering. */
-export async function bareUp(nodes: readonly NodeState[]): Promise<number> {
+/**
+ * Creates the namespaces and, from `seed`, the data roots (not timed), then returns the seconds from
+ * spawning to every engine answering.
+ */
+export async function bareUp(nodes: readonly NodeState[], seed?: string): Promise<number> {
   for (const n of nodes) {
     await exec('ip', ['netns', 'add', n.netns]);
     await mkdir(n.dir, { recursive: true });
     await writeFile(join(n.dir, 'daemon.json'), '{}\n');
+    if (seed) await seedDataRoot(seed, n.dataRoot);
   }
   const started = performance.now();
   await Promise.all(

@@ -15,3 +15,4 @@ export { NODE_IMAGE } from './image-node.js';
 export { DEFAULT_LAB_NAME, labNames, type LabNames } from './names.js';
 export { LabError } from './errors.js';
 export { HostRunner, type Runner, type CommandResult } from './exec.js';
+export { seedDataRoot } from './engine-seed.js';
