@@ -60,6 +60,11 @@ export interface DeleteRequest {
 }
 
 const MAX_RETRIES = 16;
+
+/** "deployments.apps", "pods": how Kubernetes names a resource in its error messages. */
+function qualifiedResource(t: ResourceType): string {
+  return t.group ? `${t.resource}.${t.group}` : t.resource;
+}
 /** Deeper than any object of the API can be: a patch beyond it is refused before any recursion. */
 const MAX_PATCH_DEPTH = 64;
 
@@ -124,7 +129,7 @@ export class Registry {
 
   private async read(t: ResourceType, namespace: string, name: string): Promise<{ obj: KObject; kv: StoredKv }> {
     const { kv } = await this.d.store.get(this.d.keys.objectKey(t, namespace, name));
-    if (!kv) throw notFound(t.kind === 'Endpoints' ? 'endpoints' : `${t.resource}${t.group ? '.' + t.group : ''}`, name);
+    if (!kv) throw notFound(qualifiedResource(t), name);
     return { obj: decodeStored(kv.value, kv.modRevision), kv };
   }
 
@@ -207,7 +212,7 @@ export class Registry {
         attemptObj.metadata.resourceVersion = res.revision;
         return { object: attemptObj, warnings };
       }
-      if ((res.responses[0]?.response_range?.kvs?.length ?? 0) > 0) throw alreadyExists(`${t.resource}${t.group ? '.' + t.group : ''}`, attemptObj.metadata.name!);
+      if ((res.responses[0]?.response_range?.kvs?.length ?? 0) > 0) throw alreadyExists(qualifiedResource(t), attemptObj.metadata.name!);
       this.retryAllocation(plan, attempt);
     }
   }

@@ -58,7 +58,7 @@ export function fromGrpcError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const se = err as Partial<grpc.ServiceError>;
   if (typeof se?.code !== 'number') return new ApiError('INTERNAL', String((err as Error)?.message ?? err), { cause: err });
-  const code = codeByNumber.get(se.code) ?? (se.code === grpc.status.UNKNOWN ? 'INTERNAL' : 'INTERNAL');
+  const code = codeByNumber.get(se.code) ?? 'INTERNAL';
   let reason: Reason | undefined;
   let metadata: Record<string, string> = {};
   const fields: FieldError[] = [];
