@@ -57,12 +57,23 @@ function strictUtf8(): void {
   const Reader = (protobuf as unknown as { Reader: { prototype: Record<string, unknown> } }).Reader;
   const read = function (this: { uint32(): number; pos: number; len: number; buf: Uint8Array }): string {
     const len = this.uint32();
-    const end = this.pos + len;
-    if (end > this.len) throw new RangeError(`index out of range: ${this.pos} + ${len} > ${this.len}`);
-    const bytes = this.buf.subarray(this.pos, end);
-    if (!isUtf8(bytes)) throw new InvalidUtf8Error();
+    const start = this.pos;
+    const end = start + len;
+    if (end > this.len) throw new RangeError(`index out of range: ${start} + ${len} > ${this.len}`);
     this.pos = end;
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    const b = this.buf;
+    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    // Most strings of the API are ASCII: checked here without a copy or a view.
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return buf.toString('latin1', start, end);
+    if (!isUtf8(buf.subarray(start, end))) throw new InvalidUtf8Error();
+    return buf.toString('utf8', start, end);
   };
   BufferReader.prototype.string = read;
   Reader.prototype.string = read;

@@ -8,7 +8,7 @@ export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export class CacheEvent {
   private encodedNew?: Buffer;
   private encodedGone?: Buffer;
-  private readonly byType = new Map<EventType, Buffer>();
+  private byType?: Map<EventType, Buffer>;
 
   constructor(
     readonly type: EventType,
@@ -25,6 +25,7 @@ export class CacheEvent {
 
   /** The WatchEvent bytes as a watcher should see this change (its filter may turn it into ADDED/DELETED). */
   encoded(as: EventType): Buffer {
+    this.byType ??= new Map();
     let b = this.byType.get(as);
     if (!b) {
       b = encodeWatchEvent(as, as === 'DELETED' ? this.goneBytes() : this.newBytes());

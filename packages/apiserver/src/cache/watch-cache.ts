@@ -16,6 +16,7 @@ import { readHistory } from './history-reader.js';
 const INITIAL_CHUNK = 500;
 
 export interface WatchCacheOptions {
+  /** Changes kept for resuming watches (at least this many; up to an eighth more between trims). */
   capacity: number;
   bookmarkIntervalMs: number;
   log: Logger;
@@ -171,7 +172,9 @@ export class WatchCache {
       this.history.push(e);
     }
     this.revision = rev;
-    if (this.history.length > this.opts.capacity) {
+    // The window is trimmed back to `capacity` once it is an eighth over: one copy per many events,
+    // not a copy of the whole window per event.
+    if (this.history.length > this.opts.capacity + Math.max(1, this.opts.capacity >> 3)) {
       const drop = this.history.length - this.opts.capacity;
       this.oldest = this.history[drop - 1]!.revision;
       this.history = this.history.slice(drop);

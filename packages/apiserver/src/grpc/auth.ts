@@ -1,6 +1,7 @@
 // Authentication: one server interceptor in front of every RPC (authorization slots in here later).
-// On a loopback listener every caller is trusted; on any other address a bearer token from the
-// token file is required ("authorization: Bearer <token>"), else UNAUTHENTICATED.
+// With a token file, a bearer token from it is required ("authorization: Bearer <token>"), else
+// UNAUTHENTICATED. Without one (allowed on loopback only) every caller is trusted and the server
+// installs no interceptor.
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
@@ -26,14 +27,14 @@ export function readTokenFile(path: string): TokenUser[] {
 /** Methods that answer without a token (liveness probes). */
 const open = new Set(['/grpc.health.v1.Health/Check', '/grpc.health.v1.Health/Watch']);
 
-export function authInterceptor(tokens: TokenUser[] | undefined): grpc.ServerInterceptor {
-  const expected = (tokens ?? []).map((t) => Buffer.from(t.token));
+export function authInterceptor(tokens: TokenUser[]): grpc.ServerInterceptor {
+  const expected = tokens.map((t) => Buffer.from(t.token));
   const valid = (presented: string): boolean => {
     const p = Buffer.from(presented);
     return expected.some((e) => e.length === p.length && timingSafeEqual(e, p));
   };
   return (method, call) => {
-    if (!tokens || open.has(method.path)) return new grpc.ServerInterceptingCall(call);
+    if (open.has(method.path)) return new grpc.ServerInterceptingCall(call);
     const listener = new grpc.ServerListenerBuilder()
       .withOnReceiveMetadata((md, next) => {
         const auth = String(md.get('authorization')[0] ?? '');

@@ -98,7 +98,17 @@ function jsonDepth(v: unknown, limit: number): number {
   }
   return max;
 }
-const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** RFC 3339 time to the second, as Kubernetes timestamps; computed once per second. */
+let nowSecond = -1;
+let nowString = '';
+const now = (): string => {
+  const s = Math.floor(Date.now() / 1000);
+  if (s !== nowSecond) {
+    nowSecond = s;
+    nowString = new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return nowString;
+};
 
 export class Registry {
   private readonly events: EventAggregator;

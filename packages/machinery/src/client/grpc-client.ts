@@ -45,6 +45,7 @@ class GrpcClient implements Client {
       'grpc.primary_user_agent': config.userAgent ?? 'skiff-client',
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.enable_channelz': 0,
     });
   }
 

@@ -40,8 +40,7 @@ function makeCodec<T>(type: protobuf.Type): Codec<T> {
       const errors: FieldError[] = [];
       const wire = isObject ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
       if (errors.length > 0 || !wire) throw structuralError(errors);
-      const w = type.encode(type.fromObject(wire)).finish();
-      return Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+      return encodeWire(type, wire);
     },
     decode(bytes: Buffer): T {
       const problem = checkWire(type, bytes);
@@ -73,8 +72,13 @@ export function encodeObject(obj: unknown): Buffer {
   const errors: FieldError[] = [];
   const wire = toWireObject(obj, errors);
   if (errors.length > 0 || !wire) throw structuralError(errors);
-  const t = protoType('skiff.v1.Object');
-  const w = t.encode(t.fromObject(wire)).finish();
+  return encodeWire(protoType('skiff.v1.Object'), wire);
+}
+
+/** Encodes the output of the wire walk as it is: every value in it already has its field's type
+ * (checked by the walk), so protobufjs' fromObject copy is not needed. */
+function encodeWire(type: protobuf.Type, wire: Record<string, unknown>): Buffer {
+  const w = type.encode(wire).finish();
   return Buffer.from(w.buffer, w.byteOffset, w.byteLength);
 }
 
