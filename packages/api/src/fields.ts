@@ -123,11 +123,12 @@ export class FieldSelector {
   }
 
   /** As matches, on precomputed field values (fieldsOf). */
-  matchesFields(fields: Record<string, string>): boolean {
-    return this.requirements.every((r) => {
+  matchesFields(fields: Readonly<Record<string, string>>): boolean {
+    for (const r of this.requirements) {
       const v = fields[r.field] ?? '';
-      return r.operator === '!=' ? v !== r.value : v === r.value;
-    });
+      if (r.operator === '!=' ? v === r.value : v !== r.value) return false;
+    }
+    return true;
   }
 
   /** The value `field` must equal (an `=`/`==` requirement), for index lookups. */

@@ -58,7 +58,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   const server = new grpc.Server({
     // Without a token file (loopback) every caller is trusted: no interceptor, no per-call cost.
     ...(tokens ? { interceptors: [authInterceptor(tokens)] } : {}),
-    'grpc.enable_channelz': 0,
+    // channelz stays on: grpc-js (1.14) tracks the server's sessions for forceShutdown only when it
+    // is, and a shutdown must close the connections of open watches.
     'grpc.max_receive_message_length': MAX_MESSAGE,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
     'grpc.keepalive_permit_without_calls': 1,

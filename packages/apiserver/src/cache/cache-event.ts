@@ -1,7 +1,8 @@
 // One change seen by a watch cache, with its encodings computed lazily and at most once, whatever
 // the number of watchers that receive it.
-import { objectKey, type KObject } from '@skiff/api';
+import type { KObject } from '@skiff/api';
 import { encodeObject, encodeWatchEvent } from '@skiff/machinery';
+import type { CachedObject } from './cached-object.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -14,13 +15,20 @@ export class CacheEvent {
     readonly type: EventType,
     readonly revision: bigint,
     /** The object after the change; for DELETED, its last state with resourceVersion = revision. */
-    readonly object: KObject,
+    readonly object: CachedObject,
     /** The object before the change (MODIFIED, DELETED). */
-    readonly prev: KObject | undefined,
+    readonly prev: CachedObject | undefined,
+    /** `object` decoded already, while the event is dispatched (saves parsing it again). */
+    private decoded?: KObject,
   ) {}
 
   get key(): string {
-    return objectKey(this.object);
+    return this.object.key;
+  }
+
+  /** Drops the decoded object once the event is dispatched: the window keeps only the compact form. */
+  release(): void {
+    this.decoded = undefined;
   }
 
   /** The WatchEvent bytes as a watcher should see this change (its filter may turn it into ADDED/DELETED). */
@@ -35,7 +43,7 @@ export class CacheEvent {
   }
 
   private newBytes(): Buffer {
-    this.encodedNew ??= encodeObject(this.object);
+    this.encodedNew ??= encodeObject(this.decoded ?? this.object.decode());
     return this.encodedNew;
   }
 
@@ -43,10 +51,7 @@ export class CacheEvent {
    * matching" the previous state stamped with this revision (as Kubernetes' cacher does). */
   private goneBytes(): Buffer {
     if (this.type === 'DELETED') return this.newBytes();
-    if (!this.encodedGone) {
-      const gone = { ...this.prev!, metadata: { ...this.prev!.metadata, resourceVersion: String(this.revision) } };
-      this.encodedGone = encodeObject(gone);
-    }
+    this.encodedGone ??= encodeObject(this.prev!.atRevision(String(this.revision)).decode());
     return this.encodedGone;
   }
 }

@@ -1,5 +1,6 @@
 // Which objects a list or watch wants: namespace, label selector, field selector.
 import { parseFieldSelector, parseLabelSelector, type KObject, type ResourceType } from '@skiff/api';
+import type { Selectable } from './cached-object.js';
 
 export interface ObjectFilter {
   namespace: string;
@@ -7,7 +8,10 @@ export interface ObjectFilter {
   selective: boolean;
   /** The exact `spec.nodeName=X` a pod watcher asked for, for the watch cache's index. */
   nodeName?: string;
-  matches(obj: KObject): boolean;
+  /** On the watch cache's entries. */
+  matches(s: Selectable): boolean;
+  /** On a decoded object (lists read from etcd). */
+  matchesObject(obj: KObject): boolean;
 }
 
 export function makeFilter(t: ResourceType, namespace: string, labelSelector: string, fieldSelector: string): ObjectFilter {
@@ -18,15 +22,15 @@ export function makeFilter(t: ResourceType, namespace: string, labelSelector: st
   const filter: ObjectFilter = {
     namespace: ns,
     selective: !labels.empty || !fields.empty,
-    matches(obj: KObject): boolean {
+    matches(s: Selectable): boolean {
+      if (ns && s.namespace !== ns) return false;
+      return labels.matches(s.labels ?? {}) && fields.matchesFields(s.fields);
+    },
+    matchesObject(obj: KObject): boolean {
       if (ns && obj.metadata.namespace !== ns) return false;
       return labels.matches(obj.metadata.labels ?? {}) && fields.matches(obj);
     },
   };
   if (t.kind === 'Pod' && nodeReq) filter.nodeName = nodeReq.value;
   return filter;
-}
-
-export function podNodeName(obj: KObject | undefined): string | undefined {
-  return (obj?.spec as { nodeName?: string } | undefined)?.nodeName;
 }

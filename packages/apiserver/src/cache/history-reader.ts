@@ -8,11 +8,12 @@
 // cannot serve as that proof.) Compacted history ends the watch with OUT_OF_RANGE (re-list).
 import type { Etcd3 } from 'etcd3';
 import { type IWatchResponse, type IDuplexStream, type IWatchRequest } from 'etcd3/lib/rpc.js';
-import { expired, type KObject } from '@skiff/api';
+import { expired } from '@skiff/api';
 import { encodeWatchResponse } from '@skiff/machinery';
 import { prefixEnd } from '../etcd/keys.js';
 import { etcdError } from '../etcd/store.js';
 import { CacheEvent, type EventType } from './cache-event.js';
+import type { CachedObject } from './cached-object.js';
 import type { WatchSink } from './watcher.js';
 
 export interface HistoryRequest {
@@ -21,7 +22,8 @@ export interface HistoryRequest {
   /** Deliver every change after this revision, up to the marker's. */
   after: bigint;
   filterView(e: CacheEvent): EventType | undefined;
-  decode(value: Buffer, revision: string): KObject;
+  /** An object's stored value (etcd key, value, revision) as the cache holds it. */
+  toCached(key: string, value: Buffer, revision: string): CachedObject;
   sink: WatchSink;
   signal: AbortSignal;
 }
@@ -102,13 +104,13 @@ export async function readHistory(req: HistoryRequest): Promise<bigint> {
         }
         if (rev !== groupRev) flush();
         groupRev = rev;
-        const prev = ev.prev_kv && ev.prev_kv.value.length > 0 ? req.decode(ev.prev_kv.value, String(ev.prev_kv.mod_revision)) : undefined;
+        const key = ev.kv.key.toString();
+        const prev = ev.prev_kv && ev.prev_kv.value.length > 0 ? req.toCached(key, ev.prev_kv.value, String(ev.prev_kv.mod_revision)) : undefined;
         if (String(ev.type) === 'Delete' || String(ev.type) === '1') {
           if (!prev) continue;
-          const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rev) } };
-          group.push(new CacheEvent('DELETED', rev, gone, prev));
+          group.push(new CacheEvent('DELETED', rev, prev.atRevision(String(rev)), prev));
         } else {
-          group.push(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, req.decode(ev.kv.value, String(rev)), prev));
+          group.push(new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, req.toCached(key, ev.kv.value, String(rev)), prev));
         }
       }
       flush();

@@ -4,12 +4,12 @@
 // etcd's own history first (history-reader.ts), then join the cache.
 import type { Etcd3, Watcher as EtcdWatcher } from 'etcd3';
 import type { IWatchResponse } from 'etcd3/lib/rpc.js';
-import { objectKey, type KObject, type ResourceType } from '@skiff/api';
+import type { ResourceType } from '@skiff/api';
 import { encodeWatchResponse, type Logger } from '@skiff/machinery';
 import type { EtcdStore } from '../etcd/store.js';
-import { decodeStored } from '../registry/admission.js';
 import { CacheEvent } from './cache-event.js';
-import { podNodeName, type ObjectFilter } from './filter.js';
+import { CachedObject } from './cached-object.js';
+import type { ObjectFilter } from './filter.js';
 import { eventView, Watcher, type WatchSink } from './watcher.js';
 import { readHistory } from './history-reader.js';
 
@@ -23,7 +23,7 @@ export interface WatchCacheOptions {
 }
 
 export class WatchCache {
-  private objects = new Map<string, KObject>();
+  private objects = new Map<string, CachedObject>();
   /** Pods only: node name -> keys of the pods bound to it (node agents list and watch their own). */
   private podsByNode?: Map<string, Set<string>>;
   private history: CacheEvent[] = [];
@@ -76,15 +76,15 @@ export class WatchCache {
   }
 
   private async initOnce(): Promise<void> {
-    const objects = new Map<string, KObject>();
+    const objects = new Map<string, CachedObject>();
     let start: string | undefined;
     let revision: string | undefined;
     for (;;) {
       const page = await this.store.range(this.prefix, { ...(start ? { start } : {}), ...(revision ? { revision } : {}), limit: 10_000 });
       revision ??= page.revision;
       for (const kv of page.kvs) {
-        const obj = decodeStored(kv.value, kv.modRevision);
-        objects.set(objectKey(obj), obj);
+        const key = this.keyFromEtcd(kv.key);
+        objects.set(key, CachedObject.fromStored(this.type, key, kv.value, kv.modRevision).cached);
       }
       if (!page.more || page.kvs.length === 0) break;
       start = page.kvs[page.kvs.length - 1]!.key + '\0';
@@ -146,21 +146,16 @@ export class WatchCache {
   }
 
   private toEvent(kind: 'put' | 'delete', etcdKey: string, value: Buffer, rev: bigint): CacheEvent | undefined {
-    if (kind === 'delete') {
-      const k = this.keyFromEtcd(etcdKey);
-      const prev = this.objects.get(k);
-      if (!prev) return undefined;
-      const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(rev) } };
-      return new CacheEvent('DELETED', rev, gone, prev);
-    }
-    const obj = decodeStored(value, String(rev));
-    const prev = this.objects.get(objectKey(obj));
-    return new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, obj, prev);
+    const key = this.keyFromEtcd(etcdKey);
+    const prev = this.objects.get(key);
+    if (kind === 'delete') return prev && new CacheEvent('DELETED', rev, prev.atRevision(String(rev)), prev);
+    const { cached, decoded } = CachedObject.fromStored(this.type, key, value, String(rev));
+    return new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, cached, prev, decoded);
   }
 
+  /** "/registry/pods/ns/name" -> "ns/name" (what objectKey gives for the object). */
   private keyFromEtcd(etcdKey: string): string {
-    const rest = etcdKey.slice(this.prefix.length);
-    return rest;
+    return etcdKey.slice(this.prefix.length);
   }
 
   /** Applies the events of one revision and fans them out. */
@@ -180,12 +175,13 @@ export class WatchCache {
       this.history = this.history.slice(drop);
     }
     this.dispatch(rev, events);
+    for (const e of events) e.release();
     this.wake();
   }
 
-  private indexPod(key: string, before: KObject | undefined, after: KObject | undefined): void {
-    const a = podNodeName(before);
-    const b = podNodeName(after);
+  private indexPod(key: string, before: CachedObject | undefined, after: CachedObject | undefined): void {
+    const a = before?.nodeName;
+    const b = after?.nodeName;
     if (a === b) return;
     if (a) {
       const s = this.podsByNode!.get(a);
@@ -234,7 +230,8 @@ export class WatchCache {
     });
   }
 
-  get(key: string): KObject | undefined {
+  /** The cached entry of "namespace/name" (or "name"); decode() it for the object. */
+  get(key: string): CachedObject | undefined {
     return this.objects.get(key);
   }
 
@@ -243,8 +240,8 @@ export class WatchCache {
   }
 
   /** The current objects matching `filter`, sorted by key, and the revision they are at. */
-  list(filter: ObjectFilter): { items: KObject[]; revision: bigint } {
-    const found: [string, KObject][] = [];
+  list(filter: ObjectFilter): { items: CachedObject[]; revision: bigint } {
+    const found: [string, CachedObject][] = [];
     if (this.podsByNode && filter.nodeName !== undefined) {
       for (const k of this.podsByNode.get(filter.nodeName) ?? []) {
         const o = this.objects.get(k);
@@ -274,7 +271,7 @@ export class WatchCache {
         filterView: (e) => eventView(filter, e),
         sink,
         signal,
-        decode: (value, rev) => decodeStored(value, rev),
+        toCached: (key, value, rev) => CachedObject.fromStored(this.type, this.keyFromEtcd(key), value, rev).cached,
       });
       if (signal.aborted) return;
       this.attach(filter, upTo, opts, sink, signal, false);

@@ -2,7 +2,6 @@
 import { encodeWatchEvent, encodeWatchResponse } from '@skiff/machinery';
 import type { CacheEvent, EventType } from './cache-event.js';
 import type { ObjectFilter } from './filter.js';
-import { podNodeName } from './filter.js';
 
 export interface WatchSink {
   /** Writes one WatchResponse; returns the bytes buffered but not yet sent to the client. */
@@ -53,8 +52,8 @@ export class Watcher {
 
   /** The node names under which the index must find this watcher's events, if it is indexed. */
   static indexValues(e: CacheEvent): string[] {
-    const a = podNodeName(e.object);
-    const b = podNodeName(e.prev);
+    const a = e.object.nodeName;
+    const b = e.prev?.nodeName;
     const out: string[] = [];
     if (a) out.push(a);
     if (b && b !== a) out.push(b);

@@ -3,6 +3,7 @@
 // being stored again (what Kubernetes' client-side event correlator does, done once in the server).
 import { objectKey, type KObject } from '@skiff/api';
 import type { WatchCache } from '../cache/watch-cache.js';
+import { makeFilter } from '../cache/filter.js';
 
 interface EventFields {
   involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string; fieldPath?: string };
@@ -57,7 +58,7 @@ export class EventAggregator {
     const k = aggregationKey(e);
     const found = index.get(k);
     if (found) {
-      const stored = cache.get(found);
+      const stored = cache.get(found)?.decode();
       if (stored && aggregationKey(stored) === k) return found;
       index.delete(k);
     }
@@ -68,7 +69,7 @@ export class EventAggregator {
   private buildIndex(cache: WatchCache): Map<string, string> {
     if (!this.index) {
       this.index = new Map();
-      for (const ev of cache.list({ namespace: '', selective: false, matches: () => true }).items) this.index.set(aggregationKey(ev), objectKey(ev));
+      for (const c of cache.list(makeFilter(cache.type, '', '', '')).items) this.index.set(aggregationKey(c.decode()), c.key);
     }
     return this.index;
   }

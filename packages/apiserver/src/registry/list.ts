@@ -51,7 +51,7 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
   if (q.resourceVersion === '0' && !q.continueToken) {
     await cache.whenReady();
     const { items, revision } = cache.list(q.filter);
-    return { items, resourceVersion: String(revision), continue: '' };
+    return { items: items.map((c) => c.decode()), resourceVersion: String(revision), continue: '' };
   }
   const prefix = keys.resourcePrefix(t, q.namespace);
   let revision: string | undefined;
@@ -80,7 +80,7 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
     for (const kv of page.kvs) {
       lastKey = kv.key;
       const obj = decodeStored(kv.value, kv.modRevision);
-      if (!q.filter.matches(obj)) continue;
+      if (!q.filter.matchesObject(obj)) continue;
       items.push(obj);
       if (q.limit > 0 && items.length === q.limit) {
         const next = kv.key + '\0';

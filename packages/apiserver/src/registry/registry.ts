@@ -166,7 +166,7 @@ export class Registry {
   /** The namespace must exist and not be terminating for objects to be created in it. */
   private async checkNamespace(ns: string): Promise<void> {
     const nsType = resourceByKind('Namespace')!;
-    let obj = this.cache(nsType).get(ns);
+    let obj = this.cache(nsType).get(ns)?.decode();
     if (!obj) {
       const { kv } = await this.d.store.get(this.d.keys.objectKey(nsType, '', ns));
       if (!kv) throw new ApiError('NOT_FOUND', `namespaces "${ns}" not found`, { metadata: { resource: 'namespaces', name: ns } });
@@ -300,8 +300,8 @@ export class Registry {
     for (let attempt = 0; ; attempt++) {
       // The first attempt starts from the watch cache (no etcd read); a stale copy only costs a retry.
       const cached = attempt === 0 ? this.cache(t).get(namespace ? `${namespace}/${name}` : name) : undefined;
-      const fresh = cached && (!expectedRV || cached.metadata.resourceVersion === expectedRV);
-      const { obj: cur, kv } = fresh ? { obj: cached, kv: { modRevision: cached.metadata.resourceVersion! } } : await this.read(t, namespace, name);
+      const fresh = cached && (!expectedRV || cached.resourceVersion === expectedRV);
+      const { obj: cur, kv } = fresh ? { obj: cached.decode(), kv: { modRevision: cached.resourceVersion } } : await this.read(t, namespace, name);
       if (expectedRV && expectedRV !== kv.modRevision) throw conflict(t.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
       const next = mutate(cur);
       afterMutate?.(next, cur);
@@ -492,7 +492,7 @@ export class Registry {
     for (const [, c] of this.d.caches) {
       if (!c.type.namespaced) continue;
       await c.whenReady();
-      if (c.list({ namespace: ns, selective: false, matches: (o) => o.metadata.namespace === ns }).items.length > 0) return false;
+      if (c.list(makeFilter(c.type, ns, '', '')).items.length > 0) return false;
     }
     return true;
   }
