@@ -18,3 +18,4 @@ export * from './controller/controller.js';
 export * from './controller/enqueue-owner.js';
 export * from './leader-election/lease.js';
 export * from './leader-election/leader-elector.js';
+export * from './heap.js';
