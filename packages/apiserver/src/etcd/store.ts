@@ -40,7 +40,7 @@ export interface TxnResult {
 /** etcd (3.4, default --max-txn-ops 128) counts a batch's nested transactions plus the operations of
  * each one against that limit. */
 const MAX_TXN_OPS = 128;
-const MAX_IN_FLIGHT = Number(process.env.SKIFF_TXN_IN_FLIGHT ?? 4);
+const MAX_IN_FLIGHT = 4;
 
 interface Pending {
   op: TxnOp;
