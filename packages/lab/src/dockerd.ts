@@ -2,7 +2,8 @@
 // (`ip netns exec` remounts /sys and hides the cgroup mounts), with its own data root, exec root,
 // socket, pidfile, log file, cgroup parent and containerd namespace.
 import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SocketEngineApi } from './engine-api.js';
@@ -47,19 +48,19 @@ export async function runningDockerd(node: NodeState): Promise<number | undefine
  * execs dockerd, so the child is dockerd itself).
  */
 export async function startDockerd(node: NodeState, extraArgs: readonly string[]): Promise<number> {
-  await mkdir(node.dir, { recursive: true });
+  // Synchronous up to the spawn: a few small file operations, and the engine starts without waiting
+  // for the thread pool behind other nodes' work.
+  mkdirSync(node.dir, { recursive: true });
   // containerd writes stack dumps to $TMPDIR when dockerd gives up on it: keep them in the node dir.
   const tmp = join(node.dir, 'tmp');
-  await Promise.all([
-    writeFile(join(node.dir, 'daemon.json'), '{}\n'),
-    // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
-    // zombie when nothing reaps it; the caller has checked that no engine runs.
-    // The same holds for the pidfile of dockerd's managed containerd: dockerd would wait on a dead one.
-    rm(node.pidfile, { force: true }),
-    rm(join(node.execRoot, 'containerd', 'containerd.pid'), { force: true }),
-    mkdir(tmp, { recursive: true }),
-  ]);
-  const log = await open(node.logFile, 'a');
+  writeFileSync(join(node.dir, 'daemon.json'), '{}\n');
+  // dockerd refuses a pidfile whose pid still has a /proc entry, and a killed engine can linger as a
+  // zombie when nothing reaps it; the caller has checked that no engine runs.
+  // The same holds for the pidfile of dockerd's managed containerd: dockerd would wait on a dead one.
+  rmSync(node.pidfile, { force: true });
+  rmSync(join(node.execRoot, 'containerd', 'containerd.pid'), { force: true });
+  mkdirSync(tmp, { recursive: true });
+  const log = openSync(node.logFile, 'a');
   try {
     // The node's IP forwarding is turned on by the shell that then becomes dockerd: a sysctl under
     // /proc/sys/net is per namespace, and this process is already in the node's, so it costs no spawn
@@ -67,7 +68,7 @@ export async function startDockerd(node: NodeState, extraArgs: readonly string[]
     const [net, ...engine] = dockerdCommand(node, extraArgs);
     const child = spawn('nsenter', [net!, 'sh', '-c', `echo 1 > /proc/sys/net/ipv4/ip_forward && exec "$0" "$@"`, ...engine], {
       detached: true,
-      stdio: ['ignore', log.fd, log.fd],
+      stdio: ['ignore', log, log],
       env: { ...process.env, TMPDIR: tmp },
     });
     await new Promise<void>((resolve, reject) => {
@@ -77,7 +78,7 @@ export async function startDockerd(node: NodeState, extraArgs: readonly string[]
     child.unref();
     return child.pid ?? 0;
   } finally {
-    await log.close();
+    closeSync(log);
   }
 }
 

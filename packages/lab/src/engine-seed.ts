@@ -4,7 +4,7 @@
 // images in place instead of unpacking ~120 MB per node; `loadImages` still checks every image
 // afterwards and loads whatever the seed did not provide.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
@@ -85,17 +85,16 @@ export async function ensureEngineSeed(runner: Runner, cacheDir: string, images:
 }
 
 /**
- * `cp -a` of a small tree (modes, timestamps, symlinks as they are; everything is root's), in process
- * with synchronous calls: a few dozen small files take a few ms that way, no process to start on the
- * way to the engine start (fs.cp, or the thread pool shared by three nodes, take several times longer).
+ * A copy of a small tree (modes and symlinks as they are; everything is root's; timestamps are not
+ * kept, the engine does not read them), in process with synchronous calls: a few dozen small files
+ * take a few ms that way, no process to start on the way to the engine start (fs.cp, or the thread
+ * pool shared by three nodes, take several times longer).
  */
 function copyTree(from: string, to: string): void {
   const st = lstatSync(from);
   if (st.isSymbolicLink()) {
     symlinkSync(readlinkSync(from), to);
-    return;
-  }
-  if (st.isDirectory()) {
+  } else if (st.isDirectory()) {
     mkdirSync(to);
     for (const e of readdirSync(from)) copyTree(join(from, e), join(to, e));
     chmodSync(to, st.mode & 0o7777);
@@ -104,7 +103,6 @@ function copyTree(from: string, to: string): void {
   } else {
     throw new LabError(`engine seed: ${from} is not a file, directory or symlink`);
   }
-  utimesSync(to, st.atime, st.mtime);
 }
 
 /**
@@ -115,8 +113,9 @@ function copyTree(from: string, to: string): void {
  * Returns false (and leaves nothing) when it cannot.
  */
 export async function seedDataRoot(seed: string, dataRoot: string): Promise<boolean> {
-  if (await exists(dataRoot)) return false;
-  await mkdir(dataRoot, { recursive: true, mode: 0o710 });
+  // Synchronous to the end: the engine of this node starts right after, before other work runs.
+  if (existsSync(dataRoot)) return false;
+  mkdirSync(dataRoot, { recursive: true, mode: 0o710 });
   try {
     copyTree(join(seed, 'image'), join(dataRoot, 'image'));
     const from = join(seed, 'overlay2');

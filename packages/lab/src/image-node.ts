@@ -30,10 +30,10 @@ interface HostNode {
 
 /** Where the host keeps node and npm (npm's dir from the `npm` on the PATH, else the usual places). */
 export async function findHostNode(): Promise<HostNode> {
-  const nodeOnPath = await which('node');
+  const nodeOnPath = which('node');
   const node = nodeOnPath ? await realpath(nodeOnPath) : process.execPath;
   const candidates: string[] = [];
-  const npm = await which('npm');
+  const npm = which('npm');
   if (npm) candidates.push(join(dirname(await realpath(npm)), '..'));
   candidates.push('/usr/lib/node_modules/npm', '/usr/local/lib/node_modules/npm', '/usr/share/nodejs/npm', join(dirname(node), '../lib/node_modules/npm'));
   for (const c of candidates) {

@@ -31,7 +31,7 @@ trap 'exit 0' TERM INT
 while :; do sleep 3600 & wait; done
 `;
 
-async function gcc(): Promise<string | undefined> {
+function gcc(): string | undefined {
   return which('gcc');
 }
 
@@ -39,11 +39,11 @@ export const pauseRecipe: ImageRecipe = {
   ref: PAUSE_IMAGE,
   config: { Entrypoint: ['/pause'], Labels: { 'io.skiff.image': 'pause' } },
   async fingerprint() {
-    const cc = await gcc();
+    const cc = gcc();
     return cc ? ['gcc', await fileFingerprint(cc), PAUSE_C] : ['sh', PAUSE_SH, await fileFingerprint(BUSYBOX)];
   },
   async populate(runner, root) {
-    if (await gcc()) {
+    if (gcc()) {
       const src = join(root, '..', 'pause.c');
       await writeFile(src, PAUSE_C);
       await runner.run('gcc', ['-static', '-Os', '-s', '-o', join(root, 'pause'), src]);

@@ -20,18 +20,18 @@ const NEEDS: readonly Need[] = [
 ];
 
 /** An absolute path that exists, or a command found on the PATH. */
-async function present(probe: string): Promise<boolean> {
-  return probe.startsWith('/') ? isExecutable(probe) : (await which(probe)) !== undefined;
+function present(probe: string): boolean {
+  return probe.startsWith('/') ? isExecutable(probe) : which(probe) !== undefined;
 }
 
-export async function missingPackages(): Promise<string[]> {
-  const found = await Promise.all(NEEDS.map((n) => present(n.probe)));
+export function missingPackages(): string[] {
+  const found = NEEDS.map((n) => present(n.probe));
   return [...new Set(NEEDS.filter((_, i) => !found[i]).map((n) => n.pkg))];
 }
 
 /** Installs what is missing; returns the packages it installed. */
 export async function ensureSystemPackages(runner: Runner, log: (msg: string) => void): Promise<string[]> {
-  const missing = await missingPackages();
+  const missing = missingPackages();
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) throw new LabError(`missing Debian packages ${missing.join(' ')}: run as root or install them`);
   log(`installing ${missing.join(' ')}`);

@@ -110,13 +110,17 @@ async function startNodeEngine(r: Resolved, lab: LabState, node: NodeState, inpu
   // goes first; a node whose exec root never existed has nothing left.
   if (existsSync(node.execRoot)) await stopNodeProcesses(node, undefined);
   let fresh = false;
+  let made: Promise<unknown> | undefined;
   if ((await netnsInode(`/run/netns/${node.netns}`)) === undefined) {
-    await r.runner.run('ip', ['netns', 'add', node.netns]);
+    // `ip` makes the namespace in a process of its own while this one seeds the data root.
+    made = r.runner.run('ip', ['netns', 'add', node.netns]);
+    made.catch(() => {});
     changes.push(`${node.name}: ip netns add ${node.netns}`);
     fresh = true;
   }
   const seed = await inputs.seed;
   if (seed && (await seedDataRoot(seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
+  await made;
   const pid = await startDockerd(node, lab.dockerdArgs);
   changes.push(`${node.name}: started dockerd`);
   return { fresh, pid, startedAt: performance.now() };
