@@ -19,7 +19,7 @@ const argv = yargs(hideBin(process.argv))
   .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
   .option('heap-growth-percent', {
     type: 'number',
-    default: 100,
+    default: 150,
     describe: 'how far the JS heap may grow past its live size before a full garbage collection (lower: less memory, more CPU; 0: V8 default)',
   })
   .strict()
