@@ -40,7 +40,14 @@ export interface TxnResult {
 /** etcd (3.4, default --max-txn-ops 128) counts a batch's nested transactions plus the operations of
  * each one against that limit. */
 const MAX_TXN_OPS = 128;
+/**
+ * Group commit: one transaction in flight, and whatever arrives meanwhile goes out together when it
+ * returns (at most one etcd round trip of waiting, far fewer transactions and watch responses for
+ * etcd and this process to handle). More go out at once only when the queue holds more writes than
+ * one transaction could carry.
+ */
 const MAX_IN_FLIGHT = 4;
+const FULL_BATCH = 32;
 
 interface Pending {
   op: TxnOp;
@@ -82,7 +89,7 @@ export class EtcdStore {
   }
 
   private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < MAX_IN_FLIGHT && this.queue.length >= FULL_BATCH))) {
       const batch: Pending[] = [];
       const rest: Pending[] = [];
       const keys = new Set<string>();
