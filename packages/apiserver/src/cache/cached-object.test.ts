@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resourceByKind, type KObject } from '@skiff/api';
+import { CachedObject } from './cached-object.js';
+import { makeFilter } from './filter.js';
+
+const podType = resourceByKind('Pod')!;
+const pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'web-1', namespace: 'shop', labels: { app: 'web' }, uid: 'u1' },
+  spec: { nodeName: 'node-7', containers: [{ name: 'c', image: 'busybox' }] },
+  status: { phase: 'Running' },
+};
+
+describe('CachedObject', () => {
+  const { cached, decoded } = CachedObject.fromStored(podType, 'shop/web-1', Buffer.from(JSON.stringify(pod)), '42');
+
+  it('keeps what selectors and indexes read', () => {
+    assert.equal(cached.key, 'shop/web-1');
+    assert.equal(cached.namespace, 'shop');
+    assert.equal(cached.resourceVersion, '42');
+    assert.deepEqual(cached.labels, { app: 'web' });
+    assert.equal(cached.nodeName, 'node-7');
+    assert.equal(cached.fields['status.phase'], 'Running');
+    assert.equal(decoded.metadata.resourceVersion, '42');
+  });
+
+  it('decodes a fresh copy each time, with its resourceVersion', () => {
+    const a = cached.decode();
+    const b = cached.decode();
+    assert.notEqual(a, b);
+    assert.deepEqual(a, { ...pod, metadata: { ...pod.metadata, resourceVersion: '42' } });
+    (a.metadata.labels as Record<string, string>).app = 'changed';
+    assert.equal((cached.decode().metadata.labels as Record<string, string>).app, 'web');
+  });
+
+  it('stamps another revision without copying the object', () => {
+    const gone = cached.atRevision('50');
+    assert.equal(gone.resourceVersion, '50');
+    assert.equal(gone.decode().metadata.resourceVersion, '50');
+    assert.equal(cached.resourceVersion, '42');
+  });
+
+  it('is matched by filters as the decoded object is', () => {
+    const cases: [string, string, string, boolean][] = [
+      ['shop', 'app=web', 'spec.nodeName=node-7', true],
+      ['shop', 'app!=web', '', false],
+      ['other', '', '', false],
+      ['', '', 'status.phase=Running,metadata.name=web-1', true],
+      ['', '', 'spec.nodeName!=node-7', false],
+    ];
+    for (const [ns, labels, fields, want] of cases) {
+      const f = makeFilter(podType, ns, labels, fields);
+      assert.equal(f.matches(cached), want, `${ns} ${labels} ${fields}`);
+      assert.equal(f.matchesObject(decoded as KObject), want, `${ns} ${labels} ${fields} (decoded)`);
+    }
+  });
+});
