@@ -4,6 +4,7 @@
 // has little to trace (shorter pauses) and the heap stays small. decode() gives a fresh copy, which
 // its caller may change freely.
 import { fieldsOf, type KObject, type ResourceType } from '@skiff/api';
+import { parseStored } from '../registry/admission.js';
 
 /** What label and field selectors read of an object. */
 export interface Selectable {
@@ -30,8 +31,7 @@ export class CachedObject implements Selectable {
    */
   static fromStored(t: ResourceType, key: string, value: Buffer, rv: string): { cached: CachedObject; decoded: KObject } {
     const json = value.toString();
-    const decoded = JSON.parse(json) as KObject;
-    decoded.metadata.resourceVersion = rv;
+    const decoded = parseStored(json, rv);
     const m = decoded.metadata;
     const cached = new CachedObject(key, rv, json, m.namespace ?? '', m.labels, fieldsOf(t.kind, decoded));
     return { cached, decoded };
@@ -39,9 +39,7 @@ export class CachedObject implements Selectable {
 
   /** A fresh copy of the object, with its resourceVersion. */
   decode(): KObject {
-    const obj = JSON.parse(this.json) as KObject;
-    obj.metadata.resourceVersion = this.resourceVersion;
-    return obj;
+    return parseStored(this.json, this.resourceVersion);
   }
 
   /** The same object stamped with another revision (the last state of a deleted object). */

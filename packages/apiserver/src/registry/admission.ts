@@ -64,7 +64,12 @@ export function encodeForStorage(t: ResourceType, obj: KObject, maxBytes: number
 }
 
 export function decodeStored(value: Buffer, modRevision: string): KObject {
-  const obj = JSON.parse(value.toString()) as KObject;
+  return parseStored(value.toString(), modRevision);
+}
+
+/** The stored JSON (as text) back to the object, with its resourceVersion. */
+export function parseStored(json: string, modRevision: string): KObject {
+  const obj = JSON.parse(json) as KObject;
   obj.metadata.resourceVersion = modRevision;
   return obj;
 }

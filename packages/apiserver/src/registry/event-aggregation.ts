@@ -4,6 +4,7 @@
 import { objectKey, type KObject } from '@skiff/api';
 import type { WatchCache } from '../cache/watch-cache.js';
 import { makeFilter } from '../cache/filter.js';
+import { now } from './time.js';
 
 interface EventFields {
   involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string; fieldPath?: string };
@@ -44,8 +45,7 @@ export class EventAggregator {
   /** Server-side defaults of a new Event: timestamps and count. */
   prepare(e: KObject): void {
     const f = e as KObject & EventFields;
-    const ts = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-    f.firstTimestamp ??= ts;
+    f.firstTimestamp ??= now();
     f.lastTimestamp ??= f.firstTimestamp;
     f.count ??= 1;
   }

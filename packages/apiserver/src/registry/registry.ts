@@ -25,6 +25,7 @@ import type { RangeAllocator } from '../alloc/allocator.js';
 import { allocatedIPs, allocatedPorts, emptyPlan, planServiceAllocations, type AllocationPlan } from '../alloc/service-allocations.js';
 import { admit, checkPatched, convertVersion, decodeStored, encodeForStorage } from './admission.js';
 import { applyMergePatch } from './merge-patch.js';
+import { now } from './time.js';
 import { deepEqual, specChanged, strategyFor } from './strategy.js';
 import type { EventLeases } from './event-leases.js';
 import { EventAggregator } from './event-aggregation.js';
@@ -98,17 +99,6 @@ function jsonDepth(v: unknown, limit: number): number {
   }
   return max;
 }
-/** RFC 3339 time to the second, as Kubernetes timestamps; computed once per second. */
-let nowSecond = -1;
-let nowString = '';
-const now = (): string => {
-  const s = Math.floor(Date.now() / 1000);
-  if (s !== nowSecond) {
-    nowSecond = s;
-    nowString = new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-  return nowString;
-};
 
 export class Registry {
   private readonly events: EventAggregator;
