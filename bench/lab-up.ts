@@ -13,7 +13,7 @@ import { bareDown, bareNodes, bareUp } from './lib/lab-bare.js';
 
 const exec = promisify(execFile);
 const NODES = 3;
-const ROUNDS = Number(process.env.LAB_BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.LAB_BENCH_ROUNDS ?? 7);
 
 async function freeSubnet(): Promise<string> {
   const { stdout: routes } = await exec('ip', ['-4', 'route', 'show', 'table', 'all']);

@@ -5,7 +5,7 @@
 // afterwards and loads whatever the seed did not provide.
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
 import { SocketEngineApi } from './engine-api.js';
@@ -27,19 +27,10 @@ export function seedKey(images: readonly CachedImage[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The seed directory for these images, built first when missing. */
 export async function ensureEngineSeed(runner: Runner, cacheDir: string, images: readonly CachedImage[]): Promise<string> {
   const dir = join(cacheDir, `seed-${seedKey(images)}`);
-  if (await exists(join(dir, COMPLETE))) return dir;
+  if (existsSync(join(dir, COMPLETE))) return dir;
   const tag = randomBytes(3).toString('hex');
   const work = join(cacheDir, `.seed-${tag}`);
   const node: NodeState = {

@@ -40,7 +40,7 @@ export const pauseRecipe: ImageRecipe = {
   config: { Entrypoint: ['/pause'], Labels: { 'io.skiff.image': 'pause' } },
   async fingerprint() {
     const cc = gcc();
-    return cc ? ['gcc', await fileFingerprint(cc), PAUSE_C] : ['sh', PAUSE_SH, await fileFingerprint(BUSYBOX)];
+    return cc ? ['gcc', fileFingerprint(cc), PAUSE_C] : ['sh', PAUSE_SH, fileFingerprint(BUSYBOX)];
   },
   async populate(runner, root) {
     if (gcc()) {

@@ -26,7 +26,7 @@ export const testboxRecipe: ImageRecipe = {
     Labels: { 'io.skiff.image': 'testbox' },
   },
   async fingerprint() {
-    return [HOSTNAME_SERVER, await fileFingerprint(BUSYBOX)];
+    return [HOSTNAME_SERVER, fileFingerprint(BUSYBOX)];
   },
   async populate(runner, root) {
     await populateSkeleton(root);

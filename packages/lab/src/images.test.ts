@@ -50,7 +50,7 @@ void describe('sharedLibraries', () => {
   const listing = '\tlinux-vdso.so.1 (0x00007ffd)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)\n\t/lib64/ld-linux-x86-64.so.2 (0x00007f)\n';
   const want = ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2'];
   void it('asks the binary\'s own loader (--list), the loader included', async () => {
-    const loader = await elfInterpreter(process.execPath);
+    const loader = elfInterpreter(process.execPath);
     assert.ok(loader?.startsWith('/'));
     const runner = new FakeRunner({ [`${loader} --list ${process.execPath}`]: { stdout: listing } });
     assert.deepEqual(await sharedLibraries(runner, process.execPath), want);

@@ -1,7 +1,8 @@
 // The lab's images: built once from the host's files (no registry), cached as image tarballs keyed
 // by a content hash of their recipe and inputs, and loaded into every node's engine in parallel.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineApi } from './engine-api.js';
 import type { Runner } from './exec.js';
@@ -35,13 +36,14 @@ export async function recipeHash(runner: Runner, recipe: ImageRecipe): Promise<s
 
 /** The image's tarball from the cache, built first when missing or when its recipe changed. */
 export async function ensureImage(runner: Runner, cacheDir: string, recipe: ImageRecipe, knownHash?: Promise<string>): Promise<CachedImage> {
-  await mkdir(cacheDir, { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   const hash = await (knownHash ?? recipeHash(runner, recipe));
   const base = `${cacheBase(recipe.ref)}-${hash}`;
   const tarball = join(cacheDir, `${base}.tar`);
   const metaFile = join(cacheDir, `${base}.json`);
   try {
-    const meta = JSON.parse(await readFile(metaFile, 'utf8')) as { id: string };
+    // Synchronous, as the recipe fingerprints (see rootfs.ts).
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { id: string };
     return { ref: recipe.ref, id: meta.id, tarball, buildSeconds: 0 };
   } catch {}
   const started = performance.now();

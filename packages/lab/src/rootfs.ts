@@ -1,14 +1,18 @@
 // Pieces of image root filesystems taken from the host: busybox (Debian's busybox-static) with its
 // applet links, minimal /etc files, and a dynamically linked binary with the libraries ldd lists.
-import { copyFile, chmod, mkdir, open, stat, symlink, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { copyFile, chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Runner } from './exec.js';
 
 export const BUSYBOX = '/bin/busybox';
 
+// The image cache keys are computed on every `up`, on the way to the engines' start: the few small
+// reads below are synchronous (microseconds each, no thread-pool round trips behind other work).
+
 /** A fingerprint of a host file for cache keys: path, size and modification time. */
-export async function fileFingerprint(path: string): Promise<string> {
-  const s = await stat(path);
+export function fileFingerprint(path: string): string {
+  const s = statSync(path);
   return `${path}:${s.size}:${s.mtimeMs}`;
 }
 
@@ -50,28 +54,28 @@ export async function populateBusybox(runner: Runner, root: string): Promise<voi
  * The program interpreter (dynamic loader) a 64-bit little-endian ELF binary names in its PT_INTERP
  * header, undefined for anything else (a static binary, another format).
  */
-export async function elfInterpreter(binary: string): Promise<string | undefined> {
-  const f = await open(binary, 'r');
+export function elfInterpreter(binary: string): string | undefined {
+  const fd = openSync(binary, 'r');
   try {
     const head = Buffer.alloc(64);
-    await f.read(head, 0, 64, 0);
+    readSync(fd, head, 0, 64, 0);
     if (head.readUInt32BE(0) !== 0x7f454c46 || head[4] !== 2 || head[5] !== 1) return undefined;
     const phoff = Number(head.readBigUInt64LE(0x20));
     const phentsize = head.readUInt16LE(0x36);
     const phnum = head.readUInt16LE(0x38);
     const ph = Buffer.alloc(phentsize * phnum);
-    await f.read(ph, 0, ph.length, phoff);
+    readSync(fd, ph, 0, ph.length, phoff);
     for (let i = 0; i < phnum; i++) {
       const at = i * phentsize;
       if (ph.readUInt32LE(at) !== 3 /* PT_INTERP */) continue;
       const size = Number(ph.readBigUInt64LE(at + 0x20));
       const path = Buffer.alloc(size);
-      await f.read(path, 0, size, Number(ph.readBigUInt64LE(at + 8)));
+      readSync(fd, path, 0, size, Number(ph.readBigUInt64LE(at + 8)));
       return path.toString('latin1').replace(/\0.*$/s, '');
     }
     return undefined;
   } finally {
-    await f.close();
+    closeSync(fd);
   }
 }
 
@@ -81,7 +85,12 @@ export async function elfInterpreter(binary: string): Promise<string | undefined
  * ldd itself when the loader cannot be read from the binary.
  */
 export async function sharedLibraries(runner: Runner, binary: string): Promise<string[]> {
-  const loader = await elfInterpreter(binary).catch(() => undefined);
+  let loader: string | undefined;
+  try {
+    loader = elfInterpreter(binary);
+  } catch {
+    loader = undefined;
+  }
   const out = (loader ? await runner.run(loader, ['--list', binary]) : await runner.run('ldd', [binary])).stdout;
   const libs: string[] = [];
   for (const line of out.split('\n')) {

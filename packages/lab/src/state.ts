@@ -1,6 +1,6 @@
 // The lab's state file (`<stateDir>/lab.json`): what `up` made, written before it is made, so `down`
 // finds everything again. Paths of a node derive from the state dir, so they can be recomputed too.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupParent, containerdNamespace, netnsName, nodeName, vethName, type LabNames } from './names.js';
 
@@ -63,10 +63,11 @@ export function nodeLayout(stateDir: string, names: LabNames, index: number, add
   };
 }
 
+// Synchronous: one small file, read and written on the way to the engines' start (see lock.ts).
 export async function readState(stateDir: string): Promise<LabState | undefined> {
   let text: string;
   try {
-    text = await readFile(join(stateDir, STATE_FILE), 'utf8');
+    text = readFileSync(join(stateDir, STATE_FILE), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -75,8 +76,8 @@ export async function readState(stateDir: string): Promise<LabState | undefined>
 }
 
 export async function writeState(state: LabState): Promise<void> {
-  await mkdir(state.stateDir, { recursive: true });
+  mkdirSync(state.stateDir, { recursive: true });
   const file = join(state.stateDir, STATE_FILE);
-  await writeFile(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
-  await rename(`${file}.tmp`, file);
+  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
 }

@@ -1,7 +1,7 @@
 // `up`: makes the lab match its spec, and repairs only what is missing. On a running lab it changes
 // nothing; after a dockerd was killed or a namespace removed, it restores just that.
-import { existsSync } from 'node:fs';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { bridgeAddress, formatSubnet, nodeAddress, parseSubnet, subnetConflict, DEFAULT_SUBNET } from './subnet.js';
 import { planBridge, planHostForwarding } from './bridge.js';
 import { formatCommand, runPlan } from './command.js';
@@ -92,6 +92,18 @@ interface NodeInputs {
   seed: Promise<string | undefined>;
   /** the host's links, observed before anything was made (the bridge and host rules touch no veth) */
   links: IpLink[];
+  /** runs each node's seed copy and engine spawn in turn (see startNodeEngine) */
+  inTurn: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/** Runs the functions given to it one after the other, in the order they were given. */
+function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = last.then(fn);
+    last = run.catch(() => {});
+    return run;
+  };
 }
 
 interface NodeStart {
@@ -104,26 +116,33 @@ interface NodeStart {
 
 /** A node's engine starts as early as possible: it needs only the namespace (and the seeded data root). */
 async function startNodeEngine(r: Resolved, lab: LabState, node: NodeState, inputs: NodeInputs, changes: string[]): Promise<NodeStart> {
-  await mkdir(node.dir, { recursive: true });
-  if ((await runningDockerd(node)) !== undefined) return { fresh: false };
+  // Synchronous checks up to the namespace's creation: a new node (no directory yet) runs nothing.
+  const known = existsSync(node.dir);
+  mkdirSync(node.dir, { recursive: true });
+  if (known && (await runningDockerd(node)) !== undefined) return { fresh: false };
   // Whatever is left of an engine (containerd, shims, a dockerd in a namespace removed by hand)
   // goes first; a node whose exec root never existed has nothing left.
   if (existsSync(node.execRoot)) await stopNodeProcesses(node, undefined);
   let fresh = false;
   let made: Promise<unknown> | undefined;
-  if ((await netnsInode(`/run/netns/${node.netns}`)) === undefined) {
+  if (!existsSync(`/run/netns/${node.netns}`)) {
     // `ip` makes the namespace in a process of its own while this one seeds the data root.
     made = r.runner.run('ip', ['netns', 'add', node.netns]);
     made.catch(() => {});
     changes.push(`${node.name}: ip netns add ${node.netns}`);
     fresh = true;
   }
+  // One node at a time, each engine spawned as soon as its own data root is seeded: the engines
+  // boot on a busy machine, so the first one starts one seed copy after the inputs are ready rather
+  // than after every node's copy.
   const seed = await inputs.seed;
-  if (seed && (await seedDataRoot(seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
-  await made;
-  const pid = await startDockerd(node, lab.dockerdArgs);
-  changes.push(`${node.name}: started dockerd`);
-  return { fresh, pid, startedAt: performance.now() };
+  return inputs.inTurn(async () => {
+    if (seed && (await seedDataRoot(seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
+    await made;
+    const pid = await startDockerd(node, lab.dockerdArgs);
+    changes.push(`${node.name}: started dockerd`);
+    return { fresh, pid, startedAt: performance.now() };
+  });
 }
 
 /**
@@ -200,7 +219,7 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
         return undefined;
       })
     : Promise.resolve(undefined);
-  const inputs = { images, seed, links };
+  const inputs: NodeInputs = { images, seed, links, inTurn: oneAtATime() };
   // Engines first (they take the longest); the host network is set up once they are started, so its
   // commands do not delay them, and it is done long before they answer.
   const starts = lab.nodes.map((n) => startNodeEngine(r, lab, n, inputs, changes));
