@@ -100,6 +100,29 @@ describe('API conventions', () => {
     await rejects(c.client.get('configmaps', 'default', 'fin'), 'NOT_FOUND');
   });
 
+  it('a terminating namespace takes no new objects; a live one whose labels mention deletionTimestamp does', async () => {
+    await c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } } as KObject);
+    await c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'odd', labels: { note: 'deletionTimestamp' } } } as KObject);
+    await c.client.create(cm('before', {}, { k: 'v' }, 'doomed'));
+    const d = await c.client.delete('namespaces', '', 'doomed');
+    assert.equal(d.pending, true, 'the namespace waits for its kubernetes finalizer');
+    // The check reads the watch cache: wait until it has seen the delete.
+    const deadline = Date.now() + 5000;
+    for (let i = 0; ; i++) {
+      try {
+        await c.client.create(cm(`after-${i}`, {}, { k: 'v' }, 'doomed'));
+      } catch (e) {
+        assert.ok(isApiError(e), String(e));
+        assert.equal(e.code, 'FAILED_PRECONDITION', e.message);
+        assert.match(e.message, /being terminated/);
+        break;
+      }
+      assert.ok(Date.now() < deadline, 'creates in a terminating namespace are still accepted after 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await c.client.create(cm('fine', {}, { k: 'v' }, 'odd'));
+  });
+
   it('Bind sets the node once; a bound pod is never bound again', async () => {
     await c.client.create(pod('bindme'));
     const b = await c.client.bind('default', 'bindme', 'node-1');

@@ -13,8 +13,13 @@ const pod = {
   status: { phase: 'Running' },
 };
 
+const nsType = resourceByKind('Namespace')!;
+const stored = Buffer.from(JSON.stringify(pod));
+
 describe('CachedObject', () => {
-  const { cached, decoded } = CachedObject.fromStored(podType, 'shop/web-1', Buffer.from(JSON.stringify(pod)), '42');
+  const { cached, decoded } = CachedObject.fromStoredDecoded(podType, 'shop/web-1', stored, '42');
+  // The same object cached without parsing (labels and fields read when first asked for).
+  const lazy = CachedObject.fromStored(podType, 'shop/web-1', stored, '42');
 
   it('keeps what selectors and indexes read', () => {
     assert.equal(cached.key, 'shop/web-1');
@@ -24,6 +29,22 @@ describe('CachedObject', () => {
     assert.equal(cached.nodeName, 'node-7');
     assert.equal(cached.fields['status.phase'], 'Running');
     assert.equal(decoded.metadata.resourceVersion, '42');
+  });
+
+  it('unparsed, reads the namespace from the key and the rest from the JSON when asked', () => {
+    assert.equal(lazy.namespace, 'shop');
+    assert.deepEqual(lazy.labels, { app: 'web' });
+    assert.equal(lazy.nodeName, 'node-7');
+    assert.deepEqual(lazy.fields, cached.fields);
+    assert.deepEqual(lazy.atRevision('50').fields, cached.fields);
+    const ns = CachedObject.fromStored(nsType, 'shop', Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } })), '3');
+    assert.equal(ns.namespace, '');
+    assert.equal(ns.fields['metadata.name'], 'shop');
+  });
+
+  it('tells whether its JSON mentions a text', () => {
+    assert.equal(cached.mentions('"nodeName"'), true);
+    assert.equal(cached.mentions('"deletionTimestamp"'), false);
   });
 
   it('decodes a fresh copy each time, with its resourceVersion', () => {
@@ -53,6 +74,7 @@ describe('CachedObject', () => {
     for (const [ns, labels, fields, want] of cases) {
       const f = makeFilter(podType, ns, labels, fields);
       assert.equal(f.matches(cached), want, `${ns} ${labels} ${fields}`);
+      assert.equal(f.matches(CachedObject.fromStored(podType, 'shop/web-1', stored, '42')), want, `${ns} ${labels} ${fields} (unparsed)`);
       assert.equal(f.matchesObject(decoded as KObject), want, `${ns} ${labels} ${fields} (decoded)`);
     }
   });

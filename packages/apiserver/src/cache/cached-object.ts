@@ -13,6 +13,15 @@ export interface Selectable {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+interface Selection {
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+function selectionOf(kind: string, obj: KObject): Selection {
+  return { labels: obj.metadata.labels, fields: fieldsOf(kind, obj) };
+}
+
 export class CachedObject implements Selectable {
   private constructor(
     /** "namespace/name", or "name" for cluster-scoped kinds. */
@@ -21,20 +30,40 @@ export class CachedObject implements Selectable {
     /** The stored form: JSON without resourceVersion. */
     private readonly json: string,
     readonly namespace: string,
-    readonly labels: Readonly<Record<string, string>> | undefined,
-    readonly fields: Readonly<Record<string, string>>,
+    private readonly kind: string,
+    /** Labels and selectable fields: read from the JSON the first time a filter or index asks. */
+    private selection: Selection | undefined,
   ) {}
 
   /**
-   * From a stored value (etcd's bytes) at revision `rv`. Returns the decoded object too: callers
-   * that need it right away (to encode a watch event) then parse the JSON only once.
+   * From a stored value (etcd's bytes) at revision `rv`, without parsing it: the namespace comes from
+   * the key, labels and fields are parsed when first read. A change that nobody watches or selects
+   * on then costs no JSON parse at all.
    */
-  static fromStored(t: ResourceType, key: string, value: Buffer, rv: string): { cached: CachedObject; decoded: KObject } {
+  static fromStored(t: ResourceType, key: string, value: Buffer, rv: string): CachedObject {
+    const namespace = t.namespaced ? key.slice(0, key.indexOf('/')) : '';
+    return new CachedObject(key, rv, value.toString(), namespace, t.kind, undefined);
+  }
+
+  /** As fromStored, parsed at once; returns the decoded object too, for callers that need it right
+   * away (to encode a watch event), so the JSON is parsed only once. */
+  static fromStoredDecoded(t: ResourceType, key: string, value: Buffer, rv: string): { cached: CachedObject; decoded: KObject } {
     const json = value.toString();
     const decoded = parseStored(json, rv);
-    const m = decoded.metadata;
-    const cached = new CachedObject(key, rv, json, m.namespace ?? '', m.labels, fieldsOf(t.kind, decoded));
+    const cached = new CachedObject(key, rv, json, decoded.metadata.namespace ?? '', t.kind, selectionOf(t.kind, decoded));
     return { cached, decoded };
+  }
+
+  get labels(): Readonly<Record<string, string>> | undefined {
+    return this.selected().labels;
+  }
+
+  get fields(): Readonly<Record<string, string>> {
+    return this.selected().fields;
+  }
+
+  private selected(): Selection {
+    return (this.selection ??= selectionOf(this.kind, this.decode()));
   }
 
   /** A fresh copy of the object, with its resourceVersion. */
@@ -42,9 +71,15 @@ export class CachedObject implements Selectable {
     return parseStored(this.json, this.resourceVersion);
   }
 
+  /** Whether the stored JSON contains `text` anywhere: a cheap test before decoding (a false match
+   * only costs the decode). */
+  mentions(text: string): boolean {
+    return this.json.includes(text);
+  }
+
   /** The same object stamped with another revision (the last state of a deleted object). */
   atRevision(rv: string): CachedObject {
-    return new CachedObject(this.key, rv, this.json, this.namespace, this.labels, this.fields);
+    return new CachedObject(this.key, rv, this.json, this.namespace, this.kind, this.selection);
   }
 
   /** Pods: the node the pod is bound to, "" when unscheduled. */

@@ -84,7 +84,7 @@ export class WatchCache {
       revision ??= page.revision;
       for (const kv of page.kvs) {
         const key = this.keyFromEtcd(kv.key);
-        objects.set(key, CachedObject.fromStored(this.type, key, kv.value, kv.modRevision).cached);
+        objects.set(key, CachedObject.fromStored(this.type, key, kv.value, kv.modRevision));
       }
       if (!page.more || page.kvs.length === 0) break;
       start = page.kvs[page.kvs.length - 1]!.key + '\0';
@@ -149,8 +149,11 @@ export class WatchCache {
     const key = this.keyFromEtcd(etcdKey);
     const prev = this.objects.get(key);
     if (kind === 'delete') return prev && new CacheEvent('DELETED', rev, prev.atRevision(String(rev)), prev);
-    const { cached, decoded } = CachedObject.fromStored(this.type, key, value, String(rev));
-    return new CacheEvent(prev ? 'MODIFIED' : 'ADDED', rev, cached, prev, decoded);
+    const type = prev ? 'MODIFIED' : 'ADDED';
+    // Parsed now only when a watcher will filter and encode it; otherwise when first needed.
+    if (this.watchers.size === 0) return new CacheEvent(type, rev, CachedObject.fromStored(this.type, key, value, String(rev)), prev);
+    const { cached, decoded } = CachedObject.fromStoredDecoded(this.type, key, value, String(rev));
+    return new CacheEvent(type, rev, cached, prev, decoded);
   }
 
   /** "/registry/pods/ns/name" -> "ns/name" (what objectKey gives for the object). */
@@ -271,7 +274,7 @@ export class WatchCache {
         filterView: (e) => eventView(filter, e),
         sink,
         signal,
-        toCached: (key, value, rev) => CachedObject.fromStored(this.type, this.keyFromEtcd(key), value, rev).cached,
+        toCached: (key, value, rev) => CachedObject.fromStored(this.type, this.keyFromEtcd(key), value, rev),
       });
       if (signal.aborted) return;
       this.attach(filter, upTo, opts, sink, signal, false);

@@ -156,7 +156,10 @@ export class Registry {
   /** The namespace must exist and not be terminating for objects to be created in it. */
   private async checkNamespace(ns: string): Promise<void> {
     const nsType = resourceByKind('Namespace')!;
-    let obj = this.cache(nsType).get(ns)?.decode();
+    const cached = this.cache(nsType).get(ns);
+    // A namespace that is not being deleted has no deletionTimestamp anywhere in its JSON.
+    if (cached && !cached.mentions('"deletionTimestamp"')) return;
+    let obj = cached?.decode();
     if (!obj) {
       const { kv } = await this.d.store.get(this.d.keys.objectKey(nsType, '', ns));
       if (!kv) throw new ApiError('NOT_FOUND', `namespaces "${ns}" not found`, { metadata: { resource: 'namespaces', name: ns } });
