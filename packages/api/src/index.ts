@@ -4,4 +4,4 @@ export * from './registry.js';
 export * from './proto-root.js';
 export * from './wire.js';
 export * from './kinds.js';
-export * from './wire-check.js';
+export * from './wire-decode.js';

@@ -1,10 +1,11 @@
 // Conversion between objects in the Kubernetes JSON shape and their proto wire form, driven by the
 // proto reflection (one walker for every kind). The walk towards the wire is also the structural
-// check: unknown fields and wrong types are reported with their Kubernetes field path.
+// check: unknown fields and wrong types are reported with their Kubernetes field path. The way back,
+// bytes to JSON, is wire-decode.ts.
 import type protobuf from 'protobufjs';
-import { ApiError, clip, fieldError, type FieldError } from './errors.js';
+import { fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
-import { resourceByKind, resourceByObjectField } from './registry.js';
+import { resourceByKind } from './registry.js';
 
 const INT_OR_STRING = '.skiff.v1.IntOrString';
 /** The oneof wrapper that carries any kind: on the JS side it is the object itself. */
@@ -146,34 +147,6 @@ function toWireValue(field: protobuf.Field, v: unknown, p: string, errors: Field
   }
 }
 
-/** Converts a decoded wire object (protobufjs toObject output) back to Kubernetes JSON, in place. */
-export function fromWireMessage(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(value)) {
-    const field = type.fields[key];
-    const rt = field?.resolvedType;
-    if (!rt || !('fields' in rt)) continue;
-    const t = rt as protobuf.Type;
-    const isIos = t.fullName === INT_OR_STRING;
-    const isObject = t.fullName === OBJECT;
-    const conv = (x: unknown): unknown => {
-      if (!isPlainObject(x)) return x;
-      if (isIos) return x.intVal !== undefined ? x.intVal : (x.strVal ?? '');
-      if (isObject) return fromWireObject(x);
-      return fromWireMessage(t, x);
-    };
-    const v = value[key];
-    if (field.map && isPlainObject(v)) {
-      for (const k of Object.keys(v)) v[k] = conv(v[k]);
-    } else if (field.repeated && Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) v[i] = conv(v[i]);
-    } else {
-      value[key] = conv(v);
-    }
-  }
-  return value;
-}
-
-export const toObjectOptions: protobuf.IConversionOptions = { longs: Number, bytes: String, defaults: false, arrays: false, objects: false, oneofs: false };
 
 /** Structural check of an object against the proto message of its kind. */
 export function checkStructure(typeNameOrType: string | protobuf.Type, value: unknown): FieldError[] {
@@ -203,25 +176,4 @@ export function toWireObject(v: unknown, errors: FieldError[]): Record<string, u
   }
   const inner = toWireMessage(protoType(rt.protoType), v, '', errors);
   return inner && { [rt.objectField]: inner };
-}
-
-/**
- * The `skiff.v1.Object` wrapper (decoded) back to the Kubernetes object it carries. The kind is the
- * oneof field that is set: an absent `kind` is filled in, a contradicting one is refused.
- */
-export function fromWireObject(x: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(x)) {
-    const rt = resourceByObjectField(key);
-    const inner = x[key];
-    if (!rt || !isPlainObject(inner)) continue;
-    if (inner.kind !== undefined && inner.kind !== rt.kind) {
-      throw new ApiError('INVALID_ARGUMENT', `the object is sent as a ${rt.kind} but says kind "${clip(String(inner.kind))}"`, {
-        reason: 'Invalid',
-        fields: [fieldError('kind', 'Invalid', `must be "${rt.kind}" (the Object field that carries it)`, clip(String(inner.kind)))],
-      });
-    }
-    const obj: Record<string, unknown> = inner.apiVersion !== undefined ? { apiVersion: inner.apiVersion, kind: rt.kind } : { kind: rt.kind };
-    return fromWireMessage(protoType(rt.protoType), Object.assign(obj, inner, { kind: rt.kind }));
-  }
-  return {};
 }

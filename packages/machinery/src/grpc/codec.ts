@@ -1,6 +1,6 @@
 // Message codecs for the Skiff gRPC API: Kubernetes-shaped JS values on one side, protobuf bytes on
 // the other, through the proto reflection of @skiff/api. One codec per message type, built once.
-import { ApiError, checkWire, fieldError, formatFieldError, fromWireMessage, fromWireObject, protoType, toObjectOptions, toWireMessage, toWireObject, type FieldError } from '@skiff/api';
+import { ApiError, decodeWire, fieldError, formatFieldError, protoType, toWireMessage, toWireObject, type FieldError } from '@skiff/api';
 import protobuf from 'protobufjs';
 
 /** What a server-side deserializer returns instead of throwing (grpc-js would answer INTERNAL). */
@@ -43,17 +43,8 @@ function makeCodec<T>(type: protobuf.Type): Codec<T> {
       return encodeWire(type, wire);
     },
     decode(bytes: Buffer): T {
-      const problem = checkWire(type, bytes);
-      if (problem) throw new ApiError('INVALID_ARGUMENT', `malformed ${type.name} message: ${problem}`, { reason: 'BadRequest' });
-      let msg: protobuf.Message;
       try {
-        msg = type.decode(bytes);
-      } catch (e) {
-        throw new ApiError('INVALID_ARGUMENT', `malformed ${type.name} message: ${(e as Error).message}`, { reason: 'BadRequest', cause: e });
-      }
-      const plain = type.toObject(msg, toObjectOptions);
-      try {
-        return (isObject ? fromWireObject(plain) : fromWireMessage(type, plain)) as T;
+        return decodeWire(type, bytes) as T;
       } catch (e) {
         if (e instanceof ApiError) throw e;
         throw new ApiError('INVALID_ARGUMENT', `malformed ${type.name} message: ${(e as Error).message}`, { reason: 'BadRequest', cause: e });
