@@ -5,3 +5,4 @@ export * from './proto-root.js';
 export * from './wire.js';
 export * from './kinds.js';
 export * from './wire-decode.js';
+export * from './wire-encode.js';

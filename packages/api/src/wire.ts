@@ -102,7 +102,11 @@ function toWireValue(field: protobuf.Field, v: unknown, p: string, errors: Field
     if (t.fullName === OBJECT) return toWireObject(v, errors);
     if (t.fullName === INT_OR_STRING) {
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return { intVal: v };
-      if (typeof v === 'string') return { strVal: v };
+      if (typeof v === 'string' && v.isWellFormed()) return { strVal: v };
+      if (typeof v === 'string') {
+        errors.push(fieldError(p, 'Invalid', 'not valid Unicode (a lone surrogate)'));
+        return undefined;
+      }
       errors.push(fieldError(p, 'Invalid', `expected an integer or a string, got ${typeName(v)}`, v));
       return undefined;
     }

@@ -1,6 +1,6 @@
 // Message codecs for the Skiff gRPC API: Kubernetes-shaped JS values on one side, protobuf bytes on
 // the other, through the proto reflection of @skiff/api. One codec per message type, built once.
-import { ApiError, decodeWire, fieldError, formatFieldError, protoType, toWireMessage, toWireObject, type FieldError } from '@skiff/api';
+import { ApiError, decodeWire, encodeValid, fieldError, formatFieldError, protoType, toWireMessage, toWireObject, type FieldError } from '@skiff/api';
 import protobuf from 'protobufjs';
 
 /** What a server-side deserializer returns instead of throwing (grpc-js would answer INTERNAL). */
@@ -37,10 +37,7 @@ function makeCodec<T>(type: protobuf.Type): Codec<T> {
   return {
     type,
     encode(value: T): Buffer {
-      const errors: FieldError[] = [];
-      const wire = isObject ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
-      if (errors.length > 0 || !wire) throw structuralError(errors);
-      return encodeWire(type, wire);
+      return encodeValid(type, value) ?? encodeChecked(type, value, isObject);
     },
     decode(bytes: Buffer): T {
       try {
@@ -60,15 +57,18 @@ export function structuralError(errors: FieldError[]): ApiError {
 
 /** A Kubernetes object as `skiff.v1.Object` bytes. */
 export function encodeObject(obj: unknown): Buffer {
-  const errors: FieldError[] = [];
-  const wire = toWireObject(obj, errors);
-  if (errors.length > 0 || !wire) throw structuralError(errors);
-  return encodeWire(protoType('skiff.v1.Object'), wire);
+  const type = protoType('skiff.v1.Object');
+  return encodeValid(type, obj) ?? encodeChecked(type, obj, true);
 }
 
-/** Encodes the output of the wire walk as it is: every value in it already has its field's type
- * (checked by the walk), so protobufjs' fromObject copy is not needed. */
-function encodeWire(type: protobuf.Type, wire: Record<string, unknown>): Buffer {
+/**
+ * The slow path, for a value the one-pass encoder refused: the walk reports every structural error
+ * with its field path. Were it to find none, protobufjs encodes the walk's output.
+ */
+function encodeChecked(type: protobuf.Type, value: unknown, isObject: boolean): Buffer {
+  const errors: FieldError[] = [];
+  const wire = isObject ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
+  if (errors.length > 0 || !wire) throw structuralError(errors);
   const w = type.encode(wire).finish();
   return Buffer.from(w.buffer, w.byteOffset, w.byteLength);
 }
