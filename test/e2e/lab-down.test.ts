@@ -1,7 +1,7 @@
 // skiff-lab down: removes everything the lab made (also after its processes died and its state file
 // is gone), is a no-op the second time, and leaves a second lab beside it alone.
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labNames, TESTBOX_IMAGE } from '@skiff/lab';
@@ -45,6 +45,8 @@ void describe('skiff-lab down', { timeout: 180_000 }, () => {
       assert.match(r.stderr, new RegExp(`subnet ${a.subnet.replace(/\./g, '\\.')} cannot be used .*overlaps the route.*--subnet`));
       assert.deepEqual(await labTraces(c, labNames(c.name).hash), []);
       await assert.rejects(readFile(join(c.stateDir, 'lab.json')));
+      // The node's data root, seeded while the routes were read, is gone again.
+      await assert.rejects(readdir(join(c.stateDir, 'nodes')));
     } finally {
       await c.cli('down');
       await rm(c.dir, { recursive: true, force: true });

@@ -27,10 +27,17 @@ export function seedKey(images: readonly CachedImage[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/** The seed directory for these images when it has been made already. */
+export function existingEngineSeed(cacheDir: string, images: readonly CachedImage[]): string | undefined {
+  const dir = join(cacheDir, `seed-${seedKey(images)}`);
+  return existsSync(join(dir, COMPLETE)) ? dir : undefined;
+}
+
 /** The seed directory for these images, built first when missing. */
 export async function ensureEngineSeed(runner: Runner, cacheDir: string, images: readonly CachedImage[]): Promise<string> {
+  const existing = existingEngineSeed(cacheDir, images);
+  if (existing) return existing;
   const dir = join(cacheDir, `seed-${seedKey(images)}`);
-  if (existsSync(join(dir, COMPLETE))) return dir;
   const tag = randomBytes(3).toString('hex');
   const work = join(cacheDir, `.seed-${tag}`);
   const node: NodeState = {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { LabError } from './errors.js';
 import type { ImageRecipe } from './image-recipe.js';
 import { which } from './which.js';
-import { BUSYBOX, copyWithLibraries, fileFingerprint, populateBusybox, populateSkeleton, sharedLibraries, writeFiles } from './rootfs.js';
+import { BUSYBOX, copyWithLibraries, fileFingerprint, populateBusybox, populateSkeleton, rememberedLibraries, writeFiles } from './rootfs.js';
 
 export const NODE_IMAGE = 'node:latest';
 
@@ -42,9 +42,9 @@ export const nodeRecipe: ImageRecipe = {
     Cmd: ['node'],
     Labels: { 'io.skiff.image': 'node' },
   },
-  async fingerprint(runner) {
+  async fingerprint(runner, cacheDir) {
     const host = findHostNode();
-    const libs = await sharedLibraries(runner, host.node);
+    const libs = await rememberedLibraries(runner, host.node, cacheDir);
     const npmPkg = readFileSync(join(host.npmDir, 'package.json'), 'utf8');
     return [NPMRC, fileFingerprint(host.node), ...libs.map(fileFingerprint), host.npmDir, npmPkg, fileFingerprint(BUSYBOX)];
   },

@@ -9,7 +9,7 @@ import { FakeRunner } from './fake-runner.js';
 import { writeImageArchive } from './image-archive.js';
 import type { ImageRecipe } from './image-recipe.js';
 import { ensureImage, loadImages, recipeHash, type CachedImage } from './images.js';
-import { elfInterpreter, sharedLibraries } from './rootfs.js';
+import { elfInterpreter, rememberedLibraries, sharedLibraries } from './rootfs.js';
 
 class FakeEngine implements EngineApi {
   readonly loaded: string[] = [];
@@ -59,6 +59,32 @@ void describe('sharedLibraries', () => {
   void it('reads ldd output when the binary names no loader', async () => {
     const runner = new FakeRunner({ 'ldd /nonexistent/node': { stdout: listing } });
     assert.deepEqual(await sharedLibraries(runner, '/nonexistent/node'), want);
+  });
+});
+
+void describe('rememberedLibraries', () => {
+  const listing = '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)\n';
+  void it('asks once per binary, then answers from the memo; a library gone means asking again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skiff-libs-'));
+    try {
+      const lib = join(dir, 'libfake.so');
+      await writeFile(lib, '');
+      const loader = elfInterpreter(process.execPath);
+      const line = `${loader} --list ${process.execPath}`;
+      const runner = new FakeRunner({ [line]: { stdout: `\tlibfake.so => ${lib} (0x1)\n${listing}` } });
+      const first = await rememberedLibraries(runner, process.execPath, dir);
+      assert.deepEqual(first, [lib, '/lib/x86_64-linux-gnu/libc.so.6']);
+      assert.deepEqual(await rememberedLibraries(runner, process.execPath, dir), first);
+      assert.equal(runner.calls.length, 1, 'the second answer came from the memo');
+      await rm(lib);
+      await rememberedLibraries(runner, process.execPath, dir);
+      assert.equal(runner.calls.length, 2, 'a remembered library that is gone is looked up again');
+      await writeFile(join(dir, 'libraries.json'), '{not json');
+      await rememberedLibraries(runner, process.execPath, dir);
+      assert.equal(runner.calls.length, 3, 'a broken memo is replaced');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -28,16 +28,16 @@ function cacheBase(ref: string): string {
   return ref.replace(/[^a-zA-Z0-9.-]+/g, '_');
 }
 
-export async function recipeHash(runner: Runner, recipe: ImageRecipe): Promise<string> {
+export async function recipeHash(runner: Runner, recipe: ImageRecipe, cacheDir?: string): Promise<string> {
   const h = createHash('sha256');
-  for (const part of [recipe.ref, JSON.stringify(recipe.config), ...(await recipe.fingerprint(runner))]) h.update(part).update('\0');
+  for (const part of [recipe.ref, JSON.stringify(recipe.config), ...(await recipe.fingerprint(runner, cacheDir))]) h.update(part).update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
 /** The image's tarball from the cache, built first when missing or when its recipe changed. */
 export async function ensureImage(runner: Runner, cacheDir: string, recipe: ImageRecipe, knownHash?: Promise<string>): Promise<CachedImage> {
   mkdirSync(cacheDir, { recursive: true });
-  const hash = await (knownHash ?? recipeHash(runner, recipe));
+  const hash = await (knownHash ?? recipeHash(runner, recipe, cacheDir));
   const base = `${cacheBase(recipe.ref)}-${hash}`;
   const tarball = join(cacheDir, `${base}.tar`);
   const metaFile = join(cacheDir, `${base}.json`);

@@ -1,6 +1,6 @@
 // Pieces of image root filesystems taken from the host: busybox (Debian's busybox-static) with its
 // applet links, minimal /etc files, and a dynamically linked binary with the libraries ldd lists.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Runner } from './exec.js';
@@ -96,6 +96,37 @@ export async function sharedLibraries(runner: Runner, binary: string): Promise<s
   for (const line of out.split('\n')) {
     const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
     if (m) libs.push(m[1]!);
+  }
+  return libs;
+}
+
+/**
+ * sharedLibraries, remembered in `cacheDir` (libraries.json) for the binary as it is (path, size,
+ * modification time): the list only changes with the binary, and finding it takes a process. A
+ * remembered library that is gone, or an unreadable memo, means asking again.
+ */
+export async function rememberedLibraries(runner: Runner, binary: string, cacheDir: string | undefined): Promise<string[]> {
+  const memo = cacheDir ? join(cacheDir, 'libraries.json') : undefined;
+  const key = fileFingerprint(binary);
+  let known: Record<string, string[]> = {};
+  if (memo) {
+    try {
+      known = JSON.parse(readFileSync(memo, 'utf8')) as Record<string, string[]>;
+      const libs = known[key];
+      if (Array.isArray(libs) && libs.every((l) => typeof l === 'string' && existsSync(l))) return libs;
+    } catch {
+      known = {};
+    }
+  }
+  const libs = await sharedLibraries(runner, binary);
+  if (memo) {
+    try {
+      mkdirSync(cacheDir!, { recursive: true });
+      writeFileSync(`${memo}.tmp`, JSON.stringify({ ...known, [key]: libs }) + '\n');
+      renameSync(`${memo}.tmp`, memo);
+    } catch {
+      // only a memo
+    }
   }
   return libs;
 }

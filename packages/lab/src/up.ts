@@ -1,13 +1,14 @@
 // `up`: makes the lab match its spec, and repairs only what is missing. On a running lab it changes
 // nothing; after a dockerd was killed or a namespace removed, it restores just that.
 import { existsSync, mkdirSync } from 'node:fs';
-import { rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { bridgeAddress, formatSubnet, nodeAddress, parseSubnet, subnetConflict, DEFAULT_SUBNET } from './subnet.js';
 import { planBridge, planHostForwarding } from './bridge.js';
 import { formatCommand, runPlan } from './command.js';
 import { DEFAULT_DOCKERD_ARGS, runningDockerd, startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
 import { SocketEngineApi } from './engine-api.js';
-import { ensureEngineSeed, seedDataRoot } from './engine-seed.js';
+import { ensureEngineSeed, existingEngineSeed, seedDataRoot } from './engine-seed.js';
 import { LabError } from './errors.js';
 import { DEFAULT_IMAGE_CACHE, ensureImages, LAB_RECIPES, loadImages, recipeHash, type CachedImage } from './images.js';
 import { listLinks, listRoutes, type IpLink } from './ip-link.js';
@@ -40,8 +41,8 @@ export interface UpResult extends LabStatus {
   images: CachedImage[];
 }
 
-/** The lab's spec, and the host's links as observed (to plan the bridge and veths from). */
-async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefined): Promise<{ lab: LabState; links: IpLink[] }> {
+/** The lab's spec, from the options and the lab as recorded: nothing is observed or made. */
+function labSpec(o: UpOptions, r: Resolved, prior: LabState | undefined): LabState {
   if (!Number.isInteger(o.nodes) || o.nodes < 1 || o.nodes > 200) throw new LabError(`--nodes must be 1..200, got ${o.nodes}`);
   if (prior && prior.name !== r.names.lab) throw new LabError(`${r.stateDir} holds lab ${prior.name}, not ${r.names.lab}`);
   const cidr = o.subnet ?? prior?.subnet ?? DEFAULT_SUBNET;
@@ -49,18 +50,12 @@ async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefin
   if (prior && prior.subnet !== formatSubnet(subnet)) {
     throw new LabError(`lab ${prior.name} runs on ${prior.subnet}; run down first to move it to ${cidr}`);
   }
-  const [routes, links] = await Promise.all([listRoutes(r.runner, undefined, 'all'), listLinks(r.runner)]);
-  const host = { routes, addresses: links.flatMap((l) => l.addrs.map((a) => ({ cidr: a, dev: l.ifname }))) };
-  const conflict = subnetConflict(subnet, host, r.names.bridge);
-  if (conflict) {
-    throw new LabError(`subnet ${formatSubnet(subnet)} cannot be used for lab ${r.names.lab}: ${conflict}; pick another with --subnet`);
-  }
   const nodes: NodeState[] = [];
   for (let i = 1; i <= o.nodes; i++) nodes.push(nodeLayout(r.stateDir, r.names, i, nodeAddress(subnet, i)));
   // Unix socket paths (the engine's, and containerd's under the exec root) must fit 107 bytes.
   const longest = Math.max(...nodes.map((n) => Math.max(n.socket.length, `${n.execRoot}/containerd/containerd.sock.ttrpc`.length)));
   if (longest > 107) throw new LabError(`state dir ${r.stateDir} is too long for the engines' unix sockets: use a shorter --state-dir`);
-  const lab: LabState = {
+  return {
     version: 1,
     name: r.names.lab,
     hash: r.names.hash,
@@ -73,7 +68,37 @@ async function planLabState(o: UpOptions, r: Resolved, prior: LabState | undefin
     dockerdArgs: [...(o.dockerdArgs ?? prior?.dockerdArgs ?? DEFAULT_DOCKERD_ARGS)],
     nodes,
   };
-  return { lab, links };
+}
+
+/** The host's links (to plan the bridge and veths from), once its routes and addresses are known
+ * not to clash with the lab's subnet. */
+async function observeHost(r: Resolved, lab: LabState): Promise<IpLink[]> {
+  const [routes, links] = await Promise.all([listRoutes(r.runner, undefined, 'all'), listLinks(r.runner)]);
+  const host = { routes, addresses: links.flatMap((l) => l.addrs.map((a) => ({ cidr: a, dev: l.ifname }))) };
+  const conflict = subnetConflict(parseSubnet(lab.subnet), host, r.names.bridge);
+  if (conflict) {
+    throw new LabError(`subnet ${lab.subnet} cannot be used for lab ${r.names.lab}: ${conflict}; pick another with --subnet`);
+  }
+  return links;
+}
+
+/**
+ * Seeds the data roots of new nodes from a seed that exists already, while the host is observed
+ * (files under the state dir only; the seed is in the image cache). Returns the node directories
+ * it made, to remove if up is refused.
+ */
+async function preseed(lab: LabState, images: Promise<CachedImage[]>, observed: Promise<unknown>, cacheDir: string): Promise<string[]> {
+  if (!needsSeed(lab)) return [];
+  // Cached images are known at once; building them (the first up) is not waited for here.
+  const ready = await Promise.race([images.catch(() => undefined), observed.then(() => undefined, () => undefined)]);
+  const seed = ready && existingEngineSeed(cacheDir, ready);
+  if (!seed) return [];
+  const made: string[] = [];
+  for (const n of lab.nodes) {
+    const fresh = !existsSync(n.dir);
+    if ((await seedDataRoot(seed, n.dataRoot)) && fresh) made.push(n.dir);
+  }
+  return made;
 }
 
 async function ensureHostNetwork(r: Resolved, lab: LabState, links: IpLink[], changes: string[]): Promise<void> {
@@ -196,11 +221,27 @@ export async function up(o: UpOptions): Promise<UpResult> {
 }
 
 async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
-  // The image recipes' hashes only read the host's files: computed while the lab is planned.
-  const hashes = LAB_RECIPES.map((recipe) => recipeHash(r.runner, recipe));
+  const cacheDir = o.imageCacheDir ?? DEFAULT_IMAGE_CACHE;
+  // The image recipes' hashes only read the host's files (and a memo in the cache).
+  const hashes = LAB_RECIPES.map((recipe) => recipeHash(r.runner, recipe, cacheDir));
   for (const h of hashes) h.catch(() => {});
   const prior = await readState(r.stateDir);
-  const { lab, links: observed } = await planLabState(o, r, prior);
+  const lab = labSpec(o, r, prior);
+  // The host's routes and addresses are read (the subnet must not clash) while the new nodes' data
+  // roots are seeded: a few dozen small files each, copied before any engine starts and competes.
+  const observing = observeHost(r, lab);
+  observing.catch(() => {});
+  const images = ensureImages(r.runner, cacheDir, LAB_RECIPES, hashes);
+  images.catch(() => {});
+  const preseeded = await preseed(lab, images, observing, cacheDir);
+  let observed: IpLink[];
+  try {
+    observed = await observing;
+  } catch (e) {
+    for (const d of preseeded) await rm(d, { recursive: true, force: true });
+    if (preseeded.length > 0) await rmdir(join(r.stateDir, 'nodes')).catch(() => {});
+    throw e;
+  }
   const changes: string[] = [];
   const extra = (prior?.nodes ?? []).filter((n) => n.index > o.nodes);
   // Record everything before making it, so `down` finds it even if up dies half way.
@@ -211,8 +252,6 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
   }
   if (extra.length > 0) await writeState(lab);
   const links = extra.length > 0 ? await listLinks(r.runner) : observed;
-  const cacheDir = o.imageCacheDir ?? DEFAULT_IMAGE_CACHE;
-  const images = ensureImages(r.runner, cacheDir, LAB_RECIPES, hashes);
   const seed = needsSeed(lab)
     ? images.then((i) => ensureEngineSeed(r.runner, cacheDir, i)).catch((e: unknown) => {
         r.log('no engine seed, loading images instead', { error: e instanceof Error ? e.message : String(e) });
@@ -225,7 +264,6 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
   const starts = lab.nodes.map((n) => startNodeEngine(r, lab, n, inputs, changes));
   const host = Promise.allSettled(starts).then(() => ensureHostNetwork(r, lab, links, changes));
   // Each is awaited by every node below; these only keep an early failure from going unhandled.
-  images.catch(() => {});
   host.catch(() => {});
   for (const s of starts) s.catch(() => {});
   const timeoutMs = o.readyTimeoutMs ?? 60000;
