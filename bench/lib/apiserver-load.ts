@@ -44,43 +44,45 @@ export interface OpenLoopResult extends LoopResult {
   maxInFlight: number;
 }
 
-/** Issues operation i at t0 + i/rate for `seconds`, whatever the server's speed; waits for all. */
+/** Issues operation i at t0 + i/rate for `seconds`, whatever the server's speed; waits for all. Keeps
+ * no per-operation promise or closure once an operation is done (the load generator's own garbage
+ * collections would show up as server latency). */
 export async function openLoop(rate: number, seconds: number, op: (i: number) => Promise<unknown>): Promise<OpenLoopResult> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies = new Float64Array(total);
-  const pending: Promise<void>[] = [];
   let errors = 0;
   let firstError: unknown;
   let inFlight = 0;
   let maxInFlight = 0;
+  let finished = 0;
+  let allDone!: () => void;
+  const done = new Promise<void>((r) => (allDone = r));
   const t0 = performance.now() + 2;
+  const settle = (i: number, e?: unknown): void => {
+    inFlight--;
+    latencies[i] = performance.now() - (t0 + i * interval);
+    if (e !== undefined) {
+      errors++;
+      firstError ??= e;
+    }
+    if (++finished === total) allDone();
+  };
   let sent = 0;
   while (sent < total) {
     const now = performance.now();
     while (sent < total && t0 + sent * interval <= now) {
       const i = sent++;
-      const scheduled = t0 + i * interval;
       inFlight++;
       if (inFlight > maxInFlight) maxInFlight = inFlight;
-      pending.push(
-        op(i).then(
-          () => {
-            inFlight--;
-            latencies[i] = performance.now() - scheduled;
-          },
-          (e: unknown) => {
-            inFlight--;
-            errors++;
-            firstError ??= e;
-            latencies[i] = performance.now() - scheduled;
-          },
-        ),
+      op(i).then(
+        () => settle(i),
+        (e: unknown) => settle(i, e ?? new Error('rejected')),
       );
     }
     if (sent < total) await sleep(Math.max(0, t0 + sent * interval - performance.now()));
   }
-  await Promise.all(pending);
+  if (total > 0) await done;
   return { latencies, elapsedMs: performance.now() - t0, errors, issued: total, maxInFlight, ...(firstError !== undefined ? { firstError } : {}) };
 }
 
