@@ -86,21 +86,38 @@ export async function ensureEngineSeed(runner: Runner, cacheDir: string, images:
  * A copy of a small tree (modes and symlinks as they are; everything is root's; timestamps are not
  * kept, the engine does not read them), in process with synchronous calls: a few dozen small files
  * take a few ms that way, no process to start on the way to the engine start (fs.cp, or the thread
- * pool shared by three nodes, take several times longer).
+ * pool shared by three nodes, take several times longer). Each call is a metadata write the disk's
+ * journal must take, and right after another lab's teardown those are slow: so directory entries
+ * come with their types (no stat per entry), a directory gets its mode as it is made, and empty
+ * directories are not copied at all (the engine makes its own at start).
  */
-function copyTree(from: string, to: string): void {
+function copyEntry(from: string, to: string, umask: number): void {
   const st = lstatSync(from);
-  if (st.isSymbolicLink()) {
-    symlinkSync(readlinkSync(from), to);
-  } else if (st.isDirectory()) {
-    mkdirSync(to);
-    for (const e of readdirSync(from)) copyTree(join(from, e), join(to, e));
-    chmodSync(to, st.mode & 0o7777);
-  } else if (st.isFile()) {
-    copyFileSync(from, to); // with the source's mode
-  } else {
-    throw new LabError(`engine seed: ${from} is not a file, directory or symlink`);
+  if (st.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+  else if (st.isDirectory()) copyDir(from, to, st.mode & 0o7777, umask);
+  else if (st.isFile()) copyFileSync(from, to); // with the source's mode
+  else throw new LabError(`engine seed: ${from} is not a file, directory or symlink`);
+}
+
+function copyDir(from: string, to: string, mode: number, umask: number): void {
+  const entries = readdirSync(from, { withFileTypes: true });
+  if (entries.length === 0) return;
+  mkdirSync(to, { mode });
+  if ((mode & umask) !== 0) chmodSync(to, mode);
+  for (const e of entries) {
+    const src = join(from, e.name);
+    const dst = join(to, e.name);
+    if (e.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+    else if (e.isFile()) copyFileSync(src, dst);
+    else copyEntry(src, dst, umask);
   }
+}
+
+/** The process's umask (read by setting it and putting it back). */
+function currentUmask(): number {
+  const u = process.umask(0o022);
+  process.umask(u);
+  return u;
 }
 
 /**
@@ -115,7 +132,8 @@ export async function seedDataRoot(seed: string, dataRoot: string): Promise<bool
   if (existsSync(dataRoot)) return false;
   mkdirSync(dataRoot, { recursive: true, mode: 0o710 });
   try {
-    copyTree(join(seed, 'image'), join(dataRoot, 'image'));
+    const umask = currentUmask();
+    copyEntry(join(seed, 'image'), join(dataRoot, 'image'), umask);
     const from = join(seed, 'overlay2');
     const to = join(dataRoot, 'overlay2');
     mkdirSync(to, { mode: 0o710 });
@@ -124,7 +142,7 @@ export async function seedDataRoot(seed: string, dataRoot: string): Promise<bool
       mkdirSync(join(to, layer), { mode: 0o710 });
       for (const entry of readdirSync(join(from, layer))) {
         if (entry === 'diff') symlinkSync(join(from, layer, 'diff'), join(to, layer, 'diff'));
-        else copyTree(join(from, layer, entry), join(to, layer, entry));
+        else copyEntry(join(from, layer, entry), join(to, layer, entry), umask);
       }
     }
     mkdirSync(join(to, 'l'), { mode: 0o700 });
