@@ -120,6 +120,15 @@ describe('encodeValid', () => {
     assert.deepEqual(decodeWire(protoType('skiff.v1.Object'), encodeValid(protoType('skiff.v1.Object'), pod)!), pod);
   });
 
+  it('writes large messages (multi-byte lengths, a grown buffer) as protobufjs does, and small ones after them', () => {
+    const big = { resourceVersion: '1', items: Array.from({ length: 400 }, (_, i) => ({ ...pod, metadata: { ...pod.metadata, name: `p-${i}` } })) };
+    const want = reference('skiff.v1.ListResponse', big) as Buffer;
+    assert.ok(want.length > 4 * 1024 * 1024, `a message over 4 MB (${want.length})`);
+    assert.equal(encodeValid(protoType('skiff.v1.ListResponse'), big)!.toString('hex'), want.toString('hex'));
+    const small = reference('skiff.v1.Object', others[2]) as Buffer;
+    assert.equal(encodeValid(protoType('skiff.v1.Object'), others[2])!.toString('hex'), small.toString('hex'));
+  });
+
   it('agrees with the reference on 20,000 mutated objects: the same bytes, or no bytes', () => {
     const r = rng(7);
     const bases: [string, unknown][] = [

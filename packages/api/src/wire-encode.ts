@@ -150,9 +150,13 @@ const INVALID = new Invalid();
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+const INITIAL = 64 * 1024;
+/** Past this size the buffer is not kept for the next encode (a large list must not pin its size). */
+const KEEP = 1024 * 1024;
+
 /** A growable output buffer, reused from one encode to the next (encodes are synchronous). */
 class Out {
-  buf = Buffer.allocUnsafe(64 * 1024);
+  buf = Buffer.allocUnsafe(INITIAL);
   pos = 0;
 
   ensure(n: number): void {
@@ -236,11 +240,13 @@ export function encodeValid(type: protobuf.Type, value: unknown): Buffer | undef
   try {
     if (type.fullName === OBJECT) writeObjectBody(value);
     else writeMessageBody(planOf(type), value);
+    return Buffer.from(out.buf.subarray(0, out.pos));
   } catch (e) {
     if (e === INVALID) return undefined;
     throw e;
+  } finally {
+    if (out.buf.length > KEEP) out.buf = Buffer.allocUnsafe(INITIAL);
   }
-  return Buffer.from(out.buf.subarray(0, out.pos));
 }
 
 /** Own and enumerable: the keys Object.keys gives, as the walk reads them. */
