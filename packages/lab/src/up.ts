@@ -84,21 +84,30 @@ async function observeHost(r: Resolved, lab: LabState): Promise<IpLink[]> {
 
 /**
  * Seeds the data roots of new nodes from a seed that exists already, while the host is observed
- * (files under the state dir only; the seed is in the image cache). Returns the node directories
- * it made, to remove if up is refused.
+ * (files under the state dir only; the seed is in the image cache). Returns the nodes it seeded,
+ * and the node directories it made (to remove if up is refused).
  */
-async function preseed(lab: LabState, images: Promise<CachedImage[]>, observed: Promise<unknown>, cacheDir: string): Promise<string[]> {
-  if (!needsSeed(lab)) return [];
+async function preseed(
+  lab: LabState,
+  images: Promise<CachedImage[]>,
+  observed: Promise<unknown>,
+  cacheDir: string,
+): Promise<{ seeded: NodeState[]; madeDirs: string[] }> {
+  const none = { seeded: [], madeDirs: [] };
+  if (!needsSeed(lab)) return none;
   // Cached images are known at once; building them (the first up) is not waited for here.
   const ready = await Promise.race([images.catch(() => undefined), observed.then(() => undefined, () => undefined)]);
   const seed = ready && existingEngineSeed(cacheDir, ready);
-  if (!seed) return [];
-  const made: string[] = [];
+  if (!seed) return none;
+  const seeded: NodeState[] = [];
+  const madeDirs: string[] = [];
   for (const n of lab.nodes) {
     const fresh = !existsSync(n.dir);
-    if ((await seedDataRoot(seed, n.dataRoot)) && fresh) made.push(n.dir);
+    if (!(await seedDataRoot(seed, n.dataRoot))) continue;
+    seeded.push(n);
+    if (fresh) madeDirs.push(n.dir);
   }
-  return made;
+  return { seeded, madeDirs };
 }
 
 async function ensureHostNetwork(r: Resolved, lab: LabState, links: IpLink[], changes: string[]): Promise<void> {
@@ -151,15 +160,15 @@ async function startNodeEngine(r: Resolved, lab: LabState, node: NodeState, inpu
   let fresh = false;
   let made: Promise<unknown> | undefined;
   if (!existsSync(`/run/netns/${node.netns}`)) {
-    // `ip` makes the namespace in a process of its own while this one seeds the data root.
+    // `ip` makes the namespace in a process of its own (while this one may still seed the data root).
     made = r.runner.run('ip', ['netns', 'add', node.netns]);
     made.catch(() => {});
     changes.push(`${node.name}: ip netns add ${node.netns}`);
     fresh = true;
   }
-  // One node at a time, each engine spawned as soon as its own data root is seeded: the engines
-  // boot on a busy machine, so the first one starts one seed copy after the inputs are ready rather
-  // than after every node's copy.
+  // One node at a time, each engine spawned as soon as its own data root is seeded (when up could
+  // not seed it earlier, see preseed): the first engine then starts one seed copy after the inputs
+  // are ready rather than after every node's copy.
   const seed = await inputs.seed;
   return inputs.inTurn(async () => {
     if (seed && (await seedDataRoot(seed, node.dataRoot))) changes.push(`${node.name}: seeded the data root`);
@@ -238,11 +247,11 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
   try {
     observed = await observing;
   } catch (e) {
-    for (const d of preseeded) await rm(d, { recursive: true, force: true });
-    if (preseeded.length > 0) await rmdir(join(r.stateDir, 'nodes')).catch(() => {});
+    for (const d of preseeded.madeDirs) await rm(d, { recursive: true, force: true });
+    if (preseeded.madeDirs.length > 0) await rmdir(join(r.stateDir, 'nodes')).catch(() => {});
     throw e;
   }
-  const changes: string[] = [];
+  const changes: string[] = preseeded.seeded.map((n) => `${n.name}: seeded the data root`);
   const extra = (prior?.nodes ?? []).filter((n) => n.index > o.nodes);
   // Record everything before making it, so `down` finds it even if up dies half way.
   await writeState({ ...lab, nodes: [...lab.nodes, ...extra] });
