@@ -7,17 +7,17 @@ import assert from 'node:assert/strict';
 import type protobuf from 'protobufjs';
 import { ApiError, clip, fieldError } from './errors.js';
 import { protoType } from './proto-root.js';
+import { rng } from './test-random.js';
 import { resourceByObjectField } from './registry.js';
 import { toWireMessage, toWireObject } from './wire.js';
 import { decodeWire } from './wire-decode.js';
+import { INT_OR_STRING, OBJECT } from './wire-kinds.js';
 
 // ---------------------------------------------------------------- the reference path
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-const INT_OR_STRING = '.skiff.v1.IntOrString';
-const OBJECT = '.skiff.v1.Object';
 const toObjectOptions: protobuf.IConversionOptions = { longs: Number, bytes: String, defaults: false, arrays: false, objects: false, oneofs: false };
 
 const MAX_DEPTH = 64;
@@ -281,17 +281,6 @@ const messages: [string, Uint8Array][] = [
   ['skiff.v1.ListResponse', encode('skiff.v1.ListResponse', { resourceVersion: '9', continue: 'c', remainingItemCount: 12, items: objects })],
   ['skiff.v1.WatchEvent', encode('skiff.v1.WatchEvent', { type: 'ADDED', object: service })],
 ];
-
-/** A deterministic generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(b: Uint8Array, r: () => number): Uint8Array {
   const out = Array.from(b);

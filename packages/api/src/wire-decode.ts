@@ -12,73 +12,11 @@ import { isUtf8 } from 'node:buffer';
 import protobuf from 'protobufjs';
 import { ApiError, clip, fieldError } from './errors.js';
 import { resourceByObjectField, type ResourceType } from './registry.js';
+import { Kind, kindOf, OBJECT, wireTypeOf } from './wire-kinds.js';
 
 const MAX_DEPTH = 64;
-const INT_OR_STRING = '.skiff.v1.IntOrString';
-const OBJECT = '.skiff.v1.Object';
 
 export class MalformedWire extends Error {}
-
-/** How a field's value is read. */
-const enum Kind {
-  Message,
-  IntOrString,
-  Object,
-  String,
-  Bytes,
-  Bool,
-  Int32,
-  Uint32,
-  Sint32,
-  Int64,
-  Uint64,
-  Sint64,
-  Fixed32,
-  Sfixed32,
-  Fixed64,
-  Sfixed64,
-  Double,
-  Float,
-}
-
-const scalarKinds: Record<string, Kind> = {
-  string: Kind.String,
-  bytes: Kind.Bytes,
-  bool: Kind.Bool,
-  int32: Kind.Int32,
-  uint32: Kind.Uint32,
-  sint32: Kind.Sint32,
-  int64: Kind.Int64,
-  uint64: Kind.Uint64,
-  sint64: Kind.Sint64,
-  fixed32: Kind.Fixed32,
-  sfixed32: Kind.Sfixed32,
-  fixed64: Kind.Fixed64,
-  sfixed64: Kind.Sfixed64,
-  double: Kind.Double,
-  float: Kind.Float,
-};
-
-function wireTypeOf(k: Kind): number {
-  switch (k) {
-    case Kind.Message:
-    case Kind.IntOrString:
-    case Kind.Object:
-    case Kind.String:
-    case Kind.Bytes:
-      return 2;
-    case Kind.Fixed64:
-    case Kind.Sfixed64:
-    case Kind.Double:
-      return 1;
-    case Kind.Fixed32:
-    case Kind.Sfixed32:
-    case Kind.Float:
-      return 5;
-    default:
-      return 0;
-  }
-}
 
 interface FieldPlan {
   name: string;
@@ -101,17 +39,6 @@ interface MessagePlan {
 }
 
 const plans = new WeakMap<protobuf.Type, MessagePlan>();
-
-function kindOf(type: string, resolved: protobuf.ReflectionObject | null): Kind {
-  if (resolved && 'fields' in resolved) {
-    const full = (resolved as protobuf.Type).fullName;
-    return full === INT_OR_STRING ? Kind.IntOrString : full === OBJECT ? Kind.Object : Kind.Message;
-  }
-  if (resolved) return Kind.Int32; // an enum: its number, as toObject gives it
-  const k = scalarKinds[type];
-  if (k === undefined) throw new Error(`proto field type ${type} is not supported`);
-  return k;
-}
 
 function planOf(type: protobuf.Type): MessagePlan {
   let plan = plans.get(type);
@@ -240,15 +167,23 @@ export function decodeWire(type: protobuf.Type, bytes: Uint8Array): Record<strin
   return plan.isObject ? readObject(plan, c, 0) : readMessage(plan, c, 0);
 }
 
+/** A field's tag (field number * 8 + wire type), refused when the number is 0 or the wire type a
+ * group or unknown. */
+function readTag(c: Cursor, plan: MessagePlan): number {
+  const tag = c.varint(5);
+  const wt = tag & 7;
+  if (tag < 8) throw new MalformedWire('field number 0');
+  if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${Math.floor(tag / 8)} of ${plan.name})`);
+  return tag;
+}
+
 function readMessage(plan: MessagePlan, c: Cursor, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
   const out: Record<string, unknown> = {};
   while (c.pos < c.end) {
-    const tag = c.varint(5);
+    const tag = readTag(c, plan);
     const id = Math.floor(tag / 8);
     const wt = tag & 7;
-    if (id === 0) throw new MalformedWire('field number 0');
-    if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${id} of ${plan.name})`);
     const f = plan.byId[id];
     if (!f) {
       c.skip(wt);
@@ -320,6 +255,7 @@ function readScalar(k: Kind, c: Cursor): unknown {
       return b.lo !== 0 || b.hi !== 0;
     }
     case Kind.Int32:
+    case Kind.Enum: // its number, as toObject gives it
       return c.varint64().lo | 0;
     case Kind.Uint32:
       return c.varint64().lo >>> 0;
@@ -411,11 +347,9 @@ function readObject(plan: MessagePlan, c: Cursor, depth: number): Record<string,
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
   let found: { f: FieldPlan; inner: Record<string, unknown> } | undefined;
   while (c.pos < c.end) {
-    const tag = c.varint(5);
+    const tag = readTag(c, plan);
     const id = Math.floor(tag / 8);
     const wt = tag & 7;
-    if (id === 0) throw new MalformedWire('field number 0');
-    if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${id} of ${plan.name})`);
     const f = plan.byId[id];
     if (!f) {
       c.skip(wt);

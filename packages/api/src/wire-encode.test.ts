@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
+import { rng } from './test-random.js';
 import { toWireMessage, toWireObject } from './wire.js';
 import { encodeValid } from './wire-encode.js';
 import { decodeWire } from './wire-decode.js';
@@ -60,16 +61,6 @@ function reference(typeName: string, value: unknown): Buffer | FieldError[] {
   const wire = typeName === 'skiff.v1.Object' ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
   if (errors.length > 0 || !wire) return errors;
   return Buffer.from(type.encode(wire).finish());
-}
-
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const odd: unknown[] = [null, undefined, 0, -1, 1.5, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, Number.NaN, Infinity, '', 'x', '\ud800', 'aGk=', 'not base64!', true, false, [], [1], [null], {}, { x: 1 }, 'TCP', 80];

@@ -9,83 +9,11 @@
 import protobuf from 'protobufjs';
 import { resourceByKind } from './registry.js';
 import { protoType } from './proto-root.js';
+import { Kind, kindOf, OBJECT, wireTypeOf } from './wire-kinds.js';
+import { intRanges } from './wire.js';
 
-const INT_OR_STRING = '.skiff.v1.IntOrString';
-const OBJECT = '.skiff.v1.Object';
-
-const enum Kind {
-  Message,
-  IntOrString,
-  Object,
-  Enum,
-  String,
-  Bytes,
-  Bool,
-  Int32,
-  Uint32,
-  Sint32,
-  Int64,
-  Uint64,
-  Sint64,
-  Fixed32,
-  Sfixed32,
-  Fixed64,
-  Sfixed64,
-  Double,
-  Float,
-}
-
-const scalarKinds: Record<string, Kind> = {
-  string: Kind.String,
-  bytes: Kind.Bytes,
-  bool: Kind.Bool,
-  int32: Kind.Int32,
-  uint32: Kind.Uint32,
-  sint32: Kind.Sint32,
-  int64: Kind.Int64,
-  uint64: Kind.Uint64,
-  sint64: Kind.Sint64,
-  fixed32: Kind.Fixed32,
-  sfixed32: Kind.Sfixed32,
-  fixed64: Kind.Fixed64,
-  sfixed64: Kind.Sfixed64,
-  double: Kind.Double,
-  float: Kind.Float,
-};
-
-const ranges: Partial<Record<Kind, [number, number]>> = {
-  [Kind.Int32]: [-2147483648, 2147483647],
-  [Kind.Sint32]: [-2147483648, 2147483647],
-  [Kind.Sfixed32]: [-2147483648, 2147483647],
-  [Kind.Uint32]: [0, 4294967295],
-  [Kind.Fixed32]: [0, 4294967295],
-  [Kind.Int64]: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  [Kind.Sint64]: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  [Kind.Sfixed64]: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  [Kind.Uint64]: [0, Number.MAX_SAFE_INTEGER],
-  [Kind.Fixed64]: [0, Number.MAX_SAFE_INTEGER],
-};
-
-function wireTypeOf(k: Kind): number {
-  switch (k) {
-    case Kind.Message:
-    case Kind.IntOrString:
-    case Kind.Object:
-    case Kind.String:
-    case Kind.Bytes:
-      return 2;
-    case Kind.Fixed64:
-    case Kind.Sfixed64:
-    case Kind.Double:
-      return 1;
-    case Kind.Fixed32:
-    case Kind.Sfixed32:
-    case Kind.Float:
-      return 5;
-    default:
-      return 0;
-  }
-}
+/** The walk's integer ranges (wire.ts), by kind. */
+const ranges: Partial<Record<Kind, [number, number]>> = Object.fromEntries(Object.entries(intRanges).map(([t, r]) => [kindOf(t, null), r]));
 
 interface FieldPlan {
   name: string;
@@ -105,17 +33,6 @@ interface MessagePlan {
 }
 
 const plans = new WeakMap<protobuf.Type, MessagePlan>();
-
-function kindOf(type: string, resolved: protobuf.ReflectionObject | null): Kind {
-  if (resolved && 'fields' in resolved) {
-    const full = (resolved as protobuf.Type).fullName;
-    return full === INT_OR_STRING ? Kind.IntOrString : full === OBJECT ? Kind.Object : Kind.Message;
-  }
-  if (resolved) return Kind.Enum;
-  const k = scalarKinds[type];
-  if (k === undefined) throw new Error(`proto field type ${type} is not supported`);
-  return k;
-}
 
 function planOf(type: protobuf.Type): MessagePlan {
   let plan = plans.get(type);

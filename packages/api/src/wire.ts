@@ -6,11 +6,10 @@ import type protobuf from 'protobufjs';
 import { fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
 import { resourceByKind } from './registry.js';
+import { INT_OR_STRING, OBJECT } from './wire-kinds.js';
 
-const INT_OR_STRING = '.skiff.v1.IntOrString';
-/** The oneof wrapper that carries any kind: on the JS side it is the object itself. */
-const OBJECT = '.skiff.v1.Object';
-const intRanges: Record<string, [number, number]> = {
+/** The values each integer proto type takes from JS (64-bit ones: what a number holds exactly). */
+export const intRanges: Record<string, [number, number]> = {
   int32: [-2147483648, 2147483647],
   sint32: [-2147483648, 2147483647],
   sfixed32: [-2147483648, 2147483647],

@@ -38,19 +38,14 @@ export function releaseClosedHttp2Streams(): void {
   if (mod[installed]) return;
   mod[installed] = true;
 
-  const createServer = mod.createServer;
-  mod.createServer = function (this: unknown, ...args: unknown[]) {
-    const server = (createServer as (...a: unknown[]) => http2.Http2Server).apply(this, args);
-    server.on('stream', releaseWhenClosed);
-    return server;
-  } as typeof http2.createServer;
-
-  const createSecureServer = mod.createSecureServer;
-  mod.createSecureServer = function (this: unknown, ...args: unknown[]) {
-    const server = (createSecureServer as (...a: unknown[]) => http2.Http2SecureServer).apply(this, args);
-    server.on('stream', releaseWhenClosed);
-    return server;
-  } as typeof http2.createSecureServer;
+  for (const name of ['createServer', 'createSecureServer'] as const) {
+    const create = mod[name] as (...a: unknown[]) => http2.Http2Server;
+    (mod as unknown as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+      const server = create.apply(this, args);
+      server.on('stream', releaseWhenClosed);
+      return server;
+    };
+  }
 
   const connect = mod.connect;
   mod.connect = function (this: unknown, ...args: unknown[]) {
