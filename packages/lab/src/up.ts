@@ -150,10 +150,10 @@ interface NodeStart {
 
 /** A node's engine starts as early as possible: it needs only the namespace (and the seeded data root). */
 async function startNodeEngine(r: Resolved, lab: LabState, node: NodeState, inputs: NodeInputs, changes: string[]): Promise<NodeStart> {
-  // Synchronous checks up to the namespace's creation: a new node (no directory yet) runs nothing.
-  const known = existsSync(node.dir);
+  // Synchronous checks up to the namespace's creation: without a pidfile no engine is found running
+  // (a new node's directory may exist already, made by preseed).
   mkdirSync(node.dir, { recursive: true });
-  if (known && (await runningDockerd(node)) !== undefined) return { fresh: false };
+  if (existsSync(node.pidfile) && (await runningDockerd(node)) !== undefined) return { fresh: false };
   // Whatever is left of an engine (containerd, shims, a dockerd in a namespace removed by hand)
   // goes first; a node whose exec root never existed has nothing left.
   if (existsSync(node.execRoot)) await stopNodeProcesses(node, undefined);
