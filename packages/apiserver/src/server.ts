@@ -5,7 +5,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { Etcd3 } from 'etcd3';
 import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
-import { createLogger, createMetrics, releaseClosedHttp2Streams, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
+import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { defaultConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
@@ -39,7 +39,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   }
   protoRoot();
   // Before the etcd client and the gRPC server make their HTTP/2 sessions (see http2-release.ts).
-  releaseClosedHttp2Streams();
+  letHttp2StreamsDieYoung();
 
   const etcd = new Etcd3({ hosts: config.etcdServers, dialTimeout: 5000, grpcOptions: { 'grpc.enable_channelz': 0 } });
   const store = new EtcdStore(etcd);
