@@ -13,13 +13,14 @@
 //
 // The apiserver runs as its own process (node packages/apiserver/dist/main.js), so its RSS and CPU
 // are its own. The raw etcd creates of (a) go under /bench-etcd/, outside the apiserver's /registry
-// prefix, so the apiserver's watch caches neither see nor hold them.
+// prefix, so the apiserver's watch caches neither see nor hold them; they run in a worker thread,
+// as do the apiserver creates, so that the two load generators' garbage collections stay out of each
+// other's figures.
 //
 // Last line of stdout: one JSON object with every figure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { setMaxListeners } from 'node:events';
@@ -29,6 +30,8 @@ import type { KObject } from '@skiff/api';
 import { createClient, type Client } from '@skiff/machinery';
 import { procSample, selfCpuS, startApiServer, startEtcd, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { closedLoop, DeliveryLog, openLoop, pcts, sleep, type LoopResult, type Pcts } from './lib/apiserver-load.js';
+import { configMap } from './lib/configmaps.js';
+import { CreateLoad } from './lib/create-load.js';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2),
@@ -62,11 +65,11 @@ const ROUNDS = 4;
 const WARMUP = Math.min(1000, Math.max(100, Math.round(N / 20)));
 
 const root = new URL('../..', import.meta.url).pathname;
+const NS_WARM = 'bench-warm';
 const NS_CREATE = 'bench-create';
 const NS_OPEN = 'bench-open';
 const NS_PODS = 'bench-pods';
 const NS_WATCH = 'bench-watch';
-const RAW_PREFIX = '/bench-etcd/configmaps/';
 
 // ---------------------------------------------------------------- lifecycle and cleanup
 
@@ -94,27 +97,6 @@ const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 
 // ---------------------------------------------------------------- objects
 
-function configMap(ns: string, name: string): KObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, namespace: ns, labels: { app: 'bench', tier: 'config' } },
-    data: {
-      'app.properties': 'color=blue\nsize=medium\nretries=3\n',
-      mode: 'production',
-      'log-level': 'info',
-    },
-  };
-}
-
-/** What the apiserver would store for it: metadata uid and creationTimestamp set by the writer. */
-function storedConfigMap(ns: string, name: string): Buffer {
-  const obj = configMap(ns, name);
-  obj.metadata.uid = randomUUID();
-  obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return Buffer.from(JSON.stringify(obj));
-}
-
 function pod(name: string, node: string): KObject {
   return {
     apiVersion: 'v1',
@@ -122,18 +104,6 @@ function pod(name: string, node: string): KObject {
     metadata: { name, namespace: NS_PODS, labels: { app: 'bench' } },
     spec: { nodeName: node, containers: [{ name: 'c', image: 'busybox' }] },
   };
-}
-
-/** One create-if-absent txn, as the apiserver sends for a create (compare create_revision == 0). */
-async function rawCreate(etcd: Etcd3, key: string, value: Buffer): Promise<string> {
-  const k = Buffer.from(key);
-  const res = await etcd.kv.txn({
-    compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-    success: [{ request_put: { key: k, value } }],
-    failure: [{ request_range: { key: k } }],
-  });
-  if (!res.succeeded) throw new Error(`${key} exists`);
-  return String(res.header.revision);
 }
 
 // ---------------------------------------------------------------- measurement helpers
@@ -288,6 +258,11 @@ async function main(): Promise<void> {
 
   const etcd = new Etcd3({ hosts: etcdProc.endpoint });
   closers.push(() => etcd.close());
+  // The create loads, both ways, run in worker threads of their own (see lib/create-load.ts).
+  const etcdCreates = new CreateLoad({ etcd: etcdProc.endpoint });
+  closers.push(() => void etcdCreates.close());
+  const apiCreates = new CreateLoad({ apiserver: apiProc.address });
+  closers.push(() => void apiCreates.close());
   const client = createClient({ server: apiProc.address, userAgent: 'bench' });
   closers.push(() => client.close());
   const watchClients = Array.from({ length: CLIENTS }, (_, i) => createClient({ server: apiProc!.address, userAgent: `bench-watch-${i}` }));
@@ -295,13 +270,13 @@ async function main(): Promise<void> {
   const watchEtcds = Array.from({ length: CLIENTS }, () => new Etcd3({ hosts: etcdProc!.endpoint }));
   closers.push(() => watchEtcds.forEach((e) => e.close()));
 
-  for (const ns of [NS_CREATE, NS_OPEN, NS_PODS, NS_WATCH]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  for (const ns of [NS_WARM, NS_CREATE, NS_OPEN, NS_PODS, NS_WATCH]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   const rssStart = procSample(apiProc.pid).rssMb;
 
   // Warm-up (JIT, connections) on both paths; not measured.
   log(`warm-up: ${WARMUP} creates each way`);
-  checkErrors('warm-up etcd', await closedLoop(WARMUP, CONC, (i) => rawCreate(etcd, `${RAW_PREFIX}warm/cm-${i}`, storedConfigMap('warm', `cm-${i}`))));
-  checkErrors('warm-up apiserver', await closedLoop(WARMUP, CONC, (i) => client.create(configMap(NS_OPEN, `warm-${i}`))));
+  checkErrors('warm-up etcd', await etcdCreates.closed(NS_WARM, 0, WARMUP, CONC));
+  checkErrors('warm-up apiserver', await apiCreates.closed(NS_WARM, 0, WARMUP, CONC));
 
   // (a) etcd directly and (b) through the apiserver, alternating in ROUNDS rounds of N/ROUNDS each,
   // so that a burst of outside load on the shared machine hits both alike.
@@ -322,10 +297,10 @@ async function main(): Promise<void> {
   for (let k = 0, at = 0; k < rounds; k++) {
     const n = Math.floor((N * (k + 1)) / rounds) - at;
     let u = usageSince();
-    merge(a, await closedLoop(n, CONC, (i) => rawCreate(etcd, `${RAW_PREFIX}${NS_CREATE}/cm-${at + i}`, storedConfigMap(NS_CREATE, `cm-${at + i}`))), at);
+    merge(a, await etcdCreates.closed(NS_CREATE, at, n, CONC), at);
     addUsage(aUsage, u());
     u = usageSince();
-    merge(b, await closedLoop(n, CONC, (i) => client.create(configMap(NS_CREATE, `cm-${at + i}`))), at);
+    merge(b, await apiCreates.closed(NS_CREATE, at, n, CONC), at);
     addUsage(bUsage, u());
     at += n;
   }
@@ -344,13 +319,13 @@ async function main(): Promise<void> {
   // Open loop at RATE creates/s, both ways.
   log(`open loop: ${RATE} creates/s for ${SECONDS} s, etcd then apiserver`);
   let u = usageSince();
-  const oe = await openLoop(RATE, SECONDS, (i) => rawCreate(etcd, `${RAW_PREFIX}${NS_OPEN}/cm-${i}`, storedConfigMap(NS_OPEN, `cm-${i}`)));
+  const oe = await etcdCreates.open(NS_OPEN, RATE, SECONDS);
   const oeUsage = u();
   noteErrors('open_etcd', 'open-loop etcd creates', oe);
   const oeP = pcts(oe.latencies);
   log(`    etcd: p50 ${fmt(oeP.p50)} ms, p99 ${fmt(oeP.p99)} ms, max in flight ${oe.maxInFlight}; ${usageStr(oeUsage)}`);
   u = usageSince();
-  const oa = await openLoop(RATE, SECONDS, (i) => client.create(configMap(NS_OPEN, `cm-${i}`)));
+  const oa = await apiCreates.open(NS_OPEN, RATE, SECONDS);
   const oaUsage = u();
   noteErrors('open', 'open-loop apiserver creates', oa);
   const oaP = pcts(oa.latencies);
