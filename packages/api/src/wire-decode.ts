@@ -66,6 +66,8 @@ function planOf(type: protobuf.Type): MessagePlan {
 
 class Cursor {
   pos: number;
+  /** The wire type of the field nextField returned last. */
+  wt = 0;
   constructor(
     readonly buf: Buffer,
     pos: number,
@@ -167,30 +169,36 @@ export function decodeWire(type: protobuf.Type, bytes: Uint8Array): Record<strin
   return plan.isObject ? readObject(plan, c, 0) : readMessage(plan, c, 0);
 }
 
-/** A field's tag (field number * 8 + wire type), refused when the number is 0 or the wire type a
- * group or unknown. */
-function readTag(c: Cursor, plan: MessagePlan): number {
-  const tag = c.varint(5);
-  const wt = tag & 7;
-  if (tag < 8) throw new MalformedWire('field number 0');
-  if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${Math.floor(tag / 8)} of ${plan.name})`);
-  return tag;
+/** The next field of `plan` before the cursor's end, its wire type left in `c.wt`; undefined at the
+ * end. Fields the plan does not know are skipped; a field number 0 and group or unknown wire types
+ * are refused. */
+function nextField(c: Cursor, plan: MessagePlan): FieldPlan | undefined {
+  while (c.pos < c.end) {
+    const tag = c.varint(5);
+    const wt = tag & 7;
+    if (tag < 8) throw new MalformedWire('field number 0');
+    if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${Math.floor(tag / 8)} of ${plan.name})`);
+    const f = plan.byId[Math.floor(tag / 8)];
+    if (f) {
+      c.wt = wt;
+      return f;
+    }
+    c.skip(wt);
+  }
+  return undefined;
+}
+
+function expectWireType(plan: MessagePlan, f: FieldPlan, wt: number, want: number): void {
+  if (wt !== want) throw new MalformedWire(`field ${plan.name}.${f.name} has wire type ${wt}, want ${want}`);
 }
 
 function readMessage(plan: MessagePlan, c: Cursor, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
   const out: Record<string, unknown> = {};
-  while (c.pos < c.end) {
-    const tag = readTag(c, plan);
-    const id = Math.floor(tag / 8);
-    const wt = tag & 7;
-    const f = plan.byId[id];
-    if (!f) {
-      c.skip(wt);
-      continue;
-    }
+  for (let f = nextField(c, plan); f; f = nextField(c, plan)) {
+    const wt = c.wt;
     if (f.mapKey !== undefined) {
-      if (wt !== 2) throw new MalformedWire(`field ${plan.name}.${f.name} has wire type ${wt}, want 2`);
+      expectWireType(plan, f, wt, 2);
       const m = (out[f.name] as Record<string, unknown> | undefined) ?? (out[f.name] = {});
       readMapEntry(f, m, c, depth);
     } else if (f.repeated) {
@@ -205,11 +213,11 @@ function readMessage(plan: MessagePlan, c: Cursor, depth: number): Record<string
         c.end = outer;
       } else {
         const arr = (out[f.name] as unknown[] | undefined) ?? (out[f.name] = []);
-        if (wt !== f.wireType) throw new MalformedWire(`field ${plan.name}.${f.name} has wire type ${wt}, want ${f.wireType}`);
+        expectWireType(plan, f, wt, f.wireType);
         arr.push(readValue(f, c, depth, `${plan.name}.${f.name}`));
       }
     } else {
-      if (wt !== f.wireType) throw new MalformedWire(`field ${plan.name}.${f.name} has wire type ${wt}, want ${f.wireType}`);
+      expectWireType(plan, f, wt, f.wireType);
       out[f.name] = readValue(f, c, depth, `${plan.name}.${f.name}`);
     }
   }
@@ -346,17 +354,9 @@ function defaultOf(f: FieldPlan): unknown {
 function readObject(plan: MessagePlan, c: Cursor, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
   let found: { f: FieldPlan; inner: Record<string, unknown> } | undefined;
-  while (c.pos < c.end) {
-    const tag = readTag(c, plan);
-    const id = Math.floor(tag / 8);
-    const wt = tag & 7;
-    const f = plan.byId[id];
-    if (!f) {
-      c.skip(wt);
-      continue;
-    }
+  for (let f = nextField(c, plan); f; f = nextField(c, plan)) {
     if (found && found.f !== f) throw new MalformedWire('an Object carries more than one kind');
-    if (wt !== 2) throw new MalformedWire(`field ${plan.name}.${f.name} has wire type ${wt}, want 2`);
+    expectWireType(plan, f, c.wt, 2);
     found = { f, inner: readValue(f, c, depth, `${plan.name}.${f.name}`) as Record<string, unknown> };
   }
   if (!found?.f.resource) return {};
