@@ -5,7 +5,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { Etcd3 } from 'etcd3';
 import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
-import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
+import { createLogger, createMetrics, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { defaultConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
@@ -38,8 +38,6 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     throw new Error(`refusing to listen on ${config.listen} without --token-file: anyone on the network could drive the cluster (listen on 127.0.0.1, or give a token file)`);
   }
   protoRoot();
-  // Before the etcd client and the gRPC server make their HTTP/2 sessions (see http2-release.ts).
-  letHttp2StreamsDieYoung();
 
   const etcd = new Etcd3({ hosts: config.etcdServers, dialTimeout: 5000, grpcOptions: { 'grpc.enable_channelz': 0 } });
   const store = new EtcdStore(etcd);

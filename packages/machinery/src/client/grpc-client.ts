@@ -4,7 +4,6 @@ import { ApiError, lookupResource, type KObject } from '@skiff/api';
 import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
-import { letHttp2StreamsDieYoung } from '../grpc/http2-release.js';
 import type {
   Client,
   DeleteOptions,
@@ -40,7 +39,6 @@ class GrpcClient implements Client {
   private readonly def = resourcesServiceDefinition();
 
   constructor(private readonly config: ClientConfig) {
-    letHttp2StreamsDieYoung();
     this.raw = new grpc.Client(config.server, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,
       'grpc.max_send_message_length': MAX_MESSAGE,
