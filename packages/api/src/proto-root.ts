@@ -5,13 +5,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The proto/ directory of this checkout (SKIFF_PROTO_DIR overrides). */
+/**
+ * The directory holding the API's .proto files (`skiff/v1/api.proto`, ...): the package's own copy of
+ * the repository's proto/, made by the build and shipped with the package. SKIFF_PROTO_DIR overrides.
+ */
 export function protoDir(): string {
   const fromEnv = process.env.SKIFF_PROTO_DIR;
   if (fromEnv) return fromEnv;
-  // packages/api/dist/proto-root.js -> <repo>/proto
-  const dir = fileURLToPath(new URL('../../../proto', import.meta.url));
-  if (!existsSync(join(dir, 'skiff/v1/api.proto'))) throw new Error(`proto files not found at ${dir} (set SKIFF_PROTO_DIR)`);
+  // <package>/dist/proto-root.js -> <package>/proto
+  const dir = fileURLToPath(new URL('../proto', import.meta.url));
+  if (!existsSync(join(dir, 'skiff/v1/api.proto'))) {
+    throw new Error(`proto files not found at ${dir}: in a checkout, \`npm run build\` copies them there from proto/ (or set SKIFF_PROTO_DIR)`);
+  }
   return dir;
 }
 
