@@ -463,6 +463,7 @@ async function main(): Promise<void> {
   console.log(line(['measure', 'skiff', 'peer / reference', 'target', '']));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(r));
+  console.log('peer figures (etcd3, etcd watch) are measured in this run; kube-apiserver / kube figures are cited from an earlier measurement, not measured here');
   console.log('');
   console.log('CPU seconds per phase (apiserver / etcd / bench process), 2 cores shared:');
   const phases: [string, Usage][] = [
