@@ -3,12 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import { Etcd3 } from 'etcd3';
 import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
 import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
-import { defaultConfig, type ApiServerConfig } from './config.js';
+import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
+import { createEtcdClient } from './etcd/client.js';
+import { Compactor } from './etcd/compactor.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
@@ -30,7 +31,7 @@ export interface RunningApiServer {
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
 export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal, logger?: Logger): Promise<RunningApiServer> {
-  const config: ApiServerConfig = { ...defaultConfig, ...partial };
+  const config: ApiServerConfig = resolveConfig(partial);
   const log = logger ?? createLogger({ component: 'skiff-apiserver' });
   const { host, port } = splitHostPort(config.listen);
   const tokens = config.tokenFile ? readTokenFile(config.tokenFile) : undefined;
@@ -41,8 +42,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   // Before the etcd client and the gRPC server make their HTTP/2 sessions (see http2-release.ts).
   letHttp2StreamsDieYoung();
 
-  const etcd = new Etcd3({ hosts: config.etcdServers, dialTimeout: 5000, grpcOptions: { 'grpc.enable_channelz': 0 } });
-  const store = new EtcdStore(etcd);
+  const etcd = createEtcdClient(config.etcdServers);
+  const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes });
   const keys = new KeyLayout(config.etcdPrefix);
   const caches = new Map<string, WatchCache>();
   for (const t of resourceTypes) {
@@ -96,12 +97,19 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     httpAddress = hs.url;
     httpClose = () => hs.close();
   }
+  const compaction = new AbortController();
+  const compacting =
+    config.etcdCompactionIntervalMs > 0
+      ? new Compactor({ etcd, key: keys.compactRevKey(), intervalMs: config.etcdCompactionIntervalMs, log, metrics: metricsRegistry }).run(compaction.signal)
+      : Promise.resolve();
   log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback' });
 
   const stopped = new Promise<void>((resolve) => {
     const stop = async (): Promise<void> => {
       log.info('stopping');
       health.setStatus('', 'NOT_SERVING');
+      compaction.abort();
+      await compacting;
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
