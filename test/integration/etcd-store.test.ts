@@ -114,6 +114,58 @@ describe('concurrent large writes', () => {
   });
 });
 
+describe("an apiserver whose request limit is set above etcd's", () => {
+  // The apiserver is told etcd takes 4 MiB; etcd (3.4's defaults) refuses requests over 1.5 MiB,
+  // and gRPC on etcd refuses messages over 2 MiB before etcd sees them.
+  let etcd: TestEtcd;
+  const ac = new AbortController();
+  let server: RunningApiServer;
+  const clients: Client[] = [];
+  before(async () => {
+    etcd = await startEtcd();
+    server = await run({ etcdServers: [etcd.endpoint], listen: '127.0.0.1:0', httpListen: '', etcdMaxRequestBytes: 4 * 1024 * 1024 }, ac.signal, discardLogger());
+    for (let i = 0; i < 5; i++) clients.push(createClient({ server: server.address }));
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    ac.abort();
+    await server?.stopped;
+    await etcd?.stop();
+  });
+
+  it("keeps each of etcd's refusals with its own write and never opens the etcd client's breaker", async () => {
+    const writes = clients.slice(0, 4).flatMap((_, c) => [
+      // Batched together past etcd's limits, refused as a batch, then stored one by one.
+      { client: c, obj: configMap(`mis-${c}-a`, 1_000_000), refused: false },
+      { client: c, obj: configMap(`mis-${c}-b`, 1_000_000), refused: false },
+      // Past etcd's --max-request-bytes, and past gRPC's limit on etcd.
+      { client: c, obj: pod(`mis-${c}-1600k`, 1_600_000), refused: true },
+      { client: c, obj: pod(`mis-${c}-2500k`, 2_500_000), refused: true },
+    ]);
+    const outcomes = await Promise.all(
+      writes.map((w) =>
+        clients[w.client]!.create(w.obj).then(
+          () => ({ w, err: undefined as unknown }),
+          (err: unknown) => ({ w, err }),
+        ),
+      ),
+    );
+    for (const { w, err } of outcomes) {
+      if (!w.refused) {
+        assert.equal(err, undefined, `${w.obj.metadata.name} failed: ${String((err as Error)?.message ?? err)}`);
+        continue;
+      }
+      assert.ok(isApiError(err), `${w.obj.metadata.name}: ${String(err)}`);
+      assert.equal(err.code, 'RESOURCE_EXHAUSTED', err.message);
+      assert.equal(err.reason, 'RequestEntityTooLarge');
+    }
+    // Eight refusals in a row did not open the breaker: the next write goes through at once.
+    const t0 = Date.now();
+    await clients[4]!.create(configMap('mis-after', 10));
+    assert.ok(Date.now() - t0 < 1000, 'a write right after the refusals waited for a circuit breaker');
+  });
+});
+
 describe('etcd compaction', () => {
   let etcd: TestEtcd;
   const servers: { ac: AbortController; server: RunningApiServer }[] = [];

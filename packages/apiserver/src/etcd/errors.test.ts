@@ -38,6 +38,13 @@ const cases: Case[] = [
   { name: 'a deadline', err: grpc(4, 'Deadline exceeded'), code: 'DEADLINE_EXCEEDED', connection: false, refusal: false },
   { name: 'etcd internal', err: grpc(13, 'etcdserver: corrupt cluster'), code: 'INTERNAL', connection: false, refusal: false },
   { name: 'permission denied (our credentials)', err: grpc(7, 'etcdserver: permission denied'), code: 'INTERNAL', connection: false, refusal: false },
+  {
+    name: 'a status straight from grpc-js (a watch stream)',
+    err: Object.assign(new Error('11 OUT_OF_RANGE: etcdserver: mvcc: required revision has been compacted'), { code: 11 }),
+    code: 'OUT_OF_RANGE',
+    connection: false,
+    refusal: false,
+  },
   // A "compacted" text in an error without that gRPC code is not taken for one.
   { name: 'a stream that ended, whatever its text', err: new Error('required revision has been compacted'), code: 'UNAVAILABLE', connection: false, refusal: false },
 ];

@@ -15,6 +15,7 @@ import {
   GRPCOutOfRangeError,
   GRPCResourceExhastedError,
   GRPCUnavailableError,
+  castGrpcError,
 } from 'etcd3';
 import { ApiError } from '@skiff/api';
 
@@ -47,8 +48,10 @@ export function isRequestRefusal(e: unknown): boolean {
   return (e instanceof GRPCInvalidArgumentError || e instanceof GRPCResourceExhastedError) && !is(e, ETCD.tooManyRequests) && !is(e, ETCD.noSpace);
 }
 
-export function etcdError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
+export function etcdError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  // A status straight from grpc-js (a watch stream's error): classed as the client classes the rest.
+  const e = err instanceof Error && err.constructor === Error && typeof (err as { code?: unknown }).code === 'number' ? castGrpcError(err) : err;
   const msg = e instanceof Error ? e.message : String(e);
   if (e instanceof GRPCOutOfRangeError) {
     if (is(e, ETCD.futureRev)) return new ApiError('INVALID_ARGUMENT', `the requested resourceVersion is newer than the store: ${msg}`, { reason: 'BadRequest', cause: e });
