@@ -109,7 +109,6 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
       log.info('stopping');
       health.setStatus('', 'NOT_SERVING');
       compaction.abort();
-      await compacting;
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
@@ -123,6 +122,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
       });
       await httpClose?.().catch(() => {});
       etcd.close();
+      // After the close, which ends a compaction call that etcd left hanging.
+      await compacting;
       resolve();
     };
     if (signal.aborted) void stop();
