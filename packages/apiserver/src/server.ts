@@ -1,10 +1,8 @@
 // skiff-apiserver: run(config, signal) wires etcd, the watch caches, the registry and the gRPC server.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { Etcd3 } from 'etcd3';
-import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
+import { protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
 import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { defaultConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
@@ -14,6 +12,7 @@ import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { resourceHandlers } from './grpc/handlers.js';
+import { addReflection } from './grpc/reflection/reflection.js';
 import { authInterceptor, isLoopback, readTokenFile } from './grpc/auth.js';
 import { apiserverMetrics } from './metrics.js';
 
@@ -70,8 +69,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics }));
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
-  const pkgDef = protoLoader.loadSync('skiff/v1/api.proto', { includeDirs: [protoDir()], keepCase: true });
-  new ReflectionService(pkgDef).addToServer(server);
+  addReflection(server);
   const boundPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
