@@ -13,7 +13,8 @@ import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { resourceHandlers } from './grpc/handlers.js';
 import { addReflection } from './grpc/reflection/reflection.js';
-import { authInterceptor, isLoopback, readTokenFile } from './grpc/auth.js';
+import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
+import { readTokenFile } from './grpc/token-file.js';
 import { apiserverMetrics } from './metrics.js';
 
 export interface RunningApiServer {
@@ -56,9 +57,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
 
   const metricsRegistry = createMetrics();
   const metrics = apiserverMetrics(metricsRegistry);
+  const auth = tokens ? tokenAuthentication(tokens) : loopbackAuthentication();
   const server = new grpc.Server({
     // Without a token file (loopback) every caller is trusted: no interceptor, no per-call cost.
-    ...(tokens ? { interceptors: [authInterceptor(tokens)] } : {}),
+    ...(auth.interceptor ? { interceptors: [auth.interceptor] } : {}),
     // channelz stays on: grpc-js (1.14) tracks the server's sessions for forceShutdown only when it
     // is, and a shutdown must close the connections of open watches.
     'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -66,7 +68,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
-  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics }));
+  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics, auth }));
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
   addReflection(server);
