@@ -70,12 +70,24 @@ export function fileDescriptorProtos(files: ProtoSource[]): Buffer[] {
 
 /** The FileDescriptorProtos as plain objects (snake_case field names, as in descriptor.proto). */
 export function fileDescriptorObjects(files: ProtoSource[]): Record<string, unknown>[] {
-  const parsed = files.map(parseOne);
+  // Every file is parsed once, into one root; what a file defines is what its parse added to its
+  // package (names are unique within a package).
   const root = new protobuf.Root();
-  for (const f of files) {
-    if (f.source === undefined) root.addJSON(builtin(f.name).nested!);
-    else protobuf.parse(f.source, root, { keepCase: true });
-  }
+  const parsed = files.map((f): Parsed => {
+    let pkg = 'google.protobuf';
+    let imports: string[] = [];
+    const before = new Set<string>();
+    if (f.source === undefined) {
+      definitionsOf(root, pkg).forEach((n) => before.add(n));
+      root.addJSON(builtin(f.name).nested!);
+    } else {
+      pkg = /^\s*package\s+([\w.]+)\s*;/m.exec(f.source)?.[1] ?? '';
+      definitionsOf(root, pkg).forEach((n) => before.add(n));
+      const r = protobuf.parse(f.source, root, { keepCase: true });
+      imports = [...(r.imports ?? []), ...(r.weakImports ?? [])];
+    }
+    return { name: f.name, package: pkg, imports, topLevel: definitionsOf(root, pkg).filter((n) => !before.has(n)) };
+  });
   root.resolveAll();
   return parsed.map((p) => fileDescriptor(p, root));
 }
@@ -86,21 +98,10 @@ function builtin(name: string): protobuf.INamespace {
   return json;
 }
 
-function parseOne(f: ProtoSource): Parsed {
-  const fileRoot = new protobuf.Root();
-  let pkg = '';
-  let imports: string[] = [];
-  if (f.source === undefined) {
-    fileRoot.addJSON(builtin(f.name).nested!);
-    pkg = 'google.protobuf';
-  } else {
-    const r = protobuf.parse(f.source, fileRoot, { keepCase: true });
-    pkg = r.package ?? '';
-    imports = [...(r.imports ?? []), ...(r.weakImports ?? [])];
-  }
-  const scope = pkg ? fileRoot.lookup(pkg) : fileRoot;
-  const topLevel = scope instanceof protobuf.Namespace ? scope.nestedArray.filter(isDefinition).map((o) => o.fullName.slice(1)) : [];
-  return { name: f.name, package: pkg, imports, topLevel };
+/** Full names (no leading dot) of the messages, enums and services directly in a package. */
+function definitionsOf(root: protobuf.Root, pkg: string): string[] {
+  const scope = pkg ? root.lookup(pkg) : root;
+  return scope instanceof protobuf.Namespace ? scope.nestedArray.filter(isDefinition).map((o) => o.fullName.slice(1)) : [];
 }
 
 function isDefinition(o: protobuf.ReflectionObject): boolean {

@@ -7,7 +7,6 @@ import { ReflectionService } from '@grpc/reflection';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import { protoDir } from '@skiff/api';
 import { fileDescriptorProtos, protoFile, type ProtoSource } from './file-descriptors.js';
 
@@ -34,8 +33,7 @@ export function servedFiles(entries: string[] = ENTRY_FILES): ProtoSource[] {
     seen.add(name);
     const path = locate(name);
     const file: ProtoSource = path ? protoFile(name, path) : { name };
-    const imports = file.source === undefined ? [] : [...(protobuf.parse(file.source, { keepCase: true }).imports ?? [])];
-    for (const i of imports) visit(i);
+    for (const m of (file.source ?? '').matchAll(/^\s*import\s+(?:weak\s+|public\s+)?"([^"]+)"\s*;/gm)) visit(m[1]!);
     out.push(file);
   };
   for (const e of entries) visit(e);
@@ -44,8 +42,11 @@ export function servedFiles(entries: string[] = ENTRY_FILES): ProtoSource[] {
 
 type PackageDefinition = ConstructorParameters<typeof ReflectionService>[0];
 
+let service: ReflectionService | undefined;
+
 export function addReflection(server: Pick<grpc.Server, 'addService'>): void {
-  // @grpc/reflection reads `fileDescriptorProtos` of each package-definition entry, nothing else.
-  const pkg = { files: { fileDescriptorProtos: fileDescriptorProtos(servedFiles()) } } as unknown as PackageDefinition;
-  new ReflectionService(pkg).addToServer(server);
+  // Built once per process (the files do not change; tests start many servers). @grpc/reflection
+  // reads `fileDescriptorProtos` of each package-definition entry, nothing else.
+  service ??= new ReflectionService({ files: { fileDescriptorProtos: fileDescriptorProtos(servedFiles()) } } as unknown as PackageDefinition);
+  service.addToServer(server);
 }
