@@ -144,10 +144,12 @@ describe('apiserver authentication', () => {
       await firstWatchBatch(client(ALICE));
       const requests = (): Record<string, unknown>[] => logLines.filter((l) => l.msg === 'request');
       const deadline = Date.now() + 5000;
-      while (!requests().some((l) => l.method === 'Watch') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!requests().some((l) => l.method === 'Watch' && l.user === 'alice') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const seen = requests().map((l) => [l.method, l.user, l.groups, l.code]);
+      // Refused calls are logged too, without a user.
+      assert.ok(seen.some(([m, u, , code]) => m === 'Get' && u === '' && code === 'UNAUTHENTICATED'), JSON.stringify(seen));
       assert.deepEqual(
-        seen.filter(([m]) => m === 'Get' || m === 'List' || m === 'Watch'),
+        seen.filter(([m, u]) => u !== '' && (m === 'Get' || m === 'List' || m === 'Watch')),
         [
           ['Get', 'alice', 'dev,ops,system:authenticated', 'OK'],
           ['List', 'admin', 'system:authenticated', 'OK'],

@@ -57,7 +57,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
 
   const metricsRegistry = createMetrics();
   const metrics = apiserverMetrics(metricsRegistry);
-  const auth = tokens ? tokenAuthentication(tokens) : loopbackAuthentication();
+  const auth = tokens ? tokenAuthentication(tokens, log) : loopbackAuthentication();
   const server = new grpc.Server({
     // Without a token file (loopback) every caller is trusted: no interceptor, no per-call cost.
     ...(auth.interceptor ? { interceptors: [auth.interceptor] } : {}),

@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@skiff/api';
-import { toGrpcStatus } from '@skiff/machinery';
+import { toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { TokenUser } from './token-file.js';
 import { ALL_AUTHENTICATED, ANONYMOUS_USER, LOOPBACK_USER, type RequestContext, type UserInfo } from './user-info.js';
 
@@ -26,7 +26,8 @@ export function loopbackAuthentication(): Authentication {
   return { contextOf: () => context };
 }
 
-export function tokenAuthentication(tokens: TokenUser[]): Authentication {
+/** `log` gets a request line (level http) for every call refused. */
+export function tokenAuthentication(tokens: TokenUser[], log?: Logger): Authentication {
   // Digests of equal length, every one compared: the time taken tells nothing about the tokens.
   const known = tokens.map((t) => ({ digest: digest(t.token), context: { user: authenticated(t.user) } }));
   const lookup = (presented: string): RequestContext | undefined => {
@@ -49,7 +50,9 @@ export function tokenAuthentication(tokens: TokenUser[]): Authentication {
           contexts.set(md, context);
           next(md);
         } else {
-          call.sendStatus(toGrpcStatus(new ApiError('UNAUTHENTICATED', m ? 'invalid bearer token' : 'a bearer token is required', { reason: 'Unauthorized' })));
+          const why = m ? 'invalid bearer token' : 'a bearer token is required';
+          if (log?.isLevelEnabled('http')) log.http('request', { method: method.path.slice(method.path.lastIndexOf('/') + 1), user: '', groups: '', code: 'UNAUTHENTICATED', reason: why });
+          call.sendStatus(toGrpcStatus(new ApiError('UNAUTHENTICATED', why, { reason: 'Unauthorized' })));
         }
       })
       .build();
