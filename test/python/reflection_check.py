@@ -100,8 +100,10 @@ pool.FindMessageTypeByName("google.rpc.ErrorInfo")
 
 # A call with classes from the reflected descriptors alone.
 get = resources.methods_by_name["Get"]
-GetRequest = message_factory.MessageFactory(pool).GetPrototype(get.input_type)
-Object = message_factory.MessageFactory(pool).GetPrototype(get.output_type)
+# GetMessageClass since protobuf 4.22 (Debian 12 has 4.21: MessageFactory.GetPrototype).
+message_class = getattr(message_factory, "GetMessageClass", None) or message_factory.MessageFactory(pool).GetPrototype
+GetRequest = message_class(get.input_type)
+Object = message_class(get.output_type)
 obj = channel.unary_unary(
     f"/{resources.full_name}/Get", request_serializer=GetRequest.SerializeToString, response_deserializer=Object.FromString
 )(GetRequest(resource="namespaces", name="default"), timeout=10)

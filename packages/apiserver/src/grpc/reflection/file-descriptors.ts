@@ -2,10 +2,10 @@
 // under its real name (`skiff/v1/api.proto`), with its own imports, and what protoc would write for
 // the constructs the API uses (proto3 `optional` as synthetic oneofs placed after the real ones, map
 // fields as nested `<Field>Entry` messages with map_entry set, json_name filled in). A strict
-// protobuf library (grpcurl's, protobuf's DescriptorPool) accepts them.
+// protobuf library (grpcurl's, protobuf's DescriptorPool) accepts them. File options (go_package,
+// java_package) are left out: they steer code generators, not reflection clients.
 //
-// protobufjs parses each file on its own (what it defines, what it imports) and resolves type
-// references in one root holding every file.
+// protobufjs parses every file into one root, which resolves the type references across files.
 import protobuf from 'protobufjs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
