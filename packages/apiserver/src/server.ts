@@ -1,9 +1,7 @@
 // skiff-apiserver: run(config, signal) wires etcd, the watch caches, the registry and the gRPC server.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
+import { protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
 import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
@@ -15,7 +13,9 @@ import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { resourceHandlers } from './grpc/handlers.js';
-import { authInterceptor, isLoopback, readTokenFile } from './grpc/auth.js';
+import { addReflection } from './grpc/reflection/reflection.js';
+import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
+import { readTokenFile } from './grpc/token-file.js';
 import { apiserverMetrics } from './metrics.js';
 
 export interface RunningApiServer {
@@ -58,9 +58,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
 
   const metricsRegistry = createMetrics();
   const metrics = apiserverMetrics(metricsRegistry);
+  const auth = tokens ? tokenAuthentication(tokens, log) : loopbackAuthentication();
   const server = new grpc.Server({
     // Without a token file (loopback) every caller is trusted: no interceptor, no per-call cost.
-    ...(tokens ? { interceptors: [authInterceptor(tokens)] } : {}),
+    ...(auth.interceptor ? { interceptors: [auth.interceptor] } : {}),
     // channelz stays on: grpc-js (1.14) tracks the server's sessions for forceShutdown only when it
     // is, and a shutdown must close the connections of open watches.
     'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -68,11 +69,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
-  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics }));
+  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics, auth }));
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
-  const pkgDef = protoLoader.loadSync('skiff/v1/api.proto', { includeDirs: [protoDir()], keepCase: true });
-  new ReflectionService(pkgDef).addToServer(server);
+  addReflection(server);
   const boundPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
