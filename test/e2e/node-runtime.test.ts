@@ -74,6 +74,7 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
   let clusterCIDR: string;
   const nodes: TestNode[] = [];
   const hostRoutes: string[] = [];
+  const extraSandboxes: { node: TestNode; id: string }[] = [];
 
   before(async () => {
     lab = await testLab();
@@ -93,6 +94,7 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
 
   after(async () => {
     for (const dst of hostRoutes) await run('ip', ['route', 'del', dst]);
+    for (const x of extraSandboxes) await x.node.runtime.removePodSandbox(x.id).catch(() => undefined);
     for (const n of nodes) {
       if (n.sandboxId) await n.runtime.removePodSandbox(n.sandboxId).catch(() => undefined);
       await n.net.cleanUp().catch(() => undefined);
@@ -211,6 +213,66 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
       assert.equal((await restarted.podSandboxStatus(n.sandboxId!)).ip, n.podIP);
       assert.deepEqual(await n.runtime.listContainers(), before, 'recovering changed nothing');
     }
+  });
+
+  void it('limits reach the cgroups, a memory hog is OOMKilled, a missing command cannot run; logs tail and follow', async () => {
+    const n1 = nodes[0]!;
+    const pod: PodRef = { uid: randomUUID(), namespace: 'default', name: 'limits' };
+    const limited: Container = {
+      name: 'limited',
+      image: TESTBOX_IMAGE,
+      command: ['sh', '-c', 'cd /sys/fs/cgroup && cat cpu/cpu.cfs_quota_us cpu/cpu.shares memory/memory.limit_in_bytes; i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done'],
+      resources: { requests: { cpu: '250m', memory: '32Mi' }, limits: { cpu: '250m', memory: '32Mi' } },
+    };
+    const hog: Container = { name: 'hog', image: TESTBOX_IMAGE, command: ['tail', '/dev/zero'], resources: { limits: { memory: '16Mi' } } };
+    const missing: Container = { name: 'missing', image: TESTBOX_IMAGE, command: ['/no/such/binary'] };
+    const spec = { containers: [limited, hog, missing] };
+    const image = (await n1.runtime.inspectImage(TESTBOX_IMAGE))!;
+    const sandbox = await n1.runtime.runPodSandbox({ pod, attempt: 0, hostname: pod.name });
+    extraSandboxes.push({ node: n1, id: sandbox.id });
+    const ids: Record<string, string> = {};
+    for (const c of spec.containers) {
+      const config = containerConfig({ pod, spec, container: c, restartCount: 0, image, env: {}, node: { memoryCapacityBytes: totalmem(), minOomScoreAdj: 0 } });
+      ids[c.name] = await n1.runtime.createContainer(sandbox.id, config);
+    }
+    await n1.runtime.startContainer(ids.limited!);
+    await n1.runtime.startContainer(ids.hog!);
+    await assert.rejects(n1.runtime.startContainer(ids.missing!), /no such file or directory|not found/);
+
+    const text = async (o: { tail?: number }) => {
+      let t = '';
+      for await (const chunk of n1.runtime.logs(ids.limited!, o)) t += chunk.data.toString();
+      return t;
+    };
+    const head = await eventually('the cgroup values in the log', 10_000, async () => {
+      const t = await text({});
+      return t.includes('tick 1') ? t : undefined;
+    });
+    assert.deepEqual(head.split('\n').slice(0, 3), ['25000', '256', String(32 * 1024 * 1024)], 'cpu quota (250m of a 100 ms period), shares, memory limit');
+    assert.match(await text({ tail: 1 }), /^tick \d+\n$/);
+
+    const ac = new AbortController();
+    const followed: string[] = [];
+    for await (const chunk of n1.runtime.logs(ids.limited!, { follow: true, tail: 0 }, ac.signal)) {
+      followed.push(chunk.data.toString());
+      if (followed.length === 3) ac.abort();
+    }
+    assert.equal(followed.length, 3, 'follow yields new lines and ends when aborted');
+    assert.ok(followed.every((l) => /^tick \d+\n$/.test(l)), followed.join(''));
+
+    const oom = await eventually('the hog OOM-killed', 30_000, async () => {
+      const st = await n1.runtime.containerStatus(ids.hog!);
+      return st.state === 'exited' ? st : undefined;
+    });
+    assert.deepEqual([oom.reason, oom.exitCode], ['OOMKilled', 137]);
+    const cannot = await n1.runtime.containerStatus(ids.missing!);
+    assert.deepEqual([cannot.state, cannot.reason, cannot.exitCode], ['exited', 'ContainerCannotRun', 127]);
+    assert.match(cannot.message ?? '', /no such file or directory|not found/);
+
+    await n1.runtime.stopPodSandbox(sandbox.id, 1);
+    assert.equal((await n1.runtime.containerStatus(ids.limited!)).state, 'exited');
+    await n1.runtime.removePodSandbox(sandbox.id);
+    extraSandboxes.pop();
   });
 
   void it('removing the pods and cleaning up leaves no chain, route or network behind', async () => {
