@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { totalmem } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import type { Container } from '@skiff/api';
@@ -164,6 +165,22 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
       return text.includes(n2.podIP!) ? text : undefined;
     });
     assert.doesNotMatch(logs, new RegExp(n2.address.replace(/\./g, '\\.')));
+  });
+
+  void it('exec: stdin, a tty, exit codes, a timeout', async () => {
+    const n2 = nodes[1]!;
+    const collect = async (cmd: string[], opts: { stdin?: string; tty?: boolean } = {}) => {
+      const session = await n2.runtime.exec(n2.appId!, { cmd, tty: opts.tty, stdin: opts.stdin === undefined ? undefined : Readable.from([opts.stdin]) });
+      const out = { stdout: '', stderr: '' };
+      for await (const c of session.output) out[c.stream] += c.data.toString();
+      return { ...out, exitCode: await session.exitCode() };
+    };
+    assert.deepEqual(await collect(['sh', '-c', 'cat; echo " done"; echo oops >&2; exit 3'], { stdin: 'from stdin' }), { stdout: 'from stdin done\n', stderr: 'oops\n', exitCode: 3 });
+    const tty = await collect(['tty'], { tty: true });
+    assert.match(tty.stdout, /^\/dev\/pts\/\d+\r?\n$/);
+    assert.equal(tty.exitCode, 0);
+    assert.deepEqual(await n2.runtime.execSync(n2.appId!, ['sh', '-c', 'echo $MESSAGE'], 5000), { exitCode: 0, stdout: `hello from ${n2.pod.name}\n`, stderr: '' });
+    await assert.rejects(n2.runtime.execSync(n2.appId!, ['sleep', '5'], 300), /timed out after 300ms/);
   });
 
   void it("the host reaches node 1's pod once it routes the pod CIDR via node 1", async () => {

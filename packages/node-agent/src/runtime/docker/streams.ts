@@ -96,8 +96,11 @@ export async function engineExecSync(c: Docker.Container, cmd: string[], timeout
     for await (const chunk of session.output) out[chunk.stream].push(chunk.data);
     return session.exitCode();
   };
+  const running = run();
+  // after a timeout the destroyed stream's end is of no interest: no unhandled rejection from it
+  running.catch(() => undefined);
   try {
-    const exitCode = await Promise.race([run(), timeout]);
+    const exitCode = await Promise.race([running, timeout]);
     return { exitCode, stdout: Buffer.concat(out.stdout).toString(), stderr: Buffer.concat(out.stderr).toString() };
   } finally {
     clearTimeout(timer);
