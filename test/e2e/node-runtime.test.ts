@@ -19,6 +19,7 @@ import {
   HostCommandRunner,
   HostPodNetwork,
   ipToNumber,
+  minOomScoreAdj,
   parseCidr,
   type PodRef,
   type RuntimeEvent,
@@ -140,7 +141,7 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
         restartCount: 0,
         image,
         env: { env: [{ name: 'POD_NAME', value: n.pod.name, literal: false }, ...web.env!.map((e) => ({ name: e.name, value: e.value!, literal: true }))] },
-        node: { memoryCapacityBytes: totalmem(), minOomScoreAdj: 0 },
+        node: { memoryCapacityBytes: totalmem(), minOomScoreAdj: minOomScoreAdj() },
       });
       n.appId = await n.runtime.createContainer(sandbox.id, config);
       await n.runtime.startContainer(n.appId);
@@ -249,7 +250,7 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
     extraSandboxes.push({ node: n1, id: sandbox.id });
     const ids: Record<string, string> = {};
     for (const c of spec.containers) {
-      const config = containerConfig({ pod, spec, container: c, restartCount: 0, image, env: {}, node: { memoryCapacityBytes: totalmem(), minOomScoreAdj: 0 } });
+      const config = containerConfig({ pod, spec, container: c, restartCount: 0, image, env: {}, node: { memoryCapacityBytes: totalmem(), minOomScoreAdj: minOomScoreAdj() } });
       ids[c.name] = await n1.runtime.createContainer(sandbox.id, config);
     }
     await n1.runtime.startContainer(ids.limited!);

@@ -23,3 +23,4 @@ export * from './network/iptables-rules.js';
 export * from './network/bridge-network.js';
 export * from './network/host-pod-network.js';
 export * from './network/fake-pod-network.js';
+export * from './node/capabilities.js';

@@ -2,7 +2,7 @@
 // from the engine (labels included), so a new instance sees what an earlier one made.
 import Docker from 'dockerode';
 import { RuntimeError } from '../../errors.js';
-import { labelFilter, parseLabels } from '../labels.js';
+import { LABELS, labelFilter, parseLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
 import type {
   ContainerConfig,
@@ -80,7 +80,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   private async containersOf(sandboxId: string): Promise<string[]> {
-    const list = await engineCall('list containers', () => this.docker.listContainers({ all: true, filters: { label: labelFilter('container') } }));
+    const label = [...labelFilter('container'), `${LABELS.sandboxId}=${sandboxId}`];
+    const list = await engineCall('list containers', () => this.docker.listContainers({ all: true, filters: { label } }));
     return list.filter((c) => parseLabels(c.Labels)?.sandboxId === sandboxId).map((c) => c.Id);
   }
 
