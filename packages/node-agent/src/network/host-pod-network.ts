@@ -2,6 +2,7 @@
 // iptables through `ip` and `iptables` in the node's network namespace (the agent's own, or one a
 // CommandRunner enters).
 import type Docker from 'dockerode';
+import { PodNetworkError } from '../errors.js';
 import { bridgeNetworkDrift, ensureBridgeNetwork, removeBridgeNetwork, validateBridgeName, type BridgeSpec } from './bridge-network.js';
 import { parseCidr } from './cidr.js';
 import type { CommandRunner } from './command-runner.js';
@@ -46,8 +47,19 @@ export class HostPodNetwork implements PodNetwork {
 
   async syncRoutes(peers: readonly PeerNode[]): Promise<RouteChange[]> {
     const changes = planRoutes(await this.ownedRoutes(), desiredRoutes(this.config.podCIDR, peers));
-    for (const c of changes) await this.runner.run('ip', routeCommand(c));
-    return changes;
+    // one unreachable node must not keep the routes to the others from being made
+    const failed: string[] = [];
+    const done: RouteChange[] = [];
+    for (const c of changes) {
+      try {
+        await this.runner.run('ip', routeCommand(c));
+        done.push(c);
+      } catch (e) {
+        failed.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (failed.length) throw new PodNetworkError(`${failed.length} of ${changes.length} route changes failed: ${failed.join('; ')}`);
+    return done;
   }
 
   async check(): Promise<string | undefined> {
