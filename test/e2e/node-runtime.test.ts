@@ -21,6 +21,8 @@ import {
   ipToNumber,
   minOomScoreAdj,
   parseCidr,
+  Pleg,
+  type PodLifecycleEvent,
   type PodRef,
   type RuntimeEvent,
 } from '@skiff/node-agent';
@@ -196,21 +198,35 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
     const n1 = nodes[0]!;
     const ac = new AbortController();
     const events: RuntimeEvent[] = [];
+    const since = Date.now();
     const listening = (async () => {
-      for await (const e of n1.runtime.events(ac.signal)) {
+      for await (const e of n1.runtime.events(ac.signal, since)) {
         events.push(e);
         if (e.type === 'die' && e.containerId === n1.appId) break;
       }
     })();
+    const lifecycle: PodLifecycleEvent[] = [];
+    // only the event can make it relist in time; it reads events since its start, so opening late misses none
+    const plegErrors: string[] = [];
+    const pleg = new Pleg(n1.runtime, { relistPeriodMs: 60_000, onError: (what, err) => plegErrors.push(`${what}: ${String(err)}`) });
+    const plegRun = pleg.run(ac.signal, (e) => lifecycle.push(e));
     try {
-      await new Promise((r) => setTimeout(r, 1000)); // the events stream is open before the kill
       const kill = await lab!.cli('docker', n1.name, '--', 'kill', n1.appId!);
       assert.equal(kill.code, 0, kill.stderr);
       await Promise.race([listening, new Promise((_, reject) => setTimeout(() => reject(new Error(`no die event; got ${JSON.stringify(events)}`)), 15_000))]);
+      await eventually("the PLEG's ContainerDied", 5000, async () => lifecycle.some((e) => e.type === 'ContainerDied') || undefined).catch((e: Error) => {
+        throw new Error(`${e.message}; PLEG events ${JSON.stringify(lifecycle)}, errors ${JSON.stringify(plegErrors)}`);
+      });
     } finally {
       ac.abort();
     }
     await listening;
+    await plegRun;
+    assert.deepEqual(
+      lifecycle.filter((e) => e.type === 'ContainerDied'),
+      [{ podUid: n1.pod.uid, type: 'ContainerDied', containerId: n1.appId }],
+      'the PLEG relisted on the die event',
+    );
     const die = events.find((e) => e.type === 'die' && e.containerId === n1.appId)!;
     assert.deepEqual([die.pod, die.containerName, die.exitCode], [n1.pod, 'web', 137]);
     const st = await n1.runtime.containerStatus(n1.appId!);

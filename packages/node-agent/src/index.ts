@@ -24,3 +24,5 @@ export * from './network/bridge-network.js';
 export * from './network/host-pod-network.js';
 export * from './network/fake-pod-network.js';
 export * from './node/capabilities.js';
+export * from './pleg/relist.js';
+export * from './pleg/pleg.js';

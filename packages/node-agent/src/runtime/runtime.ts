@@ -237,8 +237,12 @@ export interface ContainerRuntime {
   /** runs a command to its end (probes, hooks); throws on timeout */
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
 
-  /** start/die/oom of the runtime's own containers, until the signal aborts */
-  events(signal: AbortSignal): AsyncIterable<RuntimeEvent>;
+  /**
+   * start/die/oom of the runtime's own containers, until the signal aborts; with `sinceMs`, those
+   * since that time first (whole seconds: a few may come twice), so a reader that reconnects or
+   * opens the stream late misses nothing
+   */
+  events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent>;
 
   /** every pod the runtime holds on this node, grouped from its labels (Nomad's RecoverTask) */
   recover(): Promise<RecoveredPod[]>;

@@ -231,8 +231,8 @@ export class DockerRuntime implements ContainerRuntime {
     return engineExecSync(this.docker.getContainer(containerId), cmd, timeoutMs);
   }
 
-  events(signal: AbortSignal): AsyncIterable<RuntimeEvent> {
-    return engineEvents(this.docker, signal);
+  events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
+    return engineEvents(this.docker, signal, sinceMs);
   }
 
   async recover(): Promise<RecoveredPod[]> {

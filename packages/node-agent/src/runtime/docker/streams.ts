@@ -107,9 +107,11 @@ export async function engineExecSync(c: Docker.Container, cmd: string[], timeout
   }
 }
 
-export async function* engineEvents(docker: Docker, signal: AbortSignal): AsyncGenerator<RuntimeEvent> {
+export async function* engineEvents(docker: Docker, signal: AbortSignal, sinceMs?: number): AsyncGenerator<RuntimeEvent> {
   if (signal.aborted) return;
-  const stream = (await engineCall('events', () => docker.getEvents({ filters: { ...EVENT_FILTERS, label: labelFilter() } }))) as Destroyable;
+  const options: Docker.GetEventsOptions = { filters: { ...EVENT_FILTERS, label: labelFilter() } };
+  if (sinceMs !== undefined) options.since = Math.floor(sinceMs / 1000);
+  const stream = (await engineCall('events', () => docker.getEvents(options))) as Destroyable;
   const onAbort = () => stream.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   const lines = new LineSplitter();

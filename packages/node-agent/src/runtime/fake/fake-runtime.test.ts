@@ -52,6 +52,12 @@ void describe('FakeRuntime', () => {
     const st = await rt.containerStatus(id);
     assert.deepEqual([st.state, st.exitCode, st.reason], ['exited', 137, 'OOMKilled']);
     assert.equal(rt.eventListeners, 0);
+
+    // a reader that comes late asks for the events since a time and gets them first
+    const late = new AbortController();
+    const replayed = await take(rt.events(late.signal, 0), 4);
+    late.abort();
+    assert.deepEqual(replayed.map((e) => e.type), ['start', 'start', 'oom', 'die']);
   });
 
   void it('a new instance over the same records would recover; recover groups by pod', async () => {

@@ -315,8 +315,8 @@ export class FakeRuntime implements ContainerRuntime {
     return this.execHandler(r.id, cmd);
   }
 
-  events(signal: AbortSignal): AsyncIterable<RuntimeEvent> {
-    return this.hub.subscribe(signal);
+  events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
+    return this.hub.subscribe(signal, sinceMs);
   }
 
   async recover(): Promise<RecoveredPod[]> {
