@@ -1,1 +1,25 @@
-export {};
+// @skiff/scheduler: the scheduling core (framework, plugins, queue, cache, configuration).
+export * from './framework/status.js';
+export * from './framework/cycle-state.js';
+export * from './framework/events.js';
+export * from './framework/interface.js';
+export * from './framework/profile.js';
+export * from './framework/resource.js';
+export * from './framework/pod-info.js';
+export * from './framework/node-info.js';
+export * from './framework/snapshot.js';
+export * from './framework/framework.js';
+export * from './schedule/fit-error.js';
+export * from './schedule/explanation.js';
+export * from './schedule/nodes-to-find.js';
+export * from './schedule/schedule-pod.js';
+export * from './queue/scheduling-queue.js';
+export * from './queue/classify-events.js';
+export * from './cache/cache.js';
+export * from './config/types.js';
+export * from './config/config-error.js';
+export * from './config/resolve.js';
+export * from './config/load.js';
+export * from './plugins/names.js';
+export * from './plugins/registry.js';
+export * from './scheduler.js';
