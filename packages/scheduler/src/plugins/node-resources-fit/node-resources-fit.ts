@@ -11,7 +11,8 @@ import { NodeResourcesFitName } from '../names.js';
 import { allocationScore, defaultScoringStrategy, type ScoringStrategy } from './scoring-strategy.js';
 
 export interface NodeResourcesFitArgs {
-  scoringStrategy?: ScoringStrategy;
+  /** Unset fields default as Kubernetes: LeastAllocated over cpu and memory, weight 1 each. */
+  scoringStrategy?: Partial<ScoringStrategy>;
 }
 
 export interface InsufficientResource {
@@ -51,7 +52,8 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   readonly strategy: ScoringStrategy;
 
   constructor(args: NodeResourcesFitArgs = {}) {
-    this.strategy = args.scoringStrategy ?? defaultScoringStrategy;
+    const s = args.scoringStrategy ?? {};
+    this.strategy = { type: s.type ?? defaultScoringStrategy.type, resources: s.resources ?? defaultScoringStrategy.resources };
   }
 
   filter(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): Status {
