@@ -2,7 +2,7 @@
 // cycle; on success assume it in the cache, Reserve, Permit, and bind asynchronously; on "no fit"
 // run PostFilter (preemption) and requeue. Talking to the apiserver (informers, Bind, Events, status,
 // deleting victims) is the wiring's part, through `binder` and `hooks`.
-import { clone, objectKey, type Pod } from '@skiff/api';
+import { objectKey, type Pod } from '@skiff/api';
 import { realClock, type Clock } from '@skiff/machinery';
 import { Cache } from './cache/cache.js';
 import type { SchedulerConfig } from './config/resolve.js';
@@ -11,7 +11,7 @@ import { CycleState } from './framework/cycle-state.js';
 import type { ClusterEventWithHint } from './framework/events.js';
 import { Framework } from './framework/framework.js';
 import type { PluginFactory, PodBinder } from './framework/interface.js';
-import { PodInfo } from './framework/pod-info.js';
+import { PodInfo, setPodInfo } from './framework/pod-info.js';
 import type { QueuedPodInfo } from './framework/queued-pod-info.js';
 import { Snapshot } from './framework/snapshot.js';
 import { Code, SchedulingError, Status } from './framework/status.js';
@@ -126,10 +126,11 @@ export class Scheduler {
       return this.fail(q, cycle, { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims }, [...result.diagnosis.unschedulablePlugins]);
     }
     const host = result.suggestedHost;
-    const assumed = clone(pod);
-    assumed.spec = { ...(assumed.spec ?? { containers: [] }), nodeName: host };
+    // Objects from informers are read-only: a shallow copy with the node set, its parse reused.
+    const assumed: Pod = { ...pod, spec: { ...(pod.spec ?? { containers: [] }), nodeName: host } };
+    const assumedInfo = new PodInfo(assumed, q.podInfo);
+    setPodInfo(assumed, assumedInfo);
     this.cache.assumePod(assumed);
-    const assumedInfo = new PodInfo(assumed);
     const reserve = fwk.runReservePluginsReserve(state, assumedInfo, host);
     const permit = reserve.isSuccess() ? fwk.runPermitPlugins(state, assumedInfo, host) : { status: reserve };
     if (!permit.status.isSuccess()) {

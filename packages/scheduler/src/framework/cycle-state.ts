@@ -2,6 +2,8 @@
 // and Score read. One CycleState per pod per scheduling cycle; preemption clones it to try removals.
 
 /** State a plugin keeps for one cycle; clone() is used by preemption, which edits a copy. */
+import type { FilterPlugin } from './interface.js';
+
 export interface StateData {
   clone(): StateData;
 }
@@ -12,6 +14,8 @@ export class CycleState {
   readonly skipFilterPlugins = new Set<string>();
   /** Plugins whose PreScore returned Skip: their Score is not run in this cycle. */
   readonly skipScorePlugins = new Set<string>();
+  /** Set by the Framework after PreFilter: the Filter plugins this cycle runs (the hot loop reads it). */
+  filterPlugins: readonly FilterPlugin[] | undefined;
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -30,6 +34,7 @@ export class CycleState {
     for (const [k, v] of this.data) c.data.set(k, v.clone());
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
+    c.filterPlugins = this.filterPlugins;
     return c;
   }
 }

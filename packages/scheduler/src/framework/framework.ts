@@ -114,6 +114,8 @@ export class Framework implements FilterRunner {
       if (s.code === Code.Skip) state.skipFilterPlugins.add(p.name);
       else if (!s.isSuccess()) return s.withPlugin(p.name);
     }
+    const skip = state.skipFilterPlugins;
+    state.filterPlugins = skip.size ? this.filterPlugins.filter((p) => !skip.has(p.name)) : this.filterPlugins;
     return Status.SUCCESS;
   }
 
@@ -137,9 +139,9 @@ export class Framework implements FilterRunner {
 
   /** Success, or the first plugin's rejection (or error) with the plugin's name on it. */
   runFilterPlugins(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    const skip = state.skipFilterPlugins;
-    for (const p of this.filterPlugins) {
-      if (skip.size && skip.has(p.name)) continue;
+    const plugins = state.filterPlugins ?? this.filterPlugins.filter((p) => !state.skipFilterPlugins.has(p.name));
+    for (let i = 0; i < plugins.length; i++) {
+      const p = plugins[i];
       const s = p.filter(state, pod, nodeInfo);
       if (s.code !== Code.Success) return s.withPlugin(p.name);
     }

@@ -47,8 +47,22 @@ export class PodInfo {
   readonly preferredAntiAffinityTerms: WeightedAffinityTerm[];
   readonly hostPorts: HostPort[];
 
-  constructor(readonly pod: Pod) {
+  /** `derivedFrom`: a PodInfo of the same pod with an equal spec (the assumed copy): reuse its parse. */
+  constructor(
+    readonly pod: Pod,
+    derivedFrom?: PodInfo,
+  ) {
     this.key = objectKey(pod);
+    if (derivedFrom) {
+      this.requests = derivedFrom.requests;
+      this.nonZeroRequests = derivedFrom.nonZeroRequests;
+      this.requiredAffinityTerms = derivedFrom.requiredAffinityTerms;
+      this.requiredAntiAffinityTerms = derivedFrom.requiredAntiAffinityTerms;
+      this.preferredAffinityTerms = derivedFrom.preferredAffinityTerms;
+      this.preferredAntiAffinityTerms = derivedFrom.preferredAntiAffinityTerms;
+      this.hostPorts = derivedFrom.hostPorts;
+      return;
+    }
     this.requests = podRequests(pod);
     this.nonZeroRequests = podRequests(pod, true);
     const a = pod.spec?.affinity;
@@ -79,6 +93,11 @@ export class PodInfo {
 }
 
 const infos = new WeakMap<Pod, PodInfo>();
+
+/** Records the PodInfo of a pod object (an assumed copy whose PodInfo was derived from another). */
+export function setPodInfo(pod: Pod, info: PodInfo): void {
+  infos.set(pod, info);
+}
 
 /** The PodInfo of a pod object, computed once per object (objects from informers are immutable). */
 export function podInfoOf(pod: Pod): PodInfo {

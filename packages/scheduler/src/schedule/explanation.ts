@@ -44,10 +44,15 @@ export function explainRejections(nodeToStatus: ReadonlyMap<string, Status>, max
 /** The `top` best nodes by total, best first (ties in node order), with per-plugin contributions. */
 export function explainCandidates(nodes: readonly NodeInfo[], scores: PluginScores, top: number): CandidateExplanation[] {
   const idx: number[] = [];
+  const t = scores.total;
   for (let i = 0; i < nodes.length; i++) {
-    idx.push(i);
-    idx.sort((a, b) => scores.total[b] - scores.total[a] || a - b);
-    if (idx.length > top) idx.pop();
+    if (idx.length === top && t[i] <= t[idx[top - 1]]) continue;
+    let j = idx.length < top ? idx.length : top - 1;
+    while (j > 0 && t[idx[j - 1]] < t[i]) {
+      idx[j] = idx[j - 1];
+      j--;
+    }
+    idx[j] = i;
   }
   return idx.map((i) => {
     const byPlugin: Record<string, number> = {};

@@ -5,7 +5,7 @@ import { ActionType, type ClusterEventWithHint } from '../../framework/events.js
 import type { EnqueueExtensions, FilterPlugin, ScorePlugin } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
-import { CPU, EPHEMERAL_STORAGE, MEMORY, type Resource } from '../../framework/resource.js';
+import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../framework/resource.js';
 import { Code, Status } from '../../framework/status.js';
 import { NodeResourcesFitName } from '../names.js';
 import { allocationScore, defaultScoringStrategy, type ScoringStrategy } from './scoring-strategy.js';
@@ -43,8 +43,22 @@ export function insufficientResources(pod: PodInfo, nodeInfo: NodeInfo): Insuffi
   return out;
 }
 
-function requestedWith(node: Resource, pod: Resource, nonZeroNode: Resource, nonZeroPod: Resource): (r: string) => number {
-  return (r) => (r === CPU || r === MEMORY ? nonZeroNode.get(r) + nonZeroPod.get(r) : node.get(r) + pod.get(r));
+/** The allocation-free check of the hot path; insufficientResources says why when it fails. */
+function fits(pod: PodInfo, nodeInfo: NodeInfo): boolean {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  const req = pod.requests;
+  if (nodeInfo.pods.length + 1 > alloc.allowedPodNumber) return false;
+  if (req.milliCPU > 0 && alloc.milliCPU < req.milliCPU + used.milliCPU) return false;
+  if (req.memory > 0 && alloc.memory < req.memory + used.memory) return false;
+  if (req.ephemeralStorage > 0 && alloc.ephemeralStorage < req.ephemeralStorage + used.ephemeralStorage) return false;
+  if (req.scalar) for (const [name, r] of req.scalar) if (r > 0 && alloc.get(name) < r + used.get(name)) return false;
+  return true;
+}
+
+/** What scoring counts as requested: non-zero defaults for cpu and memory, as Kubernetes. */
+function requested(r: string, node: NodeInfo, pod: PodInfo): number {
+  return r === CPU || r === MEMORY ? node.nonZeroRequested.get(r) + pod.nonZeroRequests.get(r) : node.requested.get(r) + pod.requests.get(r);
 }
 
 export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
@@ -57,8 +71,8 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   }
 
   filter(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    if (fits(pod, nodeInfo)) return Status.SUCCESS;
     const missing = insufficientResources(pod, nodeInfo);
-    if (missing.length === 0) return Status.SUCCESS;
     return new Status(
       Code.Unschedulable,
       missing.map((m) => m.reason),
@@ -67,8 +81,7 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   }
 
   score(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): number {
-    const requested = requestedWith(nodeInfo.requested, pod.requests, nodeInfo.nonZeroRequested, pod.nonZeroRequests);
-    return allocationScore(this.strategy.type, this.strategy.resources, requested, (r) => nodeInfo.allocatable.get(r));
+    return allocationScore(this.strategy.type, this.strategy.resources, nodeInfo, pod, requested);
   }
 
   eventsToRegister(): ClusterEventWithHint[] {

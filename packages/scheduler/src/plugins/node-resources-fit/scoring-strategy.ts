@@ -1,6 +1,8 @@
 // NodeResourcesFit's scoring strategies (Kubernetes' least_allocated.go / most_allocated.go):
 // a weighted average over resources of each resource's free (or used) share, in integer 0..100.
 import { MAX_NODE_SCORE } from '../../framework/interface.js';
+import type { NodeInfo } from '../../framework/node-info.js';
+import type { PodInfo } from '../../framework/pod-info.js';
 
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated';
 export const scoringStrategyTypes: readonly ScoringStrategyType[] = ['LeastAllocated', 'MostAllocated'];
@@ -37,14 +39,14 @@ export function mostRequestedScore(requested: number, capacity: number): number 
 }
 
 /** Weighted average over the resources the node has (allocatable 0 is left out, as Kubernetes). */
-export function allocationScore(type: ScoringStrategyType, resources: readonly ResourceSpec[], requested: (r: string) => number, allocatable: (r: string) => number): number {
+export function allocationScore(type: ScoringStrategyType, resources: readonly ResourceSpec[], node: NodeInfo, pod: PodInfo, requested: (r: string, node: NodeInfo, pod: PodInfo) => number): number {
   const f = type === 'MostAllocated' ? mostRequestedScore : leastRequestedScore;
   let score = 0;
   let weights = 0;
   for (const r of resources) {
-    const cap = allocatable(r.name);
+    const cap = node.allocatable.get(r.name);
     if (cap === 0) continue;
-    score += f(requested(r.name), cap) * r.weight;
+    score += f(requested(r.name, node, pod), cap) * r.weight;
     weights += r.weight;
   }
   return weights === 0 ? 0 : Math.trunc(score / weights);
