@@ -146,4 +146,27 @@ void test('SchedulingQueue unschedulable pool', async (t) => {
     q.delete(makePod('p'));
     assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
   });
+
+  await t.test('an update during the attempt is what a failure requeues, to backoff', () => {
+    const { q } = newQueue();
+    q.add(makePod('p'));
+    const popped = q.popNow();
+    assert.ok(popped);
+    q.update(makePod('p', { tolerations: [{ operator: 'Exists' }] }));
+    assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
+    popped.unschedulablePlugins = new Set(['TaintToleration']);
+    q.addUnschedulableIfNotPresent(popped, q.schedulingCycle);
+    assert.deepEqual(q.pending(), { active: 0, backoff: 1, unschedulable: 0 });
+  });
+
+  await t.test('a pod deleted during its attempt is not requeued', () => {
+    const { q } = newQueue();
+    q.add(makePod('p'));
+    const popped = q.popNow();
+    assert.ok(popped);
+    q.delete(makePod('p'));
+    popped.unschedulablePlugins = new Set(['TaintToleration']);
+    q.addUnschedulableIfNotPresent(popped, q.schedulingCycle);
+    assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
+  });
 });

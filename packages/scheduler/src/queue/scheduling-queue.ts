@@ -40,8 +40,13 @@ export class SchedulingQueue {
   private readonly activeQ: KeyedHeap<QueuedPodInfo>;
   private readonly backoffQ: KeyedHeap<QueuedPodInfo>;
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
-  /** Popped and being scheduled: an update to such a pod is not queued again until done(). */
-  private readonly inFlight = new Set<string>();
+  /**
+   * Popped and being scheduled, with the pod's latest version when it was updated meanwhile: a
+   * failed attempt requeues that version to backoff rather than the pool (the update may help).
+   */
+  private readonly inFlight = new Map<string, Pod | undefined>();
+  /** In-flight pods deleted during their attempt: not requeued when it fails. */
+  private readonly deletedInFlight = new Set<string>();
   private waiters: (() => void)[] = [];
   /** Incremented by every pop. */
   schedulingCycle = 0;
@@ -104,7 +109,8 @@ export class SchedulingQueue {
       this.requeue({ ...u, podInfo: new PodInfo(pod) });
       return;
     }
-    if (!this.inFlight.has(k)) this.add(pod);
+    if (this.inFlight.has(k)) this.inFlight.set(k, pod);
+    else this.add(pod);
   }
 
   /** The pod was deleted or bound elsewhere. */
@@ -113,6 +119,10 @@ export class SchedulingQueue {
     this.activeQ.delete(k);
     this.backoffQ.delete(k);
     this.unschedulable.delete(k);
+    if (this.inFlight.has(k)) {
+      this.inFlight.set(k, undefined);
+      this.deletedInFlight.add(k);
+    }
   }
 
   /** The next pod to schedule, waiting for one; undefined once the signal aborts or the queue closes. */
@@ -138,13 +148,15 @@ export class SchedulingQueue {
     if (!q) return undefined;
     q.attempts++;
     this.schedulingCycle++;
-    this.inFlight.add(q.podInfo.key);
+    this.inFlight.set(q.podInfo.key, undefined);
+    this.deletedInFlight.delete(q.podInfo.key);
     return q;
   }
 
   /** The scheduling attempt of a popped pod ended (bound, failed or requeued). */
   done(podKey: string): void {
     this.inFlight.delete(podKey);
+    this.deletedInFlight.delete(podKey);
   }
 
   /**
@@ -153,10 +165,12 @@ export class SchedulingQueue {
    */
   addUnschedulableIfNotPresent(q: QueuedPodInfo, podSchedulingCycle: number): void {
     const k = key(q);
+    const updated = this.inFlight.get(k);
     this.inFlight.delete(k);
+    if (this.deletedInFlight.delete(k)) return;
     if (this.activeQ.has(k) || this.backoffQ.has(k) || this.unschedulable.has(k)) return;
-    const entry = { ...q, timestamp: this.clock.now() };
-    if (this.moveRequestCycle >= podSchedulingCycle || entry.unschedulablePlugins.size === 0) this.backoffQ.addOrUpdate(entry);
+    const entry = { ...q, timestamp: this.clock.now(), podInfo: updated ? new PodInfo(updated) : q.podInfo };
+    if (this.moveRequestCycle >= podSchedulingCycle || entry.unschedulablePlugins.size === 0 || updated) this.backoffQ.addOrUpdate(entry);
     else this.unschedulable.set(k, entry);
   }
 
