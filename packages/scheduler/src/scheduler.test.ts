@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Pod } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
 import { resolveConfig } from './config/resolve.js';
-import { NodeAdd } from './framework/events.js';
+import { AssignedPodDelete, NodeAdd } from './framework/events.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { FitError } from './schedule/fit-error.js';
 import { Scheduler, type FailureInfo } from './scheduler.js';
@@ -106,5 +106,27 @@ void test('Scheduler', async (t) => {
     assert.equal(r.suggestedHost, 'b');
     assert.deepEqual(r.explanation.rejected, { a: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } });
     assert.equal(s.cache.podCount, 0);
+  });
+
+  await t.test('the room preemption freed is kept for the nominated pod', async () => {
+    const { s, bound, failures, clock } = setup();
+    s.cache.addNode(makeNode('a', { cpu: '2' }));
+    const low = makePod('low', { nodeName: 'a', cpu: '2', priority: 1 });
+    s.cache.addPod(low);
+    s.queue.add(makePod('high', { cpu: '1', priority: 100 }));
+    await scheduleAll(s);
+    assert.equal(failures[0].failure.nominatedNodeName, 'a');
+    // The wiring deletes the victim; a pod of lower priority than the preemptor arrives first.
+    s.cache.removePod(low);
+    s.queue.add(makePod('mid', { cpu: '2', priority: 50 }));
+    await scheduleAll(s);
+    assert.deepEqual(bound, []);
+    assert.match(failures[1].failure.message, /^0\/1 nodes are available: 1 Insufficient cpu\./);
+    s.queue.moveAllToActiveOrBackoffQueue(AssignedPodDelete);
+    clock.advance(10_000);
+    s.queue.flushBackoffCompleted();
+    await scheduleAll(s);
+    assert.deepEqual(bound, ['high->a']);
+    assert.equal(s.nominator.size, 0);
   });
 });

@@ -11,6 +11,7 @@ import { CycleState } from './framework/cycle-state.js';
 import type { ClusterEventWithHint } from './framework/events.js';
 import { Framework } from './framework/framework.js';
 import type { PluginFactory, PodBinder } from './framework/interface.js';
+import { Nominator } from './framework/nominator.js';
 import { PodInfo, setPodInfo } from './framework/pod-info.js';
 import type { QueuedPodInfo } from './framework/queued-pod-info.js';
 import { Snapshot } from './framework/snapshot.js';
@@ -53,6 +54,8 @@ export class Scheduler {
   readonly queue: SchedulingQueue;
   readonly profiles = new Map<string, Framework>();
   readonly snapshot = new Snapshot();
+  /** Pods preemption nominated to a node; the wiring also feeds it from status.nominatedNodeName. */
+  readonly nominator = new Nominator();
   private readonly algorithm: SchedulingAlgorithm;
   private readonly hooks: SchedulerHooks;
   private readonly binds = new Set<Promise<void>>();
@@ -62,7 +65,7 @@ export class Scheduler {
     this.hooks = opts.hooks ?? {};
     this.cache = new Cache({ clock, assumedPodTtlMs: opts.assumedPodTtlMs });
     for (const p of opts.config.profiles) {
-      this.profiles.set(p.schedulerName, new Framework(p, { registry: opts.registry, snapshot: () => this.snapshot, binder: opts.binder }));
+      this.profiles.set(p.schedulerName, new Framework(p, { registry: opts.registry, snapshot: () => this.snapshot, binder: opts.binder, nominator: this.nominator }));
     }
     const first = [...this.profiles.values()][0];
     const events = new Map<string, ClusterEventWithHint[]>();
@@ -123,6 +126,7 @@ export class Scheduler {
     if (result instanceof FitError) {
       const post = fwk.runPostFilterPlugins(state, q.podInfo, result.diagnosis.nodeToStatus);
       if (!post.status.isSuccess() && post.status.message()) result.diagnosis.postFilterMsg = post.status.message();
+      if (post.nominatedNodeName) this.nominator.add(q.podInfo, post.nominatedNodeName);
       return this.fail(q, cycle, { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims }, [...result.diagnosis.unschedulablePlugins]);
     }
     const host = result.suggestedHost;
@@ -131,6 +135,7 @@ export class Scheduler {
     const assumedInfo = new PodInfo(assumed, q.podInfo);
     setPodInfo(assumed, assumedInfo);
     this.cache.assumePod(assumed);
+    this.nominator.delete(pod);
     const reserve = fwk.runReservePluginsReserve(state, assumedInfo, host);
     const permit = reserve.isSuccess() ? fwk.runPermitPlugins(state, assumedInfo, host) : { status: reserve };
     if (!permit.status.isSuccess()) {

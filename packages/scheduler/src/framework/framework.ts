@@ -31,6 +31,7 @@ import {
   type ScorePlugin,
 } from './interface.js';
 import type { NodeInfo } from './node-info.js';
+import type { Nominator } from './nominator.js';
 import type { PodInfo } from './pod-info.js';
 import type { ResolvedProfile } from './profile.js';
 import type { Snapshot } from './snapshot.js';
@@ -38,6 +39,8 @@ import { Code, Status } from './status.js';
 
 export interface FrameworkOptions {
   registry: ReadonlyMap<string, PluginFactory>;
+  /** Pods nominated by preemption; their room is kept for them (shared by every profile). */
+  nominator?: Nominator;
   /** The snapshot of the cycle in progress (the cache's, updated before each cycle). */
   snapshot: () => Snapshot;
   binder?: PodBinder;
@@ -73,9 +76,11 @@ export class Framework implements FilterRunner {
   /** Plugin name -> the events that may undo its rejections. */
   readonly eventsToRegister = new Map<string, ClusterEventWithHint[]>();
   private readonly instances = new Map<string, Plugin>();
+  private readonly nominator: Nominator | undefined;
 
   constructor(profile: ResolvedProfile, opts: FrameworkOptions) {
     this.profileName = profile.schedulerName;
+    this.nominator = opts.nominator;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
     const handle: Handle = { snapshot: opts.snapshot, framework: () => this, binder: opts.binder };
     const get = (name: string): Plugin => {
@@ -146,6 +151,33 @@ export class Framework implements FilterRunner {
       if (s.code !== Code.Success) return s.withPlugin(p.name);
     }
     return Status.SUCCESS;
+  }
+
+  /**
+   * Filters with the nominated pods of equal or higher priority counted on the node (when there are
+   * any), then without them: the pod must fit both ways, as in Kubernetes.
+   */
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    const nominated = this.nominator?.size ? this.nominator.nominatedPodsForNode(nodeInfo.name) : undefined;
+    if (nominated?.length) {
+      let withNominated: NodeInfo | undefined;
+      let stateWith = state;
+      for (const p of nominated) {
+        if (p.key === pod.key || p.priority < pod.priority) continue;
+        if (!withNominated) {
+          withNominated = nodeInfo.clone();
+          stateWith = state.clone();
+        }
+        withNominated.addPodInfo(p);
+        const s = this.runPreFilterExtensionAddPod(stateWith, pod, p, withNominated);
+        if (!s.isSuccess()) return s;
+      }
+      if (withNominated) {
+        const s = this.runFilterPlugins(stateWith, pod, withNominated);
+        if (!s.isSuccess()) return s;
+      }
+    }
+    return this.runFilterPlugins(state, pod, nodeInfo);
   }
 
   /** The first PostFilter that succeeds (or errors) wins; otherwise the last rejection. */

@@ -98,7 +98,7 @@ export class SchedulingAlgorithm {
         feasible.push(node);
         continue;
       }
-      const s = fwk.runFilterPlugins(state, pod, node);
+      const s = fwk.runFilterPluginsWithNominatedPods(state, pod, node);
       if (s.code === Code.Success) feasible.push(node);
       else if (s.code === Code.Error) throw new SchedulingError(s.message(), s.plugin);
       else rejected.set(node.name, s);
