@@ -67,6 +67,7 @@ void test('Scheduler', async (t) => {
       failures[0].failure.message,
       '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
     );
+    assert.deepEqual(failures[0].failure.explanation?.rejected, { small: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } });
     assert.deepEqual(s.queue.pending(), { active: 0, backoff: 0, unschedulable: 1 });
     s.cache.addNode(makeNode('big'));
     s.queue.moveAllToActiveOrBackoffQueue(NodeAdd);

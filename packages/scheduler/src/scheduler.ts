@@ -17,7 +17,7 @@ import type { QueuedPodInfo } from './framework/queued-pod-info.js';
 import { Snapshot } from './framework/snapshot.js';
 import { Code, SchedulingError, Status } from './framework/status.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
-import type { Explanation } from './schedule/explanation.js';
+import { DEFAULT_MAX_REJECTED, explainRejections, type Explanation } from './schedule/explanation.js';
 import { FitError } from './schedule/fit-error.js';
 import { SchedulingAlgorithm, type ScheduleResult } from './schedule/schedule-pod.js';
 
@@ -127,7 +127,9 @@ export class Scheduler {
       const post = fwk.runPostFilterPlugins(state, q.podInfo, result.diagnosis.nodeToStatus);
       if (!post.status.isSuccess() && post.status.message()) result.diagnosis.postFilterMsg = post.status.message();
       if (post.nominatedNodeName) this.nominator.add(q.podInfo, post.nominatedNodeName);
-      return this.fail(q, cycle, { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims }, [...result.diagnosis.unschedulablePlugins]);
+      const explanation: Explanation = { candidates: [], ...explainRejections(result.diagnosis.nodeToStatus, DEFAULT_MAX_REJECTED), evaluatedNodes: result.diagnosis.nodeToStatus.size, feasibleNodes: 0 };
+      const failure: FailureInfo = { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims, explanation };
+      return this.fail(q, cycle, failure, [...result.diagnosis.unschedulablePlugins]);
     }
     const host = result.suggestedHost;
     // Objects from informers are read-only: a shallow copy with the node set, its parse reused.

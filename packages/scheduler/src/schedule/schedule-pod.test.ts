@@ -87,4 +87,11 @@ void test('scheduling cycle: placement and explanation', async (t) => {
     const r = schedule(makeSnapshot(nodes), makePod('p'), new SchedulingAlgorithm({ percentageOfNodesToScore: 10 }), { percentageOfNodesToScore: 50 }) as ScheduleResult;
     assert.equal(r.evaluatedNodes, 150);
   });
+  await t.test('a nominated pod goes to its nominated node when it fits there', () => {
+    const pod = makePod('p', { cpu: '1' });
+    pod.status = { nominatedNodeName: 'b' };
+    const r = schedule(makeSnapshot([makeNode('a'), makeNode('b', { cpu: '2' }), makeNode('c')]), pod) as ScheduleResult;
+    assert.equal(r.suggestedHost, 'b');
+    assert.equal(r.evaluatedNodes, 1);
+  });
 });

@@ -60,6 +60,12 @@ export class SchedulingAlgorithm {
       return new FitError(pod.pod, all.length, diagnosis);
     }
 
+    // A pod nominated by an earlier preemption tries its node first (Kubernetes' evaluateNominatedNode).
+    const nominated = pod.pod.status?.nominatedNodeName ? snapshot.get(pod.pod.status.nominatedNodeName) : undefined;
+    if (nominated?.node && fwk.runFilterPluginsWithNominatedPods(state, pod, nominated).isSuccess()) {
+      const explanation: Explanation = { candidates: [{ node: nominated.name, total: 0, byPlugin: {} }], rejected: {}, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 1 };
+      return { suggestedHost: nominated.name, evaluatedNodes: 1, feasibleNodes: 1, explanation };
+    }
     const feasible = this.findNodesThatPassFilters(fwk, state, pod, all, diagnosis.nodeToStatus);
     for (const s of diagnosis.nodeToStatus.values()) diagnosis.unschedulablePlugins.add(s.plugin);
     const evaluated = feasible.length + diagnosis.nodeToStatus.size;
