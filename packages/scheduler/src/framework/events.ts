@@ -11,14 +11,14 @@ export const ActionType = {
   Delete: 2,
   UpdateNodeAllocatable: 4,
   UpdateNodeLabel: 8,
+  /** Taints or spec.unschedulable. */
   UpdateNodeTaint: 16,
   UpdateNodeCondition: 32,
-  UpdateNodeSpec: 64,
-  UpdatePodLabel: 128,
-  /** A pod's requests went down (or it finished): resources freed on its node. */
-  UpdatePodScaleDown: 256,
-  Update: 4 | 8 | 16 | 32 | 64 | 128 | 256,
-  All: 0x1ff,
+  UpdatePodLabel: 64,
+  /** A pod's requests went down: resources freed on its node. */
+  UpdatePodScaleDown: 128,
+  Update: 4 | 8 | 16 | 32 | 64 | 128,
+  All: 0xff,
 } as const;
 
 export interface ClusterEvent {
