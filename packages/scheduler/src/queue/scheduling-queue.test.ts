@@ -169,4 +169,15 @@ void test('SchedulingQueue unschedulable pool', async (t) => {
     q.addUnschedulableIfNotPresent(popped, q.schedulingCycle);
     assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
   });
+
+  await t.test('adding a pod that is being scheduled does not queue it twice', () => {
+    const { q } = newQueue();
+    q.add(makePod('p'));
+    assert.ok(q.popNow());
+    q.add(makePod('p'));
+    assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
+    q.done('default/p');
+    q.add(makePod('p'));
+    assert.equal(q.pending().active, 1);
+  });
 });

@@ -90,6 +90,8 @@ export class SchedulingQueue {
   /** A new pending pod. */
   add(pod: Pod): void {
     const k = objectKey(pod);
+    // Being scheduled (a relist re-adds it): remember the version, never queue it twice.
+    if (this.inFlight.has(k)) return void this.inFlight.set(k, pod);
     if (this.activeQ.has(k) || this.backoffQ.has(k) || this.unschedulable.has(k)) return this.update(pod);
     const now = this.clock.now();
     this.activeQ.addOrUpdate({ podInfo: new PodInfo(pod), timestamp: now, attempts: 0, initialAttemptTimestamp: now, unschedulablePlugins: new Set() });
