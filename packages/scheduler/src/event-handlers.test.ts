@@ -46,6 +46,8 @@ void test('SchedulerEventHandlers', async (t) => {
     h.podAdded(makePod('p', { cpu: '2' }));
     await scheduleAll(s);
     assert.equal(s.queue.pending().unschedulable, 1);
+    h.nodeAdded(makeNode('small2', { cpu: '1' }));
+    assert.equal(s.queue.pending().unschedulable, 1, 'a node too small for the pod does not move it');
     h.nodeAdded(makeNode('big', { cpu: '4' }));
     clock.advance(1000);
     s.queue.flushBackoffCompleted();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { NodeSelectorRequirement } from '@skiff/api';
 import { makeNode, makePod, makeSnapshot } from '../../testing/builders.js';
 import { filterAll, scoreAll } from '../../testing/run-plugin.js';
-import { NodeAffinity } from './node-affinity.js';
+import { isSchedulableAfterNodeChange, NodeAffinity } from './node-affinity.js';
 
 const R = "UnschedulableAndUnresolvable: node(s) didn't match Pod's node affinity/selector";
 const required = (...matchExpressions: NodeSelectorRequirement[]) => ({ nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] } } });
@@ -48,4 +48,13 @@ void test('NodeAffinity score', async (t) => {
     },
   ];
   for (const c of cases) await t.test(c.name, () => assert.deepEqual(scoreAll(new NodeAffinity(), c.pod, snapshot), c.want));
+});
+
+void test('NodeAffinity queueing hint for node events', async (t) => {
+  const pod = makePod('p', { nodeSelector: { disk: 'ssd' } });
+  const cases = [
+    { name: 'the node now has the label: queue', node: makeNode('n', { labels: { disk: 'ssd' } }), want: 'Queue' },
+    { name: 'it still does not: skip', node: makeNode('n', { labels: { disk: 'hdd' } }), want: 'Skip' },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.equal(isSchedulableAfterNodeChange(pod, undefined, c.node), c.want));
 });

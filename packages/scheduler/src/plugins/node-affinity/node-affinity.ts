@@ -2,7 +2,8 @@
 // matchFields on metadata.name). Score: the summed weights of the preferred terms the node matches.
 import { compileTerm, requiredNodeAffinityOf, termMatchesNode, type CompiledTerm } from '../../corev1/node-selector.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
-import { ActionType, type ClusterEventWithHint } from '../../framework/events.js';
+import type { KObject, Node, Pod } from '@skiff/api';
+import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../../framework/events.js';
 import type { EnqueueExtensions, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { defaultNormalizeScore } from '../../framework/normalize.js';
@@ -19,6 +20,13 @@ class PreferredTerms implements StateData {
   clone(): StateData {
     return this;
   }
+}
+
+/** A node event helps only if the node now matches the pod's node selector and required affinity. */
+export function isSchedulableAfterNodeChange(pod: Pod, _old: KObject | undefined, newObj: KObject | undefined): QueueingHint {
+  const node = newObj as Node | undefined;
+  if (!node) return 'Queue';
+  return requiredNodeAffinityOf(pod).matches(node) ? 'Queue' : 'Skip';
 }
 
 export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
@@ -56,6 +64,6 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
   }
 
   eventsToRegister(): ClusterEventWithHint[] {
-    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeLabel } }];
+    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeLabel }, hint: isSchedulableAfterNodeChange }];
   }
 }

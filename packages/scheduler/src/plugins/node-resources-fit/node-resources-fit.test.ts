@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeNode, makePod, makeSnapshot } from '../../testing/builders.js';
 import { filterAll, scoreAll } from '../../testing/run-plugin.js';
-import { NodeResourcesFit } from './node-resources-fit.js';
+import { isSchedulableAfterNodeChange, NodeResourcesFit } from './node-resources-fit.js';
 
 void test('NodeResourcesFit filter', async (t) => {
   // n1: 4 cpu, 8Gi, with a 3-cpu pod; n2: 2 pods max, two pods there; n3: empty, 1Gi ephemeral storage.
@@ -45,4 +45,13 @@ void test('NodeResourcesFit score', async (t) => {
     // idle: cpu (4000-100)/4000 = 97, memory (8192-200)/8192 = 97.
     assert.deepEqual(scoreAll(new NodeResourcesFit(), makePod('q'), makeSnapshot([makeNode('idle')])), { idle: 97 });
   });
+});
+
+void test('NodeResourcesFit queueing hint for node events', async (t) => {
+  const cases = [
+    { name: 'a node large enough: queue', pod: makePod('p', { cpu: '2' }), node: makeNode('n', { cpu: '4' }), want: 'Queue' },
+    { name: 'a node too small even when empty: skip', pod: makePod('p', { cpu: '8' }), node: makeNode('n', { cpu: '4' }), want: 'Skip' },
+    { name: 'no object: queue', pod: makePod('p', { cpu: '8' }), node: undefined, want: 'Queue' },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.equal(isSchedulableAfterNodeChange(c.pod, undefined, c.node), c.want));
 });

@@ -1,10 +1,11 @@
 // Filter: the pod's requests (init containers and overhead counted as Kubernetes does) fit in the
 // node's allocatable minus what its pods request, and the pod count stays within allocatable pods.
 // Score: LeastAllocated (default) or MostAllocated over the configured resources.
-import { ActionType, type ClusterEventWithHint } from '../../framework/events.js';
+import type { KObject, Node, Pod } from '@skiff/api';
+import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../../framework/events.js';
 import type { EnqueueExtensions, FilterPlugin, ScorePlugin } from '../../framework/interface.js';
-import type { NodeInfo } from '../../framework/node-info.js';
-import type { PodInfo } from '../../framework/pod-info.js';
+import { NodeInfo } from '../../framework/node-info.js';
+import { podInfoOf, type PodInfo } from '../../framework/pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../framework/resource.js';
 import { Code, Status } from '../../framework/status.js';
 import { NodeResourcesFitName } from '../names.js';
@@ -61,6 +62,14 @@ function requested(r: string, node: NodeInfo, pod: PodInfo): number {
   return r === CPU || r === MEMORY ? node.nonZeroRequested.get(r) + pod.nonZeroRequests.get(r) : node.requested.get(r) + pod.requests.get(r);
 }
 
+/** A node event helps only if the node's allocatable could hold the pod at all (Kubernetes' hint). */
+export function isSchedulableAfterNodeChange(pod: Pod, _old: KObject | undefined, newObj: KObject | undefined): QueueingHint {
+  const node = newObj as Node | undefined;
+  if (!node) return 'Queue';
+  const empty = new NodeInfo(node);
+  return insufficientResources(podInfoOf(pod), empty).length === 0 ? 'Queue' : 'Skip';
+}
+
 export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFitName;
   readonly strategy: ScoringStrategy;
@@ -87,7 +96,7 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   eventsToRegister(): ClusterEventWithHint[] {
     return [
       { event: { resource: 'Pod', actionType: ActionType.Delete | ActionType.UpdatePodScaleDown } },
-      { event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeAllocatable } },
+      { event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeAllocatable }, hint: isSchedulableAfterNodeChange },
     ];
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeNode, makePod, makeSnapshot } from '../../testing/builders.js';
 import { filterAll, scoreAll } from '../../testing/run-plugin.js';
-import { TaintToleration } from './taint-toleration.js';
+import { isSchedulableAfterNodeChange, TaintToleration } from './taint-toleration.js';
 
 void test('TaintToleration filter', async (t) => {
   const snapshot = makeSnapshot([
@@ -36,4 +36,14 @@ void test('TaintToleration score', async (t) => {
     { name: 'a NoSchedule toleration does not tolerate PreferNoSchedule', pod: makePod('p', { tolerations: [{ key: 'a', operator: 'Exists', effect: 'NoSchedule' }] }), want: { plain: 100, one: 50, two: 0 } },
   ];
   for (const c of cases) await t.test(c.name, () => assert.deepEqual(scoreAll(new TaintToleration(), c.pod, snapshot), c.want));
+});
+
+void test('TaintToleration queueing hint for node events', async (t) => {
+  const tainted = makeNode('n', { taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] });
+  const cases = [
+    { name: 'the taint is still there: skip', pod: makePod('p'), node: tainted, want: 'Skip' },
+    { name: 'the taint is gone: queue', pod: makePod('p'), node: makeNode('n'), want: 'Queue' },
+    { name: 'the pod tolerates it: queue', pod: makePod('p', { tolerations: [{ key: 'k', operator: 'Exists' }] }), node: tainted, want: 'Queue' },
+  ];
+  for (const c of cases) await t.test(c.name, () => assert.equal(isSchedulableAfterNodeChange(c.pod, undefined, c.node), c.want));
 });

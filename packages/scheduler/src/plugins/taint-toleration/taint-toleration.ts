@@ -2,7 +2,8 @@
 // untolerated PreferNoSchedule taints is better.
 import { findUntoleratedTaint, tolerated } from '../../corev1/tolerations.js';
 import type { CycleState } from '../../framework/cycle-state.js';
-import { ActionType, type ClusterEventWithHint } from '../../framework/events.js';
+import type { KObject, Node, Pod } from '@skiff/api';
+import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../../framework/events.js';
 import type { EnqueueExtensions, FilterPlugin, ScorePlugin } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { defaultNormalizeScore } from '../../framework/normalize.js';
@@ -11,6 +12,13 @@ import { Code, Status } from '../../framework/status.js';
 import { TaintTolerationName } from '../names.js';
 
 const filterEffects = ['NoSchedule', 'NoExecute'];
+
+/** A node event helps only if the pod tolerates the node's NoSchedule and NoExecute taints now. */
+export function isSchedulableAfterNodeChange(pod: Pod, _old: KObject | undefined, newObj: KObject | undefined): QueueingHint {
+  const node = newObj as Node | undefined;
+  if (!node) return 'Queue';
+  return findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, filterEffects) ? 'Skip' : 'Queue';
+}
 
 export class TaintToleration implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = TaintTolerationName;
@@ -38,6 +46,6 @@ export class TaintToleration implements FilterPlugin, ScorePlugin, EnqueueExtens
   }
 
   eventsToRegister(): ClusterEventWithHint[] {
-    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeTaint } }];
+    return [{ event: { resource: 'Node', actionType: ActionType.Add | ActionType.UpdateNodeTaint }, hint: isSchedulableAfterNodeChange }];
   }
 }
