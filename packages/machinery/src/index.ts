@@ -20,3 +20,4 @@ export * from './controller/enqueue-owner.js';
 export * from './leader-election/lease.js';
 export * from './leader-election/leader-elector.js';
 export * from './heap.js';
+export * from './heap-growth.js';
