@@ -21,3 +21,6 @@ export * from './leader-election/lease.js';
 export * from './leader-election/leader-elector.js';
 export * from './heap.js';
 export * from './heap-growth.js';
+export * from './informer/tombstone.js';
+export * from './informer/processor-listener.js';
+export * from './informer/lister.js';
