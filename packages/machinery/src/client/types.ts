@@ -49,6 +49,16 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+/** JSON merge patch (RFC 7386) or Kubernetes' strategic merge patch (lists merged by key). */
+export type PatchType = 'application/merge-patch+json' | 'application/strategic-merge-patch+json';
+
+export interface PatchOptions extends WriteOptions {
+  /** "status" patches only the status. */
+  subresource?: 'status';
+  /** Default: JSON merge patch. */
+  patchType?: PatchType;
+}
+
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
@@ -98,13 +108,13 @@ export interface Client {
   update<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
   updateWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>>;
   updateStatus<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
-  /** JSON merge patch (RFC 7386). subresource "status" patches only the status. */
+  /** A JSON merge patch (RFC 7386) unless opts.patchType says otherwise; subresource "status" patches only the status. */
   patch<T extends KObject = KObject>(
     resource: string,
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<T>;
   /** Like patch, also returning the server's warnings. */
   patchWithWarnings<T extends KObject = KObject>(
@@ -112,7 +122,7 @@ export interface Client {
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<WriteResult<T>>;
   delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
   /**

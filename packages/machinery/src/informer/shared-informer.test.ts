@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
-import { FakeClient } from '../fake-client.js';
+import { FakeClient } from '../testing/index.js';
 import { SharedInformer, type EventHandler } from './shared-informer.js';
 import { DeletedFinalStateUnknown } from './tombstone.js';
 import { SharedInformerFactory } from './factory.js';
