@@ -26,3 +26,5 @@ export * from './informer/lister.js';
 export * from './client/rate-limit.js';
 export * from './client/typed-client.js';
 export * from './client/clientset.js';
+export * from './events/event-correlator.js';
+export * from './events/event-broadcaster.js';
