@@ -8,6 +8,7 @@ import { letHttp2StreamsDieYoung } from '../grpc/http2-release.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
+  DeleteCollectionOptions,
   DeleteOptions,
   DeleteResult,
   DiscoveryInfo,
@@ -176,6 +177,20 @@ class GrpcClient implements Client {
     if (opts.gracePeriodSeconds !== undefined) req.gracePeriodSeconds = opts.gracePeriodSeconds;
     const { response } = await this.unary<{ object: T; pending?: boolean }>('Delete', req);
     return { object: response.object, pending: !!response.pending };
+  }
+
+  async deleteCollection<T extends KObject = KObject>(resource: string, opts: DeleteCollectionOptions = {}): Promise<DeleteResult<T>[]> {
+    const req: Record<string, unknown> = {
+      resource,
+      namespace: opts.namespace ?? '',
+      labelSelector: opts.labelSelector ?? '',
+      fieldSelector: opts.fieldSelector ?? '',
+      propagationPolicy: opts.propagationPolicy ?? '',
+      ...dry(opts),
+    };
+    if (opts.gracePeriodSeconds !== undefined) req.gracePeriodSeconds = opts.gracePeriodSeconds;
+    const { response } = await this.unary<{ items?: { object: T; pending?: boolean }[] }>('DeleteCollection', req);
+    return (response.items ?? []).map((i) => ({ object: i.object, pending: !!i.pending }));
   }
 
   async *watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>> {

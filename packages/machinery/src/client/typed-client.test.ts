@@ -55,6 +55,17 @@ const cases: Case[] = [
   },
   { name: 'patch', run: async (cs) => (await cs.pods('default').patch('seeded', { metadata: { labels: { x: 'y' } } })).metadata.labels, want: { x: 'y' } },
   { name: 'delete', run: async (cs, f) => [(await cs.pods('default').delete('seeded')).pending, f.find('pods', 'default', 'seeded')], want: [false, undefined] },
+  {
+    name: 'deleteCollection in the client namespace',
+    run: async (cs, f) => [(await cs.pods('team2').deleteCollection()).map((r) => r.object.metadata.name), f.objects('pods').map((p) => p.metadata.name)],
+    want: [['elsewhere'], ['seeded']],
+  },
+  {
+    name: 'strategic merge patch',
+    run: async (cs) =>
+      (await cs.pods('default').patch('seeded', { spec: { containers: [{ name: 'c', image: 'busybox:2' }] } }, { patchType: 'application/strategic-merge-patch+json' })).spec?.containers.map((c) => c.image),
+    want: ['busybox:2'],
+  },
   { name: 'bind', run: async (cs) => (await cs.pods('default').bind('seeded', 'n1')).spec?.nodeName, want: 'n1' },
   {
     name: 'bind twice fails its precondition',

@@ -4,6 +4,7 @@
 import { ApiError, type KObject, type ResourceType, apiVersionOf, fieldError, lookupResource } from '@skiff/api';
 import type {
   Client,
+  DeleteCollectionOptions,
   DeleteOptions,
   DeleteResult,
   ListOptions,
@@ -29,6 +30,8 @@ export interface TypedClient<T extends KObject> {
   updateStatus(obj: T, opts?: WriteOptions): Promise<T>;
   patch(name: string, patch: unknown, opts?: PatchOptions): Promise<T>;
   delete(name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
+  /** Deletes every object of the client's namespace (all namespaces if none) that the selectors match. */
+  deleteCollection(opts?: Omit<DeleteCollectionOptions, 'namespace'>): Promise<DeleteResult<T>[]>;
 }
 
 export interface PodClient<T extends KObject> extends TypedClient<T> {
@@ -109,6 +112,10 @@ class Typed<T extends KObject> implements TypedClient<T> {
 
   async delete(name: string, opts?: DeleteOptions): Promise<DeleteResult<T>> {
     return this.client.delete<T>(this.type.resource, this.requireNamespace('delete'), name, opts);
+  }
+
+  async deleteCollection(opts: Omit<DeleteCollectionOptions, 'namespace'> = {}): Promise<DeleteResult<T>[]> {
+    return this.client.deleteCollection<T>(this.type.resource, { ...opts, namespace: this.namespace });
   }
 }
 

@@ -65,6 +65,16 @@ export interface DeleteOptions extends WriteOptions {
   gracePeriodSeconds?: number;
 }
 
+/** Which objects DeleteCollection deletes (namespace and selectors as in a list) and how. */
+export interface DeleteCollectionOptions extends WriteOptions {
+  /** Empty or undefined: every namespace (for namespaced resources). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+}
+
 export interface WriteResult<T extends KObject = KObject> {
   object: T;
   /** Warnings the server sent with the response (e.g. a deprecated apiVersion). */
@@ -125,6 +135,8 @@ export interface Client {
     opts?: PatchOptions,
   ): Promise<WriteResult<T>>;
   delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
+  /** Deletes every object the options select; one result per object, in list order. */
+  deleteCollection<T extends KObject = KObject>(resource: string, opts?: DeleteCollectionOptions): Promise<DeleteResult<T>[]>;
   /**
    * Streams change batches until `signal` aborts (then the iterator ends quietly) or the server ends
    * the stream (the iterator throws the ApiError, e.g. OUT_OF_RANGE for a too-old resourceVersion,

@@ -158,7 +158,7 @@ for (const c of updateCases) {
 interface PatchCase {
   name: string;
   patch: unknown;
-  opts?: { subresource?: 'status'; patchType?: 'application/strategic-merge-patch+json' };
+  opts?: { subresource?: 'status'; patchType?: 'application/strategic-merge-patch+json' | 'application/json-patch+json' };
   check?(o: KObject): void;
   err?: [ApiError['code'], RegExp];
 }
@@ -173,6 +173,24 @@ const patchCases: PatchCase[] = [
   { name: 'a main-resource patch ignores status', patch: { status: { phase: 'Running' } }, check: (o) => assert.deepEqual(o.status, { phase: 'Pending' }) },
   { name: 'unknown field', patch: { spec: { nodeNamee: 'x' } }, err: ['INVALID_ARGUMENT', /spec\.nodeNamee/] },
   { name: 'not an object', patch: [1], err: ['INVALID_ARGUMENT', /JSON object/] },
+  {
+    name: 'merge patch replaces a list whole',
+    patch: { spec: { containers: [{ name: 'd', image: 'x' }] } },
+    err: ['INVALID_ARGUMENT', /pod updates may not change fields/],
+  },
+  {
+    name: 'strategic merge patch merges containers by name',
+    patch: { spec: { containers: [{ name: 'c', image: 'busybox:2' }] } },
+    opts: { patchType: 'application/strategic-merge-patch+json' },
+    check: (o) => assert.deepEqual((o.spec as { containers: { name: string; image: string }[] }).containers.map((c) => [c.name, c.image]), [['c', 'busybox:2']]),
+  },
+  {
+    name: 'strategic merge patch: null removes a label',
+    patch: { metadata: { labels: { a: null, z: '9' } } },
+    opts: { patchType: 'application/strategic-merge-patch+json' },
+    check: (o) => assert.deepEqual(o.metadata.labels, { z: '9' }),
+  },
+  { name: 'JSON patch is not supported', patch: {}, opts: { patchType: 'application/json-patch+json' }, err: ['INVALID_ARGUMENT', /supported values/] },
 ];
 
 for (const c of patchCases) {
@@ -180,10 +198,10 @@ for (const c of patchCases) {
     const f = new FakeClient();
     await f.create({ ...pod('p'), metadata: { name: 'p', namespace: 'default', labels: { a: '1' } } });
     if (c.err) {
-      await rejectsWith(f.patch('pods', 'default', 'p', c.patch, c.opts), c.err[0], c.err[1]);
+      await rejectsWith(f.patch('pods', 'default', 'p', c.patch, c.opts as Parameters<FakeClient['patch']>[4]), c.err[0], c.err[1]);
       return;
     }
-    c.check!(await f.patch('pods', 'default', 'p', c.patch, c.opts));
+    c.check!(await f.patch('pods', 'default', 'p', c.patch, c.opts as Parameters<FakeClient['patch']>[4]));
   });
 }
 
@@ -348,3 +366,27 @@ for (const c of bindCases) {
 void test('fake: discovery lists every served type', async () => {
   assert.ok((await new FakeClient().discovery()).resources.some((r) => r.name === 'leases' && r.group === 'coordination.k8s.io'));
 });
+
+const collectionCases: { name: string; opts: Parameters<FakeClient['deleteCollection']>[1]; deleted: string[]; pending?: string[]; err?: RegExp }[] = [
+  { name: 'a namespace', opts: { namespace: 'default' }, deleted: ['default/a', 'default/b'] },
+  { name: 'every namespace with a label selector', opts: { labelSelector: 'app=x' }, deleted: ['default/a', 'other/c'] },
+  { name: 'a field selector', opts: { fieldSelector: 'metadata.name=b' }, deleted: ['default/b'] },
+  { name: 'Orphan marks instead', opts: { namespace: 'other', propagationPolicy: 'Orphan' }, deleted: [], pending: ['other/c'] },
+  { name: 'dry run deletes nothing', opts: { dryRun: true }, deleted: [] },
+  { name: 'a bad selector deletes nothing', opts: { labelSelector: 'a in (' }, deleted: [], err: /unable to parse/ },
+];
+
+for (const c of collectionCases) {
+  void test(`fake deleteCollection: ${c.name}`, async () => {
+    const f = new FakeClient({ objects: [cm('a', { app: 'x' }), cm('b'), cm('c', { app: 'x' }, 'other')] });
+    const before = f.objects('configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    if (c.err) {
+      await rejectsWith(f.deleteCollection('configmaps', c.opts), 'INVALID_ARGUMENT', c.err);
+    } else {
+      const results = await f.deleteCollection('configmaps', c.opts);
+      assert.deepEqual(results.filter((r) => r.pending).map((r) => `${r.object.metadata.namespace}/${r.object.metadata.name}`), c.pending ?? []);
+    }
+    const after = f.objects('configmaps').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    assert.deepEqual(before.filter((k) => !after.includes(k)), c.deleted);
+  });
+}

@@ -30,6 +30,7 @@ import {
 } from '@skiff/api';
 import type {
   Client,
+  DeleteCollectionOptions,
   DeleteOptions,
   DeleteResult,
   DiscoveryInfo,
@@ -45,7 +46,7 @@ import { MERGE_PATCH, applyPatch, patchDocument } from './fake-patch.js';
 import { FakeAllocator, fakeStrategies } from './fake-strategies.js';
 import { type FakeWatcher, type HistoryEntry, type Matcher, eventFor, watchStream } from './fake-watch.js';
 
-export type Verb = 'create' | 'get' | 'list' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch' | 'bind' | 'discovery';
+export type Verb = 'create' | 'get' | 'list' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'deleteCollection' | 'watch' | 'bind' | 'discovery';
 
 /** One call the fake received, for assertions. */
 export interface FakeCall {
@@ -65,7 +66,7 @@ export interface FakeClientOptions {
   now?: () => number;
 }
 
-const WRITES: readonly Verb[] = ['create', 'update', 'updateStatus', 'patch', 'delete', 'bind'];
+const WRITES: readonly Verb[] = ['create', 'update', 'updateStatus', 'patch', 'delete', 'deleteCollection', 'bind'];
 
 function qualified(t: ResourceType): string {
   return t.group ? `${t.resource}.${t.group}` : t.resource;
@@ -306,7 +307,22 @@ export class FakeClient implements Client {
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
     this.enter({ verb: 'delete', resource, namespace, name, opts });
+    return this.deleteOne<T>(typeOf(resource), namespace, name, opts);
+  }
+
+  /** Deletes every selected object as Delete would, in list order (the selectors are checked first). */
+  async deleteCollection<T extends KObject = KObject>(resource: string, opts: DeleteCollectionOptions = {}): Promise<DeleteResult<T>[]> {
+    this.enter({ verb: 'deleteCollection', resource, opts });
     const t = typeOf(resource);
+    const matches = this.matcher(t, opts);
+    const selected = [...this.table(t).entries()].filter(([, o]) => matches(o)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const { namespace: _ns, labelSelector: _l, fieldSelector: _f, ...deleteOpts } = opts;
+    const out: DeleteResult<T>[] = [];
+    for (const [, o] of selected) out.push(await this.deleteOne<T>(t, o.metadata.namespace ?? '', o.metadata.name!, deleteOpts));
+    return out;
+  }
+
+  private async deleteOne<T extends KObject>(t: ResourceType, namespace: string, name: string, opts: DeleteOptions): Promise<DeleteResult<T>> {
     const policy = opts.propagationPolicy ?? 'Background';
     if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw invalid('DeleteOptions', name, [fieldError('propagationPolicy', 'NotSupported', 'supported values: "Background", "Foreground", "Orphan"', policy)]);
