@@ -28,3 +28,5 @@ export * from './client/typed-client.js';
 export * from './client/clientset.js';
 export * from './events/event-correlator.js';
 export * from './events/event-broadcaster.js';
+export * from './controller/expectations.js';
+export * from './controller/controller-ref.js';
