@@ -6,7 +6,7 @@
 # - installs the Debian packages etcd-server, etcd-client and nodejs/npm when missing
 #   (Node.js must be 20 or later: on older Debian, install it from elsewhere first);
 # - copies this repository to /opt/skiff (without node_modules, dist, .skiff) and builds it there
-#   (npm ci, tsc -b);
+#   (npm ci, npm run build);
 # - creates /etc/skiff/tokens with one random token (mode 0600) unless it exists, and
 #   /etc/skiff/apiserver.env (listen on ADDRESS:6443, metrics/health on 127.0.0.1:6444);
 # - installs deploy/systemd/skiff-etcd.service and skiff-apiserver.service, disables Debian's own
@@ -74,7 +74,7 @@ fi
 # 2. The code, in /opt/skiff.
 run mkdir -p /opt/skiff
 run rsync -a --delete --exclude node_modules --exclude dist --exclude '*.tsbuildinfo' --exclude .skiff --exclude .git "$SRC/" /opt/skiff/
-run sh -c 'cd /opt/skiff && npm ci --no-audit --no-fund --loglevel=error && npx tsc -b'
+run sh -c 'cd /opt/skiff && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build'
 
 # 3. Configuration.
 run mkdir -p /etc/skiff

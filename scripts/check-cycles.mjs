@@ -43,11 +43,11 @@ for (const [, { dir }] of pkgs) {
   if (!existsSync(src)) continue;
   const entries = readdirSync(src).filter((f) => f.endsWith('.ts'));
   if (entries.length === 0) continue;
-  const r = spawnSync(
-    join(root, 'node_modules/.bin/dpdm'),
-    ['--no-warning', '--no-tree', '-T', '--exit-code', 'circular:1', '--transform', `${src}/**/*.ts`],
-    { encoding: 'utf8', cwd: root },
-  );
+  const r = spawnSync('dpdm', ['--no-warning', '--no-tree', '-T', '--exit-code', 'circular:1', '--transform', `${src}/**/*.ts`], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}` },
+  });
   if (r.status !== 0) {
     console.error(`module cycle in packages/${dir}:\n${r.stdout}${r.stderr}`);
     failed = true;

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
+// The compiled packages read the proto files from @skiff/api's copy: refresh it (`npx tsc -b` alone does not).
+const copied = spawnSync(process.execPath, [join(root, 'scripts/copy-proto.mjs')], { stdio: 'inherit' });
+if (copied.status !== 0) process.exit(copied.status ?? 1);
 const tier = process.argv[2] ?? 'all';
 const extra = process.argv.slice(3);
 

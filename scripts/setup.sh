@@ -38,7 +38,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 echo "skiff setup: building" >&2
-npx tsc -b
+npm run --silent build
 
 # The packages' commands (skiffctl, skiff-apiserver, skiff-lab): tsc writes them without the exec bit,
 # and on a fresh clone npm linked them before they existed. Make them runnable as `npx skiffctl`.

@@ -4,29 +4,18 @@
 // sides start engines that hold the same images.
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS, seedDataRoot, type NodeState } from '@skiff/lab';
+import { DEFAULT_DOCKERD_ARGS, dockerdCommand, READY_POLL_MS, seedDataRoot, SocketEngineApi, type NodeState } from '@skiff/lab';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-function ping(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ socketPath: socket, path: '/_ping', timeout: 2000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('error', () => resolve(false));
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end();
-  });
-}
-
 async function waitReady(socket: string, timeoutMs: number): Promise<void> {
+  // The lab's own Engine API client, so both sides ping an engine alike.
+  const engine = new SocketEngineApi(socket);
   const deadline = Date.now() + timeoutMs;
-  while (!(await ping(socket))) {
+  while (!(await engine.ping())) {
     if (Date.now() > deadline) throw new Error(`bare dockerd on ${socket} did not answer`);
     // The same poll interval as skiff-lab's waitEngineReady, so both sides see an engine alike.
     await sleep(READY_POLL_MS);

@@ -1,9 +1,11 @@
 // decodeWire against the path it replaced, kept here as the reference: a strict pre-pass over the
-// bytes (checkWire), protobufjs' decode and toObject, then the wire-to-JSON conversion. For every
+// bytes (checkWire, which also refuses strings that are not UTF-8), protobufjs' decode and toObject,
+// then the wire-to-JSON conversion. For every
 // message of a varied set of objects, and thousands of mutations of their bytes, both must agree:
 // the same JSON, or both refuse.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import type protobuf from 'protobufjs';
 import { ApiError, clip, fieldError } from './errors.js';
 import { protoType } from './proto-root.js';
@@ -59,6 +61,14 @@ class Cursor {
     if (n > this.end - this.pos) throw new Malformed('truncated field');
     this.pos += n;
   }
+
+  /** A length-delimited string: checked to be UTF-8 (protobufjs would replace the bad bytes). */
+  utf8(): void {
+    const len = this.varint(5);
+    if (len > this.end - this.pos) throw new Malformed('truncated field');
+    if (!isUtf8(this.buf.subarray(this.pos, this.pos + len))) throw new Malformed('string field is not valid UTF-8');
+    this.pos += len;
+  }
 }
 
 /** Returns what is wrong with `bytes` as a `type` message, or undefined when they are well-formed. */
@@ -93,6 +103,10 @@ function checkMessage(type: protobuf.Type, c: Cursor, depth: number): void {
       const want = field.map ? 2 : wireTypeOf(field.type, isMessage);
       const packed = field.repeated && !field.map && want !== 2 && wt === 2;
       if (wt !== want && !packed) throw new Malformed(`field ${type.name}.${field.name} has wire type ${wt}, want ${want}`);
+      if (wt === 2 && field.type === 'string' && !field.map) {
+        c.utf8();
+        continue;
+      }
       if (wt === 2) {
         const len = c.varint(5);
         if (len > c.end - c.pos) throw new Malformed(`length of ${type.name}.${field.name} runs past the message`);
@@ -115,11 +129,19 @@ function checkMapEntry(field: protobuf.MapField, c: Cursor, depth: number): void
     const wt = tag % 8;
     if (id === 1) {
       if (wt !== wireTypeOf(field.keyType, false)) throw new Malformed(`map key of ${field.name} has wire type ${wt}`);
+      if (field.keyType === 'string') {
+        c.utf8();
+        continue;
+      }
     } else if (id === 2) {
       const rt = field.resolvedType as protobuf.Type | protobuf.Enum | null;
       const isMessage = !!rt && 'fields' in rt;
       const want = wireTypeOf(field.type, isMessage);
       if (wt !== want) throw new Malformed(`map value of ${field.name} has wire type ${wt}`);
+      if (field.type === 'string') {
+        c.utf8();
+        continue;
+      }
       if (isMessage) {
         const len = c.varint(5);
         if (len > c.end - c.pos) throw new Malformed(`length of a ${field.name} value runs past the message`);

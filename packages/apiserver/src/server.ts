@@ -2,7 +2,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
-import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
+import { createLogger, createMetrics, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
@@ -39,8 +39,6 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     throw new Error(`refusing to listen on ${config.listen} without --token-file: anyone on the network could drive the cluster (listen on 127.0.0.1, or give a token file)`);
   }
   protoRoot();
-  // Before the etcd client and the gRPC server make their HTTP/2 sessions (see http2-release.ts).
-  letHttp2StreamsDieYoung();
 
   const etcd = createEtcdClient(config.etcdServers);
   const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes });

@@ -1,6 +1,5 @@
-// The few Docker Engine API calls the lab makes, over a node's unix socket.
-import { createReadStream } from 'node:fs';
-import { request } from 'node:http';
+// The few Docker Engine API calls the lab makes, through dockerode on a node's unix socket.
+import Docker from 'dockerode';
 import { LabError } from './errors.js';
 
 export interface EngineApi {
@@ -14,76 +13,84 @@ export interface EngineApi {
   removeContainer(id: string): Promise<void>;
 }
 
-interface Reply {
-  status: number;
-  body: string;
+/** How long a ping may wait for the engine: one that is up answers on its socket in well under 1 ms. */
+const PING_TIMEOUT_MS = 2000;
+/** How long any other call may go without a byte either way (a load streams its progress). */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** What dockerode's errors carry besides the message. */
+function statusOf(e: unknown): number | undefined {
+  return (e as { statusCode?: number } | null)?.statusCode;
 }
 
-function call(socket: string, method: string, path: string, timeoutMs: number, bodyFile?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        socketPath: socket,
-        method,
-        path,
-        timeout: timeoutMs,
-        headers: bodyFile ? { 'Content-Type': 'application/x-tar' } : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new LabError(`${method} ${path} on ${socket} timed out`)));
-    req.on('error', reject);
-    if (bodyFile) {
-      const s = createReadStream(bodyFile);
-      s.on('error', (e) => req.destroy(e));
-      s.pipe(req);
-    } else req.end();
-  });
+function fail(what: string, e: unknown): LabError {
+  return new LabError(`${what}: ${(e as Error).message ?? String(e)}`);
 }
 
 export class SocketEngineApi implements EngineApi {
-  constructor(private readonly socket: string) {}
+  private readonly docker: Docker;
+  /** The same engine with the ping's short timeout (dockerode's timeout is per client). */
+  private readonly prober: Docker;
+
+  constructor(private readonly socket: string) {
+    this.docker = new Docker({ socketPath: socket, timeout: IDLE_TIMEOUT_MS });
+    this.prober = new Docker({ socketPath: socket, timeout: PING_TIMEOUT_MS });
+  }
 
   async ping(): Promise<boolean> {
     try {
-      const r = await call(this.socket, 'GET', '/_ping', 2000);
-      return r.status === 200;
+      await this.prober.ping();
+      return true;
     } catch {
       return false;
     }
   }
 
   async imageId(ref: string): Promise<string | undefined> {
-    const r = await call(this.socket, 'GET', `/images/${encodeURIComponent(ref)}/json`, 10000);
-    if (r.status === 404) return undefined;
-    if (r.status !== 200) throw new LabError(`inspect image ${ref}: ${r.status} ${r.body}`);
-    return (JSON.parse(r.body) as { Id: string }).Id;
+    try {
+      return (await this.docker.getImage(ref).inspect()).Id;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw fail(`inspect image ${ref} on ${this.socket}`, e);
+    }
   }
 
   async loadImage(tarball: string): Promise<void> {
-    const r = await call(this.socket, 'POST', '/images/load?quiet=1', 300000, tarball);
-    if (r.status !== 200 || r.body.includes('"errorDetail"')) throw new LabError(`load ${tarball}: ${r.status} ${r.body}`);
+    let progress: NodeJS.ReadableStream;
+    try {
+      progress = await this.docker.loadImage(tarball);
+    } catch (e) {
+      throw fail(`load ${tarball} on ${this.socket}`, e);
+    }
+    // The engine reports a failed load in the stream (status 200), as {"errorDetail": ...}.
+    const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
+      this.docker.modem.followProgress(progress, (err: Error | null, out: { error?: string }[]) => (err ? reject(fail(`load ${tarball}`, err)) : resolve(out))),
+    );
+    const failed = events.find((e) => e.error !== undefined);
+    if (failed) throw new LabError(`load ${tarball} on ${this.socket}: ${failed.error}`);
   }
 
   async storageDriver(): Promise<string> {
-    const r = await call(this.socket, 'GET', '/info', 10000);
-    if (r.status !== 200) throw new LabError(`engine info: ${r.status} ${r.body}`);
-    return (JSON.parse(r.body) as { Driver: string }).Driver;
+    try {
+      return ((await this.docker.info()) as { Driver: string }).Driver;
+    } catch (e) {
+      throw fail(`engine info on ${this.socket}`, e);
+    }
   }
 
   async containerIds(): Promise<string[]> {
-    const r = await call(this.socket, 'GET', '/containers/json?all=1', 10000);
-    if (r.status !== 200) throw new LabError(`list containers: ${r.status} ${r.body}`);
-    return (JSON.parse(r.body) as { Id: string }[]).map((c) => c.Id);
+    try {
+      return (await this.docker.listContainers({ all: true })).map((c) => c.Id);
+    } catch (e) {
+      throw fail(`list containers on ${this.socket}`, e);
+    }
   }
 
   async removeContainer(id: string): Promise<void> {
-    const r = await call(this.socket, 'DELETE', `/containers/${id}?force=1&v=1`, 30000);
-    if (r.status !== 204 && r.status !== 404) throw new LabError(`remove container ${id}: ${r.status} ${r.body}`);
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (e) {
+      if (statusOf(e) !== 404) throw fail(`remove container ${id} on ${this.socket}`, e);
+    }
   }
 }

@@ -4,7 +4,6 @@ import { ApiError, lookupResource, type KObject } from '@skiff/api';
 import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
-import { letHttp2StreamsDieYoung } from '../grpc/http2-release.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
@@ -51,7 +50,6 @@ class GrpcClient implements Client {
   private readonly limiter: ClientRateLimiter;
 
   constructor(private readonly config: ClientConfig) {
-    letHttp2StreamsDieYoung();
     this.limiter = new ClientRateLimiter(config.rateLimit);
     this.raw = new grpc.Client(config.server, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,

@@ -83,8 +83,8 @@ void test('client requests keep their async context, also when made before the s
 });
 
 // Measures what the young-generation collector promotes while a client makes one request at a
-// time against a server in the same process: with the wrappers, finished requests die young.
-void test('sequential client requests are not promoted to the old generation', async () => {
+// time against a server in the same process, with the wrappers and without them.
+async function promotedBytes(workaround: boolean): Promise<{ promoted: number; scavenges: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-h2-'));
   try {
     const script = join(dir, 'promote.mjs');
@@ -93,7 +93,7 @@ void test('sequential client requests are not promoted to the old generation', a
       script,
       `import http2 from 'node:http2';
 import { letHttp2StreamsDieYoung } from ${JSON.stringify(module)};
-letHttp2StreamsDieYoung();
+if (${workaround}) letHttp2StreamsDieYoung();
 const server = http2.createServer();
 server.on('stream', (s) => { s.on('data', () => {}); s.on('end', () => { s.respond({ ':status': 200 }); s.end(Buffer.alloc(300)); }); });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -114,10 +114,22 @@ session.close(); server.close();
     const window = out.slice(out.indexOf('MEASURE-START'), out.indexOf('MEASURE-END'));
     const scavenges = window.split('\n').filter((l) => / gc=s /.test(l));
     const promoted = scavenges.reduce((sum, l) => sum + Number(/ promoted=(\d+)/.exec(l)?.[1] ?? 0), 0);
-    assert.ok(scavenges.length >= 5, `the run makes young-generation collections (${scavenges.length})`);
-    // Without the wrappers this is about 2.6 KB per request (15 MB); with them, close to nothing.
-    assert.ok(promoted < 1_500_000, `promoted ${promoted} bytes over 6,000 requests in ${scavenges.length} scavenges`);
+    return { promoted, scavenges: scavenges.length };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+void test('sequential client requests are not promoted to the old generation', async () => {
+  const { promoted, scavenges } = await promotedBytes(true);
+  assert.ok(scavenges >= 5, `the run makes young-generation collections (${scavenges})`);
+  assert.ok(promoted < 1_500_000, `promoted ${promoted} bytes over 6,000 requests in ${scavenges} scavenges`);
+});
+
+// The control: the mains install the wrappers on Node 20, the version this was measured on, because
+// without them the same client promotes about 2.6 KB a request (15 MB here). A Node release that
+// fixes it fails this test: then the workaround and its guard go.
+void test('without the wrappers, the same client promotes every request (the workaround is still needed)', async () => {
+  const { promoted, scavenges } = await promotedBytes(false);
+  assert.ok(promoted > 6_000_000, `promoted ${promoted} bytes over 6,000 requests in ${scavenges} scavenges without the wrappers`);
 });

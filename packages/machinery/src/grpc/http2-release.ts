@@ -25,6 +25,12 @@
 // grpc-js (and the etcd3 client through it) creates its streams with `http2.createServer`,
 // `http2.createSecureServer` and `http2.connect`, looked up on Node's http2 module at call time:
 // those are wrapped, once per process, before any server or client is made.
+//
+// This patches Node's core module and another library's prototype for the whole process, so no
+// library calls it: each process's `main` does, first thing, guarded by the Node version it was
+// measured on (20), as do the in-process test harness and the benchmarks:
+//
+//   if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
 import { AsyncResource } from 'node:async_hooks';
 import http2 from 'node:http2';
 import type { Duplex } from 'node:stream';
@@ -58,7 +64,8 @@ function inScope<F extends AnyFn>(resource: AsyncResource, fn: F, thisArg: unkno
   } as F;
 }
 
-/** Installs the wrappers (idempotent). Call it before creating gRPC servers or clients. */
+/** Installs the wrappers (idempotent). Only a process's `main` calls it, before it creates gRPC
+ * servers or clients. */
 export function letHttp2StreamsDieYoung(): void {
   const mod = http2 as typeof http2 & { [installed]?: true };
   if (mod[installed]) return;
