@@ -14,6 +14,7 @@ const argv = yargs(hideBin(process.argv))
   .option('listen', { type: 'string', default: defaultConfig.listen, describe: 'gRPC address; off loopback a --token-file is required' })
   .option('token-file', { type: 'string', describe: 'bearer tokens, one per line ("token" or "token,user")' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
+  .option('advertise-address', { type: 'string', describe: 'address in the default/kubernetes Endpoints (default: the listen host, or the first IPv4 of this machine)' })
   .option('service-cluster-ip-range', { type: 'string', default: defaultConfig.serviceClusterIPRange })
   .option('service-node-port-range', { type: 'string', default: defaultConfig.serviceNodePortRange })
   .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
@@ -43,6 +44,7 @@ try {
       listen: argv.listen,
       ...(argv['token-file'] ? { tokenFile: argv['token-file'] } : {}),
       httpListen: argv['http-listen'],
+      ...(argv['advertise-address'] ? { advertiseAddress: argv['advertise-address'] } : {}),
       serviceClusterIPRange: argv['service-cluster-ip-range'],
       serviceNodePortRange: argv['service-node-port-range'],
       eventTTLSeconds: argv['event-ttl'],
