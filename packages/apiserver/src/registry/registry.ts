@@ -31,6 +31,8 @@ import type { Strategy, StrategyContext } from './strategy.js';
 import type { EventLeases } from './event-leases.js';
 import { checkPreconditions, MODIFIED, type Preconditions } from './preconditions.js';
 import { parsePatch, patchApplier } from './patch-request.js';
+import { KeyLock } from './key-lock.js';
+import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
 import { listObjects, type ListPage } from './list.js';
 import { makeFilter } from '../cache/filter.js';
 
@@ -98,6 +100,8 @@ interface Current {
 
 export class Registry {
   private readonly ctx: StrategyContext;
+  /** Updates of one object from this process take turns (see key-lock.ts). */
+  private readonly writeTurns = new KeyLock<Current>();
 
   constructor(private readonly d: RegistryDeps) {
     this.ctx = {
@@ -190,7 +194,8 @@ export class Registry {
     const ns = this.namespaceOf(t, m.namespace);
     if (t.namespaced) m.namespace = ns;
     else delete m.namespace;
-    for (const f of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) delete m[f];
+    clearSystemFields(m);
+    omitEmptyMetadata(m);
     if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
     m.uid = randomUUID();
     m.creationTimestamp = now();
@@ -229,12 +234,31 @@ export class Registry {
    * until the update applies. An update that changes nothing writes nothing.
    */
   async guaranteedUpdate(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject): Promise<KObject> {
-    const s = strategyFor(t);
     const key = this.d.keys.objectKey(t, namespace, name);
-    // The first attempt starts from the watch cache (no etcd read); a stale copy only costs a retry.
+    return this.writeTurns.run(key, (handover) => this.updateLoop(t, key, namespace, name, pre, dryRun, tryUpdate, handover));
+  }
+
+  /** Where an update starts: the freshest copy this process has (watch cache or the last write), if any. */
+  private startingPoint(t: ResourceType, namespace: string, name: string, pre: Preconditions, handedOver: Current | undefined): Current | undefined {
     const cached = this.cache(t).get(namespace ? `${namespace}/${name}` : name);
-    let current: Current | undefined =
-      cached && (!pre.resourceVersion || cached.resourceVersion === pre.resourceVersion) ? { obj: cached.decode(), rv: cached.resourceVersion } : undefined;
+    let best: Current | undefined = cached ? { obj: cached.decode(), rv: cached.resourceVersion } : undefined;
+    if (handedOver && (!best || BigInt(handedOver.rv) > BigInt(best.rv))) best = handedOver;
+    return best && (!pre.resourceVersion || best.rv === pre.resourceVersion) ? best : undefined;
+  }
+
+  private async updateLoop(
+    t: ResourceType,
+    key: string,
+    namespace: string,
+    name: string,
+    pre: Preconditions,
+    dryRun: boolean,
+    tryUpdate: (cur: KObject) => KObject,
+    handover: { latest?: Current; set(v: Current | undefined): void },
+  ): Promise<KObject> {
+    const s = strategyFor(t);
+    // The first attempt starts from memory (no etcd read); a stale copy only costs a retry.
+    let current = this.startingPoint(t, namespace, name, pre, handover.latest);
     for (let attempt = 0; ; attempt++) {
       const { obj: cur, rv } = current ?? (await this.read(t, namespace, name));
       current = undefined;
@@ -245,7 +269,10 @@ export class Registry {
       if (next.metadata.deletionTimestamp && (cur.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds) {
         if (dryRun) return next;
         const r = await this.removeFromStorage(s, key, cur, rv);
-        if ('gone' in r) return r.gone;
+        if ('gone' in r) {
+          handover.set(undefined);
+          return r.gone;
+        }
         current = this.afterConflict(t, name, pre, r.latest);
         continue;
       }
@@ -263,6 +290,7 @@ export class Registry {
       if (res.succeeded) {
         extra?.committed();
         next.metadata.resourceVersion = res.revision;
+        handover.set({ obj: next, rv: res.revision });
         return next;
       }
       const latest = readBack(res);
@@ -313,14 +341,8 @@ export class Registry {
       next.metadata = { ...next.metadata };
     }
     const m = next.metadata;
-    m.namespace = cur.metadata.namespace;
-    if (!t.namespaced) delete m.namespace;
-    m.uid = cur.metadata.uid;
-    m.creationTimestamp = cur.metadata.creationTimestamp;
-    if (cur.metadata.deletionTimestamp) m.deletionTimestamp = cur.metadata.deletionTimestamp;
-    else delete m.deletionTimestamp;
-    if (cur.metadata.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
-    else delete m.deletionGracePeriodSeconds;
+    restoreSystemFields(t, next, cur);
+    omitEmptyMetadata(m);
     if (subresource === '') s.prepareForUpdate(next, cur);
     admit(t, next, cur);
     if (t.generation) m.generation = (cur.metadata.generation ?? 1) + (subresource === '' && specChanged(next, cur) ? 1 : 0);
