@@ -42,11 +42,11 @@ const updates: { name: string; kind: string; next: Record<string, unknown>; old:
   { name: 'no stored status: none kept', kind: 'ReplicaSet', next: { spec: {}, status: { replicas: 9 } }, old: { spec: {} }, want: { spec: {} } },
   { name: 'Pod keeps its status', kind: 'Pod', next: { spec: { a: 1 }, status: { phase: 'Failed' } }, old: { spec: { a: 1 }, status: { phase: 'Running' } }, want: { spec: { a: 1 }, status: { phase: 'Running' } } },
   {
-    name: 'Namespace keeps its spec finalizers (finalization only)',
+    name: 'Namespace keeps its status; spec.finalizers are the update\'s',
     kind: 'Namespace',
     next: { spec: { finalizers: [] }, status: { phase: 'Terminating' } },
     old: { spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } },
-    want: { spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } },
+    want: { spec: { finalizers: [] }, status: { phase: 'Active' } },
   },
   { name: 'ConfigMap takes the update as is', kind: 'ConfigMap', next: { data: { a: '2' } }, old: { data: { a: '1' } }, want: { data: { a: '2' } } },
 ];
