@@ -1,7 +1,7 @@
 // A Patch request's document: parsed (UTF-8 JSON object, bounded depth) and applied by its patch
 // type. The patch types are a table: JSON merge patch and Kubernetes' strategic merge patch.
 import { isUtf8 } from 'node:buffer';
-import { applyMergePatch, applyStrategicMergePatch, fieldError, invalid } from '@skiff/api';
+import { applyMergePatch, applyStrategicMergePatch, fieldError, invalid, type ResourceType } from '@skiff/api';
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
@@ -54,4 +54,16 @@ function jsonDepth(v: unknown, limit: number): number {
     for (const c of Object.values(x)) stack.push([c, d + 1]);
   }
   return max;
+}
+
+/** A patch may not rename an object or move it to another namespace (Kubernetes answers BadRequest). */
+export function checkPatchIdentity(t: ResourceType, name: string, namespace: string, meta: Record<string, unknown>): void {
+  if (meta.name !== undefined && meta.name !== name) {
+    throw invalid(t.kind, name, [fieldError('metadata.name', 'Invalid', `the name of the object (${String(meta.name)}) does not match the name on the request (${name})`, meta.name)]);
+  }
+  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== null && meta.namespace !== namespace) {
+    throw invalid(t.kind, name, [
+      fieldError('metadata.namespace', 'Invalid', `the namespace of the object (${String(meta.namespace)}) does not match the namespace on the request (${namespace})`, meta.namespace),
+    ]);
+  }
 }

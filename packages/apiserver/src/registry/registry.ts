@@ -30,7 +30,8 @@ import { strategyFor } from './strategies.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { EventLeases } from './event-leases.js';
 import { checkPreconditions, MODIFIED, type Preconditions } from './preconditions.js';
-import { parsePatch, patchApplier } from './patch-request.js';
+import { checkDeleteOptions, type DeleteCollectionRequest, type DeleteOptions, type DeleteRequest, type DeleteResult, type PropagationPolicy } from './delete-options.js';
+import { checkPatchIdentity, parsePatch, patchApplier } from './patch-request.js';
 import { KeyLock } from './key-lock.js';
 import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
 import { listObjects, type ListPage } from './list.js';
@@ -50,33 +51,6 @@ export interface RegistryDeps {
 export interface WriteResult {
   object: KObject;
   warnings: string[];
-}
-
-export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
-
-export interface DeleteOptions {
-  propagationPolicy: string;
-  gracePeriodSeconds?: number;
-  dryRun: boolean;
-}
-
-export interface DeleteRequest extends DeleteOptions {
-  resource: string;
-  namespace: string;
-  name: string;
-  preconditions?: Preconditions;
-}
-
-export interface DeleteCollectionRequest extends DeleteOptions {
-  resource: string;
-  namespace: string;
-  labelSelector: string;
-  fieldSelector: string;
-}
-
-export interface DeleteResult {
-  object: KObject;
-  pending: boolean;
 }
 
 /** Objects a DeleteCollection deletes at once (Kubernetes' --delete-collection-workers is 1). */
@@ -491,27 +465,6 @@ export class Registry {
     if (!res.succeeded) return { latest: readBack(res) };
     extra?.committed();
     return { gone: { ...cur, metadata: { ...cur.metadata, resourceVersion: res.revision } } };
-  }
-}
-
-/** A patch may not rename an object or move it to another namespace (Kubernetes answers BadRequest). */
-function checkPatchIdentity(t: ResourceType, name: string, namespace: string, meta: Record<string, unknown>): void {
-  if (meta.name !== undefined && meta.name !== name) {
-    throw invalid(t.kind, name, [fieldError('metadata.name', 'Invalid', `the name of the object (${String(meta.name)}) does not match the name on the request (${name})`, meta.name)]);
-  }
-  if (t.namespaced && meta.namespace !== undefined && meta.namespace !== null && meta.namespace !== namespace) {
-    throw invalid(t.kind, name, [
-      fieldError('metadata.namespace', 'Invalid', `the namespace of the object (${String(meta.namespace)}) does not match the namespace on the request (${namespace})`, meta.namespace),
-    ]);
-  }
-}
-
-function checkDeleteOptions(opts: DeleteOptions, name: string): void {
-  if (opts.propagationPolicy && !['Background', 'Foreground', 'Orphan'].includes(opts.propagationPolicy)) {
-    throw invalid('DeleteOptions', name, [fieldError('propagationPolicy', 'NotSupported', 'supported values: "Background", "Foreground", "Orphan"', opts.propagationPolicy)]);
-  }
-  if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) {
-    throw invalid('DeleteOptions', name, [fieldError('gracePeriodSeconds', 'Invalid', 'must be >= 0', opts.gracePeriodSeconds)]);
   }
 }
 
