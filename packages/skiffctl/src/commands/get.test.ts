@@ -77,6 +77,25 @@ void test('get -o yaml: one named object is the object, a list is a List', async
   assert.equal(json.metadata.name, 'web');
 });
 
+void test('get -o yaml quotes timestamps and YAML 1.1 look-alikes as kubectl does', async () => {
+  const client = new FakeClient([cm('q', 'default', { on: 'yes', mode: '0755', when: '2026-12-03', plain: 'web' })]);
+  const r = await run(client, ['get', 'cm', 'q', '-o', 'yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const cases = [
+    { name: 'creationTimestamp', line: `  creationTimestamp: "${created}"` },
+    { name: 'a boolean look-alike, key and value', line: '    "on": "yes"' },
+    { name: 'an octal look-alike', line: '    mode: "0755"' },
+    { name: 'a date look-alike', line: '    when: "2026-12-03"' },
+    { name: 'a plain string stays plain', line: '    plain: web' },
+  ];
+  for (const c of cases) assert.ok(lines.includes(c.line), `${c.name}: no line ${JSON.stringify(c.line)} in\n${r.stdout}`);
+  // A YAML 1.1 reader (what PyYAML and go-yaml v2 are) reads every value back as the same string.
+  const back = parse(r.stdout, { version: '1.1' }) as KObject;
+  assert.equal(back.metadata.creationTimestamp, created);
+  assert.deepEqual(back.metadata.labels, { on: 'yes', mode: '0755', when: '2026-12-03', plain: 'web' });
+});
+
 void test('get lists in pages of --chunk-size', async () => {
   const c = world();
   const r = await run(c, ['get', 'cm', '-A', '--chunk-size', '1', '-o', 'name']);
