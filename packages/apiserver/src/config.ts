@@ -31,6 +31,8 @@ export interface ApiServerConfig {
   tokenFile?: string;
   /** Observability HTTP server (/metrics, /healthz, /readyz): host:port, or "" to disable. */
   httpListen: string;
+  /** The address the apiserver's Endpoints (default/kubernetes) carry; the listen host or this machine's first IPv4 when unset. */
+  advertiseAddress?: string;
   /** Service ClusterIP range. */
   serviceClusterIPRange: string;
   /** NodePort range, "30000-32767". */

@@ -14,6 +14,7 @@ const argv = yargs(hideBin(process.argv))
   .option('listen', { type: 'string', default: defaultConfig.listen, describe: 'gRPC address; off loopback a --token-file is required' })
   .option('token-file', { type: 'string', describe: 'bearer tokens, one CSV line each as Kubernetes\' token file (token,user,uid,"group1,group2"; "token" and "token,user" lines too)' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
+  .option('advertise-address', { type: 'string', describe: 'address in the default/kubernetes Endpoints (default: the listen host, or the first IPv4 of this machine)' })
   .option('service-cluster-ip-range', { type: 'string', default: defaultConfig.serviceClusterIPRange })
   .option('service-node-port-range', { type: 'string', default: defaultConfig.serviceNodePortRange })
   .option('etcd-max-request-bytes', {
@@ -57,6 +58,7 @@ try {
       listen: argv.listen,
       ...(argv['token-file'] ? { tokenFile: argv['token-file'] } : {}),
       httpListen: argv['http-listen'],
+      ...(argv['advertise-address'] ? { advertiseAddress: argv['advertise-address'] } : {}),
       serviceClusterIPRange: argv['service-cluster-ip-range'],
       serviceNodePortRange: argv['service-node-port-range'],
       eventTTLSeconds: argv['event-ttl'],

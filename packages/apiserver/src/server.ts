@@ -12,6 +12,7 @@ import { WatchCache } from './cache/watch-cache.js';
 import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
+import { advertisedAddress, firstServiceIP, reconcileKubernetesService, runKubernetesServiceReconciler } from './registry/kubernetes-service.js';
 import { resourceHandlers } from './grpc/handlers.js';
 import { addReflection } from './grpc/reflection/reflection.js';
 import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
@@ -102,10 +103,16 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
       : Promise.resolve();
   log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback' });
 
+  // default/kubernetes: the apiserver's own Service and Endpoints.
+  const kubernetesService = { clusterIP: firstServiceIP(config.serviceClusterIPRange), port: boundPort, address: config.advertiseAddress || advertisedAddress(host) };
+  await reconcileKubernetesService(registry, kubernetesService).catch((e: unknown) => log.warn('reconciling the kubernetes service failed', { err: String(e) }));
+  const reconciler = runKubernetesServiceReconciler(registry, kubernetesService, log, signal);
+
   const stopped = new Promise<void>((resolve) => {
     const stop = async (): Promise<void> => {
       log.info('stopping');
       health.setStatus('', 'NOT_SERVING');
+      await reconciler;
       compaction.abort();
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await new Promise<void>((r) => {

@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ApiError, resourceTypes, type KObject } from '@skiff/api';
 import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { Registry } from '../registry/registry.js';
+import { bindPod } from '../registry/kinds/pod/binding.js';
 import { makeFilter } from '../cache/filter.js';
 import type { Metrics } from '../metrics.js';
 import type { Authentication } from './auth.js';
@@ -118,7 +119,20 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
         dryRun: !!req.dryRun,
       }),
     })),
-    Bind: unary('Bind', d, async (req) => ({ response: await r.bind(req.binding ?? {}) })),
+    DeleteCollection: unary('DeleteCollection', d, async (req) => ({
+      response: {
+        items: await r.deleteCollection({
+          resource: req.resource ?? '',
+          namespace: req.namespace ?? '',
+          labelSelector: req.labelSelector ?? '',
+          fieldSelector: req.fieldSelector ?? '',
+          propagationPolicy: req.propagationPolicy ?? '',
+          ...(req.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: Number(req.gracePeriodSeconds) } : {}),
+          dryRun: !!req.dryRun,
+        }),
+      },
+    })),
+    Bind: unary('Bind', d, async (req) => ({ response: await bindPod(r, req.binding ?? {}) })),
     Discovery: unary('Discovery', d, async () => ({
       response: {
         gitVersion: `v${VERSION}`,
@@ -131,7 +145,7 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
           version: t.version,
           namespaced: t.namespaced,
           shortNames: t.shortNames,
-          verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+          verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
           subresources: [...(t.statusSubresource ? ['status'] : []), ...(t.kind === 'Pod' ? ['binding'] : [])],
         })),
       },
