@@ -44,6 +44,17 @@ export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: num
     async restartServer() {
       ac = new AbortController();
       c.server = await start(c.server.address);
+      // The client's channel may still be backing off from the refused connections of the stop:
+      // wait until it reaches the new server, so the next call does not fail with UNAVAILABLE.
+      for (let deadline = Date.now() + 10_000; ; ) {
+        try {
+          await c.client.discovery();
+          return;
+        } catch (e) {
+          if (Date.now() > deadline) throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
     },
     async close() {
       c.client.close();

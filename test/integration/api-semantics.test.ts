@@ -156,7 +156,7 @@ describe('API conventions', () => {
     assert.equal((again.spec as { ports: { nodePort: number }[] }).ports[0]!.nodePort, ports[0]);
   });
 
-  it('repeated Events are counted, not duplicated', async () => {
+  it('Events are stored as written; a repeat is counted by patching count and lastTimestamp', async () => {
     const ev = (): KObject =>
       ({
         apiVersion: 'v1',
@@ -170,10 +170,13 @@ describe('API conventions', () => {
       }) as KObject;
     const a = await c.client.create(ev());
     const b = await c.client.create(ev());
-    assert.equal(b.metadata.name, a.metadata.name);
-    assert.equal((b as { count?: number }).count, 2);
+    assert.notEqual(b.metadata.name, a.metadata.name, 'the server does not aggregate');
+    assert.equal((a as { count?: number }).count, 1);
+    const counted = await c.client.patch('events', 'default', a.metadata.name!, { count: 2, lastTimestamp: '2030-01-01T00:00:00Z' });
+    assert.equal((counted as { count?: number }).count, 2);
+    assert.equal((counted as { lastTimestamp?: string }).lastTimestamp, '2030-01-01T00:00:00Z');
     const list = await c.client.list('events', { namespace: 'default', fieldSelector: 'involvedObject.name=my-app' });
-    assert.equal(list.items.length, 1);
+    assert.equal(list.items.length, 2);
   });
 
   it('paged lists are one snapshot while objects change; limit and continue', async () => {

@@ -107,6 +107,11 @@ const cases: { name: string; obj: () => KObject; check: (o: any) => void }[] = [
   { name: 'secret', obj: () => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } }), check: (o) => assert.equal(o.type, 'Opaque') },
   { name: 'namespace', obj: () => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }), check: (o) => assert.equal(o.status.phase, 'Active') },
   {
+    name: 'namespace name label, set over a wrong value, other labels kept',
+    obj: () => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n', labels: { a: 'b', 'kubernetes.io/metadata.name': 'x' } } }),
+    check: (o) => assert.deepEqual(o.metadata.labels, { a: 'b', 'kubernetes.io/metadata.name': 'n' }),
+  },
+  {
     name: 'event',
     obj: () => ({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, involvedObject: {} }),
     check: (o) => {

@@ -7,7 +7,12 @@ export function defaultSecret(obj: KObject): void {
   if (!obj.type) obj.type = 'Opaque';
 }
 
+/** The label every namespace carries with its own name (Kubernetes' SetDefaults_Namespace), for selectors. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export function defaultNamespace(obj: KObject): void {
+  const name = obj.metadata?.name;
+  if (name) obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: name };
   const status = (obj.status ?? {}) as NamespaceStatus;
   if (!status.phase) status.phase = 'Active';
   obj.status = status;

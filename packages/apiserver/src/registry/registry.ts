@@ -1,15 +1,16 @@
-// The write and read paths of every resource type: the Kubernetes API conventions over etcd.
-// create / update / updateStatus / patch / delete / bind; reads go to etcd (get, list) or the cache.
+// The store of every resource type: the Kubernetes API conventions over etcd, as k8s.io/apiserver's
+// generic registry store. create / update / updateStatus / patch / delete / deleteCollection; reads
+// go to etcd (get, list) or the cache. Everything that differs per kind is the kind's Strategy
+// (strategies.ts); this file has no kind-specific code.
 import { randomUUID } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
 import {
   ApiError,
   alreadyExists,
-  clone,
   conflict,
   fieldError,
   generateNameSuffix,
   invalid,
+  isApiError,
   lookupResource,
   notFound,
   resourceByKind,
@@ -19,16 +20,20 @@ import {
 import type { Logger } from '@skiff/machinery';
 import type { ApiServerConfig } from '../config.js';
 import type { KeyLayout } from '../etcd/keys.js';
-import { cmp, op, type EtcdStore, type StoredKv, type TxnOp } from '../etcd/store.js';
+import { cmp, op, toKv, type EtcdStore, type StoredKv, type TxnResult } from '../etcd/store.js';
 import type { WatchCache } from '../cache/watch-cache.js';
 import type { RangeAllocator } from '../alloc/allocator.js';
-import { allocatedIPs, allocatedPorts, emptyPlan, planServiceAllocations, type AllocationPlan } from '../alloc/service-allocations.js';
 import { admit, checkPatched, convertVersion, decodeStored, encodeForStorage } from './admission.js';
-import { applyMergePatch } from './merge-patch.js';
 import { now } from './time.js';
-import { deepEqual, specChanged, strategyFor } from './strategy.js';
+import { sameStoredObject, specChanged } from './equality.js';
+import { strategyFor } from './strategies.js';
+import type { Strategy, StrategyContext } from './strategy.js';
 import type { EventLeases } from './event-leases.js';
-import { EventAggregator } from './event-aggregation.js';
+import { checkPreconditions, MODIFIED, type Preconditions } from './preconditions.js';
+import { checkDeleteOptions, type DeleteCollectionRequest, type DeleteOptions, type DeleteRequest, type DeleteResult, type PropagationPolicy } from './delete-options.js';
+import { checkPatchIdentity, parsePatch, patchApplier } from './patch-request.js';
+import { KeyLock } from './key-lock.js';
+import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
 import { listObjects, type ListPage } from './list.js';
 import { makeFilter } from '../cache/filter.js';
 
@@ -48,63 +53,38 @@ export interface WriteResult {
   warnings: string[];
 }
 
-export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
-
-export interface DeleteRequest {
-  resource: string;
-  namespace: string;
-  name: string;
-  propagationPolicy: string;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  gracePeriodSeconds?: number;
-  dryRun: boolean;
-}
-
-const MAX_RETRIES = 16;
+/** Objects a DeleteCollection deletes at once (Kubernetes' --delete-collection-workers is 1). */
+const DELETE_COLLECTION_WORKERS = 8;
 
 /** "deployments.apps", "pods": how Kubernetes names a resource in its error messages. */
 function qualifiedResource(t: ResourceType): string {
   return t.group ? `${t.resource}.${t.group}` : t.resource;
 }
-/** Deeper than any object of the API can be: a patch beyond it is refused before any recursion. */
-const MAX_PATCH_DEPTH = 64;
 
-function parsePatch(name: string, bytes: Buffer): Record<string, unknown> {
-  if (!isUtf8(bytes)) throw invalid('Patch', name, [fieldError('patch', 'Invalid', 'the patch is not valid UTF-8')]);
-  let patch: unknown;
-  try {
-    patch = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw invalid('Patch', name, [fieldError('patch', 'Invalid', `not JSON: ${(e as Error).message}`)]);
-  }
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-    throw invalid('Patch', name, [fieldError('patch', 'Invalid', 'a merge patch must be a JSON object')]);
-  }
-  if (jsonDepth(patch, MAX_PATCH_DEPTH) > MAX_PATCH_DEPTH) {
-    throw invalid('Patch', name, [fieldError('patch', 'Invalid', `nested deeper than ${MAX_PATCH_DEPTH} levels`)]);
-  }
-  return patch as Record<string, unknown>;
+/** The stored key-value a failed transaction read back (its failure branch is a get of the key). */
+function readBack(res: TxnResult): StoredKv | undefined {
+  const kv = res.responses[0]?.response_range?.kvs?.[0];
+  return kv ? toKv(kv) : undefined;
 }
 
-/** Nesting depth of a JSON value, iteratively, stopping once past `limit`. */
-function jsonDepth(v: unknown, limit: number): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[v, 1]];
-  while (stack.length > 0) {
-    const [x, d] = stack.pop()!;
-    if (typeof x !== 'object' || x === null) continue;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const c of Object.values(x)) stack.push([c, d + 1]);
-  }
-  return max;
+interface Current {
+  obj: KObject;
+  rv: string;
 }
 
 export class Registry {
-  private readonly events: EventAggregator;
+  private readonly ctx: StrategyContext;
+  /** Updates of one object from this process take turns (see key-lock.ts). */
+  private readonly writeTurns = new KeyLock<Current>();
 
   constructor(private readonly d: RegistryDeps) {
-    this.events = new EventAggregator(() => this.cache(resourceByKind('Event')!));
+    this.ctx = {
+      keys: d.keys,
+      clusterIPs: d.clusterIPs,
+      nodePorts: d.nodePorts,
+      eventLeases: d.eventLeases,
+      namespaceEmpty: (ns) => this.namespaceEmpty(ns),
+    };
   }
 
   resource(name: string): ResourceType {
@@ -127,10 +107,10 @@ export class Registry {
     return t.namespaced ? ns || 'default' : '';
   }
 
-  private async read(t: ResourceType, namespace: string, name: string): Promise<{ obj: KObject; kv: StoredKv }> {
+  private async read(t: ResourceType, namespace: string, name: string): Promise<Current> {
     const { kv } = await this.d.store.get(this.d.keys.objectKey(t, namespace, name));
     if (!kv) throw notFound(qualifiedResource(t), name);
-    return { obj: decodeStored(kv.value, kv.modRevision), kv };
+    return { obj: decodeStored(kv.value, kv.modRevision), rv: kv.modRevision };
   }
 
   async get(resource: string, namespace: string, name: string): Promise<KObject> {
@@ -176,164 +156,139 @@ export class Registry {
   /** Creates an object. Takes ownership of `obj` (the decoded request): it is defaulted in place. */
   async create(obj: KObject, dryRun = false): Promise<WriteResult> {
     const t = this.kindOf(obj);
+    const s = strategyFor(t);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
     if (w) warnings.push(w);
-    const ns = this.namespaceOf(t, obj.metadata.namespace);
-    if (t.namespaced) obj.metadata.namespace = ns;
-    else delete obj.metadata.namespace;
     const m = obj.metadata;
-    for (const f of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const) delete m[f];
+    if (m.resourceVersion) {
+      throw invalid(t.kind, m.name ?? m.generateName ?? '', [fieldError('metadata.resourceVersion', 'Invalid', 'resourceVersion should not be set on objects to be created', m.resourceVersion)]);
+    }
+    const ns = this.namespaceOf(t, m.namespace);
+    if (t.namespaced) m.namespace = ns;
+    else delete m.namespace;
+    clearSystemFields(m);
+    omitEmptyMetadata(m);
     if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
     m.uid = randomUUID();
     m.creationTimestamp = now();
     if (t.generation) m.generation = 1;
-    strategyFor(t).prepareForCreate(obj);
-    if (t.kind === 'Event') this.events.prepare(obj);
+    s.prepareForCreate(obj);
     admit(t, obj);
     if (t.namespaced) await this.checkNamespace(ns);
-    if (t.kind === 'Event') {
-      const existing = await this.events.findRepeat(obj);
-      if (existing) return { object: await this.countRepeat(t, existing, obj, dryRun), warnings };
-    }
+    const key = this.d.keys.objectKey(t, ns, m.name!);
     for (let attempt = 0; ; attempt++) {
-      const attemptObj = t.kind === 'Service' ? clone(obj) : obj;
-      const plan = t.kind === 'Service' ? planServiceAllocations(attemptObj, undefined, this.d.clusterIPs, this.d.nodePorts) : emptyPlan();
-      const key = this.d.keys.objectKey(t, ns, attemptObj.metadata.name!);
+      // Extra operations may fill fields (allocations): each attempt starts from the admitted object.
+      const attemptObj = s.writeOps ? structuredClone(obj) : obj;
+      const extra = s.writeOps?.(attemptObj, undefined, this.ctx);
       const value = encodeForStorage(t, attemptObj, this.d.config.maxObjectBytes);
       if (dryRun) return { object: attemptObj, warnings };
-      const lease = t.kind === 'Event' ? await this.d.eventLeases.lease() : undefined;
-      const txn = this.allocationTxn(plan, `${ns}/${attemptObj.metadata.name}`);
-      txn.compare.unshift(cmp.absent(key));
-      txn.success.unshift(op.put(key, value, lease));
-      txn.keys.unshift(key);
-      txn.failure = [op.get(key)];
-      const res = await this.d.store.txn(txn);
+      const lease = await s.storageLease?.(this.ctx);
+      const res = await this.d.store.txn({
+        compare: [cmp.absent(key), ...(extra?.compare ?? [])],
+        success: [op.put(key, value, lease), ...(extra?.success ?? [])],
+        keys: [key, ...(extra?.keys ?? [])],
+        failure: [op.get(key)],
+      });
       if (res.succeeded) {
-        this.commitPlan(plan);
+        extra?.committed();
         attemptObj.metadata.resourceVersion = res.revision;
         return { object: attemptObj, warnings };
       }
-      if ((res.responses[0]?.response_range?.kvs?.length ?? 0) > 0) throw alreadyExists(qualifiedResource(t), attemptObj.metadata.name!);
-      this.retryAllocation(plan, attempt);
+      if (readBack(res)) throw alreadyExists(qualifiedResource(t), attemptObj.metadata.name!);
+      if (!extra?.failed(attempt)) throw new ApiError('INTERNAL', `create of ${t.resource} "${m.name}" failed without a conflict`);
     }
-  }
-
-  /** Transaction parts that create the plan's allocation keys (only if absent) and free the others. */
-  private allocationTxn(plan: AllocationPlan, owner: string): TxnOp {
-    const t: TxnOp = { compare: [], success: [], keys: [] };
-    for (const ip of plan.allocateIPs) {
-      const k = this.d.keys.clusterIPKey(ip);
-      t.compare.push(cmp.absent(k));
-      t.success.push(op.put(k, owner));
-      t.keys.push(k);
-    }
-    for (const p of plan.allocatePorts) {
-      const k = this.d.keys.nodePortKey(p);
-      t.compare.push(cmp.absent(k));
-      t.success.push(op.put(k, owner));
-      t.keys.push(k);
-    }
-    for (const ip of plan.freeIPs) {
-      const k = this.d.keys.clusterIPKey(ip);
-      t.success.push(op.del(k));
-      t.keys.push(k);
-    }
-    for (const p of plan.freePorts) {
-      const k = this.d.keys.nodePortKey(p);
-      t.success.push(op.del(k));
-      t.keys.push(k);
-    }
-    return t;
-  }
-
-  private commitPlan(plan: AllocationPlan): void {
-    for (const ip of plan.allocateIPs) this.d.clusterIPs.markTaken(ip);
-    for (const p of plan.allocatePorts) this.d.nodePorts.markTaken(p);
-    for (const ip of plan.freeIPs) this.d.clusterIPs.markFree(ip);
-    for (const p of plan.freePorts) this.d.nodePorts.markFree(p);
-  }
-
-  /** A write failed on an allocation key: someone else holds the value. */
-  private retryAllocation(plan: AllocationPlan, attempt: number): void {
-    for (const ip of plan.allocateIPs) this.d.clusterIPs.markTaken(ip);
-    for (const p of plan.allocatePorts) this.d.nodePorts.markTaken(p);
-    const requested = plan.allocateIPs.some((ip) => !plan.autoIPs.has(ip)) || plan.allocatePorts.some((p) => !plan.autoPorts.has(p));
-    if (requested) {
-      throw invalid('Service', '', [fieldError('spec', 'Invalid', 'a requested clusterIP or nodePort is already allocated')]);
-    }
-    if (attempt >= MAX_RETRIES) throw new ApiError('UNAVAILABLE', 'could not allocate a ClusterIP/NodePort after many attempts; retry');
-  }
-
-  private async countRepeat(t: ResourceType, existingKey: string, incoming: KObject, dryRun: boolean): Promise<KObject> {
-    const { namespace, name } = { namespace: incoming.metadata.namespace!, name: existingKey.slice(existingKey.indexOf('/') + 1) };
-    return this.guaranteedUpdate(t, namespace, name, undefined, dryRun, (cur) => {
-      const next = clone(cur) as KObject & { count?: number; lastTimestamp?: string; message?: string };
-      next.count = (next.count ?? 1) + 1;
-      next.lastTimestamp = (incoming as { lastTimestamp?: string }).lastTimestamp ?? now();
-      return next;
-    });
   }
 
   /**
-   * Read-modify-write with optimistic concurrency: `mutate` gets the stored object and returns the
-   * new one (or throws). With `expectedRV` a concurrent change is a Conflict; without, it retries.
+   * Read-modify-write with optimistic concurrency, as Kubernetes' GuaranteedUpdate: `tryUpdate` gets
+   * the stored object and returns the new one (or throws). Preconditions that fail are a Conflict;
+   * without a resourceVersion precondition a concurrent change is retried on the latest object
+   * until the update applies. An update that changes nothing writes nothing.
    */
-  private async guaranteedUpdate(
+  async guaranteedUpdate(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject): Promise<KObject> {
+    const key = this.d.keys.objectKey(t, namespace, name);
+    return this.writeTurns.run(key, (handover) => this.updateLoop(t, key, namespace, name, pre, dryRun, tryUpdate, handover));
+  }
+
+  /** Where an update starts: the freshest copy this process has (watch cache or the last write), if any. */
+  private startingPoint(t: ResourceType, namespace: string, name: string, pre: Preconditions, handedOver: Current | undefined): Current | undefined {
+    const cached = this.cache(t).get(namespace ? `${namespace}/${name}` : name);
+    let best: Current | undefined = cached ? { obj: cached.decode(), rv: cached.resourceVersion } : undefined;
+    if (handedOver && (!best || BigInt(handedOver.rv) > BigInt(best.rv))) best = handedOver;
+    return best && (!pre.resourceVersion || best.rv === pre.resourceVersion) ? best : undefined;
+  }
+
+  private async updateLoop(
     t: ResourceType,
+    key: string,
     namespace: string,
     name: string,
-    expectedRV: string | undefined,
+    pre: Preconditions,
     dryRun: boolean,
-    mutate: (cur: KObject) => KObject,
-    afterMutate?: (next: KObject, cur: KObject) => void,
+    tryUpdate: (cur: KObject) => KObject,
+    handover: { latest?: Current; set(v: Current | undefined): void },
   ): Promise<KObject> {
-    const key = this.d.keys.objectKey(t, namespace, name);
+    const s = strategyFor(t);
+    // The first attempt starts from memory (no etcd read); a stale copy only costs a retry.
+    let current = this.startingPoint(t, namespace, name, pre, handover.latest);
     for (let attempt = 0; ; attempt++) {
-      // The first attempt starts from the watch cache (no etcd read); a stale copy only costs a retry.
-      const cached = attempt === 0 ? this.cache(t).get(namespace ? `${namespace}/${name}` : name) : undefined;
-      const fresh = cached && (!expectedRV || cached.resourceVersion === expectedRV);
-      const { obj: cur, kv } = fresh ? { obj: cached.decode(), kv: { modRevision: cached.resourceVersion } } : await this.read(t, namespace, name);
-      if (expectedRV && expectedRV !== kv.modRevision) throw conflict(t.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
-      const next = mutate(cur);
-      afterMutate?.(next, cur);
+      const { obj: cur, rv } = current ?? (await this.read(t, namespace, name));
+      current = undefined;
+      checkPreconditions(t, name, pre, cur, rv);
+      const next = tryUpdate(cur);
       // An object being deleted goes away once its last finalizer is removed and no grace period
       // remains (a pod on a node is deleted by its node agent with grace 0).
       if (next.metadata.deletionTimestamp && (cur.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds) {
         if (dryRun) return next;
-        const done = await this.deleteNow(t, key, cur, kv.modRevision);
-        if (done) return done;
-        if (expectedRV) throw conflict(t.resource, name, 'the object has been modified');
+        const r = await this.removeFromStorage(s, key, cur, rv);
+        if ('gone' in r) {
+          handover.set(undefined);
+          return r.gone;
+        }
+        current = this.afterConflict(t, name, pre, r.latest);
         continue;
       }
-      if (deepEqual({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }, { ...cur, metadata: { ...cur.metadata, resourceVersion: undefined } })) {
-        return cur; // no-op writes do not bump the resourceVersion, as Kubernetes
-      }
-      const plan = t.kind === 'Service' ? planServiceAllocations(next, cur, this.d.clusterIPs, this.d.nodePorts) : emptyPlan();
+      const extra = s.writeOps?.(next, cur, this.ctx);
+      if (sameStoredObject(next, cur)) return cur; // no-op writes do not move the resourceVersion, as in Kubernetes
       const value = encodeForStorage(t, next, this.d.config.maxObjectBytes);
       if (dryRun) return next;
-      const lease = t.kind === 'Event' ? await this.d.eventLeases.lease() : undefined;
-      const txn = this.allocationTxn(plan, `${namespace}/${name}`);
-      txn.compare.unshift(cmp.modRevision(key, kv.modRevision));
-      txn.success.unshift(op.put(key, value, lease));
-      txn.keys.unshift(key);
-      const res = await this.d.store.txn(txn);
+      const lease = await s.storageLease?.(this.ctx);
+      const res = await this.d.store.txn({
+        compare: [cmp.modRevision(key, rv), ...(extra?.compare ?? [])],
+        success: [op.put(key, value, lease), ...(extra?.success ?? [])],
+        keys: [key, ...(extra?.keys ?? [])],
+        failure: [op.get(key)],
+      });
       if (res.succeeded) {
-        this.commitPlan(plan);
+        extra?.committed();
         next.metadata.resourceVersion = res.revision;
+        handover.set({ obj: next, rv: res.revision });
         return next;
       }
-      if (plan.allocateIPs.length || plan.allocatePorts.length) this.retryAllocation(plan, attempt);
-      if (fresh && attempt === 0) continue;
-      if (expectedRV) throw conflict(t.resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
-      if (attempt >= MAX_RETRIES) throw new ApiError('UNAVAILABLE', `too many concurrent writes to ${t.resource} "${name}"; retry`);
+      const latest = readBack(res);
+      if (latest?.modRevision === rv) {
+        // The object did not change: one of the extra compares (an allocation) failed.
+        if (!extra?.failed(attempt)) throw new ApiError('INTERNAL', `write of ${t.resource} "${name}" failed without a conflict`);
+        current = { obj: cur, rv };
+        continue;
+      }
+      current = this.afterConflict(t, name, pre, latest);
     }
+  }
+
+  /** The object changed under a write: a Conflict with a resourceVersion precondition, else retry on `latest`. */
+  private afterConflict(t: ResourceType, name: string, pre: Preconditions, latest: StoredKv | undefined): Current {
+    if (!latest) throw notFound(qualifiedResource(t), name);
+    if (pre.resourceVersion) throw conflict(t.resource, name, MODIFIED);
+    return { obj: decodeStored(latest.value, latest.modRevision), rv: latest.modRevision };
   }
 
   /** Update (spec and metadata) or UpdateStatus (status only) of a full object. Takes ownership of `obj`. */
   async update(obj: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
     const t = this.kindOf(obj);
+    const s = strategyFor(t);
     obj.metadata ??= {};
     const warnings: string[] = [];
     const w = convertVersion(t, obj);
@@ -341,53 +296,38 @@ export class Registry {
     const ns = this.namespaceOf(t, obj.metadata.namespace);
     const name = obj.metadata.name;
     if (!name) throw invalid(t.kind, '', [fieldError('metadata.name', 'Required', 'name is required')]);
-    const object = await this.guaranteedUpdate(t, ns, name, obj.metadata.resourceVersion || undefined, dryRun, (cur) =>
-      this.merge(t, subresource, obj, cur),
-    );
+    const pre = { resourceVersion: obj.metadata.resourceVersion || undefined, uid: obj.metadata.uid || undefined };
+    const object = await this.guaranteedUpdate(t, ns, name, pre, dryRun, (cur) => this.prepareUpdate(t, s, subresource, obj, cur));
     return { object, warnings };
   }
 
   /** The object to store for an update of `cur` with `incoming` (full replacement semantics). */
-  private merge(t: ResourceType, subresource: '' | 'status', incoming: KObject, cur: KObject): KObject {
+  private prepareUpdate(t: ResourceType, s: Strategy, subresource: '' | 'status', incoming: KObject, cur: KObject): KObject {
     let next: KObject;
     if (subresource === 'status') {
       if (!t.statusSubresource) throw new ApiError('NOT_FOUND', `${t.resource} have no status subresource`);
-      next = clone(cur);
-      next.status = clone(incoming.status);
+      // Status writes change the status only (Kubernetes' PrepareForStatusUpdate).
+      next = structuredClone(cur);
+      if (incoming.status === undefined) delete next.status;
+      else next.status = structuredClone(incoming.status);
     } else {
-      next = clone(incoming);
-      if (t.statusSubresource) next.status = clone(cur.status);
+      next = structuredClone(incoming);
       next.metadata = { ...next.metadata };
     }
     const m = next.metadata;
-    m.namespace = cur.metadata.namespace;
-    if (!t.namespaced) delete m.namespace;
-    m.uid = cur.metadata.uid;
-    m.creationTimestamp = cur.metadata.creationTimestamp;
-    if (cur.metadata.deletionTimestamp) m.deletionTimestamp = cur.metadata.deletionTimestamp;
-    else delete m.deletionTimestamp;
-    if (cur.metadata.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = cur.metadata.deletionGracePeriodSeconds;
+    restoreSystemFields(t, next, cur);
+    omitEmptyMetadata(m);
+    if (subresource === '') s.prepareForUpdate(next, cur);
+    admit(t, next, cur);
     if (t.generation) m.generation = (cur.metadata.generation ?? 1) + (subresource === '' && specChanged(next, cur) ? 1 : 0);
     else delete m.generation;
-    if (t.kind === 'Service') {
-      // An update that leaves clusterIP empty keeps the allocated one.
-      const spec = (next.spec ?? {}) as { clusterIP?: string; clusterIPs?: string[] };
-      const old = (cur.spec ?? {}) as { clusterIP?: string; clusterIPs?: string[] };
-      if (!spec.clusterIP && old.clusterIP) {
-        spec.clusterIP = old.clusterIP;
-        if (old.clusterIPs) spec.clusterIPs = old.clusterIPs;
-      }
-      next.spec = spec;
-    }
-    admit(t, next, cur);
     return next;
   }
 
   async patch(req: { resource: string; namespace: string; name: string; patchType: string; patch: Buffer; subresource: string; dryRun: boolean }): Promise<WriteResult> {
     const t = this.resource(req.resource);
-    if (req.patchType && req.patchType !== 'application/merge-patch+json') {
-      throw invalid('Patch', req.name, [fieldError('patchType', 'NotSupported', 'only application/merge-patch+json is supported', req.patchType)]);
-    }
+    const s = strategyFor(t);
+    const apply = patchApplier(req.patchType, req.name);
     if (req.subresource !== '' && req.subresource !== 'status') {
       throw invalid('Patch', req.name, [fieldError('subresource', 'NotSupported', 'only "" and "status"', req.subresource)]);
     }
@@ -403,82 +343,105 @@ export class Registry {
       delete patch.apiVersion;
     }
     const ns = this.namespaceOf(t, req.namespace);
-    const p = patch as { metadata?: { resourceVersion?: string } };
-    const expectedRV = typeof p.metadata?.resourceVersion === 'string' ? p.metadata.resourceVersion : undefined;
-    const object = await this.guaranteedUpdate(t, ns, req.name, expectedRV, req.dryRun, (cur) => {
-      // The merge copies what it changes and shares the rest with `cur`, which merge() clones.
-      const patched = applyMergePatch(cur, patch) as KObject;
-      if (typeof patched !== 'object' || patched === null) throw invalid(t.kind, req.name, [fieldError('patch', 'Invalid', 'the patched object is not an object')]);
+    const meta = (typeof patch.metadata === 'object' && patch.metadata !== null ? patch.metadata : {}) as Record<string, unknown>;
+    checkPatchIdentity(t, req.name, ns, meta);
+    const pre: Preconditions = {
+      resourceVersion: typeof meta.resourceVersion === 'string' && meta.resourceVersion ? meta.resourceVersion : undefined,
+      uid: typeof meta.uid === 'string' && meta.uid ? meta.uid : undefined,
+    };
+    const object = await this.guaranteedUpdate(t, ns, req.name, pre, req.dryRun, (cur) => {
+      // The patch functions copy what they change and share the rest with `cur`, which prepareUpdate clones.
+      const patched = apply(cur, patch, t.kind) as KObject;
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
+        throw invalid(t.kind, req.name, [fieldError('patch', 'Invalid', 'the patched object is not an object')]);
+      }
       patched.kind = cur.kind;
       patched.apiVersion = cur.apiVersion;
       patched.metadata = { ...(patched.metadata ?? {}), name: cur.metadata.name, resourceVersion: cur.metadata.resourceVersion };
       checkPatched(t, patched);
-      return this.merge(t, req.subresource as '' | 'status', patched, cur);
+      return this.prepareUpdate(t, s, req.subresource as '' | 'status', patched, cur);
     });
     return { object, warnings };
   }
 
-  async delete(req: DeleteRequest): Promise<{ object: KObject; pending: boolean }> {
+  async delete(req: DeleteRequest): Promise<DeleteResult> {
     const t = this.resource(req.resource);
-    const ns = this.namespaceOf(t, req.namespace);
-    const policy = (req.propagationPolicy || 'Background') as PropagationPolicy;
-    if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
-      throw invalid('DeleteOptions', req.name, [fieldError('propagationPolicy', 'NotSupported', 'supported values: "Background", "Foreground", "Orphan"', req.propagationPolicy)]);
-    }
-    if (req.gracePeriodSeconds !== undefined && req.gracePeriodSeconds < 0) {
-      throw invalid('DeleteOptions', req.name, [fieldError('gracePeriodSeconds', 'Invalid', 'must be >= 0', req.gracePeriodSeconds)]);
-    }
-    const key = this.d.keys.objectKey(t, ns, req.name);
-    for (let attempt = 0; ; attempt++) {
-      const { obj: cur, kv } = await this.read(t, ns, req.name);
-      if (req.preconditions?.uid && req.preconditions.uid !== cur.metadata.uid) {
-        throw conflict(t.resource, req.name, `Precondition failed: UID in precondition: ${req.preconditions.uid}, UID in object meta: ${cur.metadata.uid}`);
+    checkDeleteOptions(req, req.name);
+    return this.deleteOne(t, this.namespaceOf(t, req.namespace), req.name, req, req.preconditions ?? {});
+  }
+
+  /**
+   * Deletes every object of a resource that matches the selectors, each as by delete(), as
+   * Kubernetes' DeleteCollection: not atomic; an object gone meanwhile is skipped.
+   */
+  async deleteCollection(req: DeleteCollectionRequest): Promise<DeleteResult[]> {
+    const t = this.resource(req.resource);
+    checkDeleteOptions(req, t.resource);
+    const page = await this.list(req.resource, {
+      namespace: req.namespace,
+      labelSelector: req.labelSelector,
+      fieldSelector: req.fieldSelector,
+      limit: 0,
+      continueToken: '',
+      resourceVersion: '',
+    });
+    const results = await mapWithLimit(page.items, DELETE_COLLECTION_WORKERS, async (obj) => {
+      try {
+        return await this.deleteOne(t, obj.metadata.namespace ?? '', obj.metadata.name!, req, {});
+      } catch (e) {
+        if (isApiError(e, 'NOT_FOUND')) return undefined;
+        throw e;
       }
-      if (req.preconditions?.resourceVersion && req.preconditions.resourceVersion !== kv.modRevision) {
-        throw conflict(t.resource, req.name, `Precondition failed: ResourceVersion in precondition: ${req.preconditions.resourceVersion}, ResourceVersion in object meta: ${kv.modRevision}`);
-      }
-      const graceful = this.gracefulDeletion(t, cur, req.gracePeriodSeconds);
+    });
+    return results.filter((r): r is DeleteResult => r !== undefined);
+  }
+
+  private async deleteOne(t: ResourceType, ns: string, name: string, opts: DeleteOptions, pre: Preconditions): Promise<DeleteResult> {
+    const s = strategyFor(t);
+    const policy = (opts.propagationPolicy || 'Background') as PropagationPolicy;
+    const key = this.d.keys.objectKey(t, ns, name);
+    let current: Current | undefined;
+    for (;;) {
+      const { obj: cur, rv } = current ?? (await this.read(t, ns, name));
+      current = undefined;
+      checkPreconditions(t, name, pre, cur, rv, 'delete');
+      const graceful = s.gracePeriod(cur, opts.gracePeriodSeconds);
       const finalizers = new Set(cur.metadata.finalizers ?? []);
       if (policy === 'Orphan') finalizers.add('orphan');
       if (policy === 'Foreground') finalizers.add('foregroundDeletion');
-      if (t.kind === 'Namespace' && !(await this.namespaceEmpty(req.name))) finalizers.add('kubernetes');
+      for (const f of await s.deletionFinalizers(cur, this.ctx)) finalizers.add(f);
       if (finalizers.size === 0 && graceful === undefined) {
-        if (req.dryRun) return { object: cur, pending: false };
-        const gone = await this.deleteNow(t, key, cur, kv.modRevision);
-        if (gone) return { object: gone, pending: false };
-        if (attempt >= MAX_RETRIES) throw new ApiError('UNAVAILABLE', `too many concurrent writes to ${t.resource} "${req.name}"; retry`);
+        if (opts.dryRun) return { object: cur, pending: false };
+        const r = await this.removeFromStorage(s, key, cur, rv);
+        if ('gone' in r) return { object: r.gone, pending: false };
+        current = this.afterDeleteConflict(t, name, r.latest);
         continue;
       }
       // Deferred: mark the object, the finalizers' owners (or the node agent) finish the deletion.
-      const next = clone(cur);
+      const next = structuredClone(cur);
       const m = next.metadata;
       if (!m.deletionTimestamp) m.deletionTimestamp = now();
       if (graceful !== undefined) m.deletionGracePeriodSeconds = graceful;
       else if (m.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = 0;
       if (finalizers.size > 0) m.finalizers = [...finalizers];
-      if (t.kind === 'Namespace') next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+      s.prepareForDeletion(next);
       if (t.generation) m.generation = (m.generation ?? 1) + (cur.metadata.deletionTimestamp ? 0 : 1);
-      if (deepEqual(next, cur)) return { object: cur, pending: true };
-      if (req.dryRun) return { object: next, pending: true };
+      if (sameStoredObject(next, cur)) return { object: cur, pending: true };
+      if (opts.dryRun) return { object: next, pending: true };
       const value = encodeForStorage(t, next, this.d.config.maxObjectBytes);
-      const res = await this.d.store.txn({ compare: [cmp.modRevision(key, kv.modRevision)], success: [op.put(key, value)], keys: [key] });
+      const res = await this.d.store.txn({ compare: [cmp.modRevision(key, rv)], success: [op.put(key, value)], keys: [key], failure: [op.get(key)] });
       if (res.succeeded) {
         next.metadata.resourceVersion = res.revision;
         return { object: next, pending: true };
       }
-      if (attempt >= MAX_RETRIES) throw new ApiError('UNAVAILABLE', `too many concurrent writes to ${t.resource} "${req.name}"; retry`);
+      current = this.afterDeleteConflict(t, name, readBack(res));
     }
   }
 
-  /** Pods on a node get a grace period: the node agent stops them, then deletes with grace 0. */
-  private gracefulDeletion(t: ResourceType, cur: KObject, requested: number | undefined): number | undefined {
-    if (t.kind !== 'Pod') return undefined;
-    const spec = (cur.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
-    const phase = (cur.status as { phase?: string } | undefined)?.phase;
-    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return undefined;
-    const grace = requested ?? cur.metadata.deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
-    if (grace === 0) return undefined;
-    return cur.metadata.deletionGracePeriodSeconds !== undefined ? Math.min(grace, cur.metadata.deletionGracePeriodSeconds) : grace;
+  /** A delete retries on the latest object (its preconditions are checked again there). */
+  private afterDeleteConflict(t: ResourceType, name: string, latest: StoredKv | undefined): Current {
+    if (!latest) throw notFound(qualifiedResource(t), name);
+    return { obj: decodeStored(latest.value, latest.modRevision), rv: latest.modRevision };
   }
 
   private async namespaceEmpty(ns: string): Promise<boolean> {
@@ -490,48 +453,31 @@ export class Registry {
     return true;
   }
 
-  /** Deletes the stored object if unchanged since modRevision, freeing its allocations. */
-  private async deleteNow(t: ResourceType, key: string, cur: KObject, modRevision: string): Promise<KObject | undefined> {
-    const plan = emptyPlan();
-    if (t.kind === 'Service') {
-      plan.freeIPs = allocatedIPs(cur);
-      plan.freePorts = allocatedPorts(cur);
-    }
-    const txn = this.allocationTxn(plan, '');
-    txn.compare.unshift(cmp.modRevision(key, modRevision));
-    txn.success.unshift(op.del(key));
-    txn.keys.unshift(key);
-    const res = await this.d.store.txn(txn);
-    if (!res.succeeded) return undefined;
-    this.commitPlan(plan);
-    return { ...cur, metadata: { ...cur.metadata, resourceVersion: res.revision } };
-  }
-
-  async bind(binding: { metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string }; target?: { kind?: string; name?: string } }): Promise<KObject> {
-    const t = resourceByKind('Pod')!;
-    const name = binding.metadata?.name ?? '';
-    const node = binding.target?.name ?? '';
-    const errs = [];
-    if (!name) errs.push(fieldError('metadata.name', 'Required', 'the pod to bind'));
-    if (!node) errs.push(fieldError('target.name', 'Required', 'the node to bind to'));
-    if (binding.target?.kind && binding.target.kind !== 'Node') errs.push(fieldError('target.kind', 'NotSupported', 'must be "Node"', binding.target.kind));
-    if (errs.length > 0) throw invalid('Binding', name, errs);
-    const ns = this.namespaceOf(t, binding.metadata?.namespace);
-    return this.guaranteedUpdate(t, ns, name, binding.metadata?.resourceVersion || undefined, false, (cur) => {
-      if (binding.metadata?.uid && binding.metadata.uid !== cur.metadata.uid) {
-        throw conflict('pods', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${cur.metadata.uid}`);
-      }
-      const spec = (cur.spec ?? {}) as { nodeName?: string };
-      if (spec.nodeName) {
-        throw new ApiError('FAILED_PRECONDITION', `pod ${name} is already assigned to node "${spec.nodeName}"`, { reason: 'Conflict', metadata: { node: spec.nodeName } });
-      }
-      if (cur.metadata.deletionTimestamp) throw new ApiError('FAILED_PRECONDITION', `pod ${name} is being deleted, cannot be assigned to a host`, { reason: 'Conflict' });
-      const next = clone(cur);
-      (next.spec as { nodeName?: string }).nodeName = node;
-      const status = ((next.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] });
-      status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastTransitionTime: now() }];
-      next.status = status;
-      return next;
+  /** Removes the stored object if unchanged since `rv`, with the strategy's extra operations (freeing allocations). */
+  private async removeFromStorage(s: Strategy, key: string, cur: KObject, rv: string): Promise<{ gone: KObject } | { latest: StoredKv | undefined }> {
+    const extra = s.deleteOps?.(cur, this.ctx);
+    const res = await this.d.store.txn({
+      compare: [cmp.modRevision(key, rv), ...(extra?.compare ?? [])],
+      success: [op.del(key), ...(extra?.success ?? [])],
+      keys: [key, ...(extra?.keys ?? [])],
+      failure: [op.get(key)],
     });
+    if (!res.succeeded) return { latest: readBack(res) };
+    extra?.committed();
+    return { gone: { ...cur, metadata: { ...cur.metadata, resourceVersion: res.revision } } };
   }
+}
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -1,60 +1,113 @@
-// Per-kind behaviour of writes, as Kubernetes' registry strategies: what the server resets on create,
-// what a spec update keeps from the stored object, and what a status update keeps.
-import type { KObject, ResourceType } from '@skiff/api';
+// What differs per kind in the write path, as the strategies of Kubernetes' generic registry store
+// (k8s.io/apiserver pkg/registry/rest: RESTCreateStrategy, RESTUpdateStrategy, RESTDeleteStrategy,
+// and the store's hooks). The store (registry.ts) calls these and nothing kind-specific; a kind is a
+// folder under kinds/ with its strategy, and one line in strategies.ts.
+import { fieldsOf, type KObject } from '@skiff/api';
+import type { ICompare, IRequestOp } from 'etcd3/lib/rpc.js';
+import type { KeyLayout } from '../etcd/keys.js';
+import type { RangeAllocator } from '../alloc/allocator.js';
+import type { EventLeases } from './event-leases.js';
+
+/** What the store lends a strategy: the allocators, key layout, leases and a namespace probe. */
+export interface StrategyContext {
+  keys: KeyLayout;
+  clusterIPs: RangeAllocator<string>;
+  nodePorts: RangeAllocator<number>;
+  eventLeases: EventLeases;
+  /** Whether a namespace holds no objects (in the watch caches). */
+  namespaceEmpty(namespace: string): Promise<boolean>;
+}
+
+/**
+ * etcd operations committed in the same transaction as the object's own put or delete (allocation
+ * keys created only if absent, freed keys deleted).
+ */
+export interface ExtraOps {
+  compare: ICompare[];
+  success: IRequestOp[];
+  keys: string[];
+  /** Called once the transaction succeeded. */
+  committed(): void;
+  /**
+   * Called when it failed: a value the request asked for that turns out taken throws (INVALID);
+   * values the server chose are avoided on the next attempt. Returns whether the extra compares
+   * may be what failed (so the store retries even when the object itself did not change).
+   */
+  failed(attempt: number): boolean;
+}
 
 export interface Strategy {
-  /** Resets fields a client may not set on create (status of most kinds). */
+  /** The kind this strategy is for (its registry line). */
+  readonly kind: string;
+
+  /** Resets what a client may not set on create (status of kinds with a status subresource). */
   prepareForCreate(obj: KObject): void;
+  /**
+   * Before an update of spec and metadata is validated: `next` is the client's object (with the
+   * server's metadata fields restored), `old` the stored one. Kinds with a status subresource keep
+   * the stored status here.
+   */
+  prepareForUpdate(next: KObject, old: KObject): void;
+
+  /**
+   * Extra etcd operations of a create (`old` undefined) or update; may fill server-assigned fields
+   * of `next` (a Service's ClusterIP and NodePorts). Called on every attempt of the write.
+   */
+  writeOps?(next: KObject, old: KObject | undefined, ctx: StrategyContext): ExtraOps;
+  /** Extra etcd operations of the removal of `obj` from storage (freeing its allocations). */
+  deleteOps?(obj: KObject, ctx: StrategyContext): ExtraOps;
+  /** The etcd lease to write the object with (Events expire), if any. */
+  storageLease?(ctx: StrategyContext): Promise<string>;
+
+  /**
+   * Graceful deletion: the grace period to mark the object with instead of removing it (a pod on a
+   * node, which its node agent stops first), or undefined to remove it at once.
+   */
+  gracePeriod(obj: KObject, requested: number | undefined): number | undefined;
+  /** Finalizers the server adds when the object is deleted (a namespace with content). */
+  deletionFinalizers(obj: KObject, ctx: StrategyContext): Promise<string[]>;
+  /** Changes to an object being marked for deletion (a namespace turns Terminating). */
+  prepareForDeletion(obj: KObject): void;
+
+  /** The values of the fields a field selector may name (metadata.name, spec.nodeName, ...). */
+  selectableFields(obj: KObject): Record<string, string>;
+  /** Fields the watch cache keeps an index of, for exact-match selectors (a node's pods). */
+  readonly indexedFields: readonly string[];
 }
 
-const clearStatus: Strategy = {
-  prepareForCreate(obj) {
-    delete obj.status;
-  },
-};
+/** The defaults of every strategy; a kind's strategy spreads this and overrides what differs. */
+export function baseStrategy(kind: string): Strategy {
+  return {
+    kind,
+    prepareForCreate() {},
+    prepareForUpdate() {},
+    gracePeriod: () => undefined,
+    deletionFinalizers: async () => [],
+    prepareForDeletion() {},
+    selectableFields: (obj) => fieldsOf(kind, obj),
+    indexedFields: [],
+  };
+}
 
-const keepAll: Strategy = { prepareForCreate() {} };
-
-const strategies: Record<string, Strategy> = {
-  Deployment: clearStatus,
-  ReplicaSet: clearStatus,
-  Service: clearStatus,
-  Pod: {
+/**
+ * The defaults of a kind with a status subresource (Kubernetes' strategies of Pod, Service,
+ * Deployment, ...): status is cleared on create and kept from storage on spec updates.
+ */
+export function statusSubresourceStrategy(kind: string): Strategy {
+  return {
+    ...baseStrategy(kind),
     prepareForCreate(obj) {
-      obj.status = { phase: 'Pending' };
+      delete obj.status;
     },
-  },
-  Namespace: {
-    prepareForCreate(obj) {
-      obj.status = { phase: 'Active' };
-      const spec = (obj.spec ?? {}) as { finalizers?: string[] };
-      if (!spec.finalizers) spec.finalizers = ['kubernetes'];
-      obj.spec = spec;
+    prepareForUpdate(next, old) {
+      keepStatus(next, old);
     },
-  },
-};
-
-export function strategyFor(t: ResourceType): Strategy {
-  return strategies[t.kind] ?? keepAll;
+  };
 }
 
-/** Whether the spec differs (generation is bumped on spec changes only). */
-export function specChanged(a: KObject, b: KObject): boolean {
-  return !deepEqual(a.spec ?? null, b.spec ?? null);
+/** A spec update keeps the stored status (Kubernetes' `newObj.Status = oldObj.Status`). */
+export function keepStatus(next: KObject, old: KObject): void {
+  if (old.status === undefined) delete next.status;
+  else next.status = structuredClone(old.status);
 }
 
-/** Structural equality of JSON values (key order does not matter). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const ob = b as Record<string, unknown>;
-  if (ka.length !== Object.keys(ob).length) return false;
-  const oa = a as Record<string, unknown>;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && deepEqual(oa[k], ob[k]));
-}

@@ -1,0 +1,28 @@
+// Pod, as Kubernetes' podStrategy: starts Pending (status is a subresource, kept on spec updates);
+// a pod on a node is deleted gracefully (marked with a grace period, its node agent stops the
+// containers and deletes it with grace 0); the watch cache indexes pods by spec.nodeName (every
+// node agent watches its own pods).
+import type { KObject, PodSpec, PodStatus } from '@skiff/api';
+import { statusSubresourceStrategy, type Strategy } from '../../strategy.js';
+
+/** Kubernetes' default terminationGracePeriodSeconds. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+export const podStrategy: Strategy = {
+  ...statusSubresourceStrategy('Pod'),
+  prepareForCreate(obj: KObject) {
+    obj.status = { phase: 'Pending' };
+  },
+  gracePeriod(obj: KObject, requested: number | undefined) {
+    const spec = (obj.spec ?? {}) as Partial<PodSpec>;
+    const phase = (obj.status as PodStatus | undefined)?.phase;
+    // Not on a node, or finished: nothing to stop.
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return undefined;
+    const marked = obj.metadata.deletionGracePeriodSeconds;
+    const grace = requested ?? marked ?? spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    if (grace === 0) return undefined;
+    // A second delete may shorten the grace period, never lengthen it.
+    return marked !== undefined ? Math.min(grace, marked) : grace;
+  },
+  indexedFields: ['spec.nodeName'],
+};
