@@ -8,7 +8,9 @@
 // the apiserver's p99 there against etcd's own p99 (open_loop_p99_ratio). Then the same open loop
 // once more through the apiserver under node's inspector CPU profiler (so the profiler's cost stays
 // out of the latencies): codec_cpu_share is the share of the apiserver's busy samples spent in the
-// hand-written protobuf codecs of @skiff/api (lib/cpu-profile.ts).
+// wire codec (@skiff/api's structural walk and strict checks, and protobufjs; lib/cpu-profile.ts).
+// The hand-written one-pass codecs measured 7.6-8.8 % here, under the 10 % that would have kept
+// them, so protobufjs replaced them.
 // The apiserver's RSS after the N creates (no gc is called in it).
 // Watches: (c) 1,000 pod watchers with spec.nodeName=node-<i> (as node agents) while 500 pod
 // updates/s spread over the nodes; (d) 100 unfiltered configmap watchers in one namespace while 100
@@ -346,7 +348,7 @@ async function main(): Promise<void> {
   const openP99Ratio = oaP.p99 / oeP.p99;
 
   // The same open loop through the apiserver, profiled.
-  log(`open loop again through the apiserver under the CPU profiler: the codecs' share`);
+  log(`open loop again through the apiserver under the CPU profiler: the wire codec's share`);
   const profiler = new CpuProfiler(apiProc.pid, join(dir, 'apiserver.cpuprofile'));
   await profiler.start();
   const op = await apiCreates.open(NS_PROFILE, RATE, SECONDS);
@@ -461,7 +463,7 @@ async function main(): Promise<void> {
   rows.push([`create p50 ms at ${RATE}/s offered`, fmt(oaP.p50), `etcd3 ${fmt(oeP.p50)}`, '', '']);
   rows.push([`create p99 ms at ${RATE}/s offered`, fmt(oaP.p99), `etcd3 ${fmt(oeP.p99)}`, '', '']);
   rows.push(['  p99 ratio skiff/etcd (open loop)', fmt(openP99Ratio, 2), '', '<= 1.5', ok(openP99Ratio <= 1.5)]);
-  rows.push([`  codec share of apiserver cpu at ${RATE}/s`, `${fmt(codec.share * 100)} %`, `${codec.busy} busy samples`, '>= 10 % keeps them', codec.share >= 0.1 ? 'keep' : 'drop']);
+  rows.push([`  codec share of apiserver cpu at ${RATE}/s`, `${fmt(codec.share * 100)} %`, `${codec.busy} busy samples`, 'walk + protobufjs', 'info']);
   rows.push([`apiserver RSS MB after ${N} creates`, fmt(afterCreates.rssMb, 0), 'kube-apiserver ~600', '<= 200', ok(afterCreates.rssMb <= 200)]);
   rows.push(['  RSS MB at the end (peak)', `${fmt(final.rssMb, 0)} (${fmt(final.hwmMb, 0)})`, '', '', '']);
   rows.push([`(c) ${NODES} node watchers, ${POD_RATE} pod updates/s: p50 ms`, fmt(cP.p50), '', '', '']);
