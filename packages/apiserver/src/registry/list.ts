@@ -94,7 +94,8 @@ function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): 
 /** A snapshot read from etcd at `revision` (the latest when undefined), from key `start`. */
 async function fromEtcd(store: EtcdStore, prefix: string, q: ListQuery, revision: string | undefined, start: string | undefined): Promise<ListPage> {
   const items: KObject[] = [];
-  const pageSize = q.limit > 0 ? Math.max(q.limit, 50) : 10_000;
+  // Pages of at most 1,000 objects: 10,000 pods (about 6.5 MB) exceed the etcd client's 4 MB messages.
+  const pageSize = q.limit > 0 ? Math.min(Math.max(q.limit, 50), 1_000) : 1_000;
   for (;;) {
     let page;
     try {
