@@ -55,6 +55,7 @@ export class EtcdSource implements CacheSource {
     /** A progress revision waiting for the confirming second answer. */
     let candidate: bigint | undefined;
     let asking = false;
+    let askedAt = 0;
     const fail = (err: Error): void => {
       if (closed) return;
       closed = true;
@@ -64,8 +65,11 @@ export class EtcdSource implements CacheSource {
       h.onError(err);
     };
     const ask = (): void => {
-      if (closed || asking) return;
+      // One request at a time; one unanswered for 5 s is given up (its answer may never come).
+      if (closed || (asking && Date.now() - askedAt < 5000)) return;
+      if (asking) candidate = undefined;
       asking = true;
+      askedAt = Date.now();
       stream.write({ progress_request: {} });
     };
     stream.on('error', (e: unknown) => fail(etcdError(e)));
@@ -109,11 +113,11 @@ export class EtcdSource implements CacheSource {
       if (candidate === undefined) {
         candidate = rev;
         ask();
-      } else {
-        const confirmed = candidate;
-        candidate = undefined;
-        h.onProgress(confirmed);
+        return;
       }
+      const confirmed = candidate;
+      candidate = undefined;
+      h.onProgress(confirmed);
     });
     stream.write({ create_request: { key: Buffer.from(prefix), range_end: prefixEnd(prefix), start_revision: String(after + 1n) } });
     return {
