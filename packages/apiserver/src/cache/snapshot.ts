@@ -5,7 +5,7 @@ import type { CacheEvent } from './cache-event.js';
 import type { CachedObject } from './cached-object.js';
 import type { ObjectFilter } from './filter.js';
 import type { CacheIndexes } from './indexes.js';
-import { lowerBound } from './sorted-keys.js';
+import { lowerBound, type SortedKeys } from './sorted-keys.js';
 
 export interface CacheState {
   readonly objects: ReadonlyMap<string, CachedObject>;
@@ -72,7 +72,7 @@ export function readPage(state: CacheState, filter: ObjectFilter, at: bigint, st
     if (!o || !filter.matches(o)) continue;
     if (limit > 0 && items.length === limit) {
       const page: CachePage = { items, revision: at, next: k };
-      if (!filter.selective) page.remaining = 1 + countRest(current, i, revived, j, undo, at0, filter);
+      if (!filter.selective) page.remaining = 1 + countRest(current, i, revived, j, undo, candidates);
       return page;
     }
     items.push(o);
@@ -86,15 +86,13 @@ function countRest(
   revived: string[],
   j: number,
   undo: Map<string, CachedObject | null>,
-  at0: (k: string) => CachedObject | undefined,
-  filter: ObjectFilter,
+  candidates: SortedKeys,
 ): number {
-  // Without changes to undo, every key of the candidate set matches (namespace or every key).
-  if (undo.size === 0 && Object.keys(filter.exact).every((f) => f === 'metadata.namespace')) return current.length - i;
-  let n = revived.length - j;
-  for (; i < current.length; i++) {
-    const o = at0(current[i]!);
-    if (o && filter.matches(o)) n++;
-  }
+  // Without a selector every key of the candidate set (every key, or the namespace's) matches,
+  // except those created after the snapshot; the keys gone since come from `revived`.
+  let n = current.length - i + revived.length - j;
+  const from = current[i];
+  if (from === undefined) return revived.length - j;
+  for (const [k, o] of undo) if (o === null && k >= from && candidates.has(k)) n--;
   return n;
 }
