@@ -6,3 +6,6 @@ export * from './wire.js';
 export * from './kinds.js';
 export * from './wire-decode.js';
 export * from './wire-encode.js';
+export * from './patch/merge-patch.js';
+export { applyStrategicMergePatch, supportsStrategicMergePatch } from './patch/strategic-merge-patch.js';
+export { mergeKeysByKind, type ListPatchMeta, type MergeKeyTable } from './patch/merge-keys.js';
