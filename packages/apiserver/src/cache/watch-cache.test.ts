@@ -100,6 +100,23 @@ describe('WatchCache window, trimming and replay', () => {
     }
   });
 
+  it('a watcher of unscheduled pods (spec.nodeName=, as the scheduler) sees them, and their binding as DELETED', async () => {
+    const { source, cache } = await startCache();
+    try {
+      const ac = new AbortController();
+      const pending = new CollectingSink();
+      await cache.watch(makeFilter(podType, '', '', 'spec.nodeName='), String(source.revision), { bookmarks: false, initialEventsEnd: false }, pending, ac.signal);
+      source.put(keyOf(pod('a', 'x')), pod('a', 'x'));
+      source.put(keyOf(pod('a', 'y')), pod('a', 'y', 'n1'));
+      source.put(keyOf(pod('a', 'x')), pod('a', 'x', 'n2'));
+      await settled(source, cache);
+      assert.deepEqual(pending.summary(), ['ADDED x', 'DELETED x']);
+      ac.abort();
+    } finally {
+      await cache.stop();
+    }
+  });
+
   it('a broken store watch is resumed from where the cache was, without losing a change or closing clients', async () => {
     const { source, cache } = await startCache();
     try {
