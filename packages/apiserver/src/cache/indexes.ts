@@ -28,11 +28,6 @@ export class CacheIndexes {
     }
   }
 
-  /** The fields this cache indexes. */
-  get fields(): string[] {
-    return this.indexes.map((i) => i.field);
-  }
-
   /** Moves `key` from where `before` was indexed to where `after` is (undefined: absent). */
   update(key: string, before: CachedObject | undefined, after: CachedObject | undefined): void {
     if (after) this.all.add(key);
