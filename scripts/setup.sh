@@ -12,6 +12,13 @@ command -v iptables >/dev/null 2>&1 || need+=(iptables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 [ -x /bin/busybox ] || need+=(busybox-static)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
+# The tests of the API as other languages see it (reflection with a strict descriptor pool, the
+# Python client recipe of docs/api.md): Debian's Python gRPC and protobuf, protoc and its gRPC plugin.
+/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
+/usr/bin/python3 -c 'import google.protobuf' >/dev/null 2>&1 || need+=(python3-protobuf)
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null 2>&1 || need+=(protobuf-compiler-grpc)
+[ -f /usr/include/google/protobuf/any.proto ] || need+=(libprotobuf-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "skiff setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2

@@ -103,13 +103,13 @@ export interface BenchApiServer extends Child {
 }
 
 /** `node packages/apiserver/dist/main.js` on free ports; resolves once Discovery answers. */
-export async function startApiServer(root: string, etcdEndpoint: string, nodeArgs: string[] = [], serverArgs: string[] = []): Promise<BenchApiServer> {
+export async function startApiServer(root: string, etcdEndpoint: string, nodeArgs: string[] = [], serverArgs: string[] = [], env: Record<string, string> = {}): Promise<BenchApiServer> {
   const address = `127.0.0.1:${await freePort()}`;
   const http = `127.0.0.1:${await freePort()}`;
   const proc = spawn(
     process.execPath,
     [...nodeArgs, join(root, 'packages/apiserver/dist/main.js'), '--etcd-servers', etcdEndpoint, '--listen', address, '--http-listen', http, ...serverArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn', ...env } },
   );
   const child = track(proc);
   const probe: Client = createClient({ server: address, timeoutMs: 1000 });

@@ -6,13 +6,26 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError, type KObject } from '@skiff/api';
+import { Writable } from 'node:stream';
+import { ApiError, protoType, type KObject } from '@skiff/api';
 import { run, type RunningApiServer } from '@skiff/apiserver';
-import { createClient, discardLogger, type Client } from '@skiff/machinery';
+import { createClient, createLogger, discardLogger, type Client } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { startEtcd, type TestEtcd } from '../harness/etcd.js';
 
 const TOKEN = 's3cret-token-0123456789';
+/** A second token, in Kubernetes' format: user, uid and groups. */
+const ALICE = 'alice-token-9876543210';
+
+/** The google.rpc.Status a failed call carried in grpc-status-details-bin, its details decoded. */
+function statusDetails(e: unknown): { code: number; message: string; errorInfo?: { reason?: string; domain?: string } } {
+  const raw = (e as { cause?: { metadata?: { get(k: string): unknown[] } } }).cause?.metadata?.get('grpc-status-details-bin')[0];
+  assert.ok(raw instanceof Buffer, 'no grpc-status-details-bin trailer');
+  const st = protoType('google.rpc.Status').toObject(protoType('google.rpc.Status').decode(raw)) as { code: number; message: string; details?: { type_url: string; value: Uint8Array }[] };
+  const info = st.details?.find((d) => d.type_url === 'type.googleapis.com/google.rpc.ErrorInfo');
+  const errorInfo = info ? (protoType('google.rpc.ErrorInfo').toObject(protoType('google.rpc.ErrorInfo').decode(info.value)) as { reason?: string; domain?: string }) : undefined;
+  return { code: st.code, message: st.message, ...(errorInfo ? { errorInfo } : {}) };
+}
 
 /** The ApiError code a call rejected with. */
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -45,6 +58,14 @@ describe('apiserver authentication', () => {
   let server: RunningApiServer | undefined;
   let address: string;
   const clients: Client[] = [];
+  /** The apiserver's log lines (level http and up: one per request). */
+  const logLines: Record<string, unknown>[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) logLines.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
   const client = (token?: string): Client => {
     const c = createClient({ server: address, ...(token !== undefined ? { token } : {}) });
     clients.push(c);
@@ -75,8 +96,9 @@ describe('apiserver authentication', () => {
   describe('with a token file on 0.0.0.0', () => {
     before(async () => {
       const tokenFile = join(dir, 'tokens');
-      writeFileSync(tokenFile, `# tokens\n${TOKEN},admin\n`);
-      server = await run({ etcdServers: [etcd.endpoint], listen: '0.0.0.0:0', httpListen: '', tokenFile, bookmarkIntervalMs: 1000 }, ac.signal, discardLogger());
+      writeFileSync(tokenFile, `# tokens\n${TOKEN},admin\n${ALICE},alice,1001,"dev,ops"\n`);
+      const log = createLogger({ component: 'skiff-apiserver', level: 'http', stream: logStream });
+      server = await run({ etcdServers: [etcd.endpoint], listen: '0.0.0.0:0', httpListen: '', tokenFile, bookmarkIntervalMs: 1000 }, ac.signal, log);
       const port = server.address.split(':').pop();
       assert.match(server.address, /^0\.0\.0\.0:\d+$/);
       address = `127.0.0.1:${port}`;
@@ -97,6 +119,44 @@ describe('apiserver authentication', () => {
       assert.equal(await codeOf(firstWatchBatch(c)), 'UNAUTHENTICATED');
       // A prefix of the right token is not the right token.
       assert.equal(await codeOf(client(TOKEN.slice(0, -1)).get('namespaces', '', 'default')), 'UNAUTHENTICATED');
+    });
+
+    it('UNAUTHENTICATED carries the documented google.rpc.Status with ErrorInfo (reason Unauthorized)', async () => {
+      const cases = [
+        { name: 'no token', token: undefined, message: 'a bearer token is required' },
+        { name: 'a wrong token', token: 'wrong', message: 'invalid bearer token' },
+      ];
+      for (const c of cases) {
+        const err = await client(c.token)
+          .get('namespaces', '', 'default')
+          .then(
+            () => assert.fail(`${c.name}: the call succeeded`),
+            (e: unknown) => e,
+          );
+        assert.ok(err instanceof ApiError && err.code === 'UNAUTHENTICATED', `${c.name}: ${String(err)}`);
+        assert.deepEqual(statusDetails(err), { code: 16, message: c.message, errorInfo: { reason: 'Unauthorized', domain: 'skiff.dev' } }, c.name);
+      }
+    });
+
+    it("each request's log line names the token's user and groups", async () => {
+      await client(ALICE).get('namespaces', '', 'default');
+      await client(TOKEN).list('configmaps', { namespace: 'default' });
+      await firstWatchBatch(client(ALICE));
+      const requests = (): Record<string, unknown>[] => logLines.filter((l) => l.msg === 'request');
+      const deadline = Date.now() + 5000;
+      while (!requests().some((l) => l.method === 'Watch' && l.user === 'alice') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const seen = requests().map((l) => [l.method, l.user, l.groups, l.code]);
+      // Refused calls are logged too, without a user.
+      assert.ok(seen.some(([m, u, , code]) => m === 'Get' && u === '' && code === 'UNAUTHENTICATED'), JSON.stringify(seen));
+      assert.deepEqual(
+        seen.filter(([m, u]) => u !== '' && (m === 'Get' || m === 'List' || m === 'Watch')),
+        [
+          ['Get', 'alice', 'dev,ops,system:authenticated', 'OK'],
+          ['List', 'admin', 'system:authenticated', 'OK'],
+          ['Watch', 'alice', 'dev,ops,system:authenticated', 'OK'],
+        ],
+      );
+      logLines.length = 0;
     });
 
     it('the right token works', async () => {

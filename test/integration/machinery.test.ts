@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
 import { isApiError, type KObject } from '@skiff/api';
-import { discardLogger, LeaderElector, SharedInformer } from '@skiff/machinery';
+import { deletedObject, discardLogger, LeaderElector, SharedInformer } from '@skiff/machinery';
 import { startCluster, type TestCluster } from '../harness/index.js';
 
 async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -48,7 +48,7 @@ describe('machinery against a real apiserver', () => {
     informer.addEventHandler({
       onAdd: (o) => seen.push(`add ${o.metadata.name}`),
       onUpdate: (a, b) => a !== b && seen.push(`update ${b.metadata.name}`),
-      onDelete: (o) => seen.push(`delete ${o.metadata.name}`),
+      onDelete: (o) => seen.push(`delete ${deletedObject(o).metadata.name}`),
     });
     const ac = new AbortController();
     const running = informer.run(ac.signal);

@@ -1,4 +1,24 @@
 // Configuration of skiff-apiserver, as parsed from flags by main.ts.
+import { ETCD_DEFAULT_LIMITS } from './etcd/batch.js';
+
+/** What an object's keys and compares may add to its etcd request (a Service's allocations included). */
+const WRITE_OVERHEAD_BYTES = 8 * 1024;
+const MIN_REQUEST_BYTES = 64 * 1024;
+
+/** The largest object that fits in one etcd request of `maxRequestBytes` with its keys. */
+export function objectLimit(maxRequestBytes: number): number {
+  return maxRequestBytes - WRITE_OVERHEAD_BYTES;
+}
+
+/** The full configuration: defaults, then `partial`; the object limit follows the etcd request limit
+ * unless it is given. */
+export function resolveConfig(partial: Partial<ApiServerConfig>): ApiServerConfig {
+  const config: ApiServerConfig = { ...defaultConfig, ...partial };
+  if (!(config.etcdMaxRequestBytes >= MIN_REQUEST_BYTES)) throw new Error(`--etcd-max-request-bytes must be at least ${MIN_REQUEST_BYTES} (etcd's default is ${ETCD_DEFAULT_LIMITS.maxRequestBytes})`);
+  if (!(config.etcdCompactionIntervalMs >= 0)) throw new Error('--etcd-compaction-interval must be 0 (off) or a positive number of seconds');
+  if (partial.maxObjectBytes === undefined) config.maxObjectBytes = objectLimit(config.etcdMaxRequestBytes);
+  return config;
+}
 
 export interface ApiServerConfig {
   /** etcd client URLs. */
@@ -17,8 +37,13 @@ export interface ApiServerConfig {
   serviceNodePortRange: string;
   /** How long Events live (seconds). */
   eventTTLSeconds: number;
-  /** Largest object accepted, in bytes of its JSON encoding. */
+  /** etcd's --max-request-bytes: the largest request the apiserver sends (writes are batched within it). */
+  etcdMaxRequestBytes: number;
+  /** Largest object accepted, in bytes of its JSON encoding; by default what fits in one etcd request
+   * with its keys (objectLimit(etcdMaxRequestBytes)). */
   maxObjectBytes: number;
+  /** Interval of etcd compactions (of the history older than one interval); 0 disables. */
+  etcdCompactionIntervalMs: number;
   /** Events kept per resource type for watch resumption from the cache. */
   watchCacheSize: number;
   /** Interval of BOOKMARK events to idle watchers that asked for them. */
@@ -33,7 +58,9 @@ export const defaultConfig: ApiServerConfig = {
   serviceClusterIPRange: '10.96.0.0/12',
   serviceNodePortRange: '30000-32767',
   eventTTLSeconds: 3600,
-  maxObjectBytes: 1.5 * 1024 * 1024,
+  etcdMaxRequestBytes: ETCD_DEFAULT_LIMITS.maxRequestBytes,
+  maxObjectBytes: objectLimit(ETCD_DEFAULT_LIMITS.maxRequestBytes),
+  etcdCompactionIntervalMs: 5 * 60_000,
   watchCacheSize: 10_000,
   bookmarkIntervalMs: 10_000,
 };

@@ -12,10 +12,20 @@ const argv = yargs(hideBin(process.argv))
   .option('etcd-servers', { type: 'string', default: defaultConfig.etcdServers.join(','), describe: 'comma-separated etcd client URLs' })
   .option('etcd-prefix', { type: 'string', default: defaultConfig.etcdPrefix, describe: 'prefix of every etcd key' })
   .option('listen', { type: 'string', default: defaultConfig.listen, describe: 'gRPC address; off loopback a --token-file is required' })
-  .option('token-file', { type: 'string', describe: 'bearer tokens, one per line ("token" or "token,user")' })
+  .option('token-file', { type: 'string', describe: 'bearer tokens, one CSV line each as Kubernetes\' token file (token,user,uid,"group1,group2"; "token" and "token,user" lines too)' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
   .option('service-cluster-ip-range', { type: 'string', default: defaultConfig.serviceClusterIPRange })
   .option('service-node-port-range', { type: 'string', default: defaultConfig.serviceNodePortRange })
+  .option('etcd-max-request-bytes', {
+    type: 'number',
+    default: defaultConfig.etcdMaxRequestBytes,
+    describe: "etcd's --max-request-bytes (etcd 3.4's default): writes are batched within it, and larger objects refused",
+  })
+  .option('etcd-compaction-interval', {
+    type: 'number',
+    default: defaultConfig.etcdCompactionIntervalMs / 1000,
+    describe: 'seconds between etcd compactions of the history older than one interval (one apiserver at a time; 0 disables)',
+  })
   .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
   .option('heap-growth-percent', {
     type: 'number',
@@ -46,6 +56,8 @@ try {
       serviceClusterIPRange: argv['service-cluster-ip-range'],
       serviceNodePortRange: argv['service-node-port-range'],
       eventTTLSeconds: argv['event-ttl'],
+      etcdMaxRequestBytes: argv['etcd-max-request-bytes'],
+      etcdCompactionIntervalMs: argv['etcd-compaction-interval'] * 1000,
     },
     ac.signal,
   );

@@ -1,21 +1,22 @@
 // skiff-apiserver: run(config, signal) wires etcd, the watch caches, the registry and the gRPC server.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import { Etcd3 } from 'etcd3';
-import { protoDir, protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
+import { protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
 import { createLogger, createMetrics, letHttp2StreamsDieYoung, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
-import { defaultConfig, type ApiServerConfig } from './config.js';
+import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
+import { createEtcdClient } from './etcd/client.js';
+import { Compactor } from './etcd/compactor.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { EtcdSource } from './cache/etcd-source.js';
 import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { resourceHandlers } from './grpc/handlers.js';
-import { authInterceptor, isLoopback, readTokenFile } from './grpc/auth.js';
+import { addReflection } from './grpc/reflection/reflection.js';
+import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
+import { readTokenFile } from './grpc/token-file.js';
 import { apiserverMetrics } from './metrics.js';
 
 export interface RunningApiServer {
@@ -31,7 +32,7 @@ export interface RunningApiServer {
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
 export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal, logger?: Logger): Promise<RunningApiServer> {
-  const config: ApiServerConfig = { ...defaultConfig, ...partial };
+  const config: ApiServerConfig = resolveConfig(partial);
   const log = logger ?? createLogger({ component: 'skiff-apiserver' });
   const { host, port } = splitHostPort(config.listen);
   const tokens = config.tokenFile ? readTokenFile(config.tokenFile) : undefined;
@@ -42,8 +43,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   // Before the etcd client and the gRPC server make their HTTP/2 sessions (see http2-release.ts).
   letHttp2StreamsDieYoung();
 
-  const etcd = new Etcd3({ hosts: config.etcdServers, dialTimeout: 5000, grpcOptions: { 'grpc.enable_channelz': 0 } });
-  const store = new EtcdStore(etcd);
+  const etcd = createEtcdClient(config.etcdServers);
+  const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes });
   const keys = new KeyLayout(config.etcdPrefix);
   const caches = new Map<string, WatchCache>();
   const cacheSource = new EtcdSource(store, etcd);
@@ -59,9 +60,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
 
   const metricsRegistry = createMetrics();
   const metrics = apiserverMetrics(metricsRegistry);
+  const auth = tokens ? tokenAuthentication(tokens, log) : loopbackAuthentication();
   const server = new grpc.Server({
     // Without a token file (loopback) every caller is trusted: no interceptor, no per-call cost.
-    ...(tokens ? { interceptors: [authInterceptor(tokens)] } : {}),
+    ...(auth.interceptor ? { interceptors: [auth.interceptor] } : {}),
     // channelz stays on: grpc-js (1.14) tracks the server's sessions for forceShutdown only when it
     // is, and a shutdown must close the connections of open watches.
     'grpc.max_receive_message_length': MAX_MESSAGE,
@@ -69,11 +71,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
-  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics }));
+  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics, auth }));
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
-  const pkgDef = protoLoader.loadSync('skiff/v1/api.proto', { includeDirs: [protoDir()], keepCase: true });
-  new ReflectionService(pkgDef).addToServer(server);
+  addReflection(server);
   const boundPort = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
@@ -98,12 +99,18 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     httpAddress = hs.url;
     httpClose = () => hs.close();
   }
+  const compaction = new AbortController();
+  const compacting =
+    config.etcdCompactionIntervalMs > 0
+      ? new Compactor({ etcd, key: keys.compactRevKey(), intervalMs: config.etcdCompactionIntervalMs, log, metrics: metricsRegistry }).run(compaction.signal)
+      : Promise.resolve();
   log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback' });
 
   const stopped = new Promise<void>((resolve) => {
     const stop = async (): Promise<void> => {
       log.info('stopping');
       health.setStatus('', 'NOT_SERVING');
+      compaction.abort();
       await Promise.all([...caches.values()].map((c) => c.stop()));
       await new Promise<void>((r) => {
         const t = setTimeout(() => {
@@ -117,6 +124,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
       });
       await httpClose?.().catch(() => {});
       etcd.close();
+      // After the close, which ends a compaction call that etcd left hanging.
+      await compacting;
       resolve();
     };
     if (signal.aborted) void stop();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError } from '@skiff/api';
-import { FakeClient } from './testing/fake-client.js';
+import { FakeClient } from '@skiff/machinery/testing';
 import { run, writeFiles } from './testing/run.js';
 
 void test('version prints client and server versions', async () => {

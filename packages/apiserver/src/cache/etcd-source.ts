@@ -33,10 +33,10 @@ export class EtcdSource implements CacheSource {
     };
   }
 
-  async currentRevision(prefix: string): Promise<bigint> {
+  async currentRevision(prefix: string, at?: bigint): Promise<bigint> {
     // One key (the prefix itself, never an object), counted only: the header carries the revision.
     try {
-      const res = await this.etcd.kv.range({ key: Buffer.from(prefix), count_only: true });
+      const res = await this.etcd.kv.range({ key: Buffer.from(prefix), count_only: true, ...(at !== undefined ? { revision: String(at) } : {}) });
       return BigInt(String(res.header.revision));
     } catch (e) {
       throw etcdError(e);

@@ -93,9 +93,10 @@ export class FakeSource implements CacheSource {
     return { kvs, revision: rev, more: opts.limit > 0 && all.length > opts.limit };
   }
 
-  async currentRevision(): Promise<bigint> {
+  async currentRevision(_prefix: string, at?: bigint): Promise<bigint> {
     this.calls.currentRevision++;
     await Promise.resolve();
+    if (at !== undefined && at < this.compactedAt) throw expired(`mvcc: required revision has been compacted`);
     return this.revision;
   }
 

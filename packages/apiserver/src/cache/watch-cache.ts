@@ -15,9 +15,7 @@ import type { CacheSource, SourceEvent, SourceWatch } from './source.js';
 import { Watcher, type WatchSink } from './watcher.js';
 
 const INITIAL_CHUNK = 500;
-/** Objects per page of the initial list: about 1 MB of pods, well under gRPC's 4 MB message limit
- * of the etcd client (10,000 pods are about 6.5 MB). */
-const LIST_PAGE = 1_000;
+const LIST_PAGE = 10_000;
 /** How long a read waits for the cache to reach a revision (Kubernetes waits 3 s too). */
 export const FRESHNESS_TIMEOUT_MS = 3000;
 
@@ -299,6 +297,12 @@ export class WatchCache {
   /** The store's current revision (for a consistent read). */
   currentRevision(): Promise<bigint> {
     return this.source.currentRevision(this.prefix);
+  }
+
+  /** Fails with OUT_OF_RANGE if the store has compacted `rev`: reads at a revision answer from the
+   * window only what etcd would still answer (as Kubernetes drops its cache snapshots on compaction). */
+  async checkNotCompacted(rev: bigint): Promise<void> {
+    await this.source.currentRevision(this.prefix, rev);
   }
 
   /** Whether a list at revision `rev` can be served from the cache (its window covers it). */

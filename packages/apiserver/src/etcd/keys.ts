@@ -3,6 +3,8 @@
 //   <prefix>/<resource>/<name>               cluster-scoped objects
 //   <prefix>/ranges/serviceips/<ip>          ClusterIP allocations (value: the owning Service key)
 //   <prefix>/ranges/servicenodeports/<port>  NodePort allocations
+//   <prefix>/compact_rev_key                 the compaction lock: its version counts compactions,
+//                                            its value is the last compacted revision (compactor.ts)
 import type { ResourceType } from '@skiff/api';
 
 export class KeyLayout {
@@ -39,6 +41,12 @@ export class KeyLayout {
 
   nodePortPrefix(): string {
     return `${this.prefix}/ranges/servicenodeports/`;
+  }
+
+  /** kube-apiserver's compact_rev_key, inside the prefix (no resource is named so; resources are
+   * lowercase plurals without "_"). */
+  compactRevKey(): string {
+    return `${this.prefix}/compact_rev_key`;
   }
 }
 

@@ -1,10 +1,18 @@
 // The apiserver's access to etcd: reads at a revision, and conditional writes. Independent writes
 // that arrive together share one etcd transaction (each as its own nested transaction, so each still
-// succeeds or fails on its own compares): fewer round trips and raft proposals under load.
+// succeeds or fails on its own compares): fewer round trips and raft proposals under load. A batch
+// stays within etcd's request limits (batch.ts); a write too large for etcd on its own is refused here
+// before it is sent, and a batch that etcd refuses as a whole is sent again one write at a time, so a
+// write only ever fails for its own fault.
 import type { Etcd3 } from 'etcd3';
 import type { ICompare, IRequestOp, IResponseOp, IKeyValue, ITxnResponse } from 'etcd3/lib/rpc.js';
 import { ApiError } from '@skiff/api';
 import { prefixEnd } from './keys.js';
+import { ETCD_DEFAULT_LIMITS, nextBatch, REQUEST_OVERHEAD_BYTES, txnOpBytes, type BatchLimits, type Queued, type TxnOp } from './batch.js';
+import { etcdError, isRequestRefusal } from './errors.js';
+
+export { etcdError } from './errors.js';
+export type { TxnOp } from './batch.js';
 
 export interface StoredKv {
   key: string;
@@ -23,43 +31,38 @@ export interface RangeResult {
   count: number;
 }
 
-/** One conditional write. `keys` are the keys it writes (writes to the same key are never batched). */
-export interface TxnOp {
-  compare: ICompare[];
-  success: IRequestOp[];
-  failure?: IRequestOp[];
-  keys: string[];
-}
-
 export interface TxnResult {
   succeeded: boolean;
   revision: string;
   responses: IResponseOp[];
 }
 
-/** etcd (3.4, default --max-txn-ops 128) counts a batch's nested transactions plus the operations of
- * each one against that limit. */
-const MAX_TXN_OPS = 128;
 /**
  * Group commit: one transaction in flight, and whatever arrives meanwhile goes out together when it
  * returns (at most one etcd round trip of waiting, far fewer transactions and watch responses for
  * etcd and this process to handle). More go out at once only when the queue holds more writes than
- * one transaction could carry.
+ * one transaction could carry (by count or by bytes).
  */
 const MAX_IN_FLIGHT = 4;
 const FULL_BATCH = 32;
 
-interface Pending {
-  op: TxnOp;
+interface Pending extends Queued {
   resolve(r: TxnResult): void;
   reject(e: unknown): void;
 }
 
 export class EtcdStore {
   private queue: Pending[] = [];
+  private queuedBytes = 0;
   private inFlight = 0;
+  readonly limits: BatchLimits;
 
-  constructor(readonly etcd: Etcd3) {}
+  constructor(
+    readonly etcd: Etcd3,
+    limits: Partial<BatchLimits> = {},
+  ) {
+    this.limits = { ...ETCD_DEFAULT_LIMITS, ...limits };
+  }
 
   async get(key: string, revision?: string): Promise<{ kv?: StoredKv; revision: string }> {
     const res = await this.call(() => this.etcd.kv.range({ key: Buffer.from(key), ...(revision ? { revision } : {}) }));
@@ -82,29 +85,26 @@ export class EtcdStore {
 
   /** Runs one conditional write, possibly batched with others. */
   txn(op: TxnOp): Promise<TxnResult> {
+    const bytes = txnOpBytes(op);
+    if (bytes + REQUEST_OVERHEAD_BYTES > this.limits.maxRequestBytes) {
+      return Promise.reject(
+        new ApiError('RESOURCE_EXHAUSTED', `the write is too large for etcd: up to ${bytes} bytes with its keys, the limit of one etcd request is ${this.limits.maxRequestBytes} bytes`, {
+          reason: 'RequestEntityTooLarge',
+        }),
+      );
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ op, resolve, reject });
+      this.queue.push({ op, bytes, resolve, reject });
+      this.queuedBytes += bytes;
       this.pump();
     });
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < MAX_IN_FLIGHT && this.queue.length >= FULL_BATCH))) {
-      const batch: Pending[] = [];
-      const rest: Pending[] = [];
-      const keys = new Set<string>();
-      let ops = 0;
-      for (const p of this.queue) {
-        const n = opCount(p.op);
-        if ((batch.length === 0 || ops + n + batch.length + 1 <= MAX_TXN_OPS) && !p.op.keys.some((k) => keys.has(k))) {
-          batch.push(p);
-          ops = Math.max(ops, n);
-          for (const k of p.op.keys) keys.add(k);
-        } else {
-          rest.push(p);
-        }
-      }
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < MAX_IN_FLIGHT && this.holdsMoreThanOneBatch()))) {
+      const { batch, rest } = nextBatch(this.queue, this.limits);
       this.queue = rest;
+      for (const p of batch) this.queuedBytes -= p.bytes;
       this.inFlight++;
       this.send(batch)
         .catch(() => {})
@@ -115,21 +115,23 @@ export class EtcdStore {
     }
   }
 
+  private holdsMoreThanOneBatch(): boolean {
+    return this.queue.length >= FULL_BATCH || this.queuedBytes > this.limits.maxRequestBytes - REQUEST_OVERHEAD_BYTES;
+  }
+
   private async send(batch: Pending[]): Promise<void> {
     try {
       if (batch.length === 1) {
         const { op } = batch[0]!;
-        const res = await this.call(() => this.etcd.kv.txn({ compare: op.compare, success: op.success, failure: op.failure ?? [] }));
+        const res = await this.etcd.kv.txn({ compare: op.compare, success: op.success, failure: op.failure ?? [] });
         batch[0]!.resolve({ succeeded: !!res.succeeded, revision: String(res.header.revision), responses: res.responses });
         return;
       }
-      const res = await this.call(() =>
-        this.etcd.kv.txn({
-          compare: [],
-          success: batch.map(({ op }) => ({ request_txn: { compare: op.compare, success: op.success, failure: op.failure ?? [] } })),
-          failure: [],
-        }),
-      );
+      const res = await this.etcd.kv.txn({
+        compare: [],
+        success: batch.map(({ op }) => ({ request_txn: { compare: op.compare, success: op.success, failure: op.failure ?? [] } })),
+        failure: [],
+      });
       const revision = String(res.header.revision);
       batch.forEach((p, i) => {
         const sub = res.responses[i]?.response_txn as ITxnResponse | undefined;
@@ -137,11 +139,22 @@ export class EtcdStore {
         else p.resolve({ succeeded: !!sub.succeeded, revision, responses: sub.responses });
       });
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      if (batch.length > 1 && isRequestRefusal(e)) {
+        // etcd refused the batch as a whole and applied none of it: each write goes again on its
+        // own, to succeed or fail for itself.
+        for (const p of batch) {
+          p.alone = true;
+          this.queuedBytes += p.bytes;
+        }
+        this.queue.unshift(...batch);
+        return;
+      }
+      const err = etcdError(e);
+      for (const p of batch) p.reject(err);
     }
   }
 
-  /** Maps etcd and connection failures to ApiErrors (UNAVAILABLE, OUT_OF_RANGE for compaction). */
+  /** Maps etcd and connection failures to ApiErrors (errors.ts). */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -149,20 +162,6 @@ export class EtcdStore {
       throw etcdError(e);
     }
   }
-}
-
-function opCount(op: TxnOp): number {
-  return Math.max(op.compare.length, op.success.length, op.failure?.length ?? 0);
-}
-
-export function etcdError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const msg = (e as Error)?.message ?? String(e);
-  if (/compacted/i.test(msg)) return new ApiError('OUT_OF_RANGE', `the requested resourceVersion is too old: ${msg}`, { reason: 'Expired', cause: e });
-  if (/future rev/i.test(msg)) return new ApiError('INVALID_ARGUMENT', `the requested resourceVersion is newer than the store: ${msg}`, { reason: 'BadRequest', cause: e });
-  if (/too many operations|duplicate key/i.test(msg)) return new ApiError('INTERNAL', `etcd refused a transaction: ${msg}`, { cause: e });
-  if (/too large|request is too large/i.test(msg)) return new ApiError('RESOURCE_EXHAUSTED', `etcd refused the write: ${msg}`, { cause: e });
-  return new ApiError('UNAVAILABLE', `etcd: ${msg}`, { reason: 'ServiceUnavailable', cause: e });
 }
 
 export function toKv(kv: IKeyValue): StoredKv {

@@ -1,11 +1,15 @@
 // The skiff.v1.Resources handlers: decode failures and ApiErrors become statuses here (through
-// machinery's toGrpcStatus), warnings go out as initial metadata.
+// machinery's toGrpcStatus), warnings go out as initial metadata. Each call carries the caller's
+// RequestContext (from authentication) and ends with one request log line (level "http") naming
+// the user.
 import * as grpc from '@grpc/grpc-js';
 import { ApiError, resourceTypes, type KObject } from '@skiff/api';
 import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { Registry } from '../registry/registry.js';
 import { makeFilter } from '../cache/filter.js';
 import type { Metrics } from '../metrics.js';
+import type { Authentication } from './auth.js';
+import type { RequestContext } from './user-info.js';
 
 export const VERSION = '0.1.0';
 
@@ -15,22 +19,32 @@ interface Deps {
   registry: Registry;
   log: Logger;
   metrics: Metrics;
+  auth: Authentication;
 }
 
-function unary(name: string, d: Deps, fn: (req: any, call: grpc.ServerUnaryCall<unknown, unknown>) => Promise<{ response: unknown; warnings?: string[] }>): Unary {
+/** The request log line: method, user and groups, outcome, latency. */
+function logRequest(d: Deps, method: string, ctx: RequestContext, code: string, started: bigint): void {
+  if (!d.log.isLevelEnabled('http')) return;
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  d.log.http('request', { method, user: ctx.user.name, groups: ctx.user.groups.join(','), code, latencyMs: Math.round(ms * 1000) / 1000 });
+}
+
+function unary(name: string, d: Deps, fn: (req: any, ctx: RequestContext) => Promise<{ response: unknown; warnings?: string[] }>): Unary {
   return (call, cb) => {
     const started = process.hrtime.bigint();
     const req = call.request;
+    const ctx = d.auth.contextOf(call.metadata);
     const done = (code: string): void => {
       d.metrics.requests.inc({ method: name, code });
       d.metrics.latency.observe({ method: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      logRequest(d, name, ctx, code, started);
     };
     if (isUndecodable(req)) {
       done(req.undecodable.code);
       cb(toGrpcStatus(req.undecodable));
       return;
     }
-    fn(req, call).then(
+    fn(req, ctx).then(
       ({ response, warnings }) => {
         if (warnings?.length) {
           const md = new grpc.Metadata();
@@ -43,7 +57,7 @@ function unary(name: string, d: Deps, fn: (req: any, call: grpc.ServerUnaryCall<
       (err: unknown) => {
         const st = toGrpcStatus(err);
         done(err instanceof ApiError ? err.code : 'INTERNAL');
-        if (!(err instanceof ApiError) || err.code === 'INTERNAL') d.log.error('request failed', { method: name, err: String((err as Error)?.stack ?? err) });
+        if (!(err instanceof ApiError) || err.code === 'INTERNAL') d.log.error('request failed', { method: name, user: ctx.user.name, err: String((err as Error)?.stack ?? err) });
         cb(st);
       },
     );
@@ -124,10 +138,15 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
     })),
     Watch: (call: grpc.ServerWritableStream<any, unknown>) => {
       const req = call.request;
+      const started = process.hrtime.bigint();
+      const ctx = d.auth.contextOf(call.metadata);
+      let code = 'OK';
       const ac = new AbortController();
       call.on('cancelled', () => ac.abort());
       call.on('close', () => ac.abort());
+      ac.signal.addEventListener('abort', () => logRequest(d, 'Watch', ctx, code, started), { once: true });
       const fail = (err: unknown): void => {
+        code = err instanceof ApiError ? err.code : 'INTERNAL';
         ac.abort();
         const st = toGrpcStatus(err);
         // grpc-js turns an 'error' event of a server stream into the call's status.

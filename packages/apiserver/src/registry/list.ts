@@ -5,7 +5,9 @@
 //   "N"       exact: from the cache when its window covers N, else from etcd at N (OUT_OF_RANGE once
 //             compacted); a revision newer than etcd's gets "Too large resource version".
 // Pages of one list share one revision: a continue token pins it, and is read from the cache while
-// its window covers that revision, else from etcd at that revision (OUT_OF_RANGE once compacted).
+// its window covers that revision, else from etcd at that revision. Either way a revision etcd has
+// compacted is OUT_OF_RANGE (a one-key read at it checks, before the cache answers), as Kubernetes
+// drops its cache snapshots on compaction.
 import { ApiError, expired, fieldError, invalid, type KObject, type ResourceType } from '@skiff/api';
 import type { EtcdStore } from '../etcd/store.js';
 import type { KeyLayout } from '../etcd/keys.js';
@@ -58,7 +60,12 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
   if (q.continueToken) {
     const tok = decodeContinue(q.continueToken, prefix);
     const rv = BigInt(tok.rv);
-    if (cache.covers(rv)) return fromCache(cache, q, rv, cache.cacheKey(tok.start));
+    if (cache.covers(rv)) {
+      await cache.checkNotCompacted(rv).catch((e: unknown) => {
+        throw e instanceof ApiError && e.code === 'OUT_OF_RANGE' ? continueExpired() : e;
+      });
+      return fromCache(cache, q, rv, cache.cacheKey(tok.start));
+    }
     return fromEtcd(store, prefix, q, tok.rv, tok.start);
   }
   if (q.resourceVersion === '0') {
@@ -70,13 +77,20 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
     return fromEtcd(store, prefix, q, undefined, undefined);
   }
   const rv = BigInt(q.resourceVersion);
-  if (cache.covers(rv)) return fromCache(cache, q, rv, '');
+  if (cache.covers(rv)) {
+    await cache.checkNotCompacted(rv);
+    return fromCache(cache, q, rv, '');
+  }
   if (rv > cache.revision) {
     if (cache.isReady && (await cache.waitUntilFresh(rv)) && cache.covers(rv)) return fromCache(cache, q, rv, '');
     const current = await cache.currentRevision();
     if (rv > current) throw tooLargeResourceVersion(rv, current);
   }
   return fromEtcd(store, prefix, q, q.resourceVersion, undefined);
+}
+
+function continueExpired(): ApiError {
+  return expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
 }
 
 function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): ListPage {
@@ -94,15 +108,14 @@ function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): 
 /** A snapshot read from etcd at `revision` (the latest when undefined), from key `start`. */
 async function fromEtcd(store: EtcdStore, prefix: string, q: ListQuery, revision: string | undefined, start: string | undefined): Promise<ListPage> {
   const items: KObject[] = [];
-  // Pages of at most 1,000 objects: 10,000 pods (about 6.5 MB) exceed the etcd client's 4 MB messages.
-  const pageSize = q.limit > 0 ? Math.min(Math.max(q.limit, 50), 1_000) : 1_000;
+  const pageSize = q.limit > 0 ? Math.max(q.limit, 50) : 10_000;
   for (;;) {
     let page;
     try {
       page = await store.range(prefix, { ...(start ? { start } : {}), ...(revision ? { revision } : {}), limit: pageSize });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'OUT_OF_RANGE' && q.continueToken) {
-        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        throw continueExpired();
       }
       throw e;
     }

@@ -5,13 +5,17 @@ import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
 import { letHttp2StreamsDieYoung } from '../grpc/http2-release.js';
+import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
+  DeleteCollectionOptions,
   DeleteOptions,
   DeleteResult,
   DiscoveryInfo,
   ListOptions,
   ListResult,
+  PatchOptions,
+  PatchType,
   WatchBatch,
   WatchOptions,
   WriteOptions,
@@ -27,9 +31,15 @@ export interface ClientConfig {
   timeoutMs?: number;
   /** Identifies the caller in the server's logs ("skiff-scheduler"). */
   userAgent?: string;
+  /**
+   * Client-side rate limit of every request (watch starts included): qps (default 50, <= 0 off)
+   * and burst (default 100). See rate-limit.ts for why these defaults.
+   */
+  rateLimit?: RateLimitOptions;
 }
 
 const MAX_MESSAGE = 64 * 1024 * 1024;
+const MERGE_PATCH: PatchType = 'application/merge-patch+json';
 
 export function createClient(config: ClientConfig): Client {
   return new GrpcClient(config);
@@ -38,9 +48,11 @@ export function createClient(config: ClientConfig): Client {
 class GrpcClient implements Client {
   private readonly raw: grpc.Client;
   private readonly def = resourcesServiceDefinition();
+  private readonly limiter: ClientRateLimiter;
 
   constructor(private readonly config: ClientConfig) {
     letHttp2StreamsDieYoung();
+    this.limiter = new ClientRateLimiter(config.rateLimit);
     this.raw = new grpc.Client(config.server, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,
       'grpc.max_send_message_length': MAX_MESSAGE,
@@ -58,15 +70,16 @@ class GrpcClient implements Client {
   }
 
   /** One unary call: the request is encoded here, so a malformed one rejects before sending. */
-  private unary<Res>(method: string, request: unknown): Promise<{ response: Res; warnings: string[] }> {
+  private async unary<Res>(method: string, request: unknown): Promise<{ response: Res; warnings: string[] }> {
     const m = this.def[method];
-    if (!m) return Promise.reject(new ApiError('INTERNAL', `no method ${method}`));
+    if (!m) throw new ApiError('INTERNAL', `no method ${method}`);
     let bytes: Buffer;
     try {
       bytes = m.requestSerialize(request);
     } catch (e) {
-      return Promise.reject(fromGrpcError(e));
+      throw fromGrpcError(e);
     }
+    await this.limiter.wait();
     return new Promise((resolve, reject) => {
       const warnings: string[] = [];
       const call = this.raw.makeUnaryRequest(
@@ -133,7 +146,7 @@ class GrpcClient implements Client {
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<T> {
     return (await this.patchWithWarnings<T>(resource, namespace, name, patch, opts)).object;
   }
@@ -143,13 +156,13 @@ class GrpcClient implements Client {
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<WriteResult<T>> {
     const req = {
       resource,
       namespace,
       name,
-      patchType: 'application/merge-patch+json',
+      patchType: opts?.patchType ?? MERGE_PATCH,
       patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
       subresource: opts?.subresource ?? '',
       ...dry(opts),
@@ -166,6 +179,20 @@ class GrpcClient implements Client {
     return { object: response.object, pending: !!response.pending };
   }
 
+  async deleteCollection<T extends KObject = KObject>(resource: string, opts: DeleteCollectionOptions = {}): Promise<DeleteResult<T>[]> {
+    const req: Record<string, unknown> = {
+      resource,
+      namespace: opts.namespace ?? '',
+      labelSelector: opts.labelSelector ?? '',
+      fieldSelector: opts.fieldSelector ?? '',
+      propagationPolicy: opts.propagationPolicy ?? '',
+      ...dry(opts),
+    };
+    if (opts.gracePeriodSeconds !== undefined) req.gracePeriodSeconds = opts.gracePeriodSeconds;
+    const { response } = await this.unary<{ items?: { object: T; pending?: boolean }[] }>('DeleteCollection', req);
+    return (response.items ?? []).map((i) => ({ object: i.object, pending: !!i.pending }));
+  }
+
   async *watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>> {
     const m = this.def.Watch!;
     const req = m.requestSerialize({
@@ -177,7 +204,7 @@ class GrpcClient implements Client {
       allowWatchBookmarks: !!opts.allowWatchBookmarks,
       sendInitialEvents: !!opts.sendInitialEvents,
     });
-    if (signal.aborted) return;
+    if (!(await this.limiter.wait(signal))) return;
     const call = this.raw.makeServerStreamRequest(m.path, (b: Buffer) => b, m.responseDeserialize, req, this.metadata(), {});
     const onAbort = (): void => call.cancel();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -49,9 +49,29 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+/** JSON merge patch (RFC 7386) or Kubernetes' strategic merge patch (lists merged by key). */
+export type PatchType = 'application/merge-patch+json' | 'application/strategic-merge-patch+json';
+
+export interface PatchOptions extends WriteOptions {
+  /** "status" patches only the status. */
+  subresource?: 'status';
+  /** Default: JSON merge patch. */
+  patchType?: PatchType;
+}
+
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   preconditions?: { uid?: string; resourceVersion?: string };
+  gracePeriodSeconds?: number;
+}
+
+/** Which objects DeleteCollection deletes (namespace and selectors as in a list) and how. */
+export interface DeleteCollectionOptions extends WriteOptions {
+  /** Empty or undefined: every namespace (for namespaced resources). */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   gracePeriodSeconds?: number;
 }
 
@@ -98,13 +118,13 @@ export interface Client {
   update<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
   updateWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>>;
   updateStatus<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
-  /** JSON merge patch (RFC 7386). subresource "status" patches only the status. */
+  /** A JSON merge patch (RFC 7386) unless opts.patchType says otherwise; subresource "status" patches only the status. */
   patch<T extends KObject = KObject>(
     resource: string,
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<T>;
   /** Like patch, also returning the server's warnings. */
   patchWithWarnings<T extends KObject = KObject>(
@@ -112,9 +132,11 @@ export interface Client {
     namespace: string,
     name: string,
     patch: unknown,
-    opts?: WriteOptions & { subresource?: 'status' },
+    opts?: PatchOptions,
   ): Promise<WriteResult<T>>;
   delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
+  /** Deletes every object the options select; one result per object, in list order. */
+  deleteCollection<T extends KObject = KObject>(resource: string, opts?: DeleteCollectionOptions): Promise<DeleteResult<T>[]>;
   /**
    * Streams change batches until `signal` aborts (then the iterator ends quietly) or the server ends
    * the stream (the iterator throws the ApiError, e.g. OUT_OF_RANGE for a too-old resourceVersion,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
-import { FakeClient } from '../fake-client.js';
+import { FakeClient } from '../testing/index.js';
 import { SharedInformer } from '../informer/shared-informer.js';
 import { createMetrics } from '../metrics.js';
 import { WorkQueue } from '../workqueue/queue.js';
@@ -12,6 +12,7 @@ import { enqueueOwner } from './enqueue-owner.js';
 
 function obj(kind: string, name: string, owner?: string): KObject {
   const o: KObject = { apiVersion: 'v1', kind, metadata: { name, namespace: 'default' } };
+  if (kind === 'Pod') o.spec = { containers: [{ name: 'c', image: 'busybox' }] };
   if (owner) o.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: 'u', controller: true }];
   return o;
 }

@@ -5,6 +5,7 @@ import { type KObject, splitKey } from '@skiff/api';
 import type { Registry } from 'prom-client';
 import { type Clock, realClock } from '../clock.js';
 import type { HandlerRegistration, SharedInformer } from '../informer/shared-informer.js';
+import { deletedObject } from '../informer/tombstone.js';
 import { type Logger, discardLogger } from '../log.js';
 import { counter, histogram } from '../metrics.js';
 import { WorkQueue } from '../workqueue/queue.js';
@@ -77,7 +78,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     return w.informer.addEventHandler({
       onAdd: (o) => enqueue(map(o)),
       onUpdate: (a, b) => enqueue([...new Set([...map(a), ...map(b)])]),
-      onDelete: (o) => enqueue(map(o)),
+      onDelete: (o) => enqueue(map(deletedObject(o))),
     });
   });
   const stop = (): void => queue.shutDown();

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
-import { FakeClient } from '../fake-client.js';
+import { FakeClient } from '../testing/index.js';
 import { SharedInformer, type EventHandler } from './shared-informer.js';
+import { DeletedFinalStateUnknown } from './tombstone.js';
 import { SharedInformerFactory } from './factory.js';
 
 function cm(name: string, data = '1', labels: Record<string, string> = {}): KObject {
@@ -15,9 +16,15 @@ function recorder(): { events: string[]; handler: EventHandler } {
   return {
     events,
     handler: {
-      onAdd: (o) => events.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`),
-      onUpdate: (a, b) => events.push(`update ${b.metadata.name}@${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`),
-      onDelete: (o) => events.push(`delete ${o.metadata.name}`),
+      onAdd: (o) => {
+        events.push(`add ${o.metadata.name}@${o.metadata.resourceVersion}`);
+      },
+      onUpdate: (a, b) => {
+        events.push(`update ${b.metadata.name}@${a.metadata.resourceVersion}->${b.metadata.resourceVersion}`);
+      },
+      onDelete: (o) => {
+        events.push(o instanceof DeletedFinalStateUnknown ? `tombstone ${o.key}@${o.obj.metadata.resourceVersion}` : `delete ${o.metadata.name}`);
+      },
     },
   };
 }
@@ -92,6 +99,8 @@ void test('a late handler first gets adds for the cache contents', async () => {
   const env = await start([cm('a'), cm('b')]);
   const late = recorder();
   const reg = env.inf.addEventHandler(late.handler);
+  assert.equal(reg.hasSynced(), false, 'not before the initial adds are delivered');
+  await reg.idle();
   assert.equal(reg.hasSynced(), true);
   assert.deepEqual(late.events, ['add a@1', 'add b@2']);
   reg.remove();
@@ -117,7 +126,7 @@ void test('a dropped watch resumes from the last revision without re-listing', a
   await env.stop();
 });
 
-void test('OUT_OF_RANGE re-lists and notifies only what changed', async (t) => {
+void test('OUT_OF_RANGE re-lists and notifies only what changed; deletions seen by the re-list are tombstones', async (t) => {
   const cases = [
     { name: 'watch ends with OUT_OF_RANGE', outage: 'OUT_OF_RANGE' as const },
     { name: 'resume after an outage finds history compacted', outage: 'UNAVAILABLE' as const },
@@ -134,7 +143,7 @@ void test('OUT_OF_RANGE re-lists and notifies only what changed', async (t) => {
       env.client.compact();
       await env.clock.tick(2000);
       assert.equal(count(env.client, 'list'), 2);
-      assert.deepEqual(env.events.slice(3), ['update change@2->4', 'add new@6', 'delete gone']);
+      assert.deepEqual(env.events.slice(3), ['update change@2->4', 'add new@6', 'tombstone default/gone@3']);
       assert.deepEqual(env.inf.keys().sort(), ['default/change', 'default/keep', 'default/new']);
       assert.equal(env.inf.lastSyncResourceVersion(), '6');
       await env.stop();
@@ -179,7 +188,11 @@ void test('a throwing handler does not stop the others or the informer', async (
       throw new Error('handler bug');
     },
   });
-  env.inf.addEventHandler({ onAdd: (o) => seen.push(o.metadata.name!) });
+  env.inf.addEventHandler({
+    onAdd: (o) => {
+      seen.push(o.metadata.name!);
+    },
+  });
   await env.client.create(cm('x'));
   await env.client.create(cm('y'));
   await env.clock.tick(0);
@@ -260,12 +273,60 @@ void test('lastRV moves only after a whole batch; the resume starts from it', as
   const clock = new FakeClock();
   const inf = new SharedInformer({ client, resource: 'configmaps', clock });
   const rvDuringBatch: string[] = [];
-  inf.addEventHandler({ onAdd: (o) => rvDuringBatch.push(`${o.metadata.name}:${inf.lastSyncResourceVersion()}`) });
+  inf.addEventHandler({
+    onAdd: () => {
+      rvDuringBatch.push(inf.lastSyncResourceVersion());
+    },
+  });
   const ac = new AbortController();
   const done = inf.run(ac.signal);
   await clock.tick(1000);
-  assert.deepEqual(rvDuringBatch, ['a:', 'x:1', 'y:1']);
+  // Handlers run after the informer moved on: the list's revision, then the whole batch's.
+  assert.deepEqual(rvDuringBatch, ['1', '10', '10']);
   assert.deepEqual(watchRVs, ['1', '10']);
   ac.abort();
   await done;
+});
+
+void test('a slow handler stalls neither the other handlers nor the watch', async () => {
+  const env = await start([]);
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const slow: string[] = [];
+  const fast: string[] = [];
+  const slowReg = env.inf.addEventHandler({
+    onAdd: async (o) => {
+      slow.push(o.metadata.name!);
+      await gate;
+    },
+  });
+  env.inf.addEventHandler({
+    onAdd: (o) => {
+      fast.push(o.metadata.name!);
+    },
+  });
+  for (const n of ['x', 'y', 'z']) await env.client.create(cm(n));
+  await env.clock.tick(0);
+  assert.deepEqual(fast, ['x', 'y', 'z']);
+  assert.deepEqual(env.inf.keys().sort(), ['default/x', 'default/y', 'default/z'], 'the cache is current');
+  assert.deepEqual(slow, ['x'], 'the slow handler is still on its first notification');
+  release();
+  await slowReg.idle();
+  assert.deepEqual(slow, ['x', 'y', 'z'], 'then it gets the rest, in order');
+  await env.stop();
+});
+
+void test('isInInitialList is true for the first list and a late handler, false for watch events', async () => {
+  const env = await start([cm('a')]);
+  const seen: string[] = [];
+  const reg = env.inf.addEventHandler({
+    onAdd: (o, initial) => {
+      seen.push(`${o.metadata.name} ${initial}`);
+    },
+  });
+  await env.client.create(cm('b'));
+  await env.clock.tick(0);
+  await reg.idle();
+  assert.deepEqual(seen, ['a true', 'b false']);
+  await env.stop();
 });

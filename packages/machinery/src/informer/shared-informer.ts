@@ -6,7 +6,11 @@ import { Backoff, type BackoffOptions } from '../backoff.js';
 import { type Clock, type TimerHandle, realClock, sleep } from '../clock.js';
 import type { Client, WatchEvent } from '../client/types.js';
 import { type Logger, discardLogger } from '../log.js';
-import { type IndexFunc, Store } from './store.js';
+import { type EventHandler, type Notification, ProcessorListener } from './processor-listener.js';
+import { type IndexFunc, Store, deepFreeze } from './store.js';
+import { DeletedFinalStateUnknown } from './tombstone.js';
+
+export type { EventHandler } from './processor-listener.js';
 
 export interface InformerOptions {
   client: Client;
@@ -25,24 +29,13 @@ export interface InformerOptions {
   backoff?: BackoffOptions;
 }
 
-/**
- * Callbacks get the cached objects: read-only (frozen), shared with every other reader. They run
- * synchronously, one event at a time, in the order of events; one that throws is logged and the
- * others still run. Long work belongs in a workqueue, not in a handler.
- */
-export interface EventHandler<T extends KObject = KObject> {
-  onAdd?(obj: T): void;
-  /** Also called with old === new on a periodic resync. */
-  onUpdate?(oldObj: T, newObj: T): void;
-  /** `obj` is the last state seen (from the DELETED event, or the cache when a re-list finds it gone). */
-  onDelete?(obj: T): void;
-}
-
 export interface HandlerRegistration {
   /** Stops delivering to this handler. */
   remove(): void;
-  /** True once the handler has received the initial contents. */
+  /** True once the informer has synced and the handler has received the initial contents. */
   hasSynced(): boolean;
+  /** Resolves once every notification queued so far for this handler has been handled. */
+  idle(): Promise<void>;
 }
 
 export class SharedInformer<T extends KObject = KObject> {
@@ -51,7 +44,7 @@ export class SharedInformer<T extends KObject = KObject> {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly store = new Store<T>();
-  private handlers: EventHandler<T>[] = [];
+  private listeners: ProcessorListener<T>[] = [];
   private synced = false;
   private syncWaiters: (() => void)[] = [];
   private lastRV = '';
@@ -81,6 +74,11 @@ export class SharedInformer<T extends KObject = KObject> {
 
   keys(): string[] {
     return this.store.keys();
+  }
+
+  /** The informer's store (read-only use: listers read it). */
+  indexer(): Store<T> {
+    return this.store;
   }
 
   addIndexer(name: string, fn: IndexFunc<T>): void {
@@ -120,15 +118,22 @@ export class SharedInformer<T extends KObject = KObject> {
 
   // ---- handlers ----
 
-  /** Registers a handler; it first gets onAdd for everything already cached. */
+  /**
+   * Registers a handler with its own buffered queue; it first gets onAdd for everything already
+   * cached (isInInitialList true).
+   */
   addEventHandler(handler: EventHandler<T>): HandlerRegistration {
-    this.handlers = [...this.handlers, handler];
-    for (const obj of this.store.list()) this.call(handler, 'onAdd', obj);
+    const listener = new ProcessorListener(handler, this.log);
+    this.listeners = [...this.listeners, listener];
+    for (const obj of this.store.list()) listener.add({ type: 'add', obj, initial: true });
+    if (this.synced) listener.markSynced();
     return {
       remove: () => {
-        this.handlers = this.handlers.filter((h) => h !== handler);
+        listener.stop();
+        this.listeners = this.listeners.filter((l) => l !== listener);
       },
-      hasSynced: () => this.synced,
+      hasSynced: () => listener.hasSynced(),
+      idle: () => listener.idle(),
     };
   }
 
@@ -201,16 +206,18 @@ export class SharedInformer<T extends KObject = KObject> {
     for (const obj of items) {
       const key = objectKey(obj);
       seen.add(key);
-      this.upsert(key, obj);
+      this.upsert(key, obj, !this.synced);
     }
     for (const key of this.store.keys()) {
       if (seen.has(key)) continue;
+      // Deleted while the watch was down: the final state is unknown.
       const old = this.store.delete(key)!;
-      this.dispatch('onDelete', old);
+      this.dispatch({ type: 'delete', obj: new DeletedFinalStateUnknown(key, old) });
     }
     this.lastRV = rv;
     if (!this.synced) {
       this.synced = true;
+      for (const l of this.listeners) l.markSynced();
       this.log.debug('cache synced', { resourceVersion: rv, objects: this.store.size });
       for (const w of this.syncWaiters.splice(0)) w();
     }
@@ -239,19 +246,19 @@ export class SharedInformer<T extends KObject = KObject> {
     if (ev.type === 'BOOKMARK' || !ev.object) return;
     const key = objectKey(ev.object);
     if (ev.type === 'DELETED') {
-      if (this.store.delete(key)) this.dispatch('onDelete', ev.object);
+      if (this.store.delete(key)) this.dispatch({ type: 'delete', obj: deepFreeze(ev.object) });
       return;
     }
     this.upsert(key, ev.object);
   }
 
   /** Adds or updates; an object at the resourceVersion already cached is not news. */
-  private upsert(key: string, obj: T): void {
+  private upsert(key: string, obj: T, initial = false): void {
     const old = this.store.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
     this.store.set(key, obj);
-    if (old) this.dispatch('onUpdate', old, obj);
-    else this.dispatch('onAdd', obj);
+    if (old) this.dispatch({ type: 'update', old, obj });
+    else this.dispatch({ type: 'add', obj, initial });
   }
 
   private scheduleResync(signal: AbortSignal): void {
@@ -260,23 +267,13 @@ export class SharedInformer<T extends KObject = KObject> {
     this.resyncTimer = this.clock.setTimeout(() => {
       this.resyncTimer = undefined;
       if (signal.aborted) return;
-      if (this.synced) for (const obj of this.store.list()) this.dispatch('onUpdate', obj, obj);
+      if (this.synced) for (const obj of this.store.list()) this.dispatch({ type: 'update', old: obj, obj });
       this.scheduleResync(signal);
     }, every);
   }
 
-  private dispatch(kind: 'onAdd' | 'onDelete', obj: T): void;
-  private dispatch(kind: 'onUpdate', oldObj: T, newObj: T): void;
-  private dispatch(kind: keyof EventHandler<T>, a: T, b?: T): void {
-    for (const h of this.handlers) this.call(h, kind, a, b);
-  }
-
-  private call(h: EventHandler<T>, kind: keyof EventHandler<T>, a: T, b?: T): void {
-    try {
-      if (kind === 'onUpdate') h.onUpdate?.(a, b!);
-      else h[kind]?.(a);
-    } catch (e) {
-      this.log.error('event handler failed', { event: kind, key: objectKey(b ?? a), err: e });
-    }
+  /** Appends to every handler's queue; never waits for a handler. */
+  private dispatch(n: Notification<T>): void {
+    for (const l of this.listeners) l.add(n);
   }
 }

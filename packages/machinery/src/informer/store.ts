@@ -5,6 +5,9 @@ import type { KObject } from '@skiff/api';
 /** Index values of an object, e.g. byNode: pod => [pod.spec.nodeName]. */
 export type IndexFunc<T extends KObject = KObject> = (obj: T) => string[];
 
+/** The index every store has: objects by metadata.namespace ("" for cluster-scoped), as client-go's. */
+export const NAMESPACE_INDEX = 'namespace';
+
 /** Freezes an object and everything in it, in place. */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -19,6 +22,10 @@ export class Store<T extends KObject = KObject> {
   private readonly indexers = new Map<string, IndexFunc<T>>();
   /** index name -> index value -> keys */
   private readonly indices = new Map<string, Map<string, Set<string>>>();
+
+  constructor() {
+    this.addIndexer(NAMESPACE_INDEX, (obj) => [obj.metadata.namespace ?? '']);
+  }
 
   get size(): number {
     return this.items.size;
@@ -49,6 +56,11 @@ export class Store<T extends KObject = KObject> {
     const index = this.indices.get(name);
     if (!index) throw new Error(`indexer "${name}" does not exist`);
     return [...(index.get(value) ?? [])].map((k) => this.items.get(k)!);
+  }
+
+  /** Index names. */
+  indexNames(): string[] {
+    return [...this.indexers.keys()];
   }
 
   /** Stores a (frozen) object under `key`, re-indexing it. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiError, type KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
 import type { Client } from '../client/types.js';
-import { FakeClient } from '../fake-client.js';
+import { FakeClient } from '../testing/index.js';
 import { LeaderElector } from './leader-elector.js';
 import type { Lease } from '@skiff/api';
 import { formatMicroTime, newLease, parseMicroTime } from './lease.js';

@@ -14,7 +14,9 @@
 //   the keys already queued; resolves when the queue is empty and every key handed out is done.
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type Clock, type TimerHandle, realClock } from '../clock.js';
+import { Heap } from '../heap.js';
 import { counter, gauge, histogram } from '../metrics.js';
+import { Fifo } from './fifo.js';
 import { type RateLimiter, defaultControllerRateLimiter } from './rate-limiter.js';
 
 export interface WorkQueueOptions {
@@ -51,14 +53,15 @@ export class WorkQueue {
   private readonly rateLimiter: RateLimiter;
   private readonly metrics: QueueMetrics | undefined;
 
-  private queue: string[] = [];
+  private readonly queue = new Fifo<string>();
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
-  private readonly waiters: ((key: string | undefined) => void)[] = [];
+  private readonly waiters = new Fifo<(key: string | undefined) => void>();
   private readonly addedAt = new Map<string, number>();
   private readonly startedAt = new Map<string, number>();
 
-  private readonly waiting = new Map<string, number>();
+  /** Delayed keys by the time they are due (client-go's waitForPriorityQueue): earliest on top. */
+  private readonly waiting = new Heap<{ key: string; readyAt: number }>((a, b) => a.readyAt < b.readyAt, (w) => w.key);
   private timer: TimerHandle | undefined;
   private timerDue: number | undefined;
 
@@ -92,8 +95,13 @@ export class WorkQueue {
     if (ms <= 0) return this.add(key);
     const readyAt = this.clock.now() + ms;
     const prev = this.waiting.get(key);
-    if (prev !== undefined && prev <= readyAt) return;
-    this.waiting.set(key, readyAt);
+    if (prev !== undefined) {
+      if (prev.readyAt <= readyAt) return;
+      prev.readyAt = readyAt;
+      this.waiting.fix(key);
+    } else {
+      this.waiting.push({ key, readyAt });
+    }
     if (this.timerDue === undefined || readyAt < this.timerDue) this.schedule(readyAt);
   }
 
@@ -164,7 +172,7 @@ export class WorkQueue {
     if (drain) {
       this.drainPromise = new Promise((resolve) => (this.drained = resolve));
     } else {
-      this.queue = [];
+      this.queue.clear();
       this.metrics?.depth.set({ name: this.name }, 0);
     }
     this.wake();
@@ -186,7 +194,7 @@ export class WorkQueue {
   private wake(): void {
     while (this.waiters.length > 0 && this.queue.length > 0) this.waiters.shift()!(this.take());
     if (this.shutdown && this.queue.length === 0) {
-      for (const w of this.waiters.splice(0)) w(undefined);
+      for (let w = this.waiters.shift(); w; w = this.waiters.shift()) w(undefined);
       if (this.draining && this.processing.size === 0 && this.drained) {
         this.drained();
         this.drained = undefined;
@@ -205,15 +213,11 @@ export class WorkQueue {
     this.timer = undefined;
     this.timerDue = undefined;
     const now = this.clock.now();
-    let next: number | undefined;
-    for (const [key, at] of [...this.waiting]) {
-      if (at <= now) {
-        this.waiting.delete(key);
-        this.add(key);
-      } else if (next === undefined || at < next) {
-        next = at;
-      }
+    for (let next = this.waiting.peek(); next && next.readyAt <= now; next = this.waiting.peek()) {
+      this.waiting.pop();
+      this.add(next.key);
     }
-    if (next !== undefined && !this.shutdown) this.schedule(next);
+    const next = this.waiting.peek();
+    if (next && !this.shutdown) this.schedule(next.readyAt);
   }
 }

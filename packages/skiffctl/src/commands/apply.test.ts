@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { fieldError, invalid, type KObject } from '@skiff/api';
-import { FakeClient } from '../testing/fake-client.js';
+import { FakeClient } from '@skiff/machinery/testing';
 import { run, writeFiles } from '../testing/run.js';
 import { LAST_APPLIED } from '../last-applied.js';
 
@@ -73,7 +73,7 @@ void test('apply keeps the allocated clusterIP when the service changes', async 
   assert.equal(spec.clusterIP, '10.96.0.10');
   assert.equal(spec.type, 'NodePort');
   const patch = c.writes().at(-1)!;
-  assert.equal(patch.method, 'patch');
+  assert.equal(patch.verb, 'patch');
   assert.deepEqual((patch.body as { spec: unknown }).spec, { type: 'NodePort' });
 });
 
@@ -98,7 +98,8 @@ void test('apply deletes a field removed from the manifest', async () => {
   await run(c, ['apply', '-f', f]);
   writeFileSync(f, deployment());
   assert.equal((await run(c, ['apply', '-f', f])).stdout, 'deployment.apps/web configured\n');
-  assert.equal((c.find('deploy', 'default', 'web')!.spec as { replicas?: number }).replicas, undefined);
+  // The server defaults the removed field again, as Kubernetes does (replicas: 1).
+  assert.equal((c.find('deploy', 'default', 'web')!.spec as { replicas?: number }).replicas, 1);
 });
 
 interface RejectCase {

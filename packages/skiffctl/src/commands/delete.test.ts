@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { KObject } from '@skiff/api';
-import { FakeClient } from '../testing/fake-client.js';
+import { FakeClient } from '@skiff/machinery/testing';
 import { run, writeFiles } from '../testing/run.js';
 
 const deploy = (name: string, labels: Record<string, string> = {}): KObject => ({
@@ -12,7 +12,7 @@ const deploy = (name: string, labels: Record<string, string> = {}): KObject => (
   spec: { selector: { matchLabels: { app: name } }, template: { spec: { containers: [{ name: 'c', image: 'x' }] } } },
 });
 
-const world = (): FakeClient => new FakeClient([deploy('web', { tier: 'fe' }), deploy('api', { tier: 'be' }), deploy('db', { tier: 'be' })]);
+const world = (): FakeClient => new FakeClient({ objects: [deploy('web', { tier: 'fe' }), deploy('api', { tier: 'be' }), deploy('db', { tier: 'be' })] });
 
 interface Case {
   name: string;
@@ -54,9 +54,10 @@ for (const c of cases) {
     assert.equal(r.stdout, c.stdout);
     if (c.stderr) assert.match(r.stderr, c.stderr);
     assert.equal(r.code, c.code ?? 0);
-    const left = (await client.list('deployments')).items.map((o) => o.metadata.name).sort();
+    // Foreground and Orphan deletions leave the object marked (deletionTimestamp) for the garbage collector.
+    const left = (await client.list('deployments')).items.filter((o) => !o.metadata.deletionTimestamp).map((o) => o.metadata.name).sort();
     assert.deepEqual(left, c.left);
-    if (c.opts) assert.deepEqual(client.calls.find((x) => x.method === 'delete')!.opts, c.opts);
+    if (c.opts) assert.deepEqual(client.calls.find((x) => x.verb === 'delete')!.opts, c.opts);
   });
 }
 

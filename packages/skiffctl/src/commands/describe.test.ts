@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '@skiff/api';
-import { FakeClient } from '../testing/fake-client.js';
+import { FakeClient } from '@skiff/machinery/testing';
 import { run } from '../testing/run.js';
 import { LAST_APPLIED } from '../last-applied.js';
 
@@ -60,7 +60,8 @@ function world(): FakeClient {
     lastTimestamp: '2024-01-01T00:55:00Z',
     count,
   });
-  return new FakeClient([
+  return new FakeClient({
+    objects: [
     svc,
     ep,
     deploy,
@@ -68,7 +69,8 @@ function world(): FakeClient {
     pod,
     ev('web.1', { kind: 'Deployment', name: 'web', uid: 'd-uid' }, 'ScalingReplicaSet', 3),
     ev('web.2', { kind: 'Service', name: 'web', uid: 'other-uid' }, 'Old'),
-  ]);
+    ],
+  });
 }
 
 void test('describe service: IP, ports, endpoints; no last-applied; events of that object only', async () => {
@@ -90,6 +92,7 @@ void test('describe service: IP, ports, endpoints; no last-applied; events of th
     'Endpoints:                10.244.1.5:8080,10.244.2.3:8080',
     'Session Affinity:         None',
     'External Traffic Policy:  Cluster',
+    'Internal Traffic Policy:  Cluster',
     'Events:                   <none>',
     '',
   ].join('\n');

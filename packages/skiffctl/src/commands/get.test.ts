@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { KObject } from '@skiff/api';
-import { FakeClient } from '../testing/fake-client.js';
+import { FakeClient } from '@skiff/machinery/testing';
 import { run, writeFiles } from '../testing/run.js';
 
 const created = '2024-01-01T00:00:00Z';
@@ -20,7 +20,7 @@ const svc = (name: string, ns = 'default'): KObject => ({
   spec: { type: 'ClusterIP', clusterIP: '10.96.0.1', ports: [{ port: 80, protocol: 'TCP' }] },
 });
 
-const world = (): FakeClient => new FakeClient([cm('a', 'default', { app: 'x' }), cm('b', 'default', { app: 'y' }), cm('c', 'other'), svc('web')]);
+const world = (): FakeClient => new FakeClient({ objects: [cm('a', 'default', { app: 'x' }), cm('b', 'default', { app: 'y' }), cm('c', 'other'), svc('web')] });
 
 interface Case {
   name: string;
@@ -77,11 +77,30 @@ void test('get -o yaml: one named object is the object, a list is a List', async
   assert.equal(json.metadata.name, 'web');
 });
 
+void test('get -o yaml quotes timestamps and YAML 1.1 look-alikes as kubectl does', async () => {
+  const client = new FakeClient({ objects: [cm('q', 'default', { on: 'yes', mode: '0755', when: '2026-12-03', plain: 'web' })] });
+  const r = await run(client, ['get', 'cm', 'q', '-o', 'yaml']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const cases = [
+    { name: 'creationTimestamp', line: `  creationTimestamp: "${created}"` },
+    { name: 'a boolean look-alike, key and value', line: '    "on": "yes"' },
+    { name: 'an octal look-alike', line: '    mode: "0755"' },
+    { name: 'a date look-alike', line: '    when: "2026-12-03"' },
+    { name: 'a plain string stays plain', line: '    plain: web' },
+  ];
+  for (const c of cases) assert.ok(lines.includes(c.line), `${c.name}: no line ${JSON.stringify(c.line)} in\n${r.stdout}`);
+  // A YAML 1.1 reader (what PyYAML and go-yaml v2 are) reads every value back as the same string.
+  const back = parse(r.stdout, { version: '1.1' }) as KObject;
+  assert.equal(back.metadata.creationTimestamp, created);
+  assert.deepEqual(back.metadata.labels, { on: 'yes', mode: '0755', when: '2026-12-03', plain: 'web' });
+});
+
 void test('get lists in pages of --chunk-size', async () => {
   const c = world();
   const r = await run(c, ['get', 'cm', '-A', '--chunk-size', '1', '-o', 'name']);
   assert.equal(r.stdout, 'configmap/a\nconfigmap/b\nconfigmap/c\n');
-  const lists = c.calls.filter((x) => x.method === 'list');
+  const lists = c.calls.filter((x) => x.verb === 'list');
   assert.equal(lists.length, 3);
   assert.deepEqual(lists.map((l) => (l.opts as { limit: number }).limit), [1, 1, 1]);
 });
@@ -92,31 +111,38 @@ void test('get -f reads the objects the manifests name', async () => {
   assert.equal(r.stdout, 'service/web\nconfigmap/a\n');
 });
 
+/** Resolves once the command has opened its watch. */
+async function watching(c: FakeClient): Promise<void> {
+  while (c.watchCount() === 0) await new Promise((r) => setTimeout(r, 5));
+}
+
 void test('get -w prints the list, then a row per change, until interrupted', async () => {
   const c = world();
-  const changed = cm('a', 'default');
-  changed.data = { k: 'v', k2: 'v2' };
-  c.watchBatches = [{ resourceVersion: '200', initialEventsEnd: false, events: [{ type: 'MODIFIED', object: changed }, { type: 'BOOKMARK' }] }];
+  const listRV = c.resourceVersion();
   const ac = new AbortController();
   const p = run(c, ['get', 'cm', '-w'], { signal: ac.signal });
-  await new Promise((r) => setTimeout(r, 50));
+  await watching(c);
+  await c.patch('configmaps', 'default', 'a', { data: { k2: 'v2' } });
+  await new Promise((r) => setTimeout(r, 20));
   ac.abort();
   const r = await p;
   assert.equal(r.code, 0);
   assert.equal(r.stdout, 'NAME   DATA   AGE\na      1      60m\nb      1      60m\na      2      60m\n');
-  const w = c.calls.find((x) => x.method === 'watch')!;
-  assert.equal((w.opts as { resourceVersion: string }).resourceVersion, '100');
+  const w = c.calls.find((x) => x.verb === 'watch')!;
+  assert.equal((w.opts as { resourceVersion: string }).resourceVersion, listRV);
 });
 
 void test('get --watch-only prints only changes, with a header first', async () => {
   const c = world();
-  c.watchBatches = [{ resourceVersion: '200', initialEventsEnd: false, events: [{ type: 'DELETED', object: cm('b') }] }];
   const ac = new AbortController();
   const p = run(c, ['get', 'cm', 'b', '--watch-only'], { signal: ac.signal });
-  await new Promise((r) => setTimeout(r, 50));
+  await watching(c);
+  await c.delete('configmaps', 'default', 'a');
+  await c.delete('configmaps', 'default', 'b');
+  await new Promise((r) => setTimeout(r, 20));
   ac.abort();
   const r = await p;
   assert.equal(r.stdout, 'NAME   DATA   AGE\nb      1      60m\n');
-  const w = c.calls.find((x) => x.method === 'watch')!;
+  const w = c.calls.find((x) => x.verb === 'watch')!;
   assert.equal((w.opts as { fieldSelector: string }).fieldSelector, 'metadata.name=b');
 });

@@ -3,8 +3,13 @@ import type { KObject } from '@skiff/api';
 import { stringify } from 'yaml';
 import { objectRef, typeOfObject } from '../resources.js';
 
+/**
+ * YAML as kubectl prints it: a string that a YAML 1.1 reader (PyYAML, go-yaml v2, Ruby) would take
+ * for something else is quoted: `creationTimestamp: "2026-12-03T10:00:00Z"` (not a date),
+ * `enabled: "yes"` (not a boolean), `mode: "0755"` (not an octal number).
+ */
 export function toYaml(v: unknown): string {
-  return stringify(v, { lineWidth: 0, aliasDuplicateObjects: false });
+  return stringify(v, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
 }
 
 /** JSON as kubectl prints it: four-space indent. */

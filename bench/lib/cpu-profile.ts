@@ -1,0 +1,98 @@
+// The apiserver benchmark's CPU profile of the apiserver process (see cpu-profile-hook.ts), and the
+// share of its CPU spent in given functions: a sample counts for them when any frame of its stack
+// belongs to one of their files (inclusive time), out of every sample that was not idle.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { sleep } from './apiserver-load.js';
+
+/** The node arguments and environment that make the apiserver profile-able by `CpuProfiler`. */
+export function profileHook(root: string, out: string): { nodeArgs: string[]; env: Record<string, string> } {
+  return { nodeArgs: ['--import', join(root, 'bench/dist/lib/cpu-profile-hook.js')], env: { SKIFF_BENCH_PROFILE: out } };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+}
+
+export class CpuProfiler {
+  constructor(
+    private readonly pid: number,
+    private readonly out: string,
+  ) {}
+
+  async start(): Promise<void> {
+    rmSync(this.out, { force: true });
+    rmSync(`${this.out}.started`, { force: true });
+    process.kill(this.pid, 'SIGUSR2');
+    await this.waitFor(`${this.out}.started`);
+  }
+
+  async stop(): Promise<CpuProfile> {
+    process.kill(this.pid, 'SIGUSR2');
+    await this.waitFor(this.out);
+    const p = JSON.parse(readFileSync(this.out, 'utf8')) as CpuProfile;
+    rmSync(this.out, { force: true });
+    rmSync(`${this.out}.started`, { force: true });
+    return p;
+  }
+
+  private async waitFor(file: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(file)) {
+      if (Date.now() > deadline) throw new Error(`the apiserver wrote no ${file} (is cpu-profile-hook loaded?)`);
+      await sleep(20);
+    }
+  }
+}
+
+export interface Share {
+  /** Samples in which the process ran (not idle). */
+  busy: number;
+  /** Of those, samples with a frame in a matching file. */
+  matched: number;
+  share: number;
+  /** matched samples by the innermost matching file's name. */
+  byFile: Record<string, number>;
+}
+
+/** The share of busy samples whose stack holds a function of a file matching `files`. */
+export function cpuShare(p: CpuProfile, files: RegExp): Share {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The innermost matching file on each node's stack (memoized walk towards the root).
+  const hit = new Map<number, string | null>();
+  const fileOf = (id: number): string | null => {
+    const known = hit.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    const m = files.exec(n.callFrame.url);
+    const up = parent.get(id);
+    const r = m ? m[0].slice(m[0].lastIndexOf('/') + 1) : up === undefined ? null : fileOf(up);
+    hit.set(id, r);
+    return r;
+  };
+  let busy = 0;
+  let matched = 0;
+  const byFile: Record<string, number> = {};
+  for (const id of p.samples) {
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    busy++;
+    const f = fileOf(id);
+    if (f) {
+      matched++;
+      byFile[f] = (byFile[f] ?? 0) + 1;
+    }
+  }
+  return { busy, matched, share: busy > 0 ? matched / busy : NaN, byFile };
+}
+
+/** The hand-written protobuf codecs of @skiff/api. */
+export const CODEC_FILES = /\/packages\/api\/dist\/wire-(decode|encode|kinds)\.js$/;

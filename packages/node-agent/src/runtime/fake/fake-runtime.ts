@@ -1,0 +1,325 @@
+// An in-memory ContainerRuntime for unit tests and hollow nodes. It keeps Docker-shaped records
+// (labels, names, engine state) and reads them back with the same label schema, naming, state
+// mapping and pod grouping as the Docker runtime, so only the engine itself is pretend. Tests drive
+// what an engine would do on its own with `exitContainer`, `writeLog` and `execHandler`.
+import { RuntimeError } from '../../errors.js';
+import { containerLabels, parseLabels, sandboxLabels } from '../labels.js';
+import { containerName, sandboxName } from '../names.js';
+import { groupByPod } from '../recover.js';
+import type {
+  ContainerConfig,
+  ContainerRuntime,
+  ContainerStatus,
+  ContainerSummary,
+  ExecOptions,
+  ExecResult,
+  ExecSession,
+  ImageInfo,
+  ListFilter,
+  LogChunk,
+  LogOptions,
+  PodSandbox,
+  PodSandboxConfig,
+  PodSandboxStatus,
+  RecoveredPod,
+  RuntimeEvent,
+  RuntimeEventType,
+  RuntimeVersion,
+} from '../runtime.js';
+import { stateName, terminationInfo, type EngineState } from '../state.js';
+import { EventHub } from './event-hub.js';
+import { FakeIpPool } from './ip-pool.js';
+
+interface Record_ {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  image: string;
+  imageId: string;
+  created: string;
+  state: EngineState;
+  tty: boolean;
+  ip?: string;
+  hostNetwork?: boolean;
+  logs: { stream: LogChunk['stream']; line: string; timeMs: number }[];
+  config?: ContainerConfig;
+}
+
+export interface FakeRuntimeOptions {
+  /** the pod CIDR sandboxes get addresses from (default 10.244.0.0/24) */
+  podCIDR?: string;
+  infraImage?: string;
+  images?: { ref: string; info?: Partial<ImageInfo> }[];
+  /** references that a pull finds ("the registry") */
+  pullable?: string[];
+  now?: () => number;
+}
+
+export type ExecHandler = (containerId: string, cmd: string[]) => ExecResult | Promise<ExecResult>;
+
+function normalize(ref: string): string {
+  const last = ref.split('/').pop() ?? ref;
+  return ref.includes('@') || last.includes(':') ? ref : `${ref}:latest`;
+}
+
+export class FakeRuntime implements ContainerRuntime {
+  private readonly records = new Map<string, Record_>();
+  private readonly images = new Map<string, ImageInfo>();
+  private readonly pullable: Set<string>;
+  private readonly hub = new EventHub();
+  private readonly ips: FakeIpPool;
+  private readonly now: () => number;
+  private seq = 0;
+  /** what `exec` and `execSync` run; default: exit 0, no output */
+  execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
+
+  constructor(private readonly opts: FakeRuntimeOptions = {}) {
+    this.now = opts.now ?? Date.now;
+    this.ips = new FakeIpPool(opts.podCIDR ?? '10.244.0.0/24');
+    this.pullable = new Set((opts.pullable ?? []).map(normalize));
+    for (const i of [{ ref: opts.infraImage ?? 'skiff/pause:0.1' }, ...(opts.images ?? [])]) this.addImage(i.ref, i.info);
+  }
+
+  addImage(ref: string, info: Partial<ImageInfo> = {}): ImageInfo {
+    const r = normalize(ref);
+    const image: ImageInfo = { id: `sha256:${this.nextId()}`, repoTags: [r], repoDigests: [], sizeBytes: 1 << 20, entrypoint: [], cmd: ['sh'], user: '', env: [], ...info };
+    this.images.set(r, image);
+    return image;
+  }
+
+  private nextId(): string {
+    return (++this.seq).toString(16).padStart(64, '0');
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  private get(id: string, type: 'sandbox' | 'container'): Record_ {
+    const r = this.records.get(id) ?? [...this.records.values()].find((x) => x.name === id);
+    if (!r || parseLabels(r.labels)?.type !== type) throw new RuntimeError('NotFound', `No such ${type}: ${id}`);
+    return r;
+  }
+
+  private emit(type: RuntimeEventType, r: Record_, exitCode?: number): void {
+    const p = parseLabels(r.labels);
+    if (!p) return;
+    const ev: RuntimeEvent = { type, containerId: r.id, pod: p.pod, timeMs: this.now() };
+    if (p.containerName !== undefined) ev.containerName = p.containerName;
+    if (exitCode !== undefined) ev.exitCode = exitCode;
+    this.hub.publish(ev);
+  }
+
+  private add(name: string, labels: Record<string, string>, imageRef: string): Record_ {
+    if ([...this.records.values()].some((r) => r.name === name)) {
+      throw new RuntimeError('AlreadyExists', `Conflict. The container name "/${name}" is already in use`);
+    }
+    const image = this.images.get(normalize(imageRef));
+    if (!image) throw new RuntimeError('NotFound', `No such image: ${imageRef}`);
+    const r: Record_ = { id: this.nextId(), name, labels, image: imageRef, imageId: image.id, created: this.iso(), state: { Status: 'created' }, tty: false, logs: [] };
+    this.records.set(r.id, r);
+    return r;
+  }
+
+  private run(r: Record_): void {
+    if (r.state.Status === 'running') return;
+    r.state = { Status: 'running', StartedAt: this.iso(), ExitCode: 0 };
+    this.emit('start', r);
+  }
+
+  /** What an engine does when a process ends: the container exits (and an OOM kill is reported). */
+  exitContainer(id: string, exitCode: number, opts: { oomKilled?: boolean } = {}): void {
+    const r = this.records.get(id);
+    if (!r || r.state.Status !== 'running') return;
+    if (opts.oomKilled) this.emit('oom', r);
+    r.state = { ...r.state, Status: 'exited', ExitCode: exitCode, OOMKilled: Boolean(opts.oomKilled), FinishedAt: this.iso() };
+    if (r.ip) this.ips.release(r.ip);
+    delete r.ip;
+    this.emit('die', r, exitCode);
+  }
+
+  writeLog(id: string, stream: LogChunk['stream'], line: string): void {
+    const r = this.records.get(id);
+    if (!r) throw new RuntimeError('NotFound', `No such container: ${id}`);
+    r.logs.push({ stream, line, timeMs: this.now() });
+  }
+
+  /** the config a container was created with (for assertions) */
+  configOf(id: string): ContainerConfig | undefined {
+    return this.records.get(id)?.config;
+  }
+
+  get eventListeners(): number {
+    return this.hub.listeners;
+  }
+
+  async version(): Promise<RuntimeVersion> {
+    return { runtimeName: 'fake', runtimeVersion: '0.1.0', apiVersion: '1.41' };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<PodSandboxStatus> {
+    const r = this.add(sandboxName(config), sandboxLabels(config), this.opts.infraImage ?? 'skiff/pause:0.1');
+    r.hostNetwork = Boolean(config.hostNetwork);
+    if (!config.hostNetwork) r.ip = this.ips.allocate();
+    this.run(r);
+    return this.podSandboxStatus(r.id);
+  }
+
+  async stopPodSandbox(id: string, _timeoutSeconds?: number): Promise<void> {
+    const sandbox = this.records.get(id);
+    if (!sandbox) return;
+    for (const c of this.containersOf(id)) this.exitContainer(c.id, 137);
+    this.exitContainer(id, 0);
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    for (const c of this.containersOf(id)) await this.removeContainer(c.id);
+    const r = this.records.get(id);
+    if (r) {
+      this.exitContainer(id, 137);
+      this.records.delete(id);
+    }
+  }
+
+  private containersOf(sandboxId: string): Record_[] {
+    return [...this.records.values()].filter((r) => parseLabels(r.labels)?.sandboxId === sandboxId);
+  }
+
+  async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
+    const r = this.get(id, 'sandbox');
+    const s: PodSandboxStatus = { ...this.sandboxOf(r), hostNetwork: Boolean(r.hostNetwork) };
+    if (r.ip && r.state.Status === 'running') s.ip = r.ip;
+    return s;
+  }
+
+  private sandboxOf(r: Record_): PodSandbox {
+    const p = parseLabels(r.labels)!;
+    return { id: r.id, pod: p.pod, attempt: p.attempt, state: r.state.Status === 'running' ? 'ready' : 'notready', createdAt: r.created, labels: p.own };
+  }
+
+  async listPodSandboxes(filter: ListFilter = {}): Promise<PodSandbox[]> {
+    return this.select('sandbox', filter).map((r) => this.sandboxOf(r));
+  }
+
+  private select(type: 'sandbox' | 'container', filter: ListFilter): Record_[] {
+    return [...this.records.values()].filter((r) => {
+      const p = parseLabels(r.labels);
+      return p?.type === type && (filter.podUid === undefined || p.pod.uid === filter.podUid);
+    });
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const sandbox = await this.podSandboxStatus(sandboxId);
+    if (sandbox.pod.uid !== config.pod.uid) throw new RuntimeError('InvalidArgument', `sandbox ${sandboxId} belongs to pod ${sandbox.pod.uid}, not ${config.pod.uid}`);
+    if (sandbox.state !== 'ready') throw new RuntimeError('InvalidArgument', `sandbox ${sandboxId} of pod ${config.pod.namespace}/${config.pod.name} is not running`);
+    const r = this.add(containerName(config), containerLabels(sandboxId, config), config.image);
+    r.tty = Boolean(config.tty);
+    r.config = structuredClone(config);
+    return r.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    const r = this.get(id, 'container');
+    if (r.state.Status === 'exited') throw new RuntimeError('InvalidArgument', `container ${id} has exited; create a new one`);
+    const sandboxId = parseLabels(r.labels)?.sandboxId as string;
+    if (this.records.get(sandboxId)?.state.Status !== 'running') {
+      r.state = { Status: 'created', ExitCode: 128, Error: `cannot join network of a non running container: ${sandboxId}` };
+      throw new RuntimeError('InvalidArgument', `start container ${id}: cannot join network of a non running container: ${sandboxId}`);
+    }
+    this.run(r);
+  }
+
+  async stopContainer(id: string, _timeoutSeconds: number): Promise<void> {
+    if (this.records.has(id)) this.exitContainer(id, 143);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    if (!this.records.has(id)) return;
+    this.exitContainer(id, 137);
+    this.records.delete(id);
+  }
+
+  private summaryOf(r: Record_): ContainerSummary {
+    const p = parseLabels(r.labels)!;
+    const s: ContainerSummary = {
+      id: r.id,
+      sandboxId: p.sandboxId as string,
+      pod: p.pod,
+      name: p.containerName as string,
+      restartCount: p.restartCount,
+      image: r.image,
+      imageId: r.imageId,
+      state: stateName(r.state.Status),
+      createdAt: r.created,
+    };
+    if (p.specHash !== undefined) s.specHash = p.specHash;
+    return s;
+  }
+
+  async listContainers(filter: ListFilter = {}): Promise<ContainerSummary[]> {
+    return this.select('container', filter).map((r) => this.summaryOf(r));
+  }
+
+  async containerStatus(id: string): Promise<ContainerStatus> {
+    const r = this.get(id, 'container');
+    return { ...this.summaryOf(r), ...terminationInfo(r.state) };
+  }
+
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    return this.images.get(normalize(ref)) ?? [...this.images.values()].find((i) => i.id === ref);
+  }
+
+  async pullImage(ref: string, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw new RuntimeError('ImagePull', `pull ${ref}: aborted`);
+    const r = normalize(ref);
+    if (!this.pullable.has(r)) throw new RuntimeError('ImagePull', `pull ${ref}: pull access denied for ${ref.split(':')[0]}, repository does not exist or may require 'docker login'`);
+    return (this.images.get(r) ?? this.addImage(r)).id;
+  }
+
+  async listImages(): Promise<ImageInfo[]> {
+    return [...new Set(this.images.values())];
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    this.images.delete(normalize(ref));
+  }
+
+  async *logs(containerId: string, options: LogOptions, signal?: AbortSignal): AsyncGenerator<LogChunk> {
+    const r = this.get(containerId, 'container');
+    const lines = r.logs.filter((l) => options.sinceMs === undefined || l.timeMs >= options.sinceMs);
+    const shown = options.tail === undefined ? lines : options.tail <= 0 ? [] : lines.slice(-options.tail);
+    for (const l of shown) {
+      if (signal?.aborted) return;
+      const text = options.timestamps ? `${new Date(l.timeMs).toISOString()} ${l.line}` : l.line;
+      yield { stream: r.tty ? 'stdout' : l.stream, data: Buffer.from(`${text}\n`) };
+    }
+  }
+
+  async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
+    const r = await this.execSync(containerId, options.cmd, 0);
+    const chunks: LogChunk[] = [];
+    if (r.stdout) chunks.push({ stream: 'stdout', data: Buffer.from(r.stdout) });
+    if (r.stderr) chunks.push({ stream: options.tty ? 'stdout' : 'stderr', data: Buffer.from(r.stderr) });
+    return {
+      output: (async function* () {
+        yield* chunks;
+      })(),
+      resize: async () => {},
+      exitCode: async () => r.exitCode,
+    };
+  }
+
+  async execSync(containerId: string, cmd: string[], _timeoutMs: number): Promise<ExecResult> {
+    const r = this.get(containerId, 'container');
+    if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
+    return this.execHandler(r.id, cmd);
+  }
+
+  events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
+    return this.hub.subscribe(signal, sinceMs);
+  }
+
+  async recover(): Promise<RecoveredPod[]> {
+    return groupByPod(await this.listPodSandboxes(), await this.listContainers());
+  }
+}

@@ -1,0 +1,142 @@
+// A node with the pods the scheduler knows on it and what they use (Kubernetes' framework.NodeInfo).
+// Every change bumps `generation` from one process-wide counter, which lets the cache copy only the
+// NodeInfos changed since the last snapshot.
+import type { Node, Pod } from '@skiff/api';
+import { podInfoOf, type HostPort, type PodInfo } from './pod-info.js';
+import { Resource } from './resource.js';
+
+let generationCounter = 0;
+
+/** The next value of the process-wide generation counter. */
+export function nextGeneration(): number {
+  return ++generationCounter;
+}
+
+/** Host ports in use: "PROTOCOL/port" -> the IPs bound ("0.0.0.0" for all). */
+export class HostPortUsage {
+  private readonly used = new Map<string, string[]>();
+
+  add(p: HostPort): void {
+    const k = `${p.protocol}/${p.port}`;
+    const ips = this.used.get(k);
+    if (ips) ips.push(p.ip);
+    else this.used.set(k, [p.ip]);
+  }
+
+  remove(p: HostPort): void {
+    const k = `${p.protocol}/${p.port}`;
+    const ips = this.used.get(k);
+    if (!ips) return;
+    const i = ips.indexOf(p.ip);
+    if (i >= 0) ips.splice(i, 1);
+    if (ips.length === 0) this.used.delete(k);
+  }
+
+  /** Whether `p` clashes: same protocol and port, and the same IP or either side on 0.0.0.0. */
+  conflicts(p: HostPort): boolean {
+    const ips = this.used.get(`${p.protocol}/${p.port}`);
+    if (!ips) return false;
+    return p.ip === '0.0.0.0' || ips.some((ip) => ip === p.ip || ip === '0.0.0.0');
+  }
+
+  get size(): number {
+    return this.used.size;
+  }
+
+  clone(): HostPortUsage {
+    const c = new HostPortUsage();
+    for (const [k, v] of this.used) c.used.set(k, [...v]);
+    return c;
+  }
+}
+
+/** "nginx" -> "nginx:latest" as the kubelet stores it; a tag or digest is kept. */
+export function normalizedImageName(name: string): string {
+  const lastSlash = name.lastIndexOf('/');
+  const tail = name.slice(lastSlash + 1);
+  return tail.includes(':') || tail.includes('@') ? name : `${name}:latest`;
+}
+
+export class NodeInfo {
+  node: Node | undefined;
+  pods: PodInfo[] = [];
+  podsWithAffinity: PodInfo[] = [];
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  usedPorts = new HostPortUsage();
+  /** Sum of the pods' requests. */
+  requested = new Resource();
+  /** Sum with 100m / 200Mi for containers without requests: what scoring uses. */
+  nonZeroRequested = new Resource();
+  allocatable = new Resource();
+  /** Normalized image name -> size in bytes, from node.status.images. */
+  imageSizes = new Map<string, number>();
+  generation = nextGeneration();
+
+  constructor(node?: Node, pods: Pod[] = []) {
+    if (node) this.setNode(node);
+    for (const p of pods) this.addPod(p);
+  }
+
+  get name(): string {
+    return this.node?.metadata.name ?? '';
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = Resource.fromList(node.status?.allocatable);
+    this.imageSizes = new Map();
+    for (const img of node.status?.images ?? []) {
+      for (const n of img.names ?? []) this.imageSizes.set(normalizedImageName(n), img.sizeBytes ?? 0);
+    }
+    this.generation = nextGeneration();
+  }
+
+  addPod(pod: Pod): void {
+    this.addPodInfo(podInfoOf(pod));
+  }
+
+  addPodInfo(pi: PodInfo): void {
+    this.pods.push(pi);
+    if (pi.hasAffinity) this.podsWithAffinity.push(pi);
+    if (pi.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity.push(pi);
+    this.update(pi, 1);
+  }
+
+  /** Removes the pod with this key; false when it is not on the node. */
+  removePod(key: string): boolean {
+    const i = this.pods.findIndex((p) => p.key === key);
+    if (i < 0) return false;
+    const pi = this.pods[i];
+    this.pods.splice(i, 1);
+    this.podsWithAffinity = this.podsWithAffinity.filter((p) => p.key !== key);
+    this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p.key !== key);
+    this.update(pi, -1);
+    return true;
+  }
+
+  private update(pi: PodInfo, sign: 1 | -1): void {
+    this.requested.addScaled(pi.requests, sign);
+    this.nonZeroRequested.addScaled(pi.nonZeroRequests, sign);
+    for (const p of pi.hostPorts) {
+      if (sign > 0) this.usedPorts.add(p);
+      else this.usedPorts.remove(p);
+    }
+    this.generation = nextGeneration();
+  }
+
+  /** A copy for a snapshot: arrays and sums are copied, pod objects shared (read-only). */
+  clone(): NodeInfo {
+    const c = new NodeInfo();
+    c.node = this.node;
+    c.pods = [...this.pods];
+    c.podsWithAffinity = [...this.podsWithAffinity];
+    c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];
+    c.usedPorts = this.usedPorts.clone();
+    c.requested = this.requested.clone();
+    c.nonZeroRequested = this.nonZeroRequested.clone();
+    c.allocatable = this.allocatable;
+    c.imageSizes = this.imageSizes;
+    c.generation = this.generation;
+    return c;
+  }
+}

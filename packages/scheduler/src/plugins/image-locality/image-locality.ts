@@ -1,0 +1,56 @@
+// Score: nodes that already have the pod's images, weighted by image size and by how widely the
+// image is spread (Kubernetes' ImageLocality: 23MB..1000MB per container mapped onto 0..100).
+import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import { Status } from '../../framework/status.js';
+import type { Handle, PreScorePlugin, ScorePlugin } from '../../framework/interface.js';
+import { MAX_NODE_SCORE } from '../../framework/interface.js';
+import { normalizedImageName, type NodeInfo } from '../../framework/node-info.js';
+import type { PodInfo } from '../../framework/pod-info.js';
+import { ImageLocalityName } from '../names.js';
+
+const mb = 1024 * 1024;
+export const MIN_THRESHOLD = 23 * mb;
+export const MAX_CONTAINER_THRESHOLD = 1000 * mb;
+
+const preScoreKey = `PreScore${ImageLocalityName}`;
+
+class PodImages implements StateData {
+  constructor(
+    readonly names: string[],
+    readonly containers: number,
+  ) {}
+
+  clone(): StateData {
+    return this;
+  }
+}
+
+export class ImageLocality implements PreScorePlugin, ScorePlugin {
+  readonly name = ImageLocalityName;
+
+  constructor(private readonly handle: Handle) {}
+
+  /** The pod's images, normalized once per cycle. */
+  preScore(state: CycleState, pod: PodInfo): Status {
+    const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
+    state.write(preScoreKey, new PodImages(containers.flatMap((c) => (c.image ? [normalizedImageName(c.image)] : [])), containers.length));
+    return Status.SUCCESS;
+  }
+
+  score(state: CycleState, _pod: PodInfo, nodeInfo: NodeInfo): number {
+    const images = state.read<PodImages>(preScoreKey);
+    if (!images || nodeInfo.imageSizes.size === 0) return 0;
+    const snapshot = this.handle.snapshot();
+    const total = snapshot.numNodes;
+    let sum = 0;
+    for (const name of images.names) {
+      const size = nodeInfo.imageSizes.get(name);
+      if (size === undefined || total === 0) continue;
+      sum += size * ((snapshot.imageNodeCount.get(name) ?? 1) / total);
+    }
+    const max = MAX_CONTAINER_THRESHOLD * Math.max(1, images.containers);
+    if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;
+    else if (sum > max) sum = max;
+    return Math.trunc((MAX_NODE_SCORE * (sum - MIN_THRESHOLD)) / (max - MIN_THRESHOLD));
+  }
+}

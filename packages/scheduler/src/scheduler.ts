@@ -1,0 +1,183 @@
+// The scheduling loop (Kubernetes' scheduleOne): pop a pod, update the snapshot, run the profile's
+// cycle; on success assume it in the cache, Reserve, Permit, and bind asynchronously; on "no fit"
+// run PostFilter (preemption) and requeue. Talking to the apiserver (informers, Bind, Events, status,
+// deleting victims) is the wiring's part, through `binder` and `hooks`.
+import { objectKey, type Pod } from '@skiff/api';
+import { realClock, type Clock } from '@skiff/machinery';
+import { Cache } from './cache/cache.js';
+import type { SchedulerConfig } from './config/resolve.js';
+import { DEFAULT_SCHEDULER_NAME } from './config/types.js';
+import { CycleState } from './framework/cycle-state.js';
+import type { ClusterEventWithHint } from './framework/events.js';
+import { Framework } from './framework/framework.js';
+import type { PluginFactory, PodBinder } from './framework/interface.js';
+import { Nominator } from './framework/nominator.js';
+import { PodInfo, setPodInfo } from './framework/pod-info.js';
+import type { QueuedPodInfo } from './framework/queued-pod-info.js';
+import { Snapshot } from './framework/snapshot.js';
+import { Code, SchedulingError, Status } from './framework/status.js';
+import { SchedulingQueue } from './queue/scheduling-queue.js';
+import { DEFAULT_MAX_REJECTED, explainRejections, type Explanation } from './schedule/explanation.js';
+import { FitError } from './schedule/fit-error.js';
+import { SchedulingAlgorithm, type ScheduleResult } from './schedule/schedule-pod.js';
+
+export interface FailureInfo {
+  /** Unschedulable (no node fits) or SchedulerError (a plugin or the bind failed). */
+  reason: 'Unschedulable' | 'SchedulerError';
+  /** For Unschedulable: Kubernetes' summary "0/3 nodes are available: ...". */
+  message: string;
+  /** Set when preemption chose a node: write status.nominatedNodeName. */
+  nominatedNodeName?: string;
+  /** Pods to delete for the preemptor (with an event naming it). */
+  victims?: Pod[];
+  explanation?: Explanation;
+}
+
+/** What the wiring does with outcomes: events, pod status, deleting victims. */
+export interface SchedulerHooks {
+  scheduled?(pod: Pod, nodeName: string, explanation: Explanation): void;
+  failed?(pod: Pod, failure: FailureInfo): void;
+}
+
+export interface SchedulerOptions {
+  config: SchedulerConfig;
+  registry: ReadonlyMap<string, PluginFactory>;
+  binder?: PodBinder;
+  hooks?: SchedulerHooks;
+  clock?: Clock;
+  random?: () => number;
+  assumedPodTtlMs?: number;
+}
+
+export class Scheduler {
+  readonly cache: Cache;
+  readonly queue: SchedulingQueue;
+  readonly profiles = new Map<string, Framework>();
+  readonly snapshot = new Snapshot();
+  /** Pods preemption nominated to a node; the wiring also feeds it from status.nominatedNodeName. */
+  readonly nominator = new Nominator();
+  private readonly algorithm: SchedulingAlgorithm;
+  private readonly hooks: SchedulerHooks;
+  private readonly binds = new Set<Promise<void>>();
+
+  constructor(opts: SchedulerOptions) {
+    const clock = opts.clock ?? realClock;
+    this.hooks = opts.hooks ?? {};
+    this.cache = new Cache({ clock, assumedPodTtlMs: opts.assumedPodTtlMs });
+    for (const p of opts.config.profiles) {
+      this.profiles.set(p.schedulerName, new Framework(p, { registry: opts.registry, snapshot: () => this.snapshot, binder: opts.binder, nominator: this.nominator }));
+    }
+    const first = [...this.profiles.values()][0];
+    const events = new Map<string, ClusterEventWithHint[]>();
+    for (const f of this.profiles.values()) for (const [k, v] of f.eventsToRegister) events.set(k, v);
+    this.queue = new SchedulingQueue({
+      less: (a, b) => first.queueSortPlugin.less(a, b),
+      eventsToRegister: events,
+      clock,
+      podInitialBackoffMs: opts.config.podInitialBackoffMs,
+      podMaxBackoffMs: opts.config.podMaxBackoffMs,
+    });
+    this.algorithm = new SchedulingAlgorithm({ percentageOfNodesToScore: opts.config.percentageOfNodesToScore, random: opts.random });
+  }
+
+  /** Whether one of this scheduler's profiles handles the pod (spec.schedulerName). */
+  responsibleFor(pod: Pod): boolean {
+    return this.profiles.has(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
+  }
+
+  /** Pops and schedules pods until the signal aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.queue.run(signal);
+    this.cache.run(signal);
+    for (;;) {
+      const q = await this.queue.pop(signal);
+      if (!q) break;
+      this.scheduleOne(q);
+    }
+    await this.drain();
+  }
+
+  /** Waits for the binds in flight. */
+  async drain(): Promise<void> {
+    while (this.binds.size) await Promise.allSettled([...this.binds]);
+  }
+
+  /** Where the pod would go and why, without assuming or binding it. */
+  explain(pod: Pod): ScheduleResult | FitError {
+    const fwk = this.frameworkFor(pod);
+    this.cache.updateSnapshot(this.snapshot);
+    return new SchedulingAlgorithm({ random: () => 0 }).schedulePod(fwk, new CycleState(), new PodInfo(pod), this.snapshot);
+  }
+
+  /** One scheduling cycle for a popped pod; the bind continues asynchronously. */
+  scheduleOne(q: QueuedPodInfo): void {
+    const pod = q.podInfo.pod;
+    const fwk = this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
+    if (!fwk || pod.metadata.deletionTimestamp) return this.queue.done(q.podInfo.key);
+    const cycle = this.queue.schedulingCycle;
+    this.cache.updateSnapshot(this.snapshot);
+    const state = new CycleState();
+    let result: ScheduleResult | FitError;
+    try {
+      result = this.algorithm.schedulePod(fwk, state, q.podInfo, this.snapshot);
+    } catch (err) {
+      return this.fail(q, cycle, { reason: 'SchedulerError', message: (err as Error).message }, err instanceof SchedulingError ? [err.plugin] : []);
+    }
+    if (result instanceof FitError) {
+      const post = fwk.runPostFilterPlugins(state, q.podInfo, result.diagnosis.nodeToStatus);
+      if (!post.status.isSuccess() && post.status.message()) result.diagnosis.postFilterMsg = post.status.message();
+      if (post.nominatedNodeName) this.nominator.add(q.podInfo, post.nominatedNodeName);
+      const explanation: Explanation = { candidates: [], ...explainRejections(result.diagnosis.nodeToStatus, DEFAULT_MAX_REJECTED), evaluatedNodes: result.diagnosis.nodeToStatus.size, feasibleNodes: 0 };
+      const failure: FailureInfo = { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims, explanation };
+      return this.fail(q, cycle, failure, [...result.diagnosis.unschedulablePlugins]);
+    }
+    const host = result.suggestedHost;
+    // Objects from informers are read-only: a shallow copy with the node set, its parse reused.
+    const assumed: Pod = { ...pod, spec: { ...(pod.spec ?? { containers: [] }), nodeName: host } };
+    const assumedInfo = new PodInfo(assumed, q.podInfo);
+    setPodInfo(assumed, assumedInfo);
+    this.cache.assumePod(assumed);
+    this.nominator.delete(pod);
+    const reserve = fwk.runReservePluginsReserve(state, assumedInfo, host);
+    const permit = reserve.isSuccess() ? fwk.runPermitPlugins(state, assumedInfo, host) : { status: reserve };
+    if (!permit.status.isSuccess()) {
+      fwk.runReservePluginsUnreserve(state, assumedInfo, host);
+      this.cache.forgetPod(assumed);
+      const msg = permit.status.code === Code.Wait ? 'permit plugins that wait are not supported yet' : permit.status.message();
+      return this.fail(q, cycle, { reason: 'SchedulerError', message: msg }, permit.status.plugin ? [permit.status.plugin] : []);
+    }
+    const bind = this.bindingCycle(fwk, state, q, assumed, assumedInfo, host, result.explanation, cycle);
+    this.binds.add(bind);
+    void bind.catch(() => undefined).finally(() => this.binds.delete(bind));
+  }
+
+  private async bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, assumed: Pod, info: PodInfo, host: string, explanation: Explanation, cycle: number): Promise<void> {
+    let status: Status;
+    try {
+      status = await fwk.runBindPlugins(state, info, host);
+    } catch (err) {
+      status = Status.error(err);
+    }
+    if (status.isSuccess()) {
+      this.cache.finishBinding(assumed);
+      this.queue.done(q.podInfo.key);
+      this.hooks.scheduled?.(q.podInfo.pod, host, explanation);
+      return;
+    }
+    fwk.runReservePluginsUnreserve(state, info, host);
+    this.cache.forgetPod(assumed);
+    this.fail(q, cycle, { reason: 'SchedulerError', message: `binding rejected: ${status.message()}` }, []);
+  }
+
+  private fail(q: QueuedPodInfo, cycle: number, failure: FailureInfo, plugins: string[]): void {
+    q.unschedulablePlugins = new Set(plugins.filter((p) => p));
+    this.queue.addUnschedulableIfNotPresent(q, cycle);
+    this.hooks.failed?.(q.podInfo.pod, failure);
+  }
+
+  private frameworkFor(pod: Pod): Framework {
+    const fwk = this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
+    if (!fwk) throw new Error(`no profile for schedulerName ${pod.spec?.schedulerName} of pod ${objectKey(pod)}`);
+    return fwk;
+  }
+}
