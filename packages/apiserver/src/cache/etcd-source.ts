@@ -4,10 +4,10 @@
 //
 // A requested progress notification tells the revision up to which etcd has sent every event of
 // the stream. etcd before 3.4.25 / 3.5.8 may send it ahead of events still queued on the stream
-// (etcd-io/etcd#15220, fixed by #15237), so a progress revision is reported only once a second
-// request has been answered too: the events queued before the first answer have gone out by then.
-// The cache also checks the order it sees (watch-cache.ts) and re-lists if an event ever arrives
-// below a revision it was told about.
+// (etcd-io/etcd#15220, fixed by #15237): the cache does not use them there (progressIsOrdered).
+// Elsewhere a progress revision is reported only once a second request has been answered too, and
+// the cache checks the order it sees (watch-cache.ts), re-listing if an event ever arrives below a
+// revision it was told about.
 import type { Etcd3 } from 'etcd3';
 import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3/lib/rpc.js';
 import { prefixEnd } from '../etcd/keys.js';
@@ -31,6 +31,17 @@ export class EtcdSource implements CacheSource {
       revision: BigInt(page.revision),
       more: page.more,
     };
+  }
+
+  private ordered?: Promise<boolean>;
+
+  /** etcd-io/etcd#15237 made requested progress notifications ordered with events: 3.4.25, 3.5.8, 3.6. */
+  progressIsOrdered(): Promise<boolean> {
+    this.ordered ??= this.etcd.maintenance.status().then(
+      (s) => progressOrderedIn(s.version),
+      () => false,
+    );
+    return this.ordered;
   }
 
   async currentRevision(prefix: string, at?: bigint): Promise<bigint> {
@@ -131,4 +142,13 @@ export class EtcdSource implements CacheSource {
       },
     };
   }
+}
+
+/** Whether etcd `version` ("3.4.23") sends requested progress notifications in order with events. */
+export function progressOrderedIn(version: string): boolean {
+  const [major = 0, minor = 0, patch = 0] = version.split('.').map((x) => parseInt(x, 10) || 0);
+  if (major !== 3) return major > 3;
+  if (minor === 4) return patch >= 25;
+  if (minor === 5) return patch >= 8;
+  return minor > 5;
 }

@@ -93,6 +93,13 @@ export class FakeSource implements CacheSource {
     return { kvs, revision: rev, more: opts.limit > 0 && all.length > opts.limit };
   }
 
+  /** False: as etcd before 3.4.25, whose progress notifications the cache does not use. */
+  orderedProgress = true;
+
+  progressIsOrdered(): Promise<boolean> {
+    return Promise.resolve(this.orderedProgress);
+  }
+
   async currentRevision(_prefix: string, at?: bigint): Promise<bigint> {
     this.calls.currentRevision++;
     await Promise.resolve();

@@ -48,6 +48,8 @@ export interface CacheSource {
   range(prefix: string, opts: { start?: string; revision?: bigint; limit: number }): Promise<SourcePage>;
   /** Every change of `prefix` after `after`, then the live ones. */
   watch(prefix: string, after: bigint, handlers: SourceWatchHandlers): Promise<SourceWatch>;
+  /** Whether requested progress notifications come in order with the events (etcd >= 3.4.25, 3.5.8). */
+  progressIsOrdered(): Promise<boolean>;
   /** The store's current revision, read cheaply (one key, nothing decoded). With `at`, fails with
    * OUT_OF_RANGE (Expired) if the store has compacted that revision. */
   currentRevision(prefix: string, at?: bigint): Promise<bigint>;

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError } from '@skiff/api';
 import { makeFilter } from './filter.js';
+import { FakeSource } from './fake-source.js';
 import { CollectingSink, keyOf, pod, podType, settled, startCache, tick } from './test-fixtures.js';
 
 const all = makeFilter(podType, '', '', '');
@@ -183,6 +184,28 @@ describe('WatchCache freshness (consistent reads)', () => {
       assert.equal(await cache.waitUntilFresh(elsewhere, 2000), true);
       assert.equal(cache.revision, elsewhere);
       assert.deepEqual(cache.list(all).items.map((o) => o.key), ['a/p1']);
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('without ordered progress notifications (etcd < 3.4.25): no claim past its own changes, yet watches from such a revision work', async () => {
+    const source = new FakeSource();
+    source.orderedProgress = false;
+    const { cache } = await startCache(100, source);
+    try {
+      const elsewhere = source.writeElsewhere();
+      const started = Date.now();
+      assert.equal(await cache.waitUntilFresh(elsewhere, 3000), false);
+      assert.ok(Date.now() - started < 1000, 'gives up soon: the caller reads etcd');
+      assert.equal(source.calls.progress, 0);
+      const ac = new AbortController();
+      const sink = new CollectingSink();
+      await cache.watch(all, String(elsewhere), { bookmarks: false, initialEventsEnd: false }, sink, ac.signal);
+      source.put(keyOf(pod('a', 'p1')), pod('a', 'p1'));
+      await settled(source, cache);
+      assert.deepEqual(sink.summary(), ['ADDED p1']);
+      ac.abort();
     } finally {
       await cache.stop();
     }

@@ -18,6 +18,8 @@ const INITIAL_CHUNK = 500;
 const LIST_PAGE = 10_000;
 /** How long a read waits for the cache to reach a revision (Kubernetes waits 3 s too). */
 export const FRESHNESS_TIMEOUT_MS = 3000;
+/** How long a read waits for the cache when no progress notification can vouch for a revision. */
+const UNVOUCHED_WAIT_MS = 100;
 
 export interface WatchCacheOptions {
   /** Changes kept for resuming watches (at least this many; up to an eighth more between trims). */
@@ -54,6 +56,8 @@ export class WatchCache {
   private waiters: { rev: bigint; resolve: () => void }[] = [];
   private bookmarkTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** Whether the source's progress notifications can vouch for a revision (see etcd-source.ts). */
+  private progressOk = false;
   isReady = false;
 
   constructor(
@@ -110,6 +114,7 @@ export class WatchCache {
     this.revision = revision!;
     this.lastChange = revision!;
     this.oldest = revision!;
+    this.progressOk = await this.source.progressIsOrdered();
     await this.openWatch(revision!);
     this.isReady = true;
     this.readyResolve();
@@ -289,6 +294,9 @@ export class WatchCache {
    */
   waitUntilFresh(rev: bigint, timeoutMs = FRESHNESS_TIMEOUT_MS): Promise<boolean> {
     if (rev <= this.revision && this.isReady) return Promise.resolve(true);
+    // Without ordered progress notifications (etcd before 3.4.25 / 3.5.8) only the type's own
+    // changes can bring the cache there: a short wait for those in flight, then the caller reads etcd.
+    if (!this.progressOk) return this.waitFor(rev, Math.min(timeoutMs, UNVOUCHED_WAIT_MS));
     const p = this.waitFor(rev, timeoutMs);
     this.sourceWatch?.requestProgress();
     return p;
@@ -366,7 +374,9 @@ export class WatchCache {
       throw expired(`too old resource version: ${rv} (${this.oldest})`, String(this.revision));
     }
     if (rv > this.revision && !(await this.waitUntilFresh(rv))) {
-      throw tooLargeResourceVersion(rv, this.revision);
+      // Not reached: a revision etcd has (the type has not changed since) is fine to watch from.
+      const current = await this.source.currentRevision(this.prefix);
+      if (rv > current) throw tooLargeResourceVersion(rv, current);
     }
     if (signal.aborted) return;
     // A re-list may have happened while waiting.
