@@ -16,6 +16,8 @@
 // updates/s spread over the nodes; (d) 100 unfiltered configmap watchers in one namespace while 100
 // objects/s change, and the same 100 watchers on etcd's own watch of that namespace's key prefix
 // (the writes then go straight to etcd). Latency = event received - write acknowledged.
+// Lists (lib/list-bench.ts; alone: `npm run bench -- apiserver-list`): 50,000 pods on 5,000 nodes,
+// one node's pods and one namespace's through the apiserver against the same lists from etcd.
 //
 // The apiserver runs as its own process (node packages/apiserver/dist/main.js), so its RSS and CPU
 // are its own. The raw etcd creates of (a) go under /bench-etcd/, outside the apiserver's /registry
@@ -39,6 +41,7 @@ import { closedLoop, DeliveryLog, openLoop, pcts, sleep, type LoopResult, type P
 import { configMap } from './lib/configmaps.js';
 import { CreateLoad } from './lib/create-load.js';
 import { CODEC_FILES, CpuProfiler, cpuShare, profileHook } from './lib/cpu-profile.js';
+import { runListBench } from './lib/list-bench.js';
 
 // As skiff-apiserver's main does (the bench's own clients and etcd client).
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
@@ -448,6 +451,7 @@ async function main(): Promise<void> {
   if (cw.errors.length + dw.errors.length + ew.errors.length > 0) {
     throw new Error(`watch errors: ${[...cw.errors, ...dw.errors, ...ew.errors].map(String).slice(0, 3).join('; ')}`);
   }
+  const list = await runListBench({ client, etcdEndpoint: etcdProc.endpoint, log });
   const final = procSample(apiProc.pid);
 
   // ---------------------------------------------------------------- report
@@ -476,6 +480,7 @@ async function main(): Promise<void> {
   rows.push(['    etcd watch p99 ms', fmt(eP.p99), '', '<= 100', ok(eP.p99 <= 100)]);
   rows.push(['    p50 / p99 ms from the write\'s send', `${fmt(dFS.p50)} / ${fmt(dFS.p99)}`, `etcd watch ${fmt(eFS.p50)} / ${fmt(eFS.p99)}`, '', '']);
   rows.push(['    apiserver cpu s / 1000 events', fmt(dCpuPer1k, 3), '', '', '']);
+  rows.push(...list.rows);
   const nErr = Object.values(failures).reduce((x, y) => x + y, 0);
   rows.push(['failed operations (all measured phases)', String(nErr), '', '0', ok(nErr === 0)]);
   const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['measure', 'skiff', 'peer / reference', 'target', ''][c]!.length));
@@ -552,6 +557,7 @@ async function main(): Promise<void> {
     etcd_watch_all_events: ew.log.received,
     etcd_watch_all_missed: eMissing,
     apiserver_cpu_s_per_1000_events: Math.round(dCpuPer1k * 10000) / 10000,
+    ...list.figures,
     loadavg_start: r2(load),
     loadavg_end: r2(loadavg()[0]!),
     errors_total: Object.values(failures).reduce((x, y) => x + y, 0),
