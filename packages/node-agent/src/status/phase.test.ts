@@ -9,7 +9,7 @@ const waiting: ContainerStatus = { ...base, state: { waiting: { reason: 'Contain
 const exited = (code: number): ContainerStatus => ({ ...base, state: { terminated: { exitCode: code } } });
 const crashLoop: ContainerStatus = { ...base, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } };
 
-const cases: { name: string; policy?: string; init?: ContainerStatus[]; app: ContainerStatus[]; previous?: string; want: string }[] = [
+const cases: { name: string; policy?: string; init?: ContainerStatus[]; app: ContainerStatus[]; previous?: string; terminating?: boolean; want: string }[] = [
   { name: 'nothing made yet', app: [waiting], want: 'Pending' },
   { name: 'one running, one waiting', app: [running, waiting], want: 'Pending' },
   { name: 'all running', app: [running, running], want: 'Running' },
@@ -24,10 +24,13 @@ const cases: { name: string; policy?: string; init?: ContainerStatus[]; app: Con
   { name: 'init container failed, Never', policy: 'Never', init: [exited(1)], app: [waiting], want: 'Failed' },
   { name: 'init container failed, Always', init: [exited(1)], app: [waiting], want: 'Pending' },
   { name: 'terminal stays terminal', app: [running], previous: 'Succeeded', want: 'Succeeded' },
+  { name: 'deleted, Always, all stopped by SIGTERM: Failed', app: [exited(143)], terminating: true, want: 'Failed' },
+  { name: 'deleted, Always, all exited 0: Succeeded', app: [exited(0)], terminating: true, want: 'Succeeded' },
+  { name: 'deleted, one still running: Running', app: [running, exited(143)], terminating: true, want: 'Running' },
 ];
 for (const c of cases) {
   void test(`podPhase: ${c.name}`, () => {
     const spec = { containers: [], ...(c.policy ? { restartPolicy: c.policy } : {}) };
-    assert.equal(podPhase(spec, c.init ?? [], c.app, c.previous), c.want);
+    assert.equal(podPhase(spec, c.init ?? [], c.app, c.previous, c.terminating), c.want);
   });
 }

@@ -1,12 +1,13 @@
 // The pod phase from its container statuses (the kubelet's getPhase): Pending while an init
 // container has not succeeded or a container has not run yet; Running while one runs (or all
 // stopped and will restart); under Never (or OnFailure with all succeeded) Succeeded or Failed once
-// all stopped. A pod that reached Succeeded or Failed stays there.
+// all stopped. A pod that reached Succeeded or Failed stays there. A pod being deleted whose
+// containers all stopped (`terminating`) ends as under Never: nothing restarts it.
 import type { ContainerStatus, PodSpec } from '@skiff/api';
 
-export function podPhase(spec: PodSpec, init: readonly ContainerStatus[], app: readonly ContainerStatus[], previous?: string): string {
+export function podPhase(spec: PodSpec, init: readonly ContainerStatus[], app: readonly ContainerStatus[], previous?: string, terminating = false): string {
   if (previous === 'Succeeded' || previous === 'Failed') return previous;
-  const policy = spec.restartPolicy ?? 'Always';
+  const policy = terminating ? 'Never' : (spec.restartPolicy ?? 'Always');
   for (const s of init) {
     const t = s.state?.terminated;
     if (t?.exitCode === 0) continue;

@@ -15,6 +15,8 @@ export interface PodStatusInput {
   runtimeName: string;
   hostIP: string;
   nowIso: string;
+  /** the pod was stopped for its deletion: a terminal phase once every container stopped */
+  terminating?: boolean;
 }
 
 function condition(type: string, ok: boolean, prev: readonly PodCondition[], nowIso: string, reason?: string, message?: string): PodCondition {
@@ -41,7 +43,7 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
     runtimeName: input.runtimeName,
     defaultWaiting: initialized ? 'ContainerCreating' : 'PodInitializing',
   });
-  const phase = podPhase(spec, initStatuses, appStatuses, old.phase);
+  const phase = podPhase(spec, initStatuses, appStatuses, old.phase, input.terminating);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
   const incomplete = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);

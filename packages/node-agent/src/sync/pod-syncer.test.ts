@@ -78,7 +78,10 @@ void test('PodSyncer: a pod marked for deletion is stopped, then deleted with gr
   await t.cs.pods('default').delete('p');
   const marked = await t.cs.pods('default').get('p');
   assert.ok(marked.metadata.deletionTimestamp);
+  const phases: string[] = [];
   await t.syncer.sync(marked);
+  for (const c of t.client.calls) if (c.verb === 'updateStatus') phases.push((c.body as Pod).status?.phase ?? '');
+  assert.equal(phases.at(-1), 'Failed', 'the final status before the deletion: stopped by SIGTERM under Always');
   await assert.rejects(t.cs.pods('default').get('p'), (e) => isApiError(e) && e.code === 'NOT_FOUND');
   const del = t.client.calls.filter((c) => c.verb === 'delete').pop();
   assert.deepEqual(del?.opts, { gracePeriodSeconds: 0, preconditions: { uid: t.pod.metadata.uid } });

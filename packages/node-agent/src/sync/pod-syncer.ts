@@ -129,9 +129,9 @@ export class PodSyncer {
     return undefined;
   }
 
-  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>): Promise<void> {
+  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false): Promise<void> {
     const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
-    const status = computePodStatus({ pod, state, waiting, runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString() });
+    const status = computePodStatus({ pod, state, waiting, runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating });
     await this.d.statuses.setStatus(pod, status);
   }
 
@@ -152,7 +152,7 @@ export class PodSyncer {
     const uid = pod.metadata.uid ?? '';
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await this.stopPod(uid, grace, pod);
-    await this.writeStatus(pod, new Map()).catch(() => undefined); // best effort: the object goes next
+    await this.writeStatus(pod, new Map(), true).catch(() => undefined); // best effort: the object goes next
     try {
       await this.d.clients.pods(pod.metadata.namespace ?? '').delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
     } catch (e) {
