@@ -52,6 +52,8 @@ export interface FakeRuntimeOptions {
   images?: { ref: string; info?: Partial<ImageInfo> }[];
   /** references that a pull finds ("the registry") */
   pullable?: string[];
+  /** every pull succeeds (hollow nodes: any image "exists") */
+  pullAny?: boolean;
   now?: () => number;
 }
 
@@ -272,7 +274,7 @@ export class FakeRuntime implements ContainerRuntime {
   async pullImage(ref: string, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw new RuntimeError('ImagePull', `pull ${ref}: aborted`);
     const r = normalize(ref);
-    if (!this.pullable.has(r)) throw new RuntimeError('ImagePull', `pull ${ref}: pull access denied for ${ref.split(':')[0]}, repository does not exist or may require 'docker login'`);
+    if (!this.pullable.has(r) && !this.opts.pullAny) throw new RuntimeError('ImagePull', `pull ${ref}: pull access denied for ${ref.split(':')[0]}, repository does not exist or may require 'docker login'`);
     return (this.images.get(r) ?? this.addImage(r)).id;
   }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// skiff-node-agent: flags, then run().
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { createLogger, letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { hostname } from 'node:os';
+import { defaultAgentConfig, run } from './run.js';
+
+const argv = yargs(hideBin(process.argv))
+  .scriptName('skiff-node-agent')
+  .usage('$0 [flags]: the node agent: registers the Node and runs the pods bound to it')
+  .option('server', { type: 'string', default: '127.0.0.1:6443', describe: 'host:port of the apiserver' })
+  .option('token', { type: 'string', describe: 'bearer token for the apiserver' })
+  .option('node-name', { type: 'string', default: hostname().toLowerCase(), describe: 'the Node object this agent registers and serves' })
+  .option('node-ip', { type: 'string', describe: "the node's InternalIP (default: the first non-loopback IPv4)" })
+  .option('runtime', { choices: ['docker', 'fake'] as const, default: defaultAgentConfig.runtime, describe: 'docker, or fake: in memory, for hollow nodes' })
+  .option('docker-host', { type: 'string', describe: 'dockerd socket (unix:///path/docker.sock); default /var/run/docker.sock' })
+  .option('pod-cidr', { type: 'string', describe: "the node's pod CIDR when the Node has no spec.podCIDR" })
+  .option('cluster-cidr', { type: 'string', default: defaultAgentConfig.clusterCIDR, describe: "the cluster's pod CIDR" })
+  .option('infra-image', { type: 'string', default: defaultAgentConfig.infraImage, describe: 'the pod sandbox image' })
+  .option('cluster-dns', { type: 'string', describe: "DNS server IP for the pods (not used yet)" })
+  .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
+  .strict()
+  .help()
+  .parseSync();
+
+// Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
+// generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.
+if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
+
+const log = createLogger({ component: 'node-agent' });
+const ac = new AbortController();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort());
+try {
+  const agent = await run(
+    {
+      server: argv.server,
+      ...(argv.token ? { token: argv.token } : {}),
+      nodeName: argv['node-name'],
+      ...(argv['node-ip'] ? { nodeIP: argv['node-ip'] } : {}),
+      runtime: argv.runtime,
+      ...(argv['docker-host'] ? { dockerHost: argv['docker-host'] } : {}),
+      ...(argv['pod-cidr'] ? { podCIDR: argv['pod-cidr'] } : {}),
+      clusterCIDR: argv['cluster-cidr'],
+      infraImage: argv['infra-image'],
+      ...(argv['cluster-dns'] ? { clusterDNS: argv['cluster-dns'] } : {}),
+      healthPort: argv['health-port'],
+    },
+    ac.signal,
+    log,
+  );
+  await agent.stopped;
+} catch (e) {
+  process.stderr.write(`skiff-node-agent: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}

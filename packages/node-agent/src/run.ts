@@ -1,0 +1,224 @@
+// The node agent's process: the runtime (Docker, or the in-memory fake for hollow nodes), the
+// Node registered with its Lease and status, the pod network, the pods of this node from an
+// informer (spec.nodeName=<node>), the PLEG, and the sync loop feeding the pod workers.
+import type { Node, Pod } from '@skiff/api';
+import {
+  Clientset,
+  EventBroadcaster,
+  SharedInformerFactory,
+  createClient,
+  createMetrics,
+  deletedObject,
+  discardLogger,
+  listerFor,
+  realClock,
+  sleep,
+  startHealthServer,
+  type Client,
+  type Clock,
+  type HealthServer,
+  type Logger,
+} from '@skiff/machinery';
+import { DEFAULT_NETWORK_NAME, type PodNetwork } from './network/pod-network.js';
+import { FakePodNetwork } from './network/fake-pod-network.js';
+import { HostPodNetwork } from './network/host-pod-network.js';
+import { HostCommandRunner } from './network/command-runner.js';
+import { minOomScoreAdj } from './node/capabilities.js';
+import { defaultNodeIP, machineFacts } from './node/node-facts.js';
+import { NodeLease } from './node/node-lease.js';
+import { NodeStatusReporter } from './node/node-status.js';
+import { Pleg } from './pleg/pleg.js';
+import { DockerRuntime, dockerClient } from './runtime/docker/docker-runtime.js';
+import { FakeRuntime } from './runtime/fake/fake-runtime.js';
+import type { ContainerRuntime } from './runtime/runtime.js';
+import { StatusManager } from './status/status-manager.js';
+import { CrashBackoff } from './sync/backoff.js';
+import { ImageManager } from './sync/images.js';
+import { PodSyncer } from './sync/pod-syncer.js';
+import { PodWorkers } from './sync/pod-workers.js';
+import { SyncLoop } from './sync/sync-loop.js';
+
+export interface AgentConfig {
+  /** host:port of the apiserver */
+  server: string;
+  token?: string;
+  nodeName: string;
+  /** the node's InternalIP (default: the first non-loopback IPv4) */
+  nodeIP?: string;
+  runtime: 'docker' | 'fake';
+  dockerHost?: string;
+  /** used when the Node has no spec.podCIDR */
+  podCIDR?: string;
+  clusterCIDR: string;
+  infraImage: string;
+  /** DNS server for pods (not used yet) */
+  clusterDNS?: string;
+  /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
+  healthPort: number;
+  /** tests: a client, runtime or pod network of their own */
+  client?: Client;
+  containerRuntime?: ContainerRuntime;
+  podNetwork?: PodNetwork;
+  clock?: Clock;
+  resyncPeriodMs?: number;
+  nodeStatusUpdateMs?: number;
+  leaseRenewMs?: number;
+  plegRelistMs?: number;
+}
+
+export const defaultAgentConfig = {
+  clusterCIDR: '10.244.0.0/16',
+  infraImage: 'skiff/pause:0.1',
+  healthPort: 10248,
+  runtime: 'docker' as const,
+};
+
+export interface RunningAgent {
+  nodeName: string;
+  runtime: ContainerRuntime;
+  workers: PodWorkers;
+  health?: HealthServer;
+  /** settles once everything stopped after the signal aborted; containers keep running */
+  stopped: Promise<void>;
+}
+
+function makeRuntime(config: AgentConfig): ContainerRuntime {
+  if (config.containerRuntime) return config.containerRuntime;
+  if (config.runtime === 'fake') return new FakeRuntime({ infraImage: config.infraImage, pullAny: true, ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}) });
+  return new DockerRuntime({ infraImage: config.infraImage, network: DEFAULT_NETWORK_NAME, ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}) });
+}
+
+function makeNetwork(config: AgentConfig, podCIDR: string): PodNetwork {
+  if (config.podNetwork) return config.podNetwork;
+  if (config.runtime === 'fake') return new FakePodNetwork({ podCIDR, clusterCIDR: config.clusterCIDR });
+  return new HostPodNetwork(dockerClient(config.dockerHost), new HostCommandRunner(), { podCIDR, clusterCIDR: config.clusterCIDR });
+}
+
+export async function run(config: AgentConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningAgent> {
+  const clock = config.clock ?? realClock;
+  const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent' });
+  const clients = new Clientset(client);
+  const runtime = makeRuntime(config);
+  const version = await runtime.version();
+  const nodeIP = config.nodeIP ?? defaultNodeIP();
+  const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
+  await pleg.relist();
+
+  let network: PodNetwork | undefined;
+  let networkProblem: string | undefined = 'network is not ready: the pod network is not set up yet';
+  const reporter = new NodeStatusReporter({
+    clients,
+    facts: () => facts,
+    clock,
+    log,
+    ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
+    ...(config.nodeStatusUpdateMs ? { updateMs: config.nodeStatusUpdateMs } : {}),
+    health: async () => {
+      try {
+        await runtime.version();
+      } catch (e) {
+        return { problem: `container runtime is down: ${(e as Error).message}` };
+      }
+      if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
+      if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
+      const bad = await network.check();
+      return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
+    },
+  });
+  await reporter.register();
+  const podCIDR = reporter.podCIDR();
+  if (podCIDR) {
+    const candidate = makeNetwork(config, podCIDR);
+    try {
+      await candidate.setUp();
+      network = candidate;
+    } catch (e) {
+      networkProblem = `network is not ready: ${(e as Error).message}`;
+      log.error('pod network setup failed', { err: e });
+    }
+  } else {
+    networkProblem = 'network is not ready: the node has no pod CIDR (spec.podCIDR or --pod-cidr)';
+  }
+  await reporter.sync(true);
+
+  const factory = new SharedInformerFactory({ client, log, clock });
+  const podInformer = factory.informerFor<Pod>('pods', { fieldSelector: `spec.nodeName=${config.nodeName}` });
+  const nodeInformer = factory.informerFor<Node>('nodes');
+  const broadcaster = new EventBroadcaster({ client, log, clock });
+  const recorder = broadcaster.newRecorder({ component: 'node-agent', host: config.nodeName });
+  const record = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
+  const backoff = new CrashBackoff();
+  const now = () => clock.now();
+  const syncer = new PodSyncer({
+    runtime,
+    clients,
+    images: new ImageManager(runtime, backoff, record, now),
+    backoff,
+    statuses: new StatusManager(clients),
+    record,
+    node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
+    runtimeName: version.runtimeName,
+    now,
+  });
+  const pods = listerFor(podInformer);
+  const workers = new PodWorkers(
+    {
+      sync: (pod) => syncer.sync(pod, signal),
+      kill: (uid) => syncer.removeOrphan(uid),
+      latest: (uid) => pods.list().find((p) => p.metadata.uid === uid),
+      onError: (uid, err) => log.warn('pod sync failed', { podUid: uid, err }),
+    },
+    clock,
+  );
+  const loop = new SyncLoop(pods, runtime, workers, { clock, ...(config.resyncPeriodMs ? { resyncPeriodMs: config.resyncPeriodMs } : {}), onError: (what, err) => log.warn('sync loop', { what, err }) });
+  podInformer.addEventHandler({
+    onAdd: (pod) => loop.push({ source: 'pods', op: 'add', pod }),
+    onUpdate: (_old, pod) => loop.push({ source: 'pods', op: 'update', pod }),
+    onDelete: (obj) => loop.push({ source: 'pods', op: 'delete', pod: deletedObject(obj) }),
+  });
+  let routesDirty = true;
+  nodeInformer.addEventHandler({ onAdd: () => (routesDirty = true), onUpdate: () => (routesDirty = true), onDelete: () => (routesDirty = true) });
+  factory.start(signal);
+  await podInformer.waitForSync(signal);
+
+  const health =
+    config.healthPort >= 0
+      ? await startHealthServer({ port: config.healthPort, registry: createMetrics({ labels: { component: 'node-agent' } }), checks: { pods: () => podInformer.hasSynced(), pleg: () => pleg.healthy() }, signal, log })
+      : undefined;
+
+  const routes = async () => {
+    while (!signal.aborted) {
+      if (routesDirty && network && nodeInformer.hasSynced()) {
+        routesDirty = false;
+        const peers = listerFor(nodeInformer)
+          .list()
+          .filter((n) => n.metadata.name !== config.nodeName)
+          .map((n) => ({ name: n.metadata.name ?? '', podCIDR: n.spec?.podCIDR, internalIP: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address }));
+        try {
+          await network.syncRoutes(peers.map((p) => ({ name: p.name, ...(p.podCIDR ? { podCIDR: p.podCIDR } : {}), ...(p.internalIP ? { internalIP: p.internalIP } : {}) })));
+        } catch (err) {
+          routesDirty = true;
+          log.warn('route sync failed', { err });
+        }
+      }
+      await sleep(clock, 1000, signal);
+    }
+  };
+
+  log.info('node agent running', { node: config.nodeName, runtime: version.runtimeName, podCIDR });
+  const stopped = Promise.allSettled([
+    new NodeLease(clients, config.nodeName, () => reporter.current()?.metadata.uid, { clock, log, ...(config.leaseRenewMs ? { renewMs: config.leaseRenewMs } : {}) }).run(signal),
+    reporter.run(signal),
+    pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
+    loop.run(signal),
+    routes(),
+  ]).then(async () => {
+    workers.stop();
+    await workers.idle();
+    await broadcaster.shutdown();
+    await health?.close();
+    if (!config.client) client.close();
+  });
+  return { nodeName: config.nodeName, runtime, workers, ...(health ? { health } : {}), stopped };
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isApiError, type Pod } from '@skiff/api';
+import { Clientset } from '@skiff/machinery';
+import { FakeClient } from '@skiff/machinery/testing';
+import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
+import { StatusManager } from '../status/status-manager.js';
+import { CrashBackoff } from './backoff.js';
+import { ImageManager } from './images.js';
+import { PodSyncer } from './pod-syncer.js';
+
+async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}) {
+  const client = new FakeClient();
+  const cs = new Clientset(client);
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const runtime = new FakeRuntime({ images: [{ ref: 'busybox:1.36' }], now: () => now });
+  const events: string[] = [];
+  const record = (_p: Pod, _t: string, reason: string) => events.push(reason);
+  const backoff = new CrashBackoff();
+  const syncer = new PodSyncer({
+    runtime,
+    clients: cs,
+    images: new ImageManager(runtime, backoff, record, () => now),
+    backoff,
+    statuses: new StatusManager(cs),
+    record,
+    node: { hostIP: '192.0.2.1', memoryCapacityBytes: 1 << 30 },
+    runtimeName: 'fake',
+    now: () => now,
+  });
+  const pod = await cs.pods('default').create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default' },
+    spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox:1.36', env: [{ name: 'ME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }], ...spec },
+  });
+  return { client, cs, runtime, events, syncer, pod, advance: (ms: number) => (now += ms) };
+}
+
+void test('PodSyncer: a new pod gets its sandbox and container, Running status written once', async () => {
+  const t = await setup();
+  await t.syncer.sync(t.pod);
+  const [c] = await t.runtime.listContainers();
+  assert.equal(c?.state, 'running');
+  assert.deepEqual(t.runtime.configOf(c?.id ?? '')?.env.find((e) => e.name === 'ME'), { name: 'ME', value: 'p' });
+  const got = await t.cs.pods('default').get('p');
+  assert.equal(got.status?.phase, 'Running');
+  assert.deepEqual(t.events, ['Pulled', 'Created', 'Started']);
+  const writes = t.client.writes().length;
+  await t.syncer.sync(got);
+  assert.equal(t.client.writes().length, writes, 'an unchanged status is not written again');
+});
+
+void test('PodSyncer: a crash loop waits out the back-off, then restarts', async () => {
+  const t = await setup();
+  await t.syncer.sync(t.pod);
+  const exit = async () => {
+    const running = (await t.runtime.listContainers()).find((c) => c.state === 'running');
+    t.runtime.exitContainer(running?.id ?? '', 1);
+  };
+  await exit();
+  assert.deepEqual(await t.syncer.sync(await t.cs.pods('default').get('p')), {}, 'first restart at once');
+  await exit();
+  const r = await t.syncer.sync(await t.cs.pods('default').get('p'));
+  assert.ok(r.retryAfterMs !== undefined && r.retryAfterMs > 0 && r.retryAfterMs <= 10_000);
+  assert.equal((await t.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.waiting?.reason, 'CrashLoopBackOff');
+  assert.ok(t.events.includes('BackOff'));
+  t.advance(10_001);
+  await t.syncer.sync(await t.cs.pods('default').get('p'));
+  const s = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0];
+  assert.equal(s?.restartCount, 2);
+  assert.ok(s?.state?.running);
+});
+
+void test('PodSyncer: a pod marked for deletion is stopped, then deleted with grace 0 and its uid', async () => {
+  const t = await setup({ terminationGracePeriodSeconds: 7 });
+  await t.syncer.sync(t.pod);
+  await t.cs.pods('default').delete('p');
+  const marked = await t.cs.pods('default').get('p');
+  assert.ok(marked.metadata.deletionTimestamp);
+  const phases: string[] = [];
+  await t.syncer.sync(marked);
+  for (const c of t.client.calls) if (c.verb === 'updateStatus') phases.push((c.body as Pod).status?.phase ?? '');
+  assert.equal(phases.at(-1), 'Failed', 'the final status before the deletion: stopped by SIGTERM under Always');
+  await assert.rejects(t.cs.pods('default').get('p'), (e) => isApiError(e) && e.code === 'NOT_FOUND');
+  const del = t.client.calls.filter((c) => c.verb === 'delete').pop();
+  assert.deepEqual(del?.opts, { gracePeriodSeconds: 0, preconditions: { uid: t.pod.metadata.uid } });
+  assert.equal((await t.runtime.listContainers()).length, 0);
+  assert.equal((await t.runtime.listPodSandboxes()).length, 0);
+  assert.ok(t.events.includes('Killing'));
+});
+
+void test('PodSyncer: an orphan is stopped and removed', async () => {
+  const t = await setup();
+  await t.syncer.sync(t.pod);
+  await t.syncer.removeOrphan(t.pod.metadata.uid ?? '');
+  assert.equal((await t.runtime.recover()).length, 0);
+});
