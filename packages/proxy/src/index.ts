@@ -1,1 +1,17 @@
-export {};
+// skiff-proxy's core: change trackers, the iptables rule generator and wrapper, the
+// bounded-frequency runner and the proxier that ties them together (the process comes next).
+export * from './tracker/service-port.js';
+export * from './tracker/endpoint-info.js';
+export * from './tracker/change-tracker.js';
+export * from './iptables/chain-names.js';
+export * from './iptables/fixed-rules.js';
+export * from './iptables/service-rules.js';
+export * from './iptables/rules-planner.js';
+export * from './iptables/iptables.js';
+export * from './iptables/exec-iptables.js';
+export * from './iptables/backend.js';
+export * from './iptables/fake-iptables.js';
+export * from './iptables/syncer.js';
+export * from './iptables/cleanup.js';
+export * from './runner/bounded-frequency-runner.js';
+export * from './proxier.js';

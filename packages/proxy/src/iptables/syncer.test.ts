@@ -1,0 +1,267 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Endpoints, Service } from '@skiff/api';
+import { endpoints, service } from '../testing/objects.js';
+import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from '../tracker/change-tracker.js';
+import { endpointChain, serviceChain } from './chain-names.js';
+import { cleanup } from './cleanup.js';
+import { FakeIptables } from './fake-iptables.js';
+import type { PlannerConfig } from './rules-planner.js';
+import { IptablesSyncer } from './syncer.js';
+
+// What a node shows before the proxy ran: Docker's chains and the pod network's.
+const NODE_BEFORE = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+:SKIFF-PODNET-FWD - [0:0]
+-A FORWARD -j DOCKER-USER
+-A DOCKER-USER -j SKIFF-PODNET-FWD
+-A DOCKER-USER -j RETURN
+-A SKIFF-PODNET-FWD -s 10.244.0.0/16 -j ACCEPT
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:SKIFF-PODNET-MASQ - [0:0]
+-A POSTROUTING -j SKIFF-PODNET-MASQ
+-A SKIFF-PODNET-MASQ -s 10.244.1.0/24 ! -d 224.0.0.0/4 -j MASQUERADE
+COMMIT
+`;
+
+async function harness(cfg: PlannerConfig = { clusterCIDR: '10.244.0.0/16' }, fake = new FakeIptables()) {
+  if (fake.restores.length === 0) await fake.restore(NODE_BEFORE);
+  const services: ServicePortMap = new Map();
+  const eps: EndpointsMap = new Map();
+  const st = new ServiceChangeTracker();
+  const et = new EndpointsChangeTracker('node1');
+  const syncer = new IptablesSyncer(fake, cfg);
+  return {
+    fake,
+    syncer,
+    svc: (prev: Service | undefined, cur: Service | undefined) => st.update(prev, cur),
+    ep: (prev: Endpoints | undefined, cur: Endpoints | undefined) => et.update(prev, cur),
+    sync: async (full = false) => {
+      const changed = new Set([...st.apply(services), ...et.apply(eps)]);
+      const before = fake.restores.length;
+      const plan = await syncer.sync({ services, endpoints: eps, ...(full ? {} : { changed }) });
+      return { plan, payloads: fake.restores.slice(before) };
+    },
+  };
+}
+
+const web = service('ns1', 'web', { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] });
+const webEps = (...ips: string[]) => endpoints('ns1', 'web', ips.map((ip) => ({ ip })), [{ name: 'http', port: 8080 }]);
+const SVC = serviceChain('ns1/web:http', 'tcp');
+const SEP = (ip: string) => endpointChain('ns1/web:http', 'tcp', `${ip}:8080`);
+
+void describe('iptables syncer with a fake iptables', () => {
+  void it('the first sync is full: fixed chains, dispatch, service chains, the canary and the jumps, once', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    const { plan, payloads } = await h.sync();
+    assert.equal(plan.full, true);
+    assert.equal(payloads.length, 1);
+    assert.equal(
+      payloads[0],
+      `*filter
+:SKIFF-SERVICES - [0:0]
+:SKIFF-EXTERNAL-SERVICES - [0:0]
+:SKIFF-PROXY-CANARY - [0:0]
+:SKIFF-FORWARD - [0:0]
+-A SKIFF-SERVICES -m comment --comment "ns1/web has no such port" -d 10.96.0.10 -j REJECT
+-A SKIFF-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A SKIFF-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A SKIFF-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-I INPUT 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j SKIFF-EXTERNAL-SERVICES
+-I FORWARD 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j SKIFF-EXTERNAL-SERVICES
+-I FORWARD 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES
+-I OUTPUT 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES
+-I FORWARD 1 -m comment --comment "kubernetes forwarding rules" -j SKIFF-FORWARD
+COMMIT
+*nat
+:SKIFF-SERVICES - [0:0]
+:SKIFF-NODEPORTS - [0:0]
+:SKIFF-PROXY-CANARY - [0:0]
+:SKIFF-MARK-MASQ - [0:0]
+:SKIFF-POSTROUTING - [0:0]
+:${SVC} - [0:0]
+:${SEP('10.244.1.3')} - [0:0]
+-A SKIFF-SERVICES -m comment --comment "ns1/web:http cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 80 -j ${SVC}
+-A SKIFF-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j SKIFF-NODEPORTS
+-A SKIFF-MARK-MASQ -j MARK --or-mark 0x4000
+-A SKIFF-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A SKIFF-POSTROUTING -j MARK --xor-mark 0x4000
+-A SKIFF-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE
+-A ${SVC} -m comment --comment "ns1/web:http cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A ${SVC} -m comment --comment "ns1/web:http -> 10.244.1.3:8080" -j ${SEP('10.244.1.3')}
+-A ${SEP('10.244.1.3')} -m comment --comment ns1/web:http -s 10.244.1.3 -j SKIFF-MARK-MASQ
+-A ${SEP('10.244.1.3')} -m comment --comment ns1/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.3:8080
+-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES
+-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES
+-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j SKIFF-POSTROUTING
+COMMIT
+*mangle
+:SKIFF-PROXY-CANARY - [0:0]
+COMMIT
+`,
+    );
+    // A second full sync adds no jump twice.
+    await h.sync(true);
+    const nat = h.fake.chains('nat');
+    assert.equal(nat.get('PREROUTING')?.filter((r) => r.endsWith('-j SKIFF-SERVICES')).length, 1);
+    assert.equal(h.fake.chains('filter').get('FORWARD')?.length, 4, 'three jumps of ours and Docker\'s');
+  });
+
+  void it('an endpoints-only change rewrites the service chain and its new endpoint chain, not the dispatch chains', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3'), webEps('10.244.1.3', '10.244.2.4'));
+    const { plan, payloads } = await h.sync();
+    assert.equal(plan.full, false);
+    assert.equal(
+      payloads.join(''),
+      `*nat
+:${SVC} - [0:0]
+:${SEP('10.244.1.3')} - [0:0]
+:${SEP('10.244.2.4')} - [0:0]
+-A ${SVC} -m comment --comment "ns1/web:http cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A ${SVC} -m comment --comment "ns1/web:http -> 10.244.1.3:8080" -m statistic --mode random --probability 0.5000000000 -j ${SEP('10.244.1.3')}
+-A ${SVC} -m comment --comment "ns1/web:http -> 10.244.2.4:8080" -j ${SEP('10.244.2.4')}
+-A ${SEP('10.244.1.3')} -m comment --comment ns1/web:http -s 10.244.1.3 -j SKIFF-MARK-MASQ
+-A ${SEP('10.244.1.3')} -m comment --comment ns1/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.3:8080
+-A ${SEP('10.244.2.4')} -m comment --comment ns1/web:http -s 10.244.2.4 -j SKIFF-MARK-MASQ
+-A ${SEP('10.244.2.4')} -m comment --comment ns1/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.2.4:8080
+COMMIT
+`,
+    );
+  });
+
+  void it('a removed endpoint: its chain is deleted after the service chain is rewritten', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3', '10.244.2.4'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3', '10.244.2.4'), webEps('10.244.1.3'));
+    const { payloads } = await h.sync();
+    const p = payloads.join('');
+    assert.match(p, new RegExp(`^:${SEP('10.244.2.4')} - \\[0:0\\]$`, 'm'));
+    assert.match(p, new RegExp(`^-X ${SEP('10.244.2.4')}\nCOMMIT\n$`, 'm'));
+    assert.doesNotMatch(p, /SKIFF-SERVICES/);
+    assert.equal(h.fake.chains('nat').has(SEP('10.244.2.4')), false);
+  });
+
+  void it('the last endpoint gone: dispatch rewritten to REJECT in filter, service chains deleted', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3'), webEps());
+    await h.sync();
+    const filter = h.fake.chains('filter').get('SKIFF-SERVICES');
+    assert.deepEqual(filter, [
+      '-A SKIFF-SERVICES -m comment --comment "ns1/web:http has no endpoints" -m tcp -p tcp -d 10.96.0.10 --dport 80 -j REJECT',
+      '-A SKIFF-SERVICES -m comment --comment "ns1/web has no such port" -d 10.96.0.10 -j REJECT',
+    ]);
+    const nat = h.fake.chains('nat');
+    assert.equal(nat.has(SVC) || nat.has(SEP('10.244.1.3')), false);
+    assert.deepEqual(nat.get('SKIFF-SERVICES')?.length, 1, 'only the node ports jump');
+  });
+
+  void it('a deleted service leaves nothing behind but the fixed chains', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.svc(web, undefined);
+    h.ep(webEps('10.244.1.3'), undefined);
+    await h.sync();
+    assert.deepEqual([...h.fake.chains('nat').keys()].filter((c) => c.startsWith('SKIFF-') && !c.startsWith('SKIFF-PODNET')).sort(), [
+      'SKIFF-MARK-MASQ',
+      'SKIFF-NODEPORTS',
+      'SKIFF-POSTROUTING',
+      'SKIFF-PROXY-CANARY',
+      'SKIFF-SERVICES',
+    ]);
+  });
+
+  void it('a flushed table (canary gone) forces a full sync that puts everything back', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    const good = await h.fake.saveAll();
+    await cleanup(h.fake); // someone else removed our chains
+    const { plan } = await h.sync();
+    assert.equal(plan.full, true);
+    assert.equal(await h.fake.saveAll(), good);
+  });
+
+  void it('a failed restore makes the next sync full', async () => {
+    const h = await harness();
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3'), webEps('10.244.1.4'));
+    h.fake.failNext = true;
+    await assert.rejects(h.sync(), /injected failure/);
+    const { plan } = await h.sync();
+    assert.equal(plan.full, true);
+    assert.equal(h.fake.chains('nat').has(SEP('10.244.1.4')), true);
+    assert.equal(h.fake.chains('nat').has(SEP('10.244.1.3')), false, 'the full sync deletes the stale chain');
+  });
+
+  void it('after a restart the first full sync deletes chains of services gone meanwhile, keeps working ones', async () => {
+    const h = await harness();
+    const other = service('ns1', 'other', { clusterIP: '10.96.0.11', ports: [{ name: 'http', port: 80 }] });
+    h.svc(undefined, web);
+    h.svc(undefined, other);
+    h.ep(undefined, webEps('10.244.1.3'));
+    h.ep(undefined, endpoints('ns1', 'other', [{ ip: '10.244.1.9' }], [{ name: 'http', port: 8080 }]));
+    await h.sync();
+    const h2 = await harness(undefined, h.fake);
+    h2.svc(undefined, web);
+    h2.ep(undefined, webEps('10.244.1.3'));
+    const { plan } = await h2.sync();
+    assert.equal(plan.full, true);
+    assert.equal(plan.chainsDeleted, 2);
+    const nat = h.fake.chains('nat');
+    assert.equal(nat.has(serviceChain('ns1/other:http', 'tcp')), false);
+    assert.equal(nat.has(SVC), true);
+  });
+
+  void it('a large sync is split into restores of bounded chain count, with the same result', async () => {
+    const build = async (max?: number) => {
+      const h = await harness({ clusterCIDR: '10.244.0.0/16', ...(max ? { maxChainsPerRestore: max } : {}) });
+      for (let i = 0; i < 5; i++) {
+        h.svc(undefined, service('ns1', `s${i}`, { clusterIP: `10.96.1.${i}`, ports: [{ name: 'http', port: 80 }] }));
+        h.ep(undefined, endpoints('ns1', `s${i}`, [{ ip: `10.244.1.${i}` }, { ip: `10.244.2.${i}` }], [{ name: 'http', port: 8080 }]));
+      }
+      const { payloads } = await h.sync();
+      return { payloads, saved: await h.fake.saveAll() };
+    };
+    const one = await build();
+    const split = await build(7);
+    assert.equal(one.payloads.length, 1);
+    assert.equal(split.payloads.length, 4, 'three chunks of at most 7 service chains (3 per service), then the rest');
+    for (const p of split.payloads.slice(0, -1)) assert.ok((p.match(/^:/gm) ?? []).length <= 7);
+    assert.equal(split.saved, one.saved);
+  });
+
+  void it('cleanup leaves the tables exactly as before the proxy ran', async () => {
+    const h = await harness();
+    const before = await h.fake.saveAll();
+    h.svc(undefined, service('ns2', 'np', { type: 'NodePort', clusterIP: '10.96.0.20', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }));
+    h.ep(undefined, endpoints('ns2', 'np', [{ ip: '10.244.1.3', node: 'node1' }], [{ name: 'http', port: 8080 }]));
+    h.svc(undefined, web);
+    await h.sync();
+    assert.notEqual(await h.fake.saveAll(), before);
+    assert.ok((await cleanup(h.fake)) > 10);
+    assert.equal(await h.fake.saveAll(), before);
+    assert.equal(await cleanup(h.fake), 0, 'a second cleanup finds nothing');
+  });
+});

@@ -1,0 +1,65 @@
+// Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
+// is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
+// sync writes only what the planner says changed. A failed restore forgets what was written, so
+// the next sync is full.
+import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
+import { CANARY_CHAIN } from './chain-names.js';
+import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
+import type { Iptables } from './iptables.js';
+import { splitRule } from './rule-line.js';
+import { RulesPlanner, type PlannerConfig, type SyncPlan } from './rules-planner.js';
+import { parseSavedTable } from './saved-tables.js';
+
+export interface SyncInput {
+  services: ServicePortMap;
+  endpoints: EndpointsMap;
+  /** Services ("ns/name") changed since the last sync; undefined asks for a full sync. */
+  changed?: ReadonlySet<string>;
+}
+
+function jumpsTo(rules: readonly string[], chain: string): boolean {
+  return rules.some((r) => {
+    const a = splitRule(r);
+    return a[a.indexOf('-j') + 1] === chain;
+  });
+}
+
+export class IptablesSyncer {
+  private readonly planner: RulesPlanner;
+
+  constructor(
+    private readonly iptables: Iptables,
+    cfg: PlannerConfig = {},
+  ) {
+    const chunked = iptables.backend === 'nft' ? { maxChainsPerRestore: 4096 } : {};
+    this.planner = new RulesPlanner({ ...chunked, ...cfg });
+  }
+
+  /** True when a canary chain is gone: someone flushed or deleted our tables. */
+  async canaryMissing(): Promise<boolean> {
+    for (const t of CANARY_TABLES) if (!(await this.iptables.chainExists(t, CANARY_CHAIN))) return true;
+    return false;
+  }
+
+  async sync(input: SyncInput): Promise<SyncPlan> {
+    let full = input.changed === undefined || this.planner.needsFullSync();
+    if (!full && (await this.canaryMissing())) full = true;
+    try {
+      const plan = full ? await this.planFull(input) : this.planner.plan(input);
+      for (const payload of plan.restores) await this.iptables.restore(payload);
+      this.planner.commit();
+      return plan;
+    } catch (e) {
+      this.planner.reset();
+      throw e;
+    }
+  }
+
+  private async planFull(input: SyncInput): Promise<SyncPlan> {
+    const nat = parseSavedTable(await this.iptables.save('nat'));
+    const filter = parseSavedTable(await this.iptables.save('filter'));
+    const saved = { nat, filter, mangle: new Map() };
+    const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
+    return this.planner.plan({ services: input.services, endpoints: input.endpoints, existingNatChains: nat.keys(), missingJumps });
+  }
+}

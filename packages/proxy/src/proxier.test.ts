@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeClock } from '@skiff/machinery';
+import { FakeIptables } from './iptables/fake-iptables.js';
+import type { SyncPlan } from './iptables/rules-planner.js';
+import { Proxier } from './proxier.js';
+import { endpoints, service } from './testing/objects.js';
+
+function setup() {
+  const clock = new FakeClock(0);
+  const iptables = new FakeIptables();
+  const syncs: { at: number; plan?: SyncPlan; error?: unknown }[] = [];
+  const proxier = new Proxier({ nodeName: 'node1', iptables, clock, clusterCIDR: '10.244.0.0/16', onSync: (r) => syncs.push({ at: clock.now(), ...r }) });
+  const ac = new AbortController();
+  proxier.start(ac.signal);
+  return { clock, iptables, syncs, proxier, ac };
+}
+
+const web = service('ns1', 'web', { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] });
+const eps = (...ips: string[]) => endpoints('ns1', 'web', ips.map((ip) => ({ ip })), [{ name: 'http', port: 8080 }]);
+
+void describe('proxier', () => {
+  void it('programs nothing until Services and Endpoints have both synced once', async () => {
+    const { clock, syncs, proxier, ac } = setup();
+    proxier.onServiceUpdate(undefined, web);
+    proxier.setServicesSynced();
+    await clock.tick(5000);
+    assert.equal(syncs.length, 0);
+    assert.equal(proxier.pendingChanges(), 1);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.3'));
+    proxier.setEndpointsSynced();
+    await clock.tick(1000);
+    assert.equal(syncs.length, 1);
+    assert.equal(syncs[0]?.plan?.full, true);
+    assert.equal(proxier.pendingChanges(), 0);
+    ac.abort();
+  });
+
+  void it('a burst of changes is one partial sync; a full resync every 30 s', async () => {
+    const { clock, syncs, proxier, ac } = setup();
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    proxier.onServiceUpdate(undefined, web);
+    for (let i = 1; i <= 20; i++) proxier.onEndpointsUpdate(i === 1 ? undefined : eps(`10.244.1.${i - 1}`), eps(`10.244.1.${i}`));
+    await clock.tick(1000);
+    assert.deepEqual(
+      syncs.map((s) => [s.at, s.plan?.full]),
+      [
+        [0, true],
+        [1000, false],
+      ],
+    );
+    await clock.tick(30000);
+    assert.deepEqual(syncs.at(-1)?.plan?.full, true);
+    assert.equal(syncs.at(-1)?.at, 31000);
+    ac.abort();
+  });
+
+  void it('a failed restore is reported and retried as a full sync after the minimum period', async () => {
+    const { clock, iptables, syncs, proxier, ac } = setup();
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    await clock.tick(2000);
+    iptables.failNext = true;
+    proxier.onServiceUpdate(undefined, web);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.3'));
+    await clock.tick(0);
+    assert.match(String(syncs.at(-1)?.error), /injected failure/);
+    await clock.tick(1000);
+    const last = syncs.at(-1);
+    assert.equal(last?.plan?.full, true);
+    assert.equal(last?.at, 3000);
+    assert.ok(iptables.chains('nat').get('SKIFF-SERVICES')?.some((r) => r.includes('10.96.0.10')));
+    ac.abort();
+  });
+});

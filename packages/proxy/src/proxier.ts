@@ -1,0 +1,101 @@
+// The proxier: informer handlers record Service and Endpoints changes in the trackers and ask the
+// runner for a sync; each sync applies the pending changes and writes them through the syncer, a
+// partial sync with the changed services, or a full one when the full resync period has passed
+// (or after a failure, or when the canary chain is gone). Nothing is written until Services and
+// Endpoints have both synced once. A failed sync is retried (as a full sync) after the minimum
+// sync period.
+import type { Endpoints, Service } from '@skiff/api';
+import type { Clock } from '@skiff/machinery';
+import { IptablesSyncer } from './iptables/syncer.js';
+import type { Iptables } from './iptables/iptables.js';
+import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
+import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
+import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
+
+export interface ProxierConfig extends PlannerConfig {
+  nodeName: string;
+  iptables: Iptables;
+  clock: Clock;
+  /** Least time between syncs (default 1 s). */
+  minSyncPeriodMs?: number;
+  /** Most time between syncs, and the full resync period (default 30 s). */
+  syncPeriodMs?: number;
+  /** Told of each sync's outcome (metrics, logs). */
+  onSync?: (result: { plan?: SyncPlan; error?: unknown; durationMs: number }) => void;
+}
+
+export class Proxier {
+  private readonly services: ServicePortMap = new Map();
+  private readonly endpoints: EndpointsMap = new Map();
+  private readonly serviceChanges = new ServiceChangeTracker();
+  private readonly endpointsChanges: EndpointsChangeTracker;
+  private readonly syncer: IptablesSyncer;
+  private readonly runner: BoundedFrequencyRunner;
+  private servicesSynced = false;
+  private endpointsSynced = false;
+  private lastFullSync = Number.NEGATIVE_INFINITY;
+  /** Services changed since the last successful sync (kept across failed syncs). */
+  private changed = new Set<string>();
+
+  constructor(private readonly cfg: ProxierConfig) {
+    this.endpointsChanges = new EndpointsChangeTracker(cfg.nodeName);
+    this.syncer = new IptablesSyncer(cfg.iptables, cfg);
+    this.runner = new BoundedFrequencyRunner(() => this.syncProxyRules(), {
+      clock: cfg.clock,
+      minIntervalMs: cfg.minSyncPeriodMs ?? 1000,
+      maxIntervalMs: cfg.syncPeriodMs ?? 30000,
+    });
+  }
+
+  start(signal: AbortSignal): void {
+    this.runner.start(signal);
+  }
+
+  onServiceUpdate(previous: Service | undefined, current: Service | undefined): void {
+    if (this.serviceChanges.update(previous, current) && this.servicesSynced) this.runner.run();
+  }
+
+  onEndpointsUpdate(previous: Endpoints | undefined, current: Endpoints | undefined): void {
+    if (this.endpointsChanges.update(previous, current) && this.endpointsSynced) this.runner.run();
+  }
+
+  /** The Service informer has listed everything once. */
+  setServicesSynced(): void {
+    this.servicesSynced = true;
+    this.runner.run();
+  }
+
+  /** The Endpoints informer has listed everything once. */
+  setEndpointsSynced(): void {
+    this.endpointsSynced = true;
+    this.runner.run();
+  }
+
+  /** Changes waiting for a sync (services with Service or Endpoints changes). */
+  pendingChanges(): number {
+    return this.serviceChanges.pending() + this.endpointsChanges.pending();
+  }
+
+  /** Resolves when no sync is in progress. */
+  idle(): Promise<void> {
+    return this.runner.idle();
+  }
+
+  /** One sync (the runner calls it; tests may too). */
+  async syncProxyRules(): Promise<void> {
+    if (!this.servicesSynced || !this.endpointsSynced) return;
+    const start = this.cfg.clock.now();
+    for (const s of this.serviceChanges.apply(this.services)) this.changed.add(s);
+    for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
+    const full = start - this.lastFullSync >= (this.cfg.syncPeriodMs ?? 30000);
+    try {
+      const plan = await this.syncer.sync({ services: this.services, endpoints: this.endpoints, ...(full ? {} : { changed: this.changed }) });
+      this.changed = new Set();
+      if (plan.full) this.lastFullSync = start;
+      this.cfg.onSync?.({ plan, durationMs: this.cfg.clock.now() - start });
+    } catch (error) {
+      this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });
+      this.runner.retryAfter(this.cfg.minSyncPeriodMs ?? 1000);
+    }
+  }
+}

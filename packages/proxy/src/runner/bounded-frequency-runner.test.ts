@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FakeClock } from '@skiff/machinery';
+import { BoundedFrequencyRunner } from './bounded-frequency-runner.js';
+
+function setup(work: (clock: FakeClock) => Promise<void> = () => Promise.resolve()) {
+  const clock = new FakeClock(0);
+  const starts: number[] = [];
+  const errors: unknown[] = [];
+  const runner = new BoundedFrequencyRunner(
+    async () => {
+      starts.push(clock.now());
+      await work(clock);
+    },
+    { clock, minIntervalMs: 1000, maxIntervalMs: 30000, onError: (e) => errors.push(e) },
+  );
+  const ac = new AbortController();
+  runner.start(ac.signal);
+  return { clock, starts, errors, runner, ac };
+}
+
+void describe('bounded frequency runner', () => {
+  void it('runs at once on start, then every maxInterval', async () => {
+    const { clock, starts, ac } = setup();
+    await clock.tick(0);
+    await clock.tick(65000);
+    assert.deepEqual(starts, [0, 30000, 60000]);
+    ac.abort();
+  });
+
+  void it('coalesces a burst of requests into one run after minInterval', async () => {
+    const { clock, starts, runner, ac } = setup();
+    await clock.tick(0);
+    await clock.tick(100);
+    for (let i = 0; i < 50; i++) runner.run();
+    await clock.tick(899);
+    assert.deepEqual(starts, [0]);
+    await clock.tick(1);
+    assert.deepEqual(starts, [0, 1000]);
+    await clock.tick(5000);
+    assert.deepEqual(starts, [0, 1000], 'nothing more until the periodic run');
+    ac.abort();
+  });
+
+  void it('a request long after the last run runs at once', async () => {
+    const { clock, starts, runner, ac } = setup();
+    await clock.tick(0);
+    await clock.tick(10000);
+    runner.run();
+    await clock.tick(0);
+    assert.deepEqual(starts, [0, 10000]);
+    await clock.tick(30000);
+    assert.deepEqual(starts, [0, 10000, 40000], 'the periodic run counts from the last run');
+    ac.abort();
+  });
+
+  void it('a request during a run is kept and runs after it, one at a time', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const box: { runner?: BoundedFrequencyRunner } = {};
+    const { clock, starts, runner, ac } = setup(async (c) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      if (c.now() === 0) box.runner?.run();
+      await new Promise<void>((resolve) => c.setTimeout(resolve, 1500));
+      inFlight--;
+    });
+    box.runner = runner;
+    await clock.tick(0);
+    await clock.tick(1500);
+    assert.deepEqual(starts, [0, 1500]);
+    assert.equal(maxInFlight, 1);
+    ac.abort();
+    await clock.tick(1500);
+  });
+
+  void it('retryAfter brings the next run forward; errors are reported and the runner goes on', async () => {
+    const { clock, starts, errors, runner, ac } = setup(async (c) => {
+      if (c.now() === 0) throw new Error('restore failed');
+    });
+    await clock.tick(0);
+    assert.equal(errors.length, 1);
+    runner.retryAfter(5000);
+    await clock.tick(5000);
+    assert.deepEqual(starts, [0, 5000]);
+    ac.abort();
+  });
+
+  void it('stops on abort', async () => {
+    const { clock, starts, runner, ac } = setup();
+    await clock.tick(0);
+    ac.abort();
+    runner.run();
+    await clock.tick(60000);
+    assert.deepEqual(starts, [0]);
+    assert.equal(clock.pending(), 0);
+  });
+});

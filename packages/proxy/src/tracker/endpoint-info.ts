@@ -1,0 +1,51 @@
+// The endpoints of each service port, from an Endpoints object: a subset's port named like the
+// service port (the endpoints controller writes the service port's name and the resolved target
+// port, so named target ports arrive here as numbers) gives that port's endpoints.
+import type { Endpoints } from '@skiff/api';
+import { serviceKey, servicePortName } from './service-port.js';
+
+export interface EndpointInfo {
+  readonly ip: string;
+  readonly port: number;
+  /** In `addresses` (ready). */
+  readonly ready: boolean;
+  /** Able to serve (ready, or terminating but still serving: EndpointSlice conditions). */
+  readonly serving: boolean;
+  /** Terminating. Endpoints objects carry no such condition, so always false from them today. */
+  readonly terminating: boolean;
+  /** On this node (nodeName equals the proxy's node). */
+  readonly isLocal: boolean;
+}
+
+/** "ip:port", as kube-proxy's endpoint String(). */
+export function endpointString(e: EndpointInfo): string {
+  return `${e.ip}:${e.port}`;
+}
+
+function compareEndpoints(a: EndpointInfo, b: EndpointInfo): number {
+  const x = endpointString(a);
+  const y = endpointString(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** ServicePortName -> its endpoints, sorted by "ip:port" (so generated rules are deterministic). */
+export function endpointsOf(ep: Endpoints | undefined, nodeName: string): Map<string, EndpointInfo[]> {
+  const out = new Map<string, EndpointInfo[]>();
+  if (!ep) return out;
+  const service = serviceKey(ep.metadata?.namespace, ep.metadata?.name);
+  for (const subset of ep.subsets ?? []) {
+    for (const port of subset.ports ?? []) {
+      const key = servicePortName(service, port.name);
+      const list = out.get(key) ?? [];
+      const add = (ip: string, node: string | undefined, ready: boolean): void => {
+        if (list.some((e) => e.ip === ip && e.port === port.port)) return;
+        list.push({ ip, port: port.port, ready, serving: ready, terminating: false, isLocal: node !== undefined && node === nodeName });
+      };
+      for (const a of subset.addresses ?? []) add(a.ip, a.nodeName, true);
+      for (const a of subset.notReadyAddresses ?? []) add(a.ip, a.nodeName, false);
+      out.set(key, list);
+    }
+  }
+  for (const list of out.values()) list.sort(compareEndpoints);
+  return out;
+}
