@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'node:http';
 import { NODE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import { eventually, freeSubnet, httpGetFromNode, inNode, labStatusJson, mustRun, repoRoot, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
+import { httpGet } from '../harness/http-get.js';
 
 /** The founding document's Dockerfile, verbatim. */
 const SEED_DOCKERFILE = `FROM node:latest
@@ -16,19 +16,6 @@ COPY . .
 EXPOSE 3000
 CMD ["npm", "start"]
 `;
-
-function httpGet(ip: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function dockerdPids(lab: TestLab): Promise<Record<string, string>> {
   const pids: Record<string, string> = {};

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { totalmem } from 'node:os';
 import { after, before, describe, it } from 'node:test';
@@ -27,6 +26,7 @@ import {
   type RuntimeEvent,
 } from '@skiff/node-agent';
 import { eventually, freeSubnet, inNode, labStatusJson, mustRun, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
+import { httpGet } from '../harness/http-get.js';
 
 const NETWORK = 'skiff-pods';
 const PORT = 8080;
@@ -54,19 +54,6 @@ const web: Container = {
     { name: 'MESSAGE', value: '$(GREETING) from $(POD_NAME)' },
   ],
 };
-
-function httpGet(ip: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: ip, port, path: '/', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 async function nodeIptables(n: TestNode): Promise<string> {
   return (await inNode(n.netns, 'iptables-save', [])).stdout;

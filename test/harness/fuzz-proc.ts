@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from '@skiff/machinery';
 import { freePort, killOnExit } from './etcd.js';
+import { poll } from './eventually.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const apiserverMain = join(repoRoot, 'packages/apiserver/dist/main.js');
@@ -61,21 +62,9 @@ export async function spawnApiServer(etcdEndpoint: string, opts: { port?: number
   return p;
 }
 
-/** Polls `f` until it returns a value other than undefined (errors count as "not yet"), or fails at the deadline. */
-export async function eventually<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-      if (/skiff-apiserver exited/.test(String(e))) throw e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/** Polls `f` (see poll), giving up at once when the apiserver process has exited. */
+export function eventually<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>, intervalMs = 50): Promise<T> {
+  return poll(what, timeoutMs, f, { intervalMs, giveUpOn: (e) => /skiff-apiserver exited/.test(String(e)) });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
+import { poll } from './eventually.js';
 
 export const repoRoot = new URL('../../../', import.meta.url).pathname;
 export const labCli = join(repoRoot, 'packages/lab/dist/main.js');
@@ -100,19 +101,9 @@ export async function httpGetFromNode(netns: string, ip: string, port: number): 
   return r.stdout;
 }
 
-export async function eventually<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Polls `f` every 100 ms (see poll). */
+export function eventually<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>): Promise<T> {
+  return poll(what, timeoutMs, f, { intervalMs: 100 });
 }
 
 /** Everything the machine shows that names this lab: namespaces, links, rules, mounts, processes. */

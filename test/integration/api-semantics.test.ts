@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Etcd3 } from 'etcd3';
 import { isApiError, type KObject } from '@skiff/api';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { rejects } from '../harness/api-assert.js';
 import { Recorder } from './watch-helpers.js';
 
 const cm = (name: string, labels: Record<string, string> = {}, data: Record<string, string> = { k: 'v' }, namespace = 'default'): KObject =>
@@ -15,17 +16,6 @@ const pod = (name: string, nodeName?: string, labels: Record<string, string> = {
     metadata: { name, labels },
     spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', image: 'busybox' }] },
   }) as KObject;
-
-async function rejects(p: Promise<unknown>, code: string): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isApiError(e), `not an ApiError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 describe('API conventions', () => {
   let c: TestCluster;

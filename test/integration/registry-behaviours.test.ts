@@ -4,21 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { isApiError, type KObject } from '@skiff/api';
+import type { KObject } from '@skiff/api';
 import { fromGrpcError, resourcesServiceDefinition } from '@skiff/machinery';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { rejects } from '../harness/api-assert.js';
 import { Recorder } from './watch-helpers.js';
-
-async function rejects(p: Promise<unknown>, code: string): Promise<any> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isApiError(e), `not an ApiError: ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    return e;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 /** A call the typed client does not offer (strategic merge patch, DeleteCollection). */
 function rawCall<T>(address: string, method: string, request: unknown): Promise<T> {

@@ -350,6 +350,27 @@ describe('skiffctl against a real apiserver', () => {
       assert.ok(d instanceof Error ? /not found/i.test(d.message) : !!d.metadata.deletionTimestamp, String(d));
     });
 
+    it('delete -l deletes the selected objects with one DeleteCollection', async () => {
+      const labelled = (name: string, app: string): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default', labels: { app } }, data: {} });
+      for (const o of [labelled('dc-a', 'dc'), labelled('dc-b', 'dc'), labelled('dc-keep', 'other')]) await c.client.create(o);
+      try {
+        const dry = await cli('delete', 'configmaps', '-l', 'app=dc', '--dry-run=server');
+        assert.equal(dry.code, 0, dry.stderr);
+        assert.equal(dry.stdout, 'configmap "dc-a" deleted (server dry run)\nconfigmap "dc-b" deleted (server dry run)\n');
+        assert.ok(await c.client.get('configmaps', 'default', 'dc-a'));
+        const r = await cli('delete', 'configmaps', '-l', 'app=dc');
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, 'configmap "dc-a" deleted\nconfigmap "dc-b" deleted\n');
+        const left = (await c.client.list('configmaps', { namespace: 'default', labelSelector: 'app in (dc, other)' })).items.map((o) => o.metadata.name);
+        assert.deepEqual(left, ['dc-keep']);
+        const none = await cli('delete', 'configmaps', '-l', 'app=dc');
+        assert.equal(none.code, 0, none.stderr);
+        assert.match(none.stderr, /^No resources found$/m);
+      } finally {
+        await c.client.deleteCollection('configmaps', { namespace: 'default', labelSelector: 'app in (dc, other)' });
+      }
+    });
+
     it('delete of a missing name fails with NotFound', async () => {
       const r = await cli('delete', 'deployment', 'no-such-app');
       assert.equal(r.code, 1);

@@ -18,6 +18,7 @@ import { resourceHandlers } from './grpc/handlers.js';
 import { addReflection } from './grpc/reflection/reflection.js';
 import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
 import { readTokenFile } from './grpc/token-file.js';
+import { APISERVER_CONTEXT } from './grpc/user-info.js';
 import { apiserverMetrics } from './metrics.js';
 
 export interface RunningApiServer {
@@ -170,7 +171,7 @@ async function ensureDefaultNamespaces(registry: Registry, log: Logger): Promise
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     if (registry.cache(ns).get(name)) continue;
     try {
-      await registry.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KObject);
+      await registry.create(APISERVER_CONTEXT, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KObject);
       log.info('created namespace', { namespace: name });
     } catch (e) {
       if ((e as { code?: string }).code !== 'ALREADY_EXISTS') throw e;

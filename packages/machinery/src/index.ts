@@ -21,6 +21,7 @@ export * from './leader-election/leader-elector.js';
 export * from './heap.js';
 export * from './heap-growth.js';
 export * from './informer/tombstone.js';
+export * from './informer/wait-for-handler-sync.js';
 export * from './informer/processor-listener.js';
 export * from './informer/lister.js';
 export * from './client/rate-limit.js';

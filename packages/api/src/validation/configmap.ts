@@ -2,7 +2,8 @@
 import type { FieldError } from '../errors.js';
 import { isConfigMapKey, isDNS1123Subdomain } from '../names.js';
 import type { KObject } from '../object.js';
-import { Errs, deepEqual, key } from './errs.js';
+import { jsonEqual } from '../json-equal.js';
+import { Errs, key } from './errs.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './metadata.js';
 
 /** Total size of a ConfigMap's or Secret's data. */
@@ -43,8 +44,8 @@ export function validateConfigMap(obj: KObject, old?: KObject): FieldError[] {
     e.list.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
     if (old.immutable === true) {
       if (obj.immutable !== true) e.forbidden('immutable', 'field is immutable when `immutable` is set');
-      if (!deepEqual(obj.data ?? {}, old.data ?? {})) e.forbidden('data', 'field is immutable when `immutable` is set');
-      if (!deepEqual(obj.binaryData ?? {}, old.binaryData ?? {})) e.forbidden('binaryData', 'field is immutable when `immutable` is set');
+      if (!jsonEqual(obj.data ?? {}, old.data ?? {})) e.forbidden('data', 'field is immutable when `immutable` is set');
+      if (!jsonEqual(obj.binaryData ?? {}, old.binaryData ?? {})) e.forbidden('binaryData', 'field is immutable when `immutable` is set');
     }
   }
   return e.list;
@@ -97,7 +98,7 @@ export function validateSecret(obj: KObject, old?: KObject): FieldError[] {
     if ((old.type ?? '') !== '' && obj.type !== old.type) e.invalid('type', obj.type, 'field is immutable');
     if (old.immutable === true) {
       if (obj.immutable !== true) e.forbidden('immutable', 'field is immutable when `immutable` is set');
-      if (!deepEqual(obj.data ?? {}, old.data ?? {}) || Object.keys(stringData).length) e.forbidden('data', 'field is immutable when `immutable` is set');
+      if (!jsonEqual(obj.data ?? {}, old.data ?? {}) || Object.keys(stringData).length) e.forbidden('data', 'field is immutable when `immutable` is set');
     }
   }
   return e.list;

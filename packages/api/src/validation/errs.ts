@@ -1,6 +1,7 @@
 // A collector of field errors with Kubernetes' error constructors, and small shared checks.
 import { isIPv4, isIP } from 'node:net';
 import { fieldError, type FieldError } from '../errors.js';
+import { jsonEqual } from '../json-equal.js';
 import { isQualifiedName, isValidLabelValue, labelSelectorProblems } from '../labels.js';
 import { isValidPortName, isValidPortNum } from '../names.js';
 import { quantityError } from '../quantity.js';
@@ -126,25 +127,10 @@ export function validatePortNumOrName(e: Errs, field: string, port: IntOrString 
 
 export const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
 
-/** Deep equality of JSON values (objects compared by keys, absent == undefined). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!deepEqual(ao[k], bo[k])) return false;
-  return true;
-}
 
 /** Kubernetes' ValidateImmutableField. */
 export function immutable(e: Errs, field: string, now: unknown, old: unknown): void {
-  if (!deepEqual(now, old)) e.invalid(field, now, 'field is immutable');
+  if (!jsonEqual(now, old)) e.invalid(field, now, 'field is immutable');
 }
 
 /** RFC 3339 time ("2026-11-26T07:00:00Z", optionally with fractional seconds or an offset). */

@@ -5,11 +5,11 @@ import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isVal
 import { parseQuantity } from '../quantity.js';
 import type { Container, EnvVar, PodSpec, PodTemplateSpec, Probe, ProbeHandler, ResourceRequirements, Toleration, Volume } from '../types/pod.js';
 import type { KObject } from '../object.js';
+import { jsonEqual } from '../json-equal.js';
 import {
   Errs,
   PROTOCOLS,
   child,
-  deepEqual,
   index,
   isInt,
   key,
@@ -510,7 +510,7 @@ export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path = 'spec'
   const oldTols = old.tolerations ?? [];
   const newTols = spec.tolerations ?? [];
   for (const t of oldTols) {
-    if (!newTols.some((n) => deepEqual(n, t))) {
+    if (!newTols.some((n) => jsonEqual(n, t))) {
       e.forbidden(child(path, 'tolerations'), 'existing toleration can not be modified except its tolerationSeconds');
       break;
     }
@@ -527,7 +527,7 @@ export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path = 'spec'
       c.image = o[i].image;
     });
   }
-  if (!deepEqual(stripUndefined(copy), stripUndefined(old))) e.forbidden(path, UPDATE_DETAIL);
+  if (!jsonEqual(stripUndefined(copy), stripUndefined(old))) e.forbidden(path, UPDATE_DETAIL);
   return e.list;
 }
 

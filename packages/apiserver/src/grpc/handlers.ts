@@ -3,7 +3,7 @@
 // RequestContext (from authentication) and ends with one request log line (level "http") naming
 // the user.
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, resourceTypes, type KObject } from '@skiff/api';
+import { ApiError, apiResources, type KObject } from '@skiff/api';
 import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { Registry } from '../registry/registry.js';
 import { bindPod } from '../registry/kinds/pod/binding.js';
@@ -75,8 +75,8 @@ function requireObject(req: { object?: KObject }): KObject {
 export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
   const r = d.registry;
   return {
-    Create: unary('Create', d, async (req) => {
-      const { object, warnings } = await r.create(requireObject(req), !!req.dryRun);
+    Create: unary('Create', d, async (req, ctx) => {
+      const { object, warnings } = await r.create(ctx, requireObject(req), !!req.dryRun);
       return { response: object, warnings };
     }),
     Get: unary('Get', d, async (req) => ({ response: await r.get(req.resource ?? '', req.namespace ?? '', req.name ?? '') })),
@@ -90,14 +90,14 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
         resourceVersion: req.resourceVersion ?? '',
       }),
     })),
-    Update: unary('Update', d, async (req) => {
-      const { object, warnings } = await r.update(requireObject(req), '', !!req.dryRun);
+    Update: unary('Update', d, async (req, ctx) => {
+      const { object, warnings } = await r.update(ctx, requireObject(req), '', !!req.dryRun);
       return { response: object, warnings };
     }),
-    UpdateStatus: unary('UpdateStatus', d, async (req) => ({ response: (await r.update(requireObject(req), 'status', !!req.dryRun)).object })),
-    Patch: unary('Patch', d, async (req) => {
+    UpdateStatus: unary('UpdateStatus', d, async (req, ctx) => ({ response: (await r.update(ctx, requireObject(req), 'status', !!req.dryRun)).object })),
+    Patch: unary('Patch', d, async (req, ctx) => {
       const patch = Buffer.from(req.patch ?? '', 'base64');
-      const { object, warnings } = await r.patch({
+      const { object, warnings } = await r.patch(ctx, {
         resource: req.resource ?? '',
         namespace: req.namespace ?? '',
         name: req.name ?? '',
@@ -108,8 +108,8 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
       });
       return { response: object, warnings };
     }),
-    Delete: unary('Delete', d, async (req) => ({
-      response: await r.delete({
+    Delete: unary('Delete', d, async (req, ctx) => ({
+      response: await r.delete(ctx, {
         resource: req.resource ?? '',
         namespace: req.namespace ?? '',
         name: req.name ?? '',
@@ -119,9 +119,9 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
         dryRun: !!req.dryRun,
       }),
     })),
-    DeleteCollection: unary('DeleteCollection', d, async (req) => ({
+    DeleteCollection: unary('DeleteCollection', d, async (req, ctx) => ({
       response: {
-        items: await r.deleteCollection({
+        items: await r.deleteCollection(ctx, {
           resource: req.resource ?? '',
           namespace: req.namespace ?? '',
           labelSelector: req.labelSelector ?? '',
@@ -132,22 +132,12 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
         }),
       },
     })),
-    Bind: unary('Bind', d, async (req) => ({ response: await bindPod(r, req.binding ?? {}) })),
+    Bind: unary('Bind', d, async (req, ctx) => ({ response: await bindPod(r, ctx, req.binding ?? {}) })),
     Discovery: unary('Discovery', d, async () => ({
       response: {
         gitVersion: `v${VERSION}`,
         platform: `${process.platform}/${process.arch}`,
-        resources: resourceTypes.map((t) => ({
-          name: t.resource,
-          singularName: t.singular,
-          kind: t.kind,
-          group: t.group,
-          version: t.version,
-          namespaced: t.namespaced,
-          shortNames: t.shortNames,
-          verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-          subresources: [...(t.statusSubresource ? ['status'] : []), ...(t.kind === 'Pod' ? ['binding'] : [])],
-        })),
+        resources: apiResources(),
       },
     })),
     Watch: (call: grpc.ServerWritableStream<any, unknown>) => {

@@ -22,3 +22,8 @@ export const LOOPBACK_USER: UserInfo = Object.freeze({ name: 'system:unsecured',
 
 /** A caller without credentials on a method open to everyone (gRPC health). */
 export const ANONYMOUS_USER: UserInfo = Object.freeze({ name: 'system:anonymous', uid: '', groups: Object.freeze(['system:unauthenticated']) as string[] });
+
+/** The apiserver's own writes (default namespaces, the kubernetes Service), as Kubernetes' loopback client. */
+export const APISERVER_USER: UserInfo = Object.freeze({ name: 'system:apiserver', uid: '', groups: Object.freeze(['system:masters', ALL_AUTHENTICATED]) as string[] });
+
+export const APISERVER_CONTEXT: RequestContext = Object.freeze({ user: APISERVER_USER });

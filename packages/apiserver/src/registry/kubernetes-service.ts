@@ -9,6 +9,7 @@ import { isApiError, type KObject } from '@skiff/api';
 import type { Logger } from '@skiff/machinery';
 import { intToIp, parseCidr } from '../alloc/cidr.js';
 import type { Registry } from './registry.js';
+import { APISERVER_CONTEXT } from '../grpc/user-info.js';
 import { MERGE_PATCH } from './patch-request.js';
 
 const NAMESPACE = 'default';
@@ -59,10 +60,10 @@ function endpoints(want: KubernetesService): KObject {
 /** Creates the object, or patches the fields the apiserver owns (a no-op patch writes nothing). */
 async function ensure(registry: Registry, resource: string, obj: KObject, owned: Record<string, unknown>): Promise<void> {
   try {
-    await registry.patch({ resource, namespace: NAMESPACE, name: NAME, patchType: MERGE_PATCH, patch: Buffer.from(JSON.stringify(owned)), subresource: '', dryRun: false });
+    await registry.patch(APISERVER_CONTEXT, { resource, namespace: NAMESPACE, name: NAME, patchType: MERGE_PATCH, patch: Buffer.from(JSON.stringify(owned)), subresource: '', dryRun: false });
   } catch (e) {
     if (!isApiError(e, 'NOT_FOUND')) throw e;
-    await registry.create(structuredClone(obj));
+    await registry.create(APISERVER_CONTEXT, structuredClone(obj));
   }
 }
 

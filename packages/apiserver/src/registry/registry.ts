@@ -36,6 +36,8 @@ import { KeyLock } from './key-lock.js';
 import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
 import { listObjects, type ListPage } from './list.js';
 import { makeFilter } from '../cache/filter.js';
+import type { RequestContext } from '../grpc/user-info.js';
+import { logWriteFailure, type WriteTarget } from './write-failure-log.js';
 
 export interface RegistryDeps {
   store: EtcdStore;
@@ -46,6 +48,16 @@ export interface RegistryDeps {
   eventLeases: EventLeases;
   config: ApiServerConfig;
   log: Logger;
+}
+
+export interface PatchRequest {
+  resource: string;
+  namespace: string;
+  name: string;
+  patchType: string;
+  patch: Buffer;
+  subresource: string;
+  dryRun: boolean;
 }
 
 export interface WriteResult {
@@ -154,7 +166,12 @@ export class Registry {
   }
 
   /** Creates an object. Takes ownership of `obj` (the decoded request): it is defaulted in place. */
-  async create(obj: KObject, dryRun = false): Promise<WriteResult> {
+  async create(ctx: RequestContext, obj: KObject, dryRun = false): Promise<WriteResult> {
+    const target = { resource: obj.kind ?? '', namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? obj.metadata?.generateName ?? '' };
+    return this.asCaller(ctx, 'create', target, () => this.createObject(obj, dryRun));
+  }
+
+  private async createObject(obj: KObject, dryRun: boolean): Promise<WriteResult> {
     const t = this.kindOf(obj);
     const s = strategyFor(t);
     obj.metadata ??= {};
@@ -207,7 +224,19 @@ export class Registry {
    * without a resourceVersion precondition a concurrent change is retried on the latest object
    * until the update applies. An update that changes nothing writes nothing.
    */
-  async guaranteedUpdate(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject): Promise<KObject> {
+  async guaranteedUpdate(
+    ctx: RequestContext,
+    t: ResourceType,
+    namespace: string,
+    name: string,
+    pre: Preconditions,
+    dryRun: boolean,
+    tryUpdate: (cur: KObject) => KObject,
+  ): Promise<KObject> {
+    return this.asCaller(ctx, 'update', { resource: t.resource, namespace, name }, () => this.updateInTurn(t, namespace, name, pre, dryRun, tryUpdate));
+  }
+
+  private async updateInTurn(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject): Promise<KObject> {
     const key = this.d.keys.objectKey(t, namespace, name);
     return this.writeTurns.run(key, (handover) => this.updateLoop(t, key, namespace, name, pre, dryRun, tryUpdate, handover));
   }
@@ -286,7 +315,12 @@ export class Registry {
   }
 
   /** Update (spec and metadata) or UpdateStatus (status only) of a full object. Takes ownership of `obj`. */
-  async update(obj: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
+  async update(ctx: RequestContext, obj: KObject, subresource: '' | 'status', dryRun = false): Promise<WriteResult> {
+    const target = { resource: obj.kind ?? '', namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+    return this.asCaller(ctx, subresource === 'status' ? 'updateStatus' : 'update', target, () => this.updateObject(obj, subresource, dryRun));
+  }
+
+  private async updateObject(obj: KObject, subresource: '' | 'status', dryRun: boolean): Promise<WriteResult> {
     const t = this.kindOf(obj);
     const s = strategyFor(t);
     obj.metadata ??= {};
@@ -297,7 +331,7 @@ export class Registry {
     const name = obj.metadata.name;
     if (!name) throw invalid(t.kind, '', [fieldError('metadata.name', 'Required', 'name is required')]);
     const pre = { resourceVersion: obj.metadata.resourceVersion || undefined, uid: obj.metadata.uid || undefined };
-    const object = await this.guaranteedUpdate(t, ns, name, pre, dryRun, (cur) => this.prepareUpdate(t, s, subresource, obj, cur));
+    const object = await this.updateInTurn(t, ns, name, pre, dryRun, (cur) => this.prepareUpdate(t, s, subresource, obj, cur));
     return { object, warnings };
   }
 
@@ -324,7 +358,11 @@ export class Registry {
     return next;
   }
 
-  async patch(req: { resource: string; namespace: string; name: string; patchType: string; patch: Buffer; subresource: string; dryRun: boolean }): Promise<WriteResult> {
+  async patch(ctx: RequestContext, req: PatchRequest): Promise<WriteResult> {
+    return this.asCaller(ctx, 'patch', req, () => this.patchObject(req));
+  }
+
+  private async patchObject(req: PatchRequest): Promise<WriteResult> {
     const t = this.resource(req.resource);
     const s = strategyFor(t);
     const apply = patchApplier(req.patchType, req.name);
@@ -349,7 +387,7 @@ export class Registry {
       resourceVersion: typeof meta.resourceVersion === 'string' && meta.resourceVersion ? meta.resourceVersion : undefined,
       uid: typeof meta.uid === 'string' && meta.uid ? meta.uid : undefined,
     };
-    const object = await this.guaranteedUpdate(t, ns, req.name, pre, req.dryRun, (cur) => {
+    const object = await this.updateInTurn(t, ns, req.name, pre, req.dryRun, (cur) => {
       // The patch functions copy what they change and share the rest with `cur`, which prepareUpdate clones.
       const patched = apply(cur, patch, t.kind) as KObject;
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
@@ -364,17 +402,23 @@ export class Registry {
     return { object, warnings };
   }
 
-  async delete(req: DeleteRequest): Promise<DeleteResult> {
-    const t = this.resource(req.resource);
-    checkDeleteOptions(req, req.name);
-    return this.deleteOne(t, this.namespaceOf(t, req.namespace), req.name, req, req.preconditions ?? {});
+  async delete(ctx: RequestContext, req: DeleteRequest): Promise<DeleteResult> {
+    return this.asCaller(ctx, 'delete', req, async () => {
+      const t = this.resource(req.resource);
+      checkDeleteOptions(req, req.name);
+      return this.deleteOne(t, this.namespaceOf(t, req.namespace), req.name, req, req.preconditions ?? {});
+    });
   }
 
   /**
    * Deletes every object of a resource that matches the selectors, each as by delete(), as
    * Kubernetes' DeleteCollection: not atomic; an object gone meanwhile is skipped.
    */
-  async deleteCollection(req: DeleteCollectionRequest): Promise<DeleteResult[]> {
+  async deleteCollection(ctx: RequestContext, req: DeleteCollectionRequest): Promise<DeleteResult[]> {
+    return this.asCaller(ctx, 'deletecollection', { ...req, name: '' }, () => this.deleteSelected(req));
+  }
+
+  private async deleteSelected(req: DeleteCollectionRequest): Promise<DeleteResult[]> {
     const t = this.resource(req.resource);
     checkDeleteOptions(req, t.resource);
     const page = await this.list(req.resource, {
@@ -394,6 +438,19 @@ export class Registry {
       }
     });
     return results.filter((r): r is DeleteResult => r !== undefined);
+  }
+
+  /**
+   * Runs one write on behalf of `ctx.user` (the identity later admission and audit read); a write
+   * that fails is logged with who asked for it.
+   */
+  private async asCaller<R>(ctx: RequestContext, verb: string, target: WriteTarget, write: () => Promise<R>): Promise<R> {
+    try {
+      return await write();
+    } catch (e) {
+      logWriteFailure(this.d.log, ctx, verb, target, e);
+      throw e;
+    }
   }
 
   private async deleteOne(t: ResourceType, ns: string, name: string, opts: DeleteOptions, pre: Preconditions): Promise<DeleteResult> {

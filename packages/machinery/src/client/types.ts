@@ -1,6 +1,6 @@
 // The typed client contract every component uses to talk to the apiserver. The gRPC implementation
 // is in grpc-client.ts; tests may use any other implementation of the same interface.
-import type { KObject } from '@skiff/api';
+import type { APIResourceInfo, KObject } from '@skiff/api';
 
 export interface ListOptions {
   /** Empty or undefined: every namespace (for namespaced resources). */
@@ -87,17 +87,8 @@ export interface DeleteResult<T extends KObject = KObject> {
   pending: boolean;
 }
 
-export interface APIResourceInfo {
-  name: string;
-  singularName: string;
-  kind: string;
-  group: string;
-  version: string;
-  namespaced: boolean;
-  shortNames: string[];
-  verbs: string[];
-  subresources: string[];
-}
+/** What discovery says of one resource type; defined beside the resource table in @skiff/api. */
+export type { APIResourceInfo } from '@skiff/api';
 
 export interface DiscoveryInfo {
   gitVersion: string;

@@ -181,3 +181,49 @@ void test('stop aborts in-flight reconciles and returns', async () => {
   assert.equal(aborted, true);
   assert.equal(env.queue.shuttingDown(), true);
 });
+
+void test('workers wait until every handler has received the initial contents', async () => {
+  // An informer that has synced while its handler still has the initial adds queued (client-go's
+  // WaitForCacheSync on the handler registration, not only on the informer).
+  let handlerSynced = false;
+  let onAdd: ((o: KObject) => unknown) | undefined;
+  const informer = {
+    waitForSync: () => Promise.resolve(true),
+    addEventHandler: (h: { onAdd?: (o: KObject) => unknown }) => {
+      onAdd = h.onAdd;
+      return { remove: () => undefined, hasSynced: () => handlerSynced, idle: () => Promise.resolve() };
+    },
+  } as unknown as SharedInformer;
+  const reconciled: string[] = [];
+  const ac = new AbortController();
+  const done = runController({
+    name: 'test',
+    reconciler: { reconcile: async (_ctx, req) => void reconciled.push(req.name) },
+    watches: [{ informer }],
+    signal: ac.signal,
+  });
+  try {
+    onAdd!(obj('ConfigMap', 'a'));
+    await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(reconciled, [], 'no worker before the handler has synced');
+    handlerSynced = true;
+    for (let i = 0; i < 50 && reconciled.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(reconciled, ['a']);
+  } finally {
+    ac.abort();
+    await done;
+  }
+});
+
+void test('waiting for handlers ends when the signal aborts', async () => {
+  const informer = {
+    waitForSync: () => Promise.resolve(true),
+    addEventHandler: () => ({ remove: () => undefined, hasSynced: () => false, idle: () => Promise.resolve() }),
+  } as unknown as SharedInformer;
+  const ac = new AbortController();
+  let reconciles = 0;
+  const done = runController({ name: 'test', reconciler: { reconcile: async () => void reconciles++ }, watches: [{ informer }], signal: ac.signal });
+  setTimeout(() => ac.abort(), 150);
+  await done;
+  assert.equal(reconciles, 0);
+});

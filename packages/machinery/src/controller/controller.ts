@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { type Clock, realClock } from '../clock.js';
 import type { HandlerRegistration, SharedInformer } from '../informer/shared-informer.js';
 import { deletedObject } from '../informer/tombstone.js';
+import { waitForHandlersSynced } from '../informer/wait-for-handler-sync.js';
 import { type Logger, discardLogger } from '../log.js';
 import { counter, histogram } from '../metrics.js';
 import { WorkQueue } from '../workqueue/queue.js';
@@ -128,6 +129,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   try {
     const synced = await Promise.all(opts.watches.map((w) => w.informer.waitForSync(signal)));
     if (!synced.every(Boolean)) return;
+    if (!(await waitForHandlersSynced(registrations, signal))) return;
     const n = Math.max(1, opts.workers ?? 1);
     log.info('starting workers', { workers: n });
     await Promise.all(Array.from({ length: n }, () => worker()));

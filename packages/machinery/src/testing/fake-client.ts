@@ -12,7 +12,9 @@ import {
   type ResourceType,
   alreadyExists,
   apiVersionOf,
+  apiResources,
   applyDefaults,
+  bindToNode,
   checkStructure,
   conflict,
   expired,
@@ -23,6 +25,7 @@ import {
   notFound,
   objectKey,
   parseFieldSelector,
+  validateBinding,
   parseLabelSelector,
   resourceByKind,
   resourceTypes,
@@ -382,25 +385,13 @@ export class FakeClient implements Client {
   async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<KObject> {
     this.enter({ verb: 'bind', resource: 'pods', namespace, name: podName, body: { nodeName, preconditions } });
     const t = typeOf('pods');
-    const errs = [];
-    if (!podName) errs.push(fieldError('metadata.name', 'Required', 'the pod to bind'));
-    if (!nodeName) errs.push(fieldError('target.name', 'Required', 'the node to bind to'));
-    if (errs.length > 0) throw invalid('Binding', podName, errs);
+    validateBinding({ metadata: { name: podName, namespace }, target: { kind: 'Node', name: nodeName } });
     const cur = this.current(t, namespaceOf(t, namespace), podName);
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== cur.metadata.resourceVersion) throw this.conflict(t, podName);
     if (preconditions?.uid && preconditions.uid !== cur.metadata.uid) {
       throw conflict('pods', podName, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${cur.metadata.uid}`);
     }
-    const spec = (cur.spec ?? {}) as { nodeName?: string };
-    if (spec.nodeName) {
-      throw new ApiError('FAILED_PRECONDITION', `pod ${podName} is already assigned to node "${spec.nodeName}"`, { reason: 'Conflict', metadata: { node: spec.nodeName } });
-    }
-    if (cur.metadata.deletionTimestamp) throw new ApiError('FAILED_PRECONDITION', `pod ${podName} is being deleted, cannot be assigned to a host`, { reason: 'Conflict' });
-    const next = structuredClone(cur);
-    (next.spec as { nodeName?: string }).nodeName = nodeName;
-    const status = (next.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
-    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastTransitionTime: this.timestamp() }];
-    next.status = status;
+    const next = bindToNode(cur, nodeName, this.timestamp());
     return this.store(t, cur, next);
   }
 
@@ -409,17 +400,7 @@ export class FakeClient implements Client {
     return {
       gitVersion: 'v0.1.0-fake',
       platform: 'linux/amd64',
-      resources: resourceTypes.map((t) => ({
-        name: t.resource,
-        singularName: t.singular,
-        kind: t.kind,
-        group: t.group,
-        version: t.version,
-        namespaced: t.namespaced,
-        shortNames: t.shortNames,
-        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-        subresources: t.statusSubresource ? ['status'] : [],
-      })),
+      resources: apiResources(),
     };
   }
 

@@ -1,7 +1,7 @@
 // skiffctl delete: by name, by -f, by -l selector or --all; --cascade, --grace-period,
-// --ignore-not-found. Prints `deployment.apps "web" deleted` for each.
-import { isApiError, type ResourceType } from '@skiff/api';
-import type { Client, DeleteOptions } from '@skiff/machinery';
+// --ignore-not-found. A selector or --all is one DeleteCollection call. Prints `deployment.apps "web" deleted` for each.
+import { isApiError, type KObject, type ResourceType } from '@skiff/api';
+import type { Client, DeleteCollectionOptions, DeleteOptions } from '@skiff/machinery';
 import { UsageError } from '../cli-error.js';
 import type { Io } from '../io.js';
 import { err, out, printError } from '../io-lines.js';
@@ -62,6 +62,7 @@ export async function del(client: Client, args: DeleteArgs, io: Io): Promise<num
 
   const targets: Target[] = [];
   let failed = false;
+  let matched = 0;
   if (args.filenames && args.filenames.length > 0) {
     if (args.resources.length > 0) throw new UsageError('when paths or filenames are given, no resource type or name may be given as argument');
     const objects = await loadManifestObjects(
@@ -84,14 +85,16 @@ export async function del(client: Client, args: DeleteArgs, io: Io): Promise<num
         for (const name of q.names) targets.push({ type: q.type, namespace: q.type.namespaced ? namespace : '', name });
         continue;
       }
-      const { items } = await listAll(client, q.type, {
+      const selected = await deleteSelected(client, q.type, {
         namespace: q.type.namespaced && !args.allNamespaces ? namespace : '',
         ...(args.selector ? { labelSelector: args.selector } : {}),
         ...(args.fieldSelector ? { fieldSelector: args.fieldSelector } : {}),
-      });
-      for (const o of items) targets.push({ type: q.type, namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' });
+        ...opts,
+      }, args.dryRun === 'client');
+      for (const o of selected) printDeleted(io, args, q.type, o.metadata.name ?? '');
+      matched += selected.length;
     }
-    if (targets.length === 0) {
+    if (targets.length === 0 && matched === 0) {
       err(io, 'No resources found');
       return 0;
     }
@@ -100,7 +103,7 @@ export async function del(client: Client, args: DeleteArgs, io: Io): Promise<num
   for (const t of targets) {
     try {
       if (args.dryRun !== 'client') await client.delete(t.type.resource, t.namespace, t.name, opts);
-      out(io, args.output === 'name' ? objectRef(t.type, t.name) : `${singularRef(t.type)} "${t.name}" deleted${dryRunSuffix(args.dryRun)}`);
+      printDeleted(io, args, t.type, t.name);
     } catch (e) {
       if (args.ignoreNotFound && isApiError(e, 'NOT_FOUND')) continue;
       failed = true;
@@ -108,4 +111,20 @@ export async function del(client: Client, args: DeleteArgs, io: Io): Promise<num
     }
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * One DeleteCollection call for a selector or --all (the server deletes what it lists, in list
+ * order); a client-side dry run only lists what would go.
+ */
+async function deleteSelected(client: Client, type: ResourceType, opts: DeleteCollectionOptions, clientDryRun: boolean): Promise<KObject[]> {
+  if (clientDryRun) {
+    const { namespace, labelSelector, fieldSelector } = opts;
+    return (await listAll(client, type, { namespace, ...(labelSelector ? { labelSelector } : {}), ...(fieldSelector ? { fieldSelector } : {}) })).items;
+  }
+  return (await client.deleteCollection(type.resource, opts)).map((r) => r.object);
+}
+
+function printDeleted(io: Io, args: DeleteArgs, type: ResourceType, name: string): void {
+  out(io, args.output === 'name' ? objectRef(type, name) : `${singularRef(type)} "${name}" deleted${dryRunSuffix(args.dryRun)}`);
 }

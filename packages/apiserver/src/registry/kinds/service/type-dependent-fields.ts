@@ -2,8 +2,7 @@
 // (pkg/registry/core/service/storage: dropTypeDependentFields, patchAllocatedValues): a change of
 // `type` alone clears the fields the new type does not use (when the client left them as they
 // were), and an update that omits an allocated value keeps it.
-import type { ServiceSpec } from '@skiff/api';
-import { jsonEqual } from '../../equality.js';
+import { jsonEqual, type ServiceSpec } from '@skiff/api';
 
 const typeOf = (s: ServiceSpec): string => s.type || 'ClusterIP';
 const needsClusterIP = (s: ServiceSpec): boolean => typeOf(s) !== 'ExternalName';
