@@ -6,7 +6,7 @@
 //              nominatedNodeName) only when it changed; metrics.
 // Writes are asynchronous and never throw into the loop: failures are logged (the next attempt or
 // the informer's view corrects them).
-import { objectKey, type Pod } from '@skiff/api';
+import { isApiError, objectKey, type Pod } from '@skiff/api';
 import type { Clientset, Clock, EventRecorder, Logger } from '@skiff/machinery';
 import type { Explanation } from '../schedule/explanation.js';
 import type { AttemptInfo, FailureInfo, SchedulerHooks } from '../scheduler.js';
@@ -52,12 +52,29 @@ export class OutcomeWriter implements SchedulerHooks {
     const log = this.o.log.child({ pod: objectKey(pod) });
     // As Kubernetes' preemption: the victims go first, then the preemptor's nominated node.
     await Promise.all(victims.map((v) => this.evict(v, pod, failure.nominatedNodeName ?? '', log)));
-    const patch = failureStatusPatch(pod, failure, new Date(this.o.clock.now()).toISOString());
-    if (!patch) return;
-    try {
-      await this.o.cs.pods(pod.metadata.namespace ?? 'default').patch(pod.metadata.name ?? '', patch, { subresource: 'status', patchType: 'application/strategic-merge-patch+json' });
-    } catch (err) {
-      log.warn('updating the pod status failed', { err });
+    await this.writeStatus(pod, failure, log);
+  }
+
+  /**
+   * Patches the status with the pod's uid and resourceVersion as preconditions, so that a pod bound
+   * meanwhile (by another scheduler, or a bind the informer has not shown yet) never gets
+   * PodScheduled=False: on a conflict the pod is read again and the patch recomputed, or dropped.
+   */
+  private async writeStatus(pod: Pod, failure: FailureInfo, log: Logger): Promise<void> {
+    const client = this.o.cs.pods(pod.metadata.namespace ?? 'default');
+    let cur: Pod | undefined = pod;
+    for (let tries = 0; cur && tries < 3; tries++) {
+      if (cur.spec?.nodeName || cur.metadata.uid !== pod.metadata.uid) return;
+      const patch = failureStatusPatch(cur, failure, new Date(this.o.clock.now()).toISOString());
+      if (!patch) return;
+      const body = { metadata: { uid: cur.metadata.uid, resourceVersion: cur.metadata.resourceVersion }, ...patch };
+      try {
+        await client.patch(cur.metadata.name ?? '', body, { subresource: 'status', patchType: 'application/strategic-merge-patch+json' });
+        return;
+      } catch (err) {
+        if (!(isApiError(err) && err.code === 'ABORTED')) return void log.warn('updating the pod status failed', { err });
+      }
+      cur = await client.get(cur.metadata.name ?? '').catch(() => undefined);
     }
   }
 
