@@ -148,6 +148,15 @@ describe('skiff-scheduler', () => {
     assert.ok(low.metadata.deletionGracePeriodSeconds! > 0, 'graceful deletion');
     const ev = await until('the Preempted event', async () => (await events('prio-low', 'Preempted'))[0]);
     assert.equal(ev.message, `Preempted by pod ${high.metadata.uid} on node prio-node`);
+    // Retried while the victim terminates (a label change moves it), it waits instead of preempting
+    // again: one Preempted event, written once.
+    await cs.pods('default').patch('prio-high', { metadata: { labels: { retried: 'yes' } } });
+    await until('a retry that waits for the victim', async () =>
+      (await events('prio-high', 'FailedScheduling')).find((e) => /not eligible due to a terminating pod on the nominated node/.test(e.message ?? '')),
+    );
+    const preempted = await events('prio-low', 'Preempted');
+    assert.equal(preempted.length, 1);
+    assert.equal(preempted[0]!.count ?? 1, 1);
     assert.equal(await boundNode('prio-high'), undefined, 'not bound while the victim still runs');
 
     // No agent: play the kubelet, which removes the pod once its containers stopped.
