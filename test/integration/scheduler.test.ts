@@ -121,9 +121,13 @@ describe('skiff-scheduler', () => {
     assert.equal(ev.message, cond.message);
     assert.equal(await boundNode('huge'), undefined);
 
+    // A pod that has been pending past its first backoff (1 s, as Kubernetes': a pod that just
+    // failed waits it out in the backoff queue, flushed every second).
+    const since = Date.parse(cond.lastTransitionTime ?? '');
+    await until('the pod to be pending past its backoff', async () => Date.now() - since > 1500);
     // The unschedulable pool is flushed only for pods pending over 60 s (every 30 s): binding well
-    // before that shows the NodeAdd event moved the pod. Within a second on an idle machine; the
-    // bound is generous for a loaded one.
+    // before that shows the NodeAdd event moved the pod. Well within a second on an idle machine;
+    // the bound asserted is generous for a loaded one.
     const t0 = Date.now();
     await cs.nodes().create(hollowNode('huge-node', { cpu: '128', memory: '512Gi' }));
     assert.equal(await waitBound('huge', 10_000), 'huge-node');
