@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PodInfo } from './framework/pod-info.js';
 import type { Pod } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
 import { resolveConfig } from './config/resolve.js';
@@ -94,5 +95,19 @@ void test('SchedulerEventHandlers', async (t) => {
     assert.equal(s.nominator.nominatedNodeOf(p), 'a');
     h.podDeleted(p);
     assert.equal(s.nominator.size, 0);
+  });
+  await t.test('an update before the status write keeps the nomination made in memory; clearing it removes it', () => {
+    const { s, h } = setup();
+    const p = makePod('p');
+    h.podAdded(p);
+    s.nominator.add(new PodInfo(p), 'b'); // what preemption does in scheduleOne
+    const labelled = { ...p, metadata: { ...p.metadata, labels: { x: '1' } } };
+    h.podUpdated(p, labelled);
+    assert.equal(s.nominator.nominatedNodeOf(p), 'b');
+    const written = { ...labelled, status: { nominatedNodeName: 'b' } };
+    h.podUpdated(labelled, written);
+    assert.equal(s.nominator.nominatedNodeOf(p), 'b');
+    h.podUpdated(written, labelled);
+    assert.equal(s.nominator.nominatedNodeOf(p), undefined, 'status.nominatedNodeName removed');
   });
 });

@@ -41,7 +41,10 @@ export class SchedulerEventHandlers {
     }
     if (!this.s.responsibleFor(pod)) return;
     this.s.queue.update(pod);
-    this.s.nominator.add(new PodInfo(pod), pod.status?.nominatedNodeName);
+    // Kubernetes' UpdateNominatedPod: an update that neither had nor has status.nominatedNodeName
+    // (it came before the status write) keeps the nomination preemption just made in memory.
+    const kept = !oldPod.status?.nominatedNodeName && !pod.status?.nominatedNodeName ? this.s.nominator.nominatedNodeOf(pod) : undefined;
+    this.s.nominator.add(new PodInfo(pod), pod.status?.nominatedNodeName || kept);
   }
 
   podDeleted(pod: Pod): void {

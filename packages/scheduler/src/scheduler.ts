@@ -33,10 +33,22 @@ export interface FailureInfo {
   explanation?: Explanation;
 }
 
+/** When the attempt that ended began, for latency metrics (ms since the epoch, the scheduler's clock). */
+export interface AttemptInfo {
+  /** This attempt's start (popped from the queue). */
+  startMs: number;
+  /** When the pod first entered the queue. */
+  initialAttemptMs: number;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  /** The profile (schedulerName) that ran the attempt. */
+  profile: string;
+}
+
 /** What the wiring does with outcomes: events, pod status, deleting victims. */
 export interface SchedulerHooks {
-  scheduled?(pod: Pod, nodeName: string, explanation: Explanation): void;
-  failed?(pod: Pod, failure: FailureInfo): void;
+  scheduled?(pod: Pod, nodeName: string, explanation: Explanation, attempt: AttemptInfo): void;
+  failed?(pod: Pod, failure: FailureInfo, attempt: AttemptInfo): void;
 }
 
 export interface SchedulerOptions {
@@ -59,9 +71,11 @@ export class Scheduler {
   private readonly algorithm: SchedulingAlgorithm;
   private readonly hooks: SchedulerHooks;
   private readonly binds = new Set<Promise<void>>();
+  private readonly clock: Clock;
 
   constructor(opts: SchedulerOptions) {
     const clock = opts.clock ?? realClock;
+    this.clock = clock;
     this.hooks = opts.hooks ?? {};
     this.cache = new Cache({ clock, assumedPodTtlMs: opts.assumedPodTtlMs });
     for (const p of opts.config.profiles) {
@@ -115,13 +129,14 @@ export class Scheduler {
     const fwk = this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
     if (!fwk || pod.metadata.deletionTimestamp) return this.queue.done(q.podInfo.key);
     const cycle = this.queue.schedulingCycle;
+    const attempt: AttemptInfo = { startMs: this.clock.now(), initialAttemptMs: q.initialAttemptTimestamp, attempts: q.attempts, profile: fwk.profileName };
     this.cache.updateSnapshot(this.snapshot);
     const state = new CycleState();
     let result: ScheduleResult | FitError;
     try {
       result = this.algorithm.schedulePod(fwk, state, q.podInfo, this.snapshot);
     } catch (err) {
-      return this.fail(q, cycle, { reason: 'SchedulerError', message: (err as Error).message }, err instanceof SchedulingError ? [err.plugin] : []);
+      return this.fail(q, cycle, { reason: 'SchedulerError', message: (err as Error).message }, err instanceof SchedulingError ? [err.plugin] : [], attempt);
     }
     if (result instanceof FitError) {
       const post = fwk.runPostFilterPlugins(state, q.podInfo, result.diagnosis.nodeToStatus);
@@ -129,7 +144,7 @@ export class Scheduler {
       if (post.nominatedNodeName) this.nominator.add(q.podInfo, post.nominatedNodeName);
       const explanation: Explanation = { candidates: [], ...explainRejections(result.diagnosis.nodeToStatus, DEFAULT_MAX_REJECTED), evaluatedNodes: result.diagnosis.nodeToStatus.size, feasibleNodes: 0 };
       const failure: FailureInfo = { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims, explanation };
-      return this.fail(q, cycle, failure, [...result.diagnosis.unschedulablePlugins]);
+      return this.fail(q, cycle, failure, [...result.diagnosis.unschedulablePlugins], attempt);
     }
     const host = result.suggestedHost;
     // Objects from informers are read-only: a shallow copy with the node set, its parse reused.
@@ -144,14 +159,14 @@ export class Scheduler {
       fwk.runReservePluginsUnreserve(state, assumedInfo, host);
       this.cache.forgetPod(assumed);
       const msg = permit.status.code === Code.Wait ? 'permit plugins that wait are not supported yet' : permit.status.message();
-      return this.fail(q, cycle, { reason: 'SchedulerError', message: msg }, permit.status.plugin ? [permit.status.plugin] : []);
+      return this.fail(q, cycle, { reason: 'SchedulerError', message: msg }, permit.status.plugin ? [permit.status.plugin] : [], attempt);
     }
-    const bind = this.bindingCycle(fwk, state, q, assumed, assumedInfo, host, result.explanation, cycle);
+    const bind = this.bindingCycle(fwk, state, q, assumed, assumedInfo, host, result.explanation, cycle, attempt);
     this.binds.add(bind);
     void bind.catch(() => undefined).finally(() => this.binds.delete(bind));
   }
 
-  private async bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, assumed: Pod, info: PodInfo, host: string, explanation: Explanation, cycle: number): Promise<void> {
+  private async bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, assumed: Pod, info: PodInfo, host: string, explanation: Explanation, cycle: number, attempt: AttemptInfo): Promise<void> {
     let status: Status;
     try {
       status = await fwk.runBindPlugins(state, info, host);
@@ -161,18 +176,18 @@ export class Scheduler {
     if (status.isSuccess()) {
       this.cache.finishBinding(assumed);
       this.queue.done(q.podInfo.key);
-      this.hooks.scheduled?.(q.podInfo.pod, host, explanation);
+      this.hooks.scheduled?.(q.podInfo.pod, host, explanation, attempt);
       return;
     }
     fwk.runReservePluginsUnreserve(state, info, host);
     this.cache.forgetPod(assumed);
-    this.fail(q, cycle, { reason: 'SchedulerError', message: `binding rejected: ${status.message()}` }, []);
+    this.fail(q, cycle, { reason: 'SchedulerError', message: `binding rejected: ${status.message()}` }, [], attempt);
   }
 
-  private fail(q: QueuedPodInfo, cycle: number, failure: FailureInfo, plugins: string[]): void {
+  private fail(q: QueuedPodInfo, cycle: number, failure: FailureInfo, plugins: string[], attempt: AttemptInfo): void {
     q.unschedulablePlugins = new Set(plugins.filter((p) => p));
     this.queue.addUnschedulableIfNotPresent(q, cycle);
-    this.hooks.failed?.(q.podInfo.pod, failure);
+    this.hooks.failed?.(q.podInfo.pod, failure, attempt);
   }
 
   private frameworkFor(pod: Pod): Framework {

@@ -82,7 +82,7 @@ export class Framework implements FilterRunner {
     this.profileName = profile.schedulerName;
     this.nominator = opts.nominator;
     this.percentageOfNodesToScore = profile.percentageOfNodesToScore;
-    const handle: Handle = { snapshot: opts.snapshot, framework: () => this, binder: opts.binder };
+    const handle: Handle = { snapshot: opts.snapshot, framework: () => this, binder: opts.binder, nominatedNodeOf: (pod) => this.nominator?.nominatedNodeOf(pod) };
     const get = (name: string): Plugin => {
       let p = this.instances.get(name);
       if (!p) {

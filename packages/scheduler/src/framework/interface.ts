@@ -108,6 +108,8 @@ export interface Handle {
   /** The profile's own runner: preemption re-runs the filters with pods removed. */
   framework(): FilterRunner;
   binder: PodBinder | undefined;
+  /** The node preemption nominated the pod to in this process, if any (the pod's status may lag). */
+  nominatedNodeOf?(pod: Pod): string | undefined;
 }
 
 export type PluginFactory = (args: unknown, handle: Handle) => Plugin;

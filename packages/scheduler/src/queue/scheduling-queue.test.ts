@@ -147,6 +147,19 @@ void test('SchedulingQueue unschedulable pool', async (t) => {
     assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 0 });
   });
 
+  await t.test('a status-only update (the scheduler\'s own condition write) leaves an unschedulable pod where it is', () => {
+    const { clock, q } = newQueue();
+    q.add(makePod('p'));
+    const popped = q.popNow();
+    assert.ok(popped);
+    popped.unschedulablePlugins = new Set(['TaintToleration']);
+    q.addUnschedulableIfNotPresent(popped, q.schedulingCycle);
+    clock.advance(2000);
+    const p = makePod('p');
+    q.update({ ...p, metadata: { ...p.metadata, resourceVersion: '9' }, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } });
+    assert.deepEqual(q.pending(), { active: 0, backoff: 0, unschedulable: 1 });
+  });
+
   await t.test('an update during the attempt is what a failure requeues, to backoff', () => {
     const { q } = newQueue();
     q.add(makePod('p'));

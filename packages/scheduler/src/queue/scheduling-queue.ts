@@ -8,6 +8,7 @@ import { eventMatches, UnschedulableTimeout, type ClusterEvent, type ClusterEven
 import { PodInfo } from '../framework/pod-info.js';
 import type { QueuedPodInfo } from '../framework/queued-pod-info.js';
 import { KeyedHeap } from './heap.js';
+import { isPodUpdated } from './pod-updated.js';
 
 export interface SchedulingQueueOptions {
   /** The QueueSort plugin's order. */
@@ -98,7 +99,10 @@ export class SchedulingQueue {
     this.wake();
   }
 
-  /** A pending pod changed: its new spec is used; an unschedulable one is retried (it may fit now). */
+  /**
+   * A pending pod changed: its new spec is used; an unschedulable one is retried (it may fit now)
+   * unless only its status or bookkeeping changed (isPodUpdated).
+   */
   update(pod: Pod): void {
     const k = objectKey(pod);
     for (const q of [this.activeQ, this.backoffQ]) {
@@ -107,6 +111,7 @@ export class SchedulingQueue {
     }
     const u = this.unschedulable.get(k);
     if (u) {
+      if (!isPodUpdated(u.podInfo.pod, pod)) return void this.unschedulable.set(k, { ...u, podInfo: new PodInfo(pod) });
       this.unschedulable.delete(k);
       this.requeue({ ...u, podInfo: new PodInfo(pod) });
       return;

@@ -66,6 +66,26 @@ void test('DefaultPreemption', async (t) => {
       want: { node: undefined, victims: [], message: 'preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.' },
     },
     {
+      name: 'nominated where a lower-priority pod is terminating: waits, preempts nothing more',
+      nodes: two,
+      placed: [
+        { ...makePod('a', { nodeName: 'n1', cpu: '2', priority: 1 }), metadata: { ...makePod('a').metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } },
+        makePod('b', { nodeName: 'n2', cpu: '2', priority: 1 }),
+      ],
+      pod: { ...makePod('p', { cpu: '1', priority: 10 }), status: { nominatedNodeName: 'n1' } },
+      want: { node: undefined, victims: [], message: 'preemption: not eligible due to a terminating pod on the nominated node.' },
+    },
+    {
+      name: 'a terminating pod on another node than the nominated one does not hold it back',
+      nodes: two,
+      placed: [
+        { ...makePod('a', { nodeName: 'n1', cpu: '2', priority: 1 }), metadata: { ...makePod('a').metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } },
+        makePod('b', { nodeName: 'n2', cpu: '2', priority: 1 }),
+      ],
+      pod: { ...makePod('p', { cpu: '1', priority: 10 }), status: { nominatedNodeName: 'n2' } },
+      want: { node: 'n1', victims: ['a'], message: '' },
+    },
+    {
       name: 'anti-affinity: evicting the conflicting pod helps',
       nodes: [makeNode('n1', { labels: { zone: 'a' } })],
       placed: [makePod('db', { nodeName: 'n1', labels: { app: 'db' }, priority: 1 })],

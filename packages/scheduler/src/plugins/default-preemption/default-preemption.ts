@@ -12,6 +12,7 @@ import { pickOneNodeForPreemption, selectVictimsOnNode, type Candidate } from '.
 
 export const ErrNotEligibleNever = 'not eligible due to preemptionPolicy=Never.';
 export const ErrNotHelpful = 'Preemption is not helpful for scheduling';
+export const ErrTerminatingOnNominated = 'not eligible due to a terminating pod on the nominated node.';
 
 export interface DefaultPreemptionArgs {
   /** At least this share of the nodes is tried for candidates (Kubernetes' default 10). */
@@ -36,6 +37,7 @@ export class DefaultPreemption implements PostFilterPlugin {
   postFilter(state: CycleState, pod: PodInfo, nodeStatuses: ReadonlyMap<string, Status>): PostFilterResult {
     if (pod.pod.spec?.preemptionPolicy === 'Never') return { status: new Status(Code.Unschedulable, [`preemption: ${ErrNotEligibleNever}`]) };
     const snapshot = this.handle.snapshot();
+    if (this.waitingForVictims(pod, nodeStatuses)) return { status: new Status(Code.Unschedulable, [`preemption: ${ErrTerminatingOnNominated}`]) };
     const fwk = this.handle.framework();
     const all = snapshot.nodeInfoList;
     const diagnosis = emptyDiagnosis();
@@ -56,5 +58,16 @@ export class DefaultPreemption implements PostFilterPlugin {
     const best = pickOneNodeForPreemption(candidates);
     if (!best) return { status: new Status(Code.Unschedulable, [`preemption: ${fitErrorMessage(all.length, diagnosis)}`]) };
     return { status: Status.SUCCESS, nominatedNodeName: best.node, victims: best.victims.map((v) => v.pod) };
+  }
+
+  /**
+   * Kubernetes' PodEligibleToPreemptOthers: a pod nominated to a node where a lower-priority pod is
+   * still terminating waits for it rather than preempting again (unless the node no longer suits it).
+   */
+  private waitingForVictims(pod: PodInfo, nodeStatuses: ReadonlyMap<string, Status>): boolean {
+    const nominated = pod.pod.status?.nominatedNodeName || this.handle.nominatedNodeOf?.(pod.pod);
+    if (!nominated || nodeStatuses.get(nominated)?.code === Code.UnschedulableAndUnresolvable) return false;
+    const node = this.handle.snapshot().get(nominated);
+    return !!node?.pods.some((p) => p.priority < pod.priority && !!p.pod.metadata.deletionTimestamp);
   }
 }
