@@ -94,5 +94,5 @@ export function cpuShare(p: CpuProfile, files: RegExp): Share {
   return { busy, matched, share: busy > 0 ? matched / busy : NaN, byFile };
 }
 
-/** The hand-written protobuf codecs of @skiff/api. */
-export const CODEC_FILES = /\/packages\/api\/dist\/wire-(decode|encode|kinds)\.js$/;
+/** The wire codec: @skiff/api's structural walk and strict checks, and protobufjs itself. */
+export const CODEC_FILES = /(\/packages\/api\/dist\/wire(-codec|-check|-types)?\.js|\/node_modules\/protobufjs\/.*\.js)$/;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import { Etcd3 } from 'etcd3';
-import type { KObject } from '@skiff/api';
+import { isApiError, type KObject } from '@skiff/api';
 import { deletedObject, discardLogger, LeaderElector, SharedInformer } from '@skiff/machinery';
 import { startCluster, type TestCluster } from '../harness/index.js';
 
@@ -13,6 +13,20 @@ async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Pro
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Waits until the client's channel, refused while the server was down, reaches the new server. */
+async function reconnected(c: TestCluster): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await c.client.get('namespaces', '', 'default');
+      return;
+    } catch (e) {
+      if (!isApiError(e, 'UNAVAILABLE') || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 
@@ -44,9 +58,10 @@ describe('machinery against a real apiserver', () => {
       await c.client.create(cm('during'));
       await until(() => !!informer.getByName('default', 'during'), 'the watch to deliver');
       await c.stopServer();
-      // The new apiserver's watch window starts after the informer's resourceVersion: the informer's
-      // resumed watch is served from etcd's history first, then from the cache.
+      // The new apiserver's watch window starts after the informer's resourceVersion: the resumed
+      // watch is answered "expired" (OUT_OF_RANGE) and the informer re-lists from the new cache.
       await c.restartServer();
+      await reconnected(c);
       await c.client.patch('configmaps', 'default', 'before', { data: { v: '2' } });
       await c.client.delete('configmaps', 'default', 'during');
       await c.client.create(cm('after'));

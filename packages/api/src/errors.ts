@@ -165,8 +165,13 @@ export function conflict(resource: string, name: string, why: string): ApiError 
   });
 }
 
-export function expired(message: string): ApiError {
-  return new ApiError('OUT_OF_RANGE', message, { reason: 'Expired' });
+/**
+ * OUT_OF_RANGE (410 Gone): a resourceVersion or continue token older than the server still has.
+ * `newest`, when known, is the newest resourceVersion (ErrorInfo metadata `resourceVersion`, as
+ * Kubernetes' Status carries it in its ListMeta).
+ */
+export function expired(message: string, newest?: string): ApiError {
+  return new ApiError('OUT_OF_RANGE', message, { reason: 'Expired', ...(newest ? { metadata: { resourceVersion: newest } } : {}) });
 }
 
 export function isApiError(e: unknown, code?: Code): e is ApiError {

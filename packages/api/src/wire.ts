@@ -1,12 +1,12 @@
 // Conversion between objects in the Kubernetes JSON shape and their proto wire form, driven by the
 // proto reflection (one walker for every kind). The walk towards the wire is also the structural
 // check: unknown fields and wrong types are reported with their Kubernetes field path. The way back,
-// bytes to JSON, is wire-decode.ts.
+// bytes to JSON, is wire-codec.ts.
 import type protobuf from 'protobufjs';
 import { fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
 import { resourceByKind } from './registry.js';
-import { INT_OR_STRING, OBJECT } from './wire-kinds.js';
+import { INT_OR_STRING, OBJECT } from './wire-types.js';
 
 /** The values each integer proto type takes from JS (64-bit ones: what a number holds exactly). */
 export const intRanges: Record<string, [number, number]> = {

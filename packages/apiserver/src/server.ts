@@ -9,6 +9,7 @@ import { EtcdStore } from './etcd/store.js';
 import { createEtcdClient } from './etcd/client.js';
 import { Compactor } from './etcd/compactor.js';
 import { WatchCache } from './cache/watch-cache.js';
+import { EtcdSource } from './cache/etcd-source.js';
 import { clusterIPAllocator, nodePortAllocator } from './alloc/allocator.js';
 import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
@@ -45,8 +46,9 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes });
   const keys = new KeyLayout(config.etcdPrefix);
   const caches = new Map<string, WatchCache>();
+  const cacheSource = new EtcdSource(store, etcd);
   for (const t of resourceTypes) {
-    caches.set(t.resource, new WatchCache(t, keys.resourcePrefix(t), store, etcd, { capacity: config.watchCacheSize, bookmarkIntervalMs: config.bookmarkIntervalMs, log }));
+    caches.set(t.resource, new WatchCache(t, keys.resourcePrefix(t), cacheSource, { capacity: config.watchCacheSize, bookmarkIntervalMs: config.bookmarkIntervalMs, log }));
   }
   const clusterIPs = clusterIPAllocator(config.serviceClusterIPRange);
   const nodePorts = nodePortAllocator(config.serviceNodePortRange);

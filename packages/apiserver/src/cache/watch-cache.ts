@@ -1,19 +1,25 @@
-// The watch cache of one resource type: one etcd watch feeds the current state and a window of
-// recent changes, from which every client watch of that type is served (each change encoded once),
-// and lists with resourceVersion "0". Watchers that resume from before the window are served from
-// etcd's own history first (history-reader.ts), then join the cache.
-import type { Etcd3, Watcher as EtcdWatcher } from 'etcd3';
-import type { IWatchResponse } from 'etcd3/lib/rpc.js';
-import type { ResourceType } from '@skiff/api';
+// The watch cache of one resource type: one watch of its source (etcd) feeds the current state, its
+// indexes and a window of recent changes. Every client watch of the type is served from it (each
+// change encoded once), and so are lists: consistent ones once the cache has seen the store's
+// current revision, paged ones through a snapshot of the window. A watch that resumes from before
+// the window is answered "expired" (OUT_OF_RANGE, with the newest resourceVersion): the client
+// re-lists, from this cache, as Kubernetes' reflectors do; nothing is written to etcd.
+import { ApiError, expired, type ResourceType } from '@skiff/api';
 import { encodeWatchResponse, type Logger } from '@skiff/machinery';
-import type { EtcdStore } from '../etcd/store.js';
 import { CacheEvent } from './cache-event.js';
 import { CachedObject } from './cached-object.js';
 import type { ObjectFilter } from './filter.js';
-import { eventView, Watcher, type WatchSink } from './watcher.js';
-import { readHistory } from './history-reader.js';
+import { CacheIndexes } from './indexes.js';
+import { firstAfter, readPage, type CachePage } from './snapshot.js';
+import type { CacheSource, SourceEvent, SourceWatch } from './source.js';
+import { Watcher, type WatchSink } from './watcher.js';
 
 const INITIAL_CHUNK = 500;
+const LIST_PAGE = 10_000;
+/** How long a read waits for the cache to reach a revision (Kubernetes waits 3 s too). */
+export const FRESHNESS_TIMEOUT_MS = 3000;
+/** How long a read waits for the cache when no progress notification can vouch for a revision. */
+const UNVOUCHED_WAIT_MS = 100;
 
 export interface WatchCacheOptions {
   /** Changes kept for resuming watches (at least this many; up to an eighth more between trims). */
@@ -22,32 +28,45 @@ export interface WatchCacheOptions {
   log: Logger;
 }
 
+/** A resourceVersion newer than the cache reached in time (Kubernetes' "Too large resource version"). */
+export function tooLargeResourceVersion(requested: bigint, current: bigint): ApiError {
+  return new ApiError('UNAVAILABLE', `Too large resource version: ${requested}, current: ${current}`, {
+    reason: 'Timeout',
+    metadata: { cause: 'ResourceVersionTooLarge', resourceVersion: String(current), retryAfterSeconds: '1' },
+  });
+}
+
 export class WatchCache {
   private objects = new Map<string, CachedObject>();
-  /** Pods only: node name -> keys of the pods bound to it (node agents list and watch their own). */
-  private podsByNode?: Map<string, Set<string>>;
+  private readonly indexes: CacheIndexes;
   private history: CacheEvent[] = [];
   /** Every change after this revision is in `history`. */
   private oldest = 0n;
-  /** The last revision applied. */
+  /** The revision the cache is current at: its last change, or a later progress notification. */
   revision = 0n;
+  /** The revision of the last change applied. */
+  private lastChange = 0n;
   private readonly watchers = new Set<Watcher>();
   private readonly byNode = new Map<string, Set<Watcher>>();
-  private etcdWatcher?: EtcdWatcher;
+  private sourceWatch?: SourceWatch;
+  /** Bumped on every (re)start: callbacks of an older source watch are ignored. */
+  private generation = 0;
   private ready!: Promise<void>;
   private readyResolve!: () => void;
   private waiters: { rev: bigint; resolve: () => void }[] = [];
   private bookmarkTimer?: NodeJS.Timeout;
   private stopped = false;
+  /** Whether the source's progress notifications can vouch for a revision (see etcd-source.ts). */
+  private progressOk = false;
   isReady = false;
 
   constructor(
     readonly type: ResourceType,
     private readonly prefix: string,
-    private readonly store: EtcdStore,
-    private readonly etcd: Etcd3,
+    private readonly source: CacheSource,
     private readonly opts: WatchCacheOptions,
   ) {
+    this.indexes = new CacheIndexes(type);
     this.resetReady();
   }
 
@@ -56,7 +75,7 @@ export class WatchCache {
     this.ready = new Promise((r) => (this.readyResolve = r));
   }
 
-  /** Lists the type from etcd, then follows its changes. Resolves once the cache holds the state. */
+  /** Lists the type from the source, then follows its changes. Resolves once the cache holds the state. */
   async start(): Promise<void> {
     await this.init();
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), Math.max(100, this.opts.bookmarkIntervalMs / 2));
@@ -78,87 +97,128 @@ export class WatchCache {
   private async initOnce(): Promise<void> {
     const objects = new Map<string, CachedObject>();
     let start: string | undefined;
-    let revision: string | undefined;
+    let revision: bigint | undefined;
     for (;;) {
-      const page = await this.store.range(this.prefix, { ...(start ? { start } : {}), ...(revision ? { revision } : {}), limit: 10_000 });
+      const page = await this.source.range(this.prefix, { ...(start ? { start } : {}), ...(revision !== undefined ? { revision } : {}), limit: LIST_PAGE });
       revision ??= page.revision;
       for (const kv of page.kvs) {
-        const key = this.keyFromEtcd(kv.key);
-        objects.set(key, CachedObject.fromStored(this.type, key, kv.value, kv.modRevision));
+        const key = this.keyOf(kv.key);
+        objects.set(key, CachedObject.fromStored(this.type, key, kv.value, String(kv.modRevision)));
       }
       if (!page.more || page.kvs.length === 0) break;
       start = page.kvs[page.kvs.length - 1]!.key + '\0';
     }
     this.objects = objects;
-    if (this.type.kind === 'Pod') {
-      this.podsByNode = new Map();
-      for (const [k, o] of objects) this.indexPod(k, undefined, o);
-    }
+    this.indexes.reset(objects);
     this.history = [];
-    this.revision = BigInt(revision!);
-    this.oldest = this.revision;
-    const w = await this.etcd
-      .watch()
-      .prefix(this.prefix)
-      .startRevision(String(this.revision + 1n))
-      .create();
-    w.on('data', (res: IWatchResponse) => this.onEtcdData(res));
-    w.on('error', (err: Error) => {
-      this.opts.log.warn('watch cache lost its etcd watch; re-listing', { resource: this.type.resource, err: err.message });
-      this.restart();
-    });
-    this.etcdWatcher = w;
+    this.revision = revision!;
+    this.lastChange = revision!;
+    this.oldest = revision!;
+    this.progressOk = await this.source.progressIsOrdered();
+    await this.openWatch(revision!);
     this.isReady = true;
     this.readyResolve();
     this.wake();
   }
 
-  /** After etcd compacted past our watch: start over, closing every client watch (they resume). */
+  private async openWatch(after: bigint): Promise<void> {
+    const gen = ++this.generation;
+    const live = (): boolean => gen === this.generation && !this.stopped;
+    const w = await this.source.watch(this.prefix, after, {
+      onEvents: (events) => live() && this.onEvents(events),
+      onProgress: (rev) => live() && this.onProgress(rev),
+      onCompacted: (rev) => {
+        if (!live()) return;
+        this.opts.log.warn('watch cache fell behind etcd compaction; re-listing', { resource: this.type.resource, compactRevision: String(rev) });
+        this.restart();
+      },
+      onError: (err) => {
+        if (!live()) return;
+        this.opts.log.warn('watch cache lost its etcd watch; resuming', { resource: this.type.resource, err: err.message });
+        this.resume();
+      },
+    });
+    if (!live()) w.close();
+    else this.sourceWatch = w;
+  }
+
+  /** After a broken watch: watch again from where the cache is; clients stay attached. */
+  private resume(): void {
+    this.sourceWatch = undefined;
+    const attempt = async (n: number): Promise<void> => {
+      for (let i = n; !this.stopped; i++) {
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** i)));
+        if (this.stopped) return;
+        try {
+          await this.openWatch(this.revision);
+          return;
+        } catch (e) {
+          this.opts.log.warn('watch cache could not resume its etcd watch', { resource: this.type.resource, err: String(e), attempt: i });
+        }
+      }
+    };
+    attempt(0).catch((e: unknown) => this.opts.log.error('watch cache resume failed', { resource: this.type.resource, err: String(e) }));
+  }
+
+  /** When the window can no longer be continued (compaction): re-list; every client watch ends (they resume, or re-list). */
   private restart(): void {
     if (this.stopped) return;
-    const old = this.etcdWatcher;
-    this.etcdWatcher = undefined;
-    old?.cancel().catch(() => {});
+    this.generation++;
+    this.sourceWatch?.close();
+    this.sourceWatch = undefined;
     this.resetReady();
     for (const w of [...this.watchers]) w.close();
-    this.init().catch((e) => this.opts.log.error('watch cache restart failed', { resource: this.type.resource, err: String(e) }));
+    this.init().catch((e: unknown) => this.opts.log.error('watch cache restart failed', { resource: this.type.resource, err: String(e) }));
   }
 
   whenReady(): Promise<void> {
     return this.ready;
   }
 
-  private onEtcdData(res: IWatchResponse): void {
+  private onEvents(events: SourceEvent[]): void {
     let batch: CacheEvent[] = [];
     let batchRev = -1n;
-    for (const ev of res.events) {
-      const rev = BigInt(String(ev.kv.mod_revision));
-      if (rev <= this.revision) continue;
-      if (rev !== batchRev && batch.length > 0) {
+    for (const ev of events) {
+      if (ev.revision <= this.lastChange) continue;
+      if (ev.revision <= this.revision) {
+        // A change below a revision a progress notification vouched for (etcd-io/etcd#15220):
+        // lists may have missed it, so start over rather than serve a state that skipped it.
+        this.opts.log.warn('watch cache saw a change older than a progress notification; re-listing', { resource: this.type.resource, revision: String(ev.revision) });
+        this.restart();
+        return;
+      }
+      if (ev.revision !== batchRev && batch.length > 0) {
         this.apply(batchRev, batch);
         batch = [];
       }
-      batchRev = rev;
-      const e = this.toEvent(ev.type === 'Delete' || (ev.type as unknown) === 1 ? 'delete' : 'put', ev.kv.key.toString(), ev.kv.value, rev);
+      batchRev = ev.revision;
+      const e = this.toEvent(ev);
       if (e) batch.push(e);
     }
     if (batch.length > 0) this.apply(batchRev, batch);
   }
 
-  private toEvent(kind: 'put' | 'delete', etcdKey: string, value: Buffer, rev: bigint): CacheEvent | undefined {
-    const key = this.keyFromEtcd(etcdKey);
+  private onProgress(rev: bigint): void {
+    if (rev > this.revision) {
+      this.revision = rev;
+      this.wake();
+    }
+  }
+
+  private toEvent(ev: SourceEvent): CacheEvent | undefined {
+    const key = this.keyOf(ev.key);
     const prev = this.objects.get(key);
-    if (kind === 'delete') return prev && new CacheEvent('DELETED', rev, prev.atRevision(String(rev)), prev);
+    if (ev.type === 'delete') return prev && new CacheEvent('DELETED', ev.revision, prev.atRevision(String(ev.revision)), prev);
     const type = prev ? 'MODIFIED' : 'ADDED';
     // Parsed now only when a watcher will filter and encode it; otherwise when first needed.
-    if (this.watchers.size === 0) return new CacheEvent(type, rev, CachedObject.fromStored(this.type, key, value, String(rev)), prev);
-    const { cached, decoded } = CachedObject.fromStoredDecoded(this.type, key, value, String(rev));
-    return new CacheEvent(type, rev, cached, prev, decoded);
+    if (this.watchers.size === 0) return new CacheEvent(type, ev.revision, CachedObject.fromStored(this.type, key, ev.value, String(ev.revision)), prev);
+    const { cached, decoded } = CachedObject.fromStoredDecoded(this.type, key, ev.value, String(ev.revision));
+    return new CacheEvent(type, ev.revision, cached, prev, decoded);
   }
 
   /** "/registry/pods/ns/name" -> "ns/name" (what objectKey gives for the object). */
-  private keyFromEtcd(etcdKey: string): string {
-    return etcdKey.slice(this.prefix.length);
+  private keyOf(storeKey: string): string {
+    return storeKey.slice(this.prefix.length);
   }
 
   /** Applies the events of one revision and fans them out. */
@@ -166,10 +226,11 @@ export class WatchCache {
     for (const e of events) {
       if (e.type === 'DELETED') this.objects.delete(e.key);
       else this.objects.set(e.key, e.object);
-      if (this.podsByNode) this.indexPod(e.key, e.prev, e.type === 'DELETED' ? undefined : e.object);
+      this.indexes.update(e.key, e.prev, e.type === 'DELETED' ? undefined : e.object);
       this.history.push(e);
     }
     this.revision = rev;
+    this.lastChange = rev;
     // The window is trimmed back to `capacity` once it is an eighth over: one copy per many events,
     // not a copy of the whole window per event.
     if (this.history.length > this.opts.capacity + Math.max(1, this.opts.capacity >> 3)) {
@@ -180,22 +241,6 @@ export class WatchCache {
     this.dispatch(rev, events);
     for (const e of events) e.release();
     this.wake();
-  }
-
-  private indexPod(key: string, before: CachedObject | undefined, after: CachedObject | undefined): void {
-    const a = before?.nodeName;
-    const b = after?.nodeName;
-    if (a === b) return;
-    if (a) {
-      const s = this.podsByNode!.get(a);
-      s?.delete(key);
-      if (s?.size === 0) this.podsByNode!.delete(a);
-    }
-    if (b) {
-      let s = this.podsByNode!.get(b);
-      if (!s) this.podsByNode!.set(b, (s = new Set()));
-      s.add(key);
-    }
   }
 
   private dispatch(rev: bigint, events: CacheEvent[]): void {
@@ -218,19 +263,64 @@ export class WatchCache {
     if (this.waiters.length === 0) return;
     const still: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (w.rev <= this.revision) w.resolve();
+      if (this.isReady && w.rev <= this.revision) w.resolve();
       else still.push(w);
     }
     this.waiters = still;
   }
 
-  /** Resolves once the cache has applied `rev` (or after timeoutMs). */
+  /** Resolves true once the cache has reached `rev`, false after timeoutMs. */
   waitFor(rev: bigint, timeoutMs: number): Promise<boolean> {
     if (rev <= this.revision && this.isReady) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const t = setTimeout(() => resolve(false), timeoutMs);
-      this.waiters.push({ rev, resolve: () => (clearTimeout(t), resolve(true)) });
+      const waiter = {
+        rev,
+        resolve: () => {
+          clearTimeout(t);
+          resolve(true);
+        },
+      };
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * Resolves true once the cache has seen revision `rev` of the store (asking the store for a
+   * progress notification when the type has not changed since), false after timeoutMs.
+   */
+  waitUntilFresh(rev: bigint, timeoutMs = FRESHNESS_TIMEOUT_MS): Promise<boolean> {
+    if (rev <= this.revision && this.isReady) return Promise.resolve(true);
+    // Without ordered progress notifications (etcd before 3.4.25 / 3.5.8) only the type's own
+    // changes can bring the cache there: a short wait for those in flight, then the caller reads etcd.
+    if (!this.progressOk) return this.waitFor(rev, Math.min(timeoutMs, UNVOUCHED_WAIT_MS));
+    const p = this.waitFor(rev, timeoutMs);
+    this.sourceWatch?.requestProgress();
+    return p;
+  }
+
+  /** The store's current revision (for a consistent read). */
+  currentRevision(): Promise<bigint> {
+    return this.source.currentRevision(this.prefix);
+  }
+
+  /** Fails with OUT_OF_RANGE if the store has compacted `rev`: reads at a revision answer from the
+   * window only what etcd would still answer (as Kubernetes drops its cache snapshots on compaction). */
+  async checkNotCompacted(rev: bigint): Promise<void> {
+    await this.source.currentRevision(this.prefix, rev);
+  }
+
+  /** Whether a list at revision `rev` can be served from the cache (its window covers it). */
+  covers(rev: bigint): boolean {
+    return this.isReady && rev >= this.oldest && rev <= this.revision;
+  }
+
+  /** The oldest revision a watch may resume from or a list page be read at. */
+  get oldestRevision(): bigint {
+    return this.oldest;
   }
 
   /** The cached entry of "namespace/name" (or "name"); decode() it for the object. */
@@ -244,43 +334,54 @@ export class WatchCache {
 
   /** The current objects matching `filter`, sorted by key, and the revision they are at. */
   list(filter: ObjectFilter): { items: CachedObject[]; revision: bigint } {
-    const found: [string, CachedObject][] = [];
-    if (this.podsByNode && filter.nodeName !== undefined) {
-      for (const k of this.podsByNode.get(filter.nodeName) ?? []) {
-        const o = this.objects.get(k);
-        if (o && filter.matches(o)) found.push([k, o]);
-      }
-    } else {
-      for (const e of this.objects) if (filter.matches(e[1])) found.push(e);
-    }
-    found.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return { items: found.map((e) => e[1]), revision: this.revision };
+    const { items, revision } = this.page(filter, { limit: 0 });
+    return { items, revision };
+  }
+
+  /**
+   * One page of the objects matching `filter`, in key order from `start` (a key of this cache,
+   * inclusive), at revision `at` (default: the cache's; otherwise one that covers() accepts).
+   */
+  page(filter: ObjectFilter, opts: { at?: bigint; start?: string; limit: number }): CachePage {
+    const at = opts.at ?? this.revision;
+    if (!this.covers(at) && at !== this.revision) throw new Error(`watch cache of ${this.type.resource} does not cover revision ${at}`);
+    return readPage({ objects: this.objects, indexes: this.indexes, history: this.history, revision: this.revision }, filter, at, opts.start ?? '', opts.limit);
+  }
+
+  /** The cache key of a store key of this type, and back. */
+  cacheKey(storeKey: string): string {
+    return this.keyOf(storeKey);
+  }
+
+  storeKey(cacheKey: string): string {
+    return this.prefix + cacheKey;
   }
 
   /**
    * Starts a client watch. resourceVersion "" / "0": initial ADDED events for the current state,
-   * then changes. Otherwise every change after that revision, from the window or from etcd history.
+   * then changes. Otherwise every change after that revision, replayed from the window; one older
+   * than the window fails with OUT_OF_RANGE (Expired) carrying the newest resourceVersion.
    */
   async watch(filter: ObjectFilter, resourceVersion: string, opts: { bookmarks: boolean; initialEventsEnd: boolean }, sink: WatchSink, signal: AbortSignal): Promise<void> {
     await this.ready;
     const fromState = resourceVersion === '' || resourceVersion === '0';
-    const rv = fromState ? this.revision : BigInt(resourceVersion);
-    if (!fromState && rv < this.oldest) {
-      // Older than the window: replay etcd's history up to a revision the window covers.
-      const upTo = await readHistory({
-        etcd: this.etcd,
-        prefix: this.prefix,
-        after: rv,
-        filterView: (e) => eventView(filter, e),
-        sink,
-        signal,
-        toCached: (key, value, rev) => CachedObject.fromStored(this.type, this.keyFromEtcd(key), value, rev),
-      });
-      if (signal.aborted) return;
-      this.attach(filter, upTo, opts, sink, signal, false);
+    if (fromState) {
+      this.attach(filter, this.revision, opts, sink, signal, true);
       return;
     }
-    this.attach(filter, rv, opts, sink, signal, fromState);
+    const rv = BigInt(resourceVersion);
+    if (rv < this.oldest) {
+      throw expired(`too old resource version: ${rv} (${this.oldest})`, String(this.revision));
+    }
+    if (rv > this.revision && !(await this.waitUntilFresh(rv))) {
+      // Not reached: a revision etcd has (the type has not changed since) is fine to watch from.
+      const current = await this.source.currentRevision(this.prefix);
+      if (rv > current) throw tooLargeResourceVersion(rv, current);
+    }
+    if (signal.aborted) return;
+    // A re-list may have happened while waiting.
+    if (rv < this.oldest) throw expired(`too old resource version: ${rv} (${this.oldest})`, String(this.revision));
+    this.attach(filter, rv, opts, sink, signal, false);
   }
 
   private attach(
@@ -303,7 +404,7 @@ export class WatchCache {
       if (opts.initialEventsEnd) w.bookmark(this.revision, true);
     } else {
       // Replay the window after `from`, one response per revision.
-      let i = lowerBound(this.history, from);
+      let i = firstAfter(this.history, from);
       while (i < this.history.length) {
         const rev = this.history[i]!.revision;
         const batch: CacheEvent[] = [];
@@ -343,21 +444,10 @@ export class WatchCache {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     if (this.bookmarkTimer) clearInterval(this.bookmarkTimer);
     for (const w of [...this.watchers]) w.close();
-    await this.etcdWatcher?.cancel().catch(() => {});
+    this.sourceWatch?.close();
+    this.sourceWatch = undefined;
   }
 }
-
-/** The first index whose revision is greater than rev. */
-function lowerBound(h: CacheEvent[], rev: bigint): number {
-  let lo = 0;
-  let hi = h.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (h[mid]!.revision <= rev) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-

@@ -50,14 +50,12 @@ export class Watcher {
     return eventView(this.filter, e);
   }
 
-  /** The node names under which the index must find this watcher's events, if it is indexed. */
+  /** The node names under which the index must find this watcher's events, if it is indexed ("" for
+   * unscheduled pods: the scheduler watches `spec.nodeName=`). */
   static indexValues(e: CacheEvent): string[] {
     const a = e.object.nodeName;
     const b = e.prev?.nodeName;
-    const out: string[] = [];
-    if (a) out.push(a);
-    if (b && b !== a) out.push(b);
-    return out;
+    return b === undefined || b === a ? [a] : [a, b];
   }
 
   send(bytes: Buffer): void {

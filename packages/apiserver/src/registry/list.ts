@@ -1,10 +1,18 @@
-// Lists: consistent snapshots read from etcd at one revision (paged with continue tokens that pin
-// that revision), or from the watch cache for resourceVersion "0".
+// Lists, served as Kubernetes serves them since 1.31 (consistent lists from the watch cache):
+//   ""        consistent: once the watch cache has seen etcd's current revision (waiting up to 3 s),
+//             from the cache; from etcd if it does not get there in time.
+//   "0"       any recent state: from the cache as it is.
+//   "N"       exact: from the cache when its window covers N, else from etcd at N (OUT_OF_RANGE once
+//             compacted); a revision newer than etcd's gets "Too large resource version".
+// Pages of one list share one revision: a continue token pins it, and is read from the cache while
+// its window covers that revision, else from etcd at that revision. Either way a revision etcd has
+// compacted is OUT_OF_RANGE (a one-key read at it checks, before the cache answers), as Kubernetes
+// drops its cache snapshots on compaction.
 import { ApiError, expired, fieldError, invalid, type KObject, type ResourceType } from '@skiff/api';
 import type { EtcdStore } from '../etcd/store.js';
 import type { KeyLayout } from '../etcd/keys.js';
 import type { ObjectFilter } from '../cache/filter.js';
-import type { WatchCache } from '../cache/watch-cache.js';
+import { tooLargeResourceVersion, type WatchCache } from '../cache/watch-cache.js';
 import { decodeStored } from './admission.js';
 
 export interface ListQuery {
@@ -48,21 +56,57 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
   if (q.resourceVersion && !/^\d+$/.test(q.resourceVersion)) {
     throw invalid('List', t.resource, [fieldError('resourceVersion', 'Invalid', 'must be a decimal revision, "0" or empty', q.resourceVersion)]);
   }
-  if (q.resourceVersion === '0' && !q.continueToken) {
-    await cache.whenReady();
-    const { items, revision } = cache.list(q.filter);
-    return { items: items.map((c) => c.decode()), resourceVersion: String(revision), continue: '' };
-  }
   const prefix = keys.resourcePrefix(t, q.namespace);
-  let revision: string | undefined;
-  let start: string | undefined;
   if (q.continueToken) {
     const tok = decodeContinue(q.continueToken, prefix);
-    revision = tok.rv;
-    start = tok.start;
-  } else if (q.resourceVersion) {
-    revision = q.resourceVersion;
+    const rv = BigInt(tok.rv);
+    if (cache.covers(rv)) {
+      await cache.checkNotCompacted(rv).catch((e: unknown) => {
+        throw e instanceof ApiError && e.code === 'OUT_OF_RANGE' ? continueExpired() : e;
+      });
+      return fromCache(cache, q, rv, cache.cacheKey(tok.start));
+    }
+    return fromEtcd(store, prefix, q, tok.rv, tok.start);
   }
+  if (q.resourceVersion === '0') {
+    await cache.whenReady();
+    return fromCache(cache, q, cache.revision, '');
+  }
+  if (q.resourceVersion === '') {
+    if (cache.isReady && (await cache.waitUntilFresh(await cache.currentRevision()))) return fromCache(cache, q, cache.revision, '');
+    return fromEtcd(store, prefix, q, undefined, undefined);
+  }
+  const rv = BigInt(q.resourceVersion);
+  if (cache.covers(rv)) {
+    await cache.checkNotCompacted(rv);
+    return fromCache(cache, q, rv, '');
+  }
+  if (rv > cache.revision) {
+    if (cache.isReady && (await cache.waitUntilFresh(rv)) && cache.covers(rv)) return fromCache(cache, q, rv, '');
+    const current = await cache.currentRevision();
+    if (rv > current) throw tooLargeResourceVersion(rv, current);
+  }
+  return fromEtcd(store, prefix, q, q.resourceVersion, undefined);
+}
+
+function continueExpired(): ApiError {
+  return expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+}
+
+function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): ListPage {
+  const page = cache.page(q.filter, { at, start, limit: q.limit });
+  const rv = String(page.revision);
+  const out: ListPage = {
+    items: page.items.map((c) => c.decode()),
+    resourceVersion: rv,
+    continue: page.next === undefined ? '' : encodeContinue({ rv, start: cache.storeKey(page.next) }),
+  };
+  if (page.remaining !== undefined) out.remainingItemCount = page.remaining;
+  return out;
+}
+
+/** A snapshot read from etcd at `revision` (the latest when undefined), from key `start`. */
+async function fromEtcd(store: EtcdStore, prefix: string, q: ListQuery, revision: string | undefined, start: string | undefined): Promise<ListPage> {
   const items: KObject[] = [];
   const pageSize = q.limit > 0 ? Math.max(q.limit, 50) : 10_000;
   for (;;) {
@@ -71,7 +115,7 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
       page = await store.range(prefix, { ...(start ? { start } : {}), ...(revision ? { revision } : {}), limit: pageSize });
     } catch (e) {
       if (e instanceof ApiError && e.code === 'OUT_OF_RANGE' && q.continueToken) {
-        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        throw continueExpired();
       }
       throw e;
     }

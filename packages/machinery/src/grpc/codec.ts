@@ -1,6 +1,6 @@
 // Message codecs for the Skiff gRPC API: Kubernetes-shaped JS values on one side, protobuf bytes on
 // the other, through the proto reflection of @skiff/api. One codec per message type, built once.
-import { ApiError, decodeWire, encodeValid, fieldError, formatFieldError, protoType, toWireMessage, toWireObject, type FieldError } from '@skiff/api';
+import { ApiError, decodeWire, encodeWire, fieldError, formatFieldError, protoType, type FieldError } from '@skiff/api';
 import protobuf from 'protobufjs';
 
 /** What a server-side deserializer returns instead of throwing (grpc-js would answer INTERNAL). */
@@ -32,12 +32,10 @@ export function codecFor<T>(typeName: string): Codec<T> {
 }
 
 function makeCodec<T>(type: protobuf.Type): Codec<T> {
-  // skiff.v1.Object is the object itself on the JS side, not its oneof wrapper.
-  const isObject = type.fullName === '.skiff.v1.Object';
   return {
     type,
     encode(value: T): Buffer {
-      return encodeValid(type, value) ?? encodeChecked(type, value, isObject);
+      return encodeChecked(type, value);
     },
     decode(bytes: Buffer): T {
       try {
@@ -57,20 +55,16 @@ export function structuralError(errors: FieldError[]): ApiError {
 
 /** A Kubernetes object as `skiff.v1.Object` bytes. */
 export function encodeObject(obj: unknown): Buffer {
-  const type = protoType('skiff.v1.Object');
-  return encodeValid(type, obj) ?? encodeChecked(type, obj, true);
+  return encodeChecked(protoType('skiff.v1.Object'), obj);
 }
 
-/**
- * The slow path, for a value the one-pass encoder refused: the walk reports every structural error
- * with its field path. Were it to find none, protobufjs encodes the walk's output.
- */
-function encodeChecked(type: protobuf.Type, value: unknown, isObject: boolean): Buffer {
+/** The walk checks the value (skiff.v1.Object: the object itself, not its oneof wrapper) and
+ * reports every structural error with its field path; protobufjs encodes what it gives. */
+function encodeChecked(type: protobuf.Type, value: unknown): Buffer {
   const errors: FieldError[] = [];
-  const wire = isObject ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
-  if (errors.length > 0 || !wire) throw structuralError(errors);
-  const w = type.encode(wire).finish();
-  return Buffer.from(w.buffer, w.byteOffset, w.byteLength);
+  const bytes = encodeWire(type, value, errors);
+  if (!bytes) throw structuralError(errors);
+  return bytes;
 }
 
 /** `skiff.v1.WatchEvent` bytes from the type and pre-encoded Object bytes. */

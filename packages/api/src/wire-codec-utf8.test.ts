@@ -1,12 +1,11 @@
-// Strings that are not UTF-8 are refused by the decoder's own check, wherever the API carries a
+// Strings that are not UTF-8 are refused by the decoder's own check (wire-check.ts), wherever the API carries a
 // string, with protobufjs left as it ships (no patched Reader): the inputs the old patch of
 // protobufjs' Reader.prototype.string refused are still refused.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs';
 import { protoRoot, protoType } from './proto-root.js';
-import { decodeWire, MalformedWire } from './wire-decode.js';
-import { encodeValid } from './wire-encode.js';
+import { decodeWire, encodeWire, MalformedWire } from './wire-codec.js';
 
 // protobufjs' own string reader, before anything of the API is loaded.
 const libraryString = protobuf.Reader.prototype.string;
@@ -45,7 +44,7 @@ const places: { name: string; type: string; value: (marker: string) => unknown }
 /** `value`'s bytes with the marker's bytes replaced by `bad`. */
 function withBadBytes(type: protobuf.Type, value: (marker: string) => unknown, bad: number[]): Buffer {
   const marker = 'Q'.repeat(bad.length);
-  const bytes = encodeValid(type, value(marker));
+  const bytes = encodeWire(type, value(marker), []);
   assert.ok(bytes, `${type.name} encodes`);
   const at = bytes.indexOf(marker);
   assert.ok(at >= 0 && bytes.indexOf(marker, at + 1) < 0, 'the marker occurs once');
@@ -60,7 +59,7 @@ describe('strings that are not UTF-8', () => {
       it(`${place.name}: ${what} is refused`, () => {
         const type = protoType(place.type);
         const marker = 'Q'.repeat(bad.length);
-        assert.doesNotThrow(() => decodeWire(type, encodeValid(type, place.value(marker))!), 'the same message with ASCII decodes');
+        assert.doesNotThrow(() => decodeWire(type, encodeWire(type, place.value(marker), [])!), 'the same message with ASCII decodes');
         assert.throws(() => decodeWire(type, withBadBytes(type, place.value, bad)), (e) => e instanceof MalformedWire && /not valid UTF-8/.test(e.message));
       });
     }
@@ -70,7 +69,7 @@ describe('strings that are not UTF-8', () => {
     const text = 'caf\u00e9 \u2615 \ud83d\ude80';
     for (const place of places) {
       const type = protoType(place.type);
-      assert.ok(JSON.stringify(decodeWire(type, encodeValid(type, place.value(text))!)).includes(text), place.name);
+      assert.ok(JSON.stringify(decodeWire(type, encodeWire(type, place.value(text), [])!)).includes(text), place.name);
     }
   });
 
