@@ -14,7 +14,7 @@ import { PROTOBUF_INCLUDE, PYTHON, protocPython, repoRoot, runCommand } from '..
 
 const require = createRequire(import.meta.url);
 const script = join(repoRoot, 'test/python/reflection_check.py');
-const skiffFiles = ['skiff/v1/api.proto', 'skiff/v1/meta.proto', 'skiff/v1/core.proto', 'skiff/v1/apps.proto', 'skiff/v1/coordination.proto'];
+const skiffFiles = ['skiff/v1/api.proto', 'skiff/v1/meta.proto', 'skiff/v1/core.proto', 'skiff/v1/apps.proto', 'skiff/v1/coordination.proto', 'skiff/v1/scheduling.proto'];
 
 interface Summary {
   services: string[];

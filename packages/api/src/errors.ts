@@ -150,6 +150,14 @@ export function alreadyExists(resource: string, name: string): ApiError {
   return new ApiError('ALREADY_EXISTS', `${clip(resource)} "${clip(name)}" already exists`, { metadata: { resource: clip(resource), name: clip(name) } });
 }
 
+/** The request is refused by a rule of the API (Kubernetes' NewForbidden): PERMISSION_DENIED, reason Forbidden. */
+export function forbidden(resource: string, name: string, why: string): ApiError {
+  return new ApiError('PERMISSION_DENIED', `${clip(resource)} "${clip(name)}" is forbidden: ${why}`, {
+    reason: 'Forbidden',
+    metadata: { resource: clip(resource), name: clip(name) },
+  });
+}
+
 export function conflict(resource: string, name: string, why: string): ApiError {
   return new ApiError('ABORTED', `Operation cannot be fulfilled on ${clip(resource)} "${clip(name)}": ${why}`, {
     reason: 'Conflict',

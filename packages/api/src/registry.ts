@@ -56,6 +56,7 @@ export const resourceTypes: readonly ResourceType[] = [
   row('leases', 'Lease', 'coordination.k8s.io', true, [], false),
   row('deployments', 'Deployment', 'apps', true, ['deploy'], true),
   row('replicasets', 'ReplicaSet', 'apps', true, ['rs'], true),
+  row('priorityclasses', 'PriorityClass', 'scheduling.k8s.io', false, ['pc'], false),
 ];
 
 const byName = new Map<string, ResourceType>();
@@ -71,6 +72,11 @@ export function lookupResource(name: string): ResourceType | undefined {
 
 export function apiVersionOf(t: ResourceType): string {
   return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+/** "priorityclasses.scheduling.k8s.io", "pods": how Kubernetes names a resource in its error messages. */
+export function qualifiedResource(t: ResourceType): string {
+  return t.group ? `${t.resource}.${t.group}` : t.resource;
 }
 
 const byObjectField = new Map(resourceTypes.map((t) => [t.objectField, t]));

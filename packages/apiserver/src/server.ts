@@ -1,7 +1,7 @@
 // skiff-apiserver: run(config, signal) wires etcd, the watch caches, the registry and the gRPC server.
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { protoRoot, resourceByKind, resourceTypes, type KObject } from '@skiff/api';
+import { protoRoot, resourceByKind, resourceTypes, SYSTEM_PRIORITY_CLASSES, type KObject } from '@skiff/api';
 import { createLogger, createMetrics, resourcesServiceDefinition, RESOURCES_SERVICE, startHealthServer, type Logger } from '@skiff/machinery';
 import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
@@ -56,7 +56,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   await loadAllocations(store, keys, clusterIPs, nodePorts, log);
   await Promise.all([...caches.values()].map((c) => c.start()));
   const registry = new Registry({ store, keys, caches, clusterIPs, nodePorts, eventLeases: new EventLeases(etcd, config.eventTTLSeconds), config, log });
-  await ensureDefaultNamespaces(registry, log);
+  await ensureBootstrapObjects(registry, log);
 
   const metricsRegistry = createMetrics();
   const metrics = apiserverMetrics(metricsRegistry);
@@ -166,13 +166,19 @@ async function loadAllocations(
   }
 }
 
-async function ensureDefaultNamespaces(registry: Registry, log: Logger): Promise<void> {
-  const ns = resourceByKind('Namespace')!;
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    if (registry.cache(ns).get(name)) continue;
+/** What the apiserver creates at start when missing: the default namespaces and the built-in PriorityClasses. */
+function bootstrapObjects(): KObject[] {
+  const namespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) as KObject);
+  return [...namespaces, ...SYSTEM_PRIORITY_CLASSES];
+}
+
+async function ensureBootstrapObjects(registry: Registry, log: Logger): Promise<void> {
+  for (const obj of bootstrapObjects()) {
+    const name = obj.metadata.name!;
+    if (registry.cache(resourceByKind(obj.kind)!).get(name)) continue;
     try {
-      await registry.create(APISERVER_CONTEXT, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KObject);
-      log.info('created namespace', { namespace: name });
+      await registry.create(APISERVER_CONTEXT, structuredClone(obj));
+      log.info('created', { kind: obj.kind, name });
     } catch (e) {
       if ((e as { code?: string }).code !== 'ALREADY_EXISTS') throw e;
     }

@@ -43,7 +43,7 @@ void test('api-resources lists the served types', async () => {
   assert.ok(lines.some((l) => /^pods +po +v1 +true +Pod$/.test(l)));
   assert.ok(lines.some((l) => /^deployments +deploy +apps\/v1 +true +Deployment$/.test(l)));
   const cluster = await run(new FakeClient(), ['api-resources', '--namespaced=false', '-o', 'name']);
-  assert.equal(cluster.stdout, 'namespaces\nnodes\n');
+  assert.equal(cluster.stdout, 'namespaces\nnodes\npriorityclasses.scheduling.k8s.io\n');
 });
 
 const usage: { name: string; argv: string[]; match: RegExp }[] = [

@@ -3,6 +3,7 @@ import type { KObject } from '../object.js';
 import { defaultDeployment, defaultReplicaSet } from './apps.js';
 import { defaultEvent, defaultNamespace, defaultNode, defaultSecret } from './misc.js';
 import { defaultPod } from './pod.js';
+import { defaultPriorityClass } from './scheduling.js';
 import { defaultEndpoints, defaultService } from './service.js';
 
 const defaulters: Record<string, (obj: KObject) => void> = {
@@ -15,6 +16,7 @@ const defaulters: Record<string, (obj: KObject) => void> = {
   Namespace: defaultNamespace,
   Event: defaultEvent,
   Node: defaultNode,
+  PriorityClass: defaultPriorityClass,
 };
 
 /** Fills unset fields with Kubernetes' defaults. Unknown kinds are left alone. */

@@ -86,6 +86,7 @@ export const mergeKeysByKind: Readonly<Record<string, MergeKeyTable>> = {
   Secret: under('metadata', objectMeta),
   Event: under('metadata', objectMeta),
   Lease: under('metadata', objectMeta),
+  PriorityClass: under('metadata', objectMeta),
   Deployment: { ...under('metadata', objectMeta), ...under('spec.template', podTemplate), ...under('status', conditionsByType) },
   ReplicaSet: { ...under('metadata', objectMeta), ...under('spec.template', podTemplate), ...under('status', conditionsByType) },
 };

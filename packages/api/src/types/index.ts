@@ -7,3 +7,4 @@ export * from './config.js';
 export * from './event.js';
 export * from './lease.js';
 export * from './apps.js';
+export * from './scheduling.js';

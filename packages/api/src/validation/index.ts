@@ -10,6 +10,7 @@ import { validateLease } from './lease.js';
 import { validateNamespace } from './namespace.js';
 import { validateNode } from './node.js';
 import { validatePod } from './pod.js';
+import { validatePriorityClass } from './priorityclass.js';
 import { validateService } from './service.js';
 
 type Validator = (obj: KObject, old?: KObject) => FieldError[];
@@ -26,6 +27,7 @@ const validators: Record<string, Validator> = {
   Lease: validateLease,
   Deployment: validateDeployment,
   ReplicaSet: validateReplicaSet,
+  PriorityClass: validatePriorityClass,
 };
 
 /**

@@ -13,6 +13,7 @@ import {
   isApiError,
   lookupResource,
   notFound,
+  qualifiedResource,
   resourceByKind,
   type KObject,
   type ResourceType,
@@ -68,11 +69,6 @@ export interface WriteResult {
 /** Objects a DeleteCollection deletes at once (Kubernetes' --delete-collection-workers is 1). */
 const DELETE_COLLECTION_WORKERS = 8;
 
-/** "deployments.apps", "pods": how Kubernetes names a resource in its error messages. */
-function qualifiedResource(t: ResourceType): string {
-  return t.group ? `${t.resource}.${t.group}` : t.resource;
-}
-
 /** The stored key-value a failed transaction read back (its failure branch is a get of the key). */
 function readBack(res: TxnResult): StoredKv | undefined {
   const kv = res.responses[0]?.response_range?.kvs?.[0];
@@ -96,6 +92,8 @@ export class Registry {
       nodePorts: d.nodePorts,
       eventLeases: d.eventLeases,
       namespaceEmpty: (ns) => this.namespaceEmpty(ns),
+      getObject: (kind, ns, name) => this.lookupObject(kind, ns, name),
+      listObjects: (kind, fresh) => this.allObjects(kind, fresh),
     };
   }
 
@@ -193,6 +191,7 @@ export class Registry {
     if (t.generation) m.generation = 1;
     s.prepareForCreate(obj);
     admit(t, obj);
+    await s.admission?.(obj, undefined, this.ctx);
     if (t.namespaced) await this.checkNamespace(ns);
     const key = this.d.keys.objectKey(t, ns, m.name!);
     for (let attempt = 0; ; attempt++) {
@@ -231,12 +230,12 @@ export class Registry {
     name: string,
     pre: Preconditions,
     dryRun: boolean,
-    tryUpdate: (cur: KObject) => KObject,
+    tryUpdate: (cur: KObject) => KObject | Promise<KObject>,
   ): Promise<KObject> {
     return this.asCaller(ctx, 'update', { resource: t.resource, namespace, name }, () => this.updateInTurn(t, namespace, name, pre, dryRun, tryUpdate));
   }
 
-  private async updateInTurn(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject): Promise<KObject> {
+  private async updateInTurn(t: ResourceType, namespace: string, name: string, pre: Preconditions, dryRun: boolean, tryUpdate: (cur: KObject) => KObject | Promise<KObject>): Promise<KObject> {
     const key = this.d.keys.objectKey(t, namespace, name);
     return this.writeTurns.run(key, (handover) => this.updateLoop(t, key, namespace, name, pre, dryRun, tryUpdate, handover));
   }
@@ -256,7 +255,7 @@ export class Registry {
     name: string,
     pre: Preconditions,
     dryRun: boolean,
-    tryUpdate: (cur: KObject) => KObject,
+    tryUpdate: (cur: KObject) => KObject | Promise<KObject>,
     handover: { latest?: Current; set(v: Current | undefined): void },
   ): Promise<KObject> {
     const s = strategyFor(t);
@@ -266,7 +265,8 @@ export class Registry {
       const { obj: cur, rv } = current ?? (await this.read(t, namespace, name));
       current = undefined;
       checkPreconditions(t, name, pre, cur, rv);
-      const next = tryUpdate(cur);
+      const updated = tryUpdate(cur);
+      const next = updated instanceof Promise ? await updated : updated;
       // An object being deleted goes away once its last finalizer is removed and no grace period
       // remains (a pod on a node is deleted by its node agent with grace 0).
       if (next.metadata.deletionTimestamp && (cur.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds) {
@@ -335,8 +335,11 @@ export class Registry {
     return { object, warnings };
   }
 
-  /** The object to store for an update of `cur` with `incoming` (full replacement semantics). */
-  private prepareUpdate(t: ResourceType, s: Strategy, subresource: '' | 'status', incoming: KObject, cur: KObject): KObject {
+  /**
+   * The object to store for an update of `cur` with `incoming` (full replacement semantics); a
+   * promise only when the strategy has an admission step.
+   */
+  private prepareUpdate(t: ResourceType, s: Strategy, subresource: '' | 'status', incoming: KObject, cur: KObject): KObject | Promise<KObject> {
     let next: KObject;
     if (subresource === 'status') {
       if (!t.statusSubresource) throw new ApiError('NOT_FOUND', `${t.resource} have no status subresource`);
@@ -355,6 +358,7 @@ export class Registry {
     admit(t, next, cur);
     if (t.generation) m.generation = (cur.metadata.generation ?? 1) + (subresource === '' && specChanged(next, cur) ? 1 : 0);
     else delete m.generation;
+    if (subresource === '' && s.admission) return s.admission(next, cur, this.ctx).then(() => next);
     return next;
   }
 
@@ -462,6 +466,7 @@ export class Registry {
       const { obj: cur, rv } = current ?? (await this.read(t, ns, name));
       current = undefined;
       checkPreconditions(t, name, pre, cur, rv, 'delete');
+      s.checkDelete?.(cur);
       const graceful = s.gracePeriod(cur, opts.gracePeriodSeconds);
       const finalizers = new Set(cur.metadata.finalizers ?? []);
       if (policy === 'Orphan') finalizers.add('orphan');
@@ -499,6 +504,23 @@ export class Registry {
   private afterDeleteConflict(t: ResourceType, name: string, latest: StoredKv | undefined): Current {
     if (!latest) throw notFound(qualifiedResource(t), name);
     return { obj: decodeStored(latest.value, latest.modRevision), rv: latest.modRevision };
+  }
+
+  private async lookupObject(kind: string, namespace: string, name: string): Promise<KObject | undefined> {
+    const t = resourceByKind(kind);
+    if (!t) throw new ApiError('INTERNAL', `no resource type of kind ${kind}`);
+    const cached = this.cache(t).get(t.namespaced ? `${namespace}/${name}` : name);
+    if (cached) return cached.decode();
+    const { kv } = await this.d.store.get(this.d.keys.objectKey(t, namespace, name));
+    return kv ? decodeStored(kv.value, kv.modRevision) : undefined;
+  }
+
+  private async allObjects(kind: string, fresh: boolean): Promise<KObject[]> {
+    const t = resourceByKind(kind);
+    if (!t) throw new ApiError('INTERNAL', `no resource type of kind ${kind}`);
+    const filter = makeFilter(t, '', '', '');
+    const page = await listObjects(t, this.d.store, this.d.keys, this.cache(t), { namespace: '', filter, limit: 0, continueToken: '', resourceVersion: fresh ? '' : '0' });
+    return page.items;
   }
 
   private async namespaceEmpty(ns: string): Promise<boolean> {

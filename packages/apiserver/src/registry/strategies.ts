@@ -10,6 +10,7 @@ import { leaseStrategy } from './kinds/lease/strategy.js';
 import { namespaceStrategy } from './kinds/namespace/strategy.js';
 import { nodeStrategy } from './kinds/node/strategy.js';
 import { podStrategy } from './kinds/pod/strategy.js';
+import { priorityClassStrategy } from './kinds/priorityclass/strategy.js';
 import { replicaSetStrategy } from './kinds/replicaset/strategy.js';
 import { secretStrategy } from './kinds/secret/strategy.js';
 import { serviceStrategy } from './kinds/service/strategy.js';
@@ -27,6 +28,7 @@ const strategies: ReadonlyMap<string, Strategy> = new Map(
     leaseStrategy,
     deploymentStrategy,
     replicaSetStrategy,
+    priorityClassStrategy,
   ].map((s) => [s.kind, s]),
 );
 

@@ -16,6 +16,10 @@ export interface StrategyContext {
   eventLeases: EventLeases;
   /** Whether a namespace holds no objects (in the watch caches). */
   namespaceEmpty(namespace: string): Promise<boolean>;
+  /** An object of a kind ("" namespace when cluster-scoped): from the watch cache, else from etcd. */
+  getObject(kind: string, namespace: string, name: string): Promise<KObject | undefined>;
+  /** Every object of a kind: from etcd when `fresh` (a consistent read), else from the watch cache. */
+  listObjects(kind: string, fresh: boolean): Promise<KObject[]>;
 }
 
 /**
@@ -50,6 +54,13 @@ export interface Strategy {
   prepareForUpdate(next: KObject, old: KObject): void;
 
   /**
+   * Admission that reads other objects, as Kubernetes' admission plugins (a pod's priority from its
+   * PriorityClass): on create (`old` undefined) and on updates of spec and metadata, after
+   * defaulting and validation. May set fields of `obj`; throws to refuse.
+   */
+  admission?(obj: KObject, old: KObject | undefined, ctx: StrategyContext): Promise<void>;
+
+  /**
    * Extra etcd operations of a create (`old` undefined) or update; may fill server-assigned fields
    * of `next` (a Service's ClusterIP and NodePorts). Called on every attempt of the write.
    */
@@ -64,6 +75,8 @@ export interface Strategy {
    * node, which its node agent stops first), or undefined to remove it at once.
    */
   gracePeriod(obj: KObject, requested: number | undefined): number | undefined;
+  /** Throws to refuse the deletion of `obj` (a built-in PriorityClass). */
+  checkDelete?(obj: KObject): void;
   /** Finalizers the server adds when the object is deleted (a namespace with content). */
   deletionFinalizers(obj: KObject, ctx: StrategyContext): Promise<string[]>;
   /** Changes to an object being marked for deletion (a namespace turns Terminating). */

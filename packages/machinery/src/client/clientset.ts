@@ -1,7 +1,7 @@
 // Every kind's typed client from one Client, as client-go's kubernetes.Clientset:
 // `cs.pods('default').list()`, `cs.nodes().get('n1')`, `cs.deployments('prod').updateStatus(d)`.
 // A namespaced kind with no namespace lists and watches every namespace.
-import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service } from '@skiff/api';
+import type { ConfigMap, Deployment, Endpoints, Event, Lease, Namespace, Node, Pod, PriorityClass, ReplicaSet, Secret, Service } from '@skiff/api';
 import { type PodClient, type TypedClient, podClient, typedClient } from './typed-client.js';
 import type { Client } from './types.js';
 
@@ -50,5 +50,9 @@ export class Clientset {
 
   replicaSets(namespace = ''): TypedClient<ReplicaSet> {
     return typedClient(this.client, 'replicasets', namespace);
+  }
+
+  priorityClasses(): TypedClient<PriorityClass> {
+    return typedClient(this.client, 'priorityclasses');
   }
 }

@@ -2,6 +2,7 @@
 import { AGE, NAME, type Column } from './column.js';
 import { configMapColumns, eventColumns, leaseColumns, namespaceColumns, nodeColumns, secretColumns } from './cluster-columns.js';
 import { podColumns } from './pod-columns.js';
+import { priorityClassColumns } from './scheduling-columns.js';
 import { endpointsColumns, serviceColumns } from './service-columns.js';
 import { deploymentColumns, replicaSetColumns } from './workload-columns.js';
 
@@ -17,6 +18,7 @@ const columnsByKind: Record<string, Column[]> = {
   Secret: secretColumns,
   Lease: leaseColumns,
   Event: eventColumns,
+  PriorityClass: priorityClassColumns,
 };
 
 const fallback: Column[] = [NAME, AGE];

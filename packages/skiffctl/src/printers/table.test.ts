@@ -174,6 +174,20 @@ const cases: Case[] = [
     want: ['NAME              HOLDER       AGE', 'skiff-scheduler   host-1_abc   60m'],
   },
   {
+    name: 'priorityclasses (short name pc, cluster-scoped)',
+    resource: 'pc',
+    objects: [
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high', creationTimestamp: '2024-01-01T00:00:00Z' }, value: 1000, globalDefault: true, preemptionPolicy: 'Never' },
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'system-node-critical', creationTimestamp: '2024-01-01T00:00:00Z' }, value: 2000001000 },
+    ],
+    opts: { namespaceColumn: true },
+    want: [
+      'NAME                   VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY',
+      'high                   1000         true             60m   Never',
+      'system-node-critical   2000001000   false            60m   PreemptLowerPriority',
+    ],
+  },
+  {
     name: 'events',
     resource: 'events',
     objects: [

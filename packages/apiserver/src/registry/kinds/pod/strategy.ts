@@ -1,9 +1,11 @@
 // Pod, as Kubernetes' podStrategy: starts Pending (status is a subresource, kept on spec updates);
 // a pod on a node is deleted gracefully (marked with a grace period, its node agent stops the
 // containers and deletes it with grace 0); the watch cache indexes pods by spec.nodeName (every
-// node agent watches its own pods).
+// node agent watches its own pods). On create the pod's priority is resolved from its PriorityClass
+// (priority.ts).
 import type { KObject, PodSpec, PodStatus } from '@skiff/api';
-import { statusSubresourceStrategy, type Strategy } from '../../strategy.js';
+import { keepStatus, statusSubresourceStrategy, type Strategy } from '../../strategy.js';
+import { admitPodPriority, keepPriority } from './priority.js';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
 const DEFAULT_GRACE_SECONDS = 30;
@@ -12,6 +14,13 @@ export const podStrategy: Strategy = {
   ...statusSubresourceStrategy('Pod'),
   prepareForCreate(obj: KObject) {
     obj.status = { phase: 'Pending' };
+  },
+  prepareForUpdate(next: KObject, old: KObject) {
+    keepStatus(next, old);
+    keepPriority(next, old);
+  },
+  async admission(obj: KObject, old: KObject | undefined, ctx) {
+    if (!old) await admitPodPriority(obj, ctx);
   },
   gracePeriod(obj: KObject, requested: number | undefined) {
     const spec = (obj.spec ?? {}) as Partial<PodSpec>;
