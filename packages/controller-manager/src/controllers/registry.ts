@@ -1,0 +1,6 @@
+// Every controller of skiff-controller-manager: one line each.
+import type { ControllerDescriptor } from '../context.js';
+import { deploymentController } from './deployment/index.js';
+import { replicaSetController } from './replicaset/index.js';
+
+export const controllers: readonly ControllerDescriptor[] = [replicaSetController, deploymentController];

@@ -1,0 +1,158 @@
+// The ReplicaSet reconciler, as Kubernetes' ReplicaSetController.syncReplicaSet: claim the active
+// pods the selector matches (adopt orphans, release what stopped matching), create or delete the
+// difference to spec.replicas unless earlier writes are still expected back through the informer,
+// then write the status computed from the pods.
+import { type Pod, type ReplicaSet, clone, isApiError, labelSelectorFromObject } from '@skiff/api';
+import {
+  type Client,
+  type Clock,
+  ControllerRefManager,
+  type EventRecorder,
+  type Lister,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+  type Request,
+  type UIDTrackingControllerExpectations,
+  newControllerRef,
+} from '@skiff/machinery';
+import { jsonEqual } from '../../json-equal.js';
+import { isPodActive } from '../../pod-util.js';
+import { podsToDelete } from './ranking.js';
+import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
+import { type ManageError, calculateStatus } from './status.js';
+
+/** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
+export const BURST_REPLICAS = 500;
+
+export interface ReplicaSetReconcilerDeps {
+  client: Client;
+  replicaSets: Lister<ReplicaSet>;
+  pods: Lister<Pod>;
+  expectations: UIDTrackingControllerExpectations;
+  recorder: EventRecorder;
+  clock: Clock;
+  burstReplicas?: number;
+}
+
+/** The pod a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate). */
+export function podFromTemplate(rs: ReplicaSet): Pod {
+  const t = clone(rs.spec?.template ?? {});
+  const meta = t.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      ...(meta.labels ? { labels: meta.labels } : {}),
+      ...(meta.annotations ? { annotations: meta.annotations } : {}),
+      ...(meta.finalizers ? { finalizers: meta.finalizers } : {}),
+      ownerReferences: [newControllerRef(rs)],
+    },
+    spec: t.spec ?? { containers: [] },
+  };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class ReplicaSetReconciler implements Reconciler {
+  private readonly burst: number;
+
+  constructor(private readonly deps: ReplicaSetReconcilerDeps) {
+    this.burst = deps.burstReplicas ?? BURST_REPLICAS;
+  }
+
+  async reconcile(ctx: ReconcileContext, { namespace, name }: Request): Promise<ReconcileResult> {
+    const { replicaSets, pods, expectations, client } = this.deps;
+    const key = `${namespace}/${name}`;
+    const rs = replicaSets.get(namespace, name);
+    if (!rs) {
+      expectations.delete(key);
+      return;
+    }
+    const needsSync = expectations.satisfied(key);
+    const selector = labelSelectorFromObject(rs.spec?.selector);
+    const manager = new ControllerRefManager({
+      client,
+      owner: rs,
+      selector,
+      canAdopt: async () => {
+        const fresh = await client.get<ReplicaSet>('replicasets', namespace, name);
+        if (fresh.metadata.uid !== rs.metadata.uid) throw new Error(`original ReplicaSet ${key} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
+        if (fresh.metadata.deletionTimestamp) throw new Error(`${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
+      },
+    });
+    const owned = await manager.claim(pods.list(namespace).filter(isPodActive));
+
+    let manageError: ManageError | undefined;
+    let cause: unknown;
+    if (needsSync && !rs.metadata.deletionTimestamp) {
+      const res = await this.manageReplicas(ctx, rs, key, owned);
+      manageError = res?.manageError;
+      cause = res?.cause;
+    }
+    const now = this.deps.clock.now();
+    const status = calculateStatus(rs, owned, manageError, now);
+    const updated = await this.updateStatus(rs, status);
+    if (cause !== undefined) throw cause;
+    const minReady = updated.spec?.minReadySeconds ?? 0;
+    const want = updated.spec?.replicas ?? 1;
+    if (minReady > 0 && status.readyReplicas === want && status.availableReplicas !== want) return { requeueAfterMs: minReady * 1000 };
+  }
+
+  private async manageReplicas(ctx: ReconcileContext, rs: ReplicaSet, key: string, owned: Pod[]): Promise<{ manageError: ManageError; cause: unknown } | undefined> {
+    const { expectations, recorder, client } = this.deps;
+    const diff = owned.length - (rs.spec?.replicas ?? 1);
+    if (diff < 0) {
+      const count = Math.min(-diff, this.burst);
+      expectations.expectCreations(key, count);
+      ctx.log.debug('too few replicas, creating', { need: rs.spec?.replicas, creating: count });
+      const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+        try {
+          const pod = await client.create(podFromTemplate(rs));
+          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+        } catch (e) {
+          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
+          throw e;
+        }
+      });
+      // Creates that failed or were skipped never come back through the informer.
+      expectations.lower(key, count - successes, 0);
+      if (error !== undefined) return { manageError: { reason: 'FailedCreate', message: message(error) }, cause: error };
+      return undefined;
+    }
+    if (diff > 0) {
+      const count = Math.min(diff, this.burst);
+      const victims = podsToDelete(owned, owned, count);
+      expectations.expectDeletionsOf(key, victims.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+      ctx.log.debug('too many replicas, deleting', { need: rs.spec?.replicas, deleting: count });
+      const results = await Promise.allSettled(
+        victims.map(async (p) => {
+          try {
+            await client.delete('pods', p.metadata.namespace ?? '', p.metadata.name!, { preconditions: { uid: p.metadata.uid } });
+            recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+          } catch (e) {
+            // The informer will not see this deletion.
+            expectations.deletionObservedOf(key, `${p.metadata.namespace}/${p.metadata.name}`);
+            if (isApiError(e, 'NOT_FOUND')) return;
+            recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${message(e)}`);
+            throw e;
+          }
+        }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) return { manageError: { reason: 'FailedDelete', message: message(failed.reason) }, cause: failed.reason };
+    }
+    return undefined;
+  }
+
+  private async updateStatus(rs: ReplicaSet, status: ReplicaSet['status']): Promise<ReplicaSet> {
+    if (jsonEqual(rs.status ?? {}, status)) return rs;
+    const next = clone(rs);
+    next.status = status;
+    return this.deps.client.updateStatus(next);
+  }
+}

@@ -1,0 +1,172 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError, type Event, type KObject, type Pod, type ReplicaSet } from '@skiff/api';
+import { newControllerRef } from '@skiff/machinery';
+import { ns, startFakeKubelet, until, withControllers } from '../test-env.js';
+import { replicaSetController } from './index.js';
+import { podsToDelete } from './ranking.js';
+import { slowStartBatch } from './slow-start.js';
+
+const rs = (name: string, replicas: number, extra: Partial<NonNullable<ReplicaSet['spec']>> = {}): ReplicaSet => ({
+  apiVersion: 'apps/v1',
+  kind: 'ReplicaSet',
+  metadata: { name, namespace: ns, uid: `uid-${name}`, generation: 1 },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name, tier: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    ...extra,
+  },
+});
+
+interface PodOpts {
+  owner?: ReplicaSet;
+  labels?: Record<string, string>;
+  node?: string;
+  phase?: string;
+  ready?: boolean;
+  readySince?: number;
+  restarts?: number;
+  created?: number;
+}
+
+const pod = (name: string, o: PodOpts = {}): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: ns,
+    uid: `uid-${name}`,
+    labels: o.labels ?? { app: 'web', tier: 'web' },
+    creationTimestamp: new Date(o.created ?? Date.now() - 60_000).toISOString(),
+    ...(o.owner ? { ownerReferences: [newControllerRef(o.owner)] } : {}),
+  },
+  spec: { containers: [{ name: 'c', image: 'busybox' }], ...(o.node ? { nodeName: o.node } : {}) },
+  status: {
+    phase: o.phase ?? 'Running',
+    conditions: [{ type: 'Ready', status: o.ready === false ? 'False' : 'True', lastTransitionTime: new Date(o.readySince ?? Date.now() - 60_000).toISOString() }],
+    containerStatuses: [{ name: 'c', ready: o.ready !== false, restartCount: o.restarts ?? 0, image: 'busybox', imageID: '' }] as never,
+  },
+});
+
+const podsOf = (objs: Pod[], owner: ReplicaSet): Pod[] => objs.filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid && r.controller) && !p.metadata.deletionTimestamp);
+
+describe('replicaset deletion ranking', () => {
+  const cases: { name: string; pods: Pod[]; delete: number; want: string[] }[] = [
+    { name: 'unscheduled before scheduled', pods: [pod('a', { node: 'n1' }), pod('b')], delete: 1, want: ['b'] },
+    { name: 'pending before running', pods: [pod('a', { node: 'n1' }), pod('b', { node: 'n1', phase: 'Pending', ready: false })], delete: 1, want: ['b'] },
+    { name: 'not ready before ready', pods: [pod('a', { node: 'n1' }), pod('b', { node: 'n2', ready: false })], delete: 1, want: ['b'] },
+    { name: 'crowded node first', pods: [pod('a', { node: 'n1', created: 3000 }), pod('b', { node: 'n2', created: 1000 }), pod('c', { node: 'n2', created: 2000 })], delete: 1, want: ['c'] },
+    { name: 'ready for less time first', pods: [pod('a', { node: 'n1', readySince: Date.now() - 100_000 }), pod('b', { node: 'n2', readySince: Date.now() - 1_000 })], delete: 1, want: ['b'] },
+    { name: 'more restarts first', pods: [pod('a', { node: 'n1', restarts: 0 }), pod('b', { node: 'n2', restarts: 5 })], delete: 1, want: ['b'] },
+    { name: 'newer first', pods: [pod('a', { node: 'n1', created: 1000 }), pod('b', { node: 'n2', created: 2000 })], delete: 1, want: ['b'] },
+    { name: 'all when asked for more', pods: [pod('a'), pod('b')], delete: 5, want: ['a', 'b'] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = podsToDelete(c.pods, c.pods, c.delete).map((p) => p.metadata.name).sort();
+      assert.deepEqual(got, c.want);
+    });
+  }
+});
+
+describe('slowStartBatch', () => {
+  const cases: { name: string; count: number; failAt?: number; wantCalls: number; wantOk: number }[] = [
+    { name: 'all succeed: batches 1, 2, 4, 3', count: 10, wantCalls: 10, wantOk: 10 },
+    { name: 'first call fails: stops after the first batch', count: 10, failAt: 0, wantCalls: 1, wantOk: 0 },
+    { name: 'fourth call fails: stops after the batch of 4', count: 20, failAt: 3, wantCalls: 7, wantOk: 6 },
+    { name: 'nothing to do', count: 0, wantCalls: 0, wantOk: 0 },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      let calls = 0;
+      const res = await slowStartBatch(c.count, 1, async () => {
+        const i = calls++;
+        if (i === c.failAt) throw new Error('refused');
+      });
+      assert.equal(calls, c.wantCalls);
+      assert.equal(res.successes, c.wantOk);
+      assert.equal(res.error !== undefined, c.failAt !== undefined);
+    });
+  }
+});
+
+describe('replicaset controller', () => {
+  it('creates the missing pods once, owned by the ReplicaSet, and reports them', async () => {
+    const web = rs('web', 7);
+    await withControllers([replicaSetController], [web], async ({ client, signal }) => {
+      startFakeKubelet(client, signal);
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.readyReplicas === 7, 'readyReplicas 7');
+      const pods = podsOf(client.objects<Pod>('pods'), web);
+      assert.equal(pods.length, 7);
+      assert.ok(pods.every((p) => p.metadata.name!.startsWith('web-') && p.metadata.labels?.tier === 'web'));
+      assert.equal(client.calls.filter((c) => c.verb === 'create' && c.resource === 'Pod').length, 7, 'no create repeated');
+      const st = client.find<ReplicaSet>('replicasets', ns, 'web')!.status!;
+      assert.deepEqual([st.replicas, st.fullyLabeledReplicas, st.availableReplicas, st.observedGeneration], [7, 7, 7, 1]);
+      await until(() => client.objects<Event>('events').some((e) => e.reason === 'SuccessfulCreate'), 'SuccessfulCreate event');
+    });
+  });
+
+  it('deletes the surplus, worst pods first', async () => {
+    const web = rs('web', 2);
+    const objs: KObject[] = [web, pod('good1', { owner: web, node: 'n1' }), pod('good2', { owner: web, node: 'n2' }), pod('pending', { owner: web, phase: 'Pending', ready: false }), pod('notready', { owner: web, node: 'n3', ready: false })];
+    await withControllers([replicaSetController], objs, async ({ client }) => {
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 2, 'two pods left');
+      assert.deepEqual(podsOf(client.objects<Pod>('pods'), web).map((p) => p.metadata.name), ['good1', 'good2']);
+      await until(() => client.objects<Event>('events').filter((e) => e.reason === 'SuccessfulDelete').length > 0, 'SuccessfulDelete event');
+    });
+  });
+
+  it('adopts matching orphans and releases pods that stop matching', async () => {
+    const web = rs('web', 2);
+    const objs: KObject[] = [web, pod('orphan', { labels: { app: 'web' } }), pod('stray', { owner: web, labels: { app: 'other' } }), pod('mine', { owner: web })];
+    await withControllers([replicaSetController], objs, async ({ client }) => {
+      await until(() => podsOf(client.objects<Pod>('pods'), web).map((p) => p.metadata.name).join() === 'mine,orphan', 'orphan adopted, stray released');
+      assert.equal(client.find<Pod>('pods', ns, 'stray')!.metadata.ownerReferences?.length ?? 0, 0);
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.fullyLabeledReplicas === 1, 'orphan counted not fully labeled');
+      assert.equal(client.calls.filter((c) => c.verb === 'create' && c.resource === 'Pod').length, 0);
+    });
+  });
+
+  it('counts available pods only after minReadySeconds', async () => {
+    const web = rs('web', 2, { minReadySeconds: 1 });
+    const objs: KObject[] = [web, pod('old', { owner: web, readySince: Date.now() - 60_000 }), pod('fresh', { owner: web, readySince: Date.now() })];
+    await withControllers([replicaSetController], objs, async ({ client }) => {
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.readyReplicas === 2, 'ready 2');
+      assert.equal(client.find<ReplicaSet>('replicasets', ns, 'web')!.status!.availableReplicas, 1);
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.availableReplicas === 2, 'available 2 after minReadySeconds');
+    });
+  });
+
+  it('sets ReplicaFailure and FailedCreate when creates are refused, in slow-start batches', async () => {
+    const web = rs('web', 10);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      client.admit = (o) => {
+        if (o.kind === 'Pod') throw new ApiError('PERMISSION_DENIED', 'pods "web-x" is forbidden: exceeded quota');
+      };
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.conditions?.some((c) => c.type === 'ReplicaFailure') === true, 'ReplicaFailure');
+      const c = client.find<ReplicaSet>('replicasets', ns, 'web')!.status!.conditions!.find((x) => x.type === 'ReplicaFailure')!;
+      assert.equal(c.reason, 'FailedCreate');
+      assert.match(c.message ?? '', /exceeded quota/);
+      // Each sync tries one batch of one before giving up (the first try and a backoff retry or two).
+      assert.ok(client.calls.filter((x) => x.verb === 'create' && x.resource === 'Pod').length < 10);
+      await until(() => client.objects<Event>('events').some((e) => e.reason === 'FailedCreate'), 'FailedCreate event');
+      client.admit = () => {};
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 10, '10 pods once admitted');
+      await until(() => !client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.conditions?.some((x) => x.type === 'ReplicaFailure'), 'ReplicaFailure cleared');
+    });
+  });
+
+  it('replaces a deleted pod', async () => {
+    const web = rs('web', 3);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 3, '3 pods');
+      const victim = podsOf(client.objects<Pod>('pods'), web)[0];
+      await client.delete('pods', ns, victim.metadata.name!);
+      await until(() => {
+        const names = podsOf(client.objects<Pod>('pods'), web).map((p) => p.metadata.name);
+        return names.length === 3 && !names.includes(victim.metadata.name);
+      }, 'a replacement');
+    });
+  });
+});

@@ -1,0 +1,144 @@
+// skiff-controller-manager: run(config, signal) serves /metrics, /healthz and /readyz, campaigns
+// for the Lease and, while leading, runs the enabled controllers over one set of shared informers.
+// Leadership lost means stop at once (as kube-controller-manager, which exits): `stopped` says so.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Clientset,
+  EventBroadcaster,
+  LeaderElector,
+  type Logger,
+  SharedInformerFactory,
+  createClient,
+  createLogger,
+  createMetrics,
+  realClock,
+  startHealthServer,
+} from '@skiff/machinery';
+import { type ControllerManagerConfig, defaultConfig } from './config.js';
+import type { ControllerDescriptor } from './context.js';
+import { isControllerEnabled, unknownControllers } from './controllers-flag.js';
+import { controllers as allControllers } from './controllers/registry.js';
+
+export interface RunningControllerManager {
+  /** http://host:port of /metrics, /healthz, /readyz, or "" when disabled. */
+  httpAddress: string;
+  identity: string;
+  isLeader(): boolean;
+  /** The controllers this instance runs when leading. */
+  enabled: string[];
+  /** Resolves once everything has stopped: "stopped" (the signal) or "leadership-lost". */
+  stopped: Promise<'stopped' | 'leadership-lost'>;
+}
+
+function splitHostPort(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  if (i < 0) throw new Error(`${addr}: want host:port`);
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(addr.slice(i + 1)) };
+}
+
+export async function run(
+  partial: Partial<ControllerManagerConfig>,
+  signal: AbortSignal,
+  logger?: Logger,
+  registryOverride?: readonly ControllerDescriptor[],
+): Promise<RunningControllerManager> {
+  const config: ControllerManagerConfig = { ...defaultConfig, ...partial };
+  const log = logger ?? createLogger({ component: 'skiff-controller-manager' });
+  const known = registryOverride ?? allControllers;
+  const unknown = unknownControllers(config.controllers, known.map((c) => c.name));
+  if (unknown.length > 0) throw new Error(`--controllers: unknown controller(s) ${unknown.join(', ')} (known: ${known.map((c) => c.name).join(', ')})`);
+  const enabled = known.filter((c) => isControllerEnabled(c.name, config.controllers));
+  const identity = config.identity ?? `${hostname()}_${randomUUID()}`;
+  const client = createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } });
+  const registry = createMetrics();
+
+  let leading = false;
+  let synced: () => boolean = () => false;
+  let httpAddress = '';
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) stop.abort();
+  if (config.httpListen) {
+    const { host, port } = splitHostPort(config.httpListen);
+    const health = await startHealthServer({
+      host,
+      port,
+      registry,
+      signal: stop.signal,
+      log,
+      // A standby is ready; a leader once its informers have synced.
+      checks: { 'informer-sync': () => !leading || synced() },
+    });
+    httpAddress = health.url;
+  }
+
+  const lead = async (leadSignal: AbortSignal): Promise<void> => {
+    const factory = new SharedInformerFactory({ client, log });
+    const events = new EventBroadcaster({ client, log });
+    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
+    const runs = enabled.map((c) => {
+      log.info('starting controller', { controller: c.name });
+      return c.run({ ...ctx, log: log.child({ controller: c.name }) }).catch((err: unknown) => log.error('controller failed', { controller: c.name, err }));
+    });
+    factory.start(leadSignal);
+    synced = () => false;
+    void factory.waitForCacheSync(leadSignal).then((ok) => {
+      if (ok) synced = () => true;
+    });
+    await Promise.all(runs);
+    await factory.stopped();
+    await events.shutdown();
+  };
+
+  let result: 'stopped' | 'leadership-lost' = 'stopped';
+  const main = async (): Promise<void> => {
+    if (!config.leaderElect) {
+      leading = true;
+      await lead(stop.signal);
+      return;
+    }
+    const elector = new LeaderElector({
+      client,
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+      identity,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: config.renewDeadlineMs,
+      retryPeriodMs: config.retryPeriodMs,
+      releaseOnCancel: true,
+      log,
+      callbacks: {
+        onStartedLeading: async (s) => {
+          leading = true;
+          await lead(s);
+        },
+        onStoppedLeading: () => {
+          leading = false;
+          if (!stop.signal.aborted) {
+            log.error('leader election lost');
+            result = 'leadership-lost';
+          }
+        },
+        onNewLeader: (who) => log.info('new leader', { leader: who }),
+      },
+    });
+    await elector.run(stop.signal);
+  };
+  const stopped = main()
+    .catch((err: unknown) => log.error('controller-manager failed', { err }))
+    .then(() => {
+      signal.removeEventListener('abort', onAbort);
+      stop.abort();
+      client.close();
+      return result;
+    });
+  return {
+    httpAddress,
+    identity,
+    isLeader: () => leading,
+    enabled: enabled.map((c) => c.name),
+    stopped,
+  };
+}
