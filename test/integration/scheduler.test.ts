@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Event, Lease, Node, Pod, PodSpec, Taint } from '@skiff/api';
+import type { Event, Lease, Node, Pod, PodSpec, PriorityClass, Taint } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
 import { defaultRunConfig, run, type RunningScheduler } from '@skiff/scheduler';
 import { startCluster, type TestCluster } from '../harness/index.js';
@@ -139,9 +139,12 @@ describe('skiff-scheduler', () => {
   it('preempts a lower-priority pod: graceful deletion, a Preempted event, nominatedNodeName, then binds', async () => {
     await cs.nodes().create(hollowNode('prio-node', { cpu: '2', labels: { suite: 'prio' } }));
     const sel = { nodeSelector: { suite: 'prio' } };
-    await cs.pods('default').create(pod('prio-low', { cpu: '1500m', spec: { ...sel, priority: 0, terminationGracePeriodSeconds: 30 } }));
+    // Priorities come from PriorityClasses, as admission requires: no class is priority 0.
+    await cs.priorityClasses().create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'sched-test-high' }, value: 1000 } as PriorityClass);
+    await cs.pods('default').create(pod('prio-low', { cpu: '1500m', spec: { ...sel, terminationGracePeriodSeconds: 30 } }));
     assert.equal(await waitBound('prio-low'), 'prio-node');
-    const high = await cs.pods('default').create(pod('prio-high', { cpu: '1500m', spec: { ...sel, priority: 1000 } }));
+    const high = await cs.pods('default').create(pod('prio-high', { cpu: '1500m', spec: { ...sel, priorityClassName: 'sched-test-high' } }));
+    assert.equal(high.spec?.priority, 1000);
 
     const nominated = await until('prio-high nominated', async () => (await cs.pods('default').get('prio-high')).status?.nominatedNodeName);
     assert.equal(nominated, 'prio-node');
