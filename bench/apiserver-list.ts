@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '@skiff/machinery';
-import { startApiServer, startEtcd, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
+import { startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { runListBench } from './lib/list-bench.js';
 
 const { values: args } = parseArgs({
@@ -34,7 +34,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, ()
 try {
   etcdProc = await startEtcd(dir);
   apiProc = await startApiServer(root, etcdProc.endpoint);
-  const client = createClient({ server: apiProc.address, userAgent: 'bench-list' });
+  const client = createClient({ server: apiProc.address, userAgent: 'bench-list', rateLimit: UNLIMITED });
   try {
     const res = await runListBench({ client, etcdEndpoint: etcdProc.endpoint, pods: Number(args.pods), nodes: Number(args.nodes), samples: Number(args.samples), log });
     console.log('');

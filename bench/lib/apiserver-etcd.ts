@@ -160,3 +160,6 @@ export function selfCpuS(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+/** A benchmark measures the server, so its clients skip client-side rate limiting (qps <= 0). */
+export const UNLIMITED = { qps: 0 } as const;

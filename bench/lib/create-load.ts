@@ -13,6 +13,7 @@ import { Etcd3 } from 'etcd3';
 import { createClient, letHttp2StreamsDieYoung } from '@skiff/machinery';
 import { closedLoop, openLoop, type LoopResult, type OpenLoopResult } from './apiserver-load.js';
 import { configMap, RAW_PREFIX, rawCreate, storedConfigMap } from './configmaps.js';
+import { UNLIMITED } from './apiserver-etcd.js';
 
 /** Where the creates go: etcd at `etcd` (keys under RAW_PREFIX), or the apiserver at `apiserver`. */
 export type Target = { etcd: string } | { apiserver: string };
@@ -96,7 +97,7 @@ if (!isMainThread && parentPort) {
     const etcd = new Etcd3({ hosts: target.etcd });
     create = (ns, i) => rawCreate(etcd, `${RAW_PREFIX}${ns}/cm-${i}`, storedConfigMap(ns, `cm-${i}`));
   } else {
-    const client = createClient({ server: target.apiserver });
+    const client = createClient({ server: target.apiserver, rateLimit: UNLIMITED });
     create = (ns, i) => client.create(configMap(ns, `cm-${i}`));
   }
   port.on('message', (req: Request) => {
