@@ -99,9 +99,9 @@ describe('skiff-controller-manager', () => {
       return pods.length === 3 && pods.every((p) => p.metadata.name !== victim.metadata.name && isReady(p));
     }, 'a replacement pod');
     for (const replicas of [5, 1]) {
-      const d = await client.get<Deployment>('deployments', NS, 'web');
-      d.spec!.replicas = replicas;
-      await client.update(d);
+      // As `kubectl scale`: a patch, which the server applies to the latest version (the controller
+      // writes the Deployment's status meanwhile, so a get-then-update could conflict).
+      await client.patch('deployments', NS, 'web', { spec: { replicas } });
       await until(async () => (await rolledOut(client, 'web', replicas)) && (await podsOf(client, 'web')).length === replicas, `scaled to ${replicas}`);
     }
   });
@@ -125,9 +125,10 @@ describe('skiff-controller-manager', () => {
       }
     })();
     try {
+      // As `kubectl set image`: a strategic merge patch of the one container, by name.
       const d = await client.get<Deployment>('deployments', NS, 'roll');
-      d.spec!.template.spec!.containers[0].image = 'nginx:2';
-      await client.update(d);
+      const container = d.spec!.template.spec!.containers[0].name;
+      await client.patch('deployments', NS, 'roll', { spec: { template: { spec: { containers: [{ name: container, image: 'nginx:2' }] } } } }, { patchType: 'application/strategic-merge-patch+json' });
       await until(async () => {
         const rss = (await client.list<ReplicaSet>('replicasets', { namespace: NS, labelSelector: 'app=roll' })).items;
         return rss.length === 2 && (await rolledOut(client, 'roll', replicas)) && rss.some((r) => r.spec?.replicas === 0 && r.status?.replicas === 0);
