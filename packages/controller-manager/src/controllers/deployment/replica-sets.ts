@@ -1,8 +1,7 @@
 // A Deployment's ReplicaSets as Kubernetes' deploymentutil sees them: which one is new (its
 // template equals the Deployment's, ignoring the pod-template-hash label), revisions, replica sums
 // and the annotations a Deployment keeps on them.
-import { type Deployment, type PodTemplateSpec, type ReplicaSet, clone } from '@skiff/api';
-import { jsonEqual } from '../../json-equal.js';
+import { type Deployment, type PodTemplateSpec, type ReplicaSet, clone, jsonEqual } from '@skiff/api';
 import { maxSurge, replicasOf } from './fenceposts.js';
 
 export const DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY = 'pod-template-hash';

@@ -1,7 +1,6 @@
 // A Deployment's status from its ReplicaSets, and the status writes, as Kubernetes'
 // calculateStatus / syncRolloutStatus / syncDeploymentStatus.
-import { type Deployment, type DeploymentStatus, type ReplicaSet, clone } from '@skiff/api';
-import { jsonEqual } from '../../json-equal.js';
+import { type Deployment, type DeploymentStatus, type ReplicaSet, clone, jsonEqual } from '@skiff/api';
 import {
   AVAILABLE,
   MINIMUM_REPLICAS_AVAILABLE,

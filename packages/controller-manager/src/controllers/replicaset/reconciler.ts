@@ -2,7 +2,7 @@
 // pods the selector matches (adopt orphans, release what stopped matching), create or delete the
 // difference to spec.replicas unless earlier writes are still expected back through the informer,
 // then write the status computed from the pods.
-import { type Pod, type ReplicaSet, clone, isApiError, labelSelectorFromObject } from '@skiff/api';
+import { type Pod, type ReplicaSet, clone, isApiError, jsonEqual, labelSelectorFromObject } from '@skiff/api';
 import {
   type Client,
   type Clock,
@@ -16,7 +16,6 @@ import {
   type UIDTrackingControllerExpectations,
   newControllerRef,
 } from '@skiff/machinery';
-import { jsonEqual } from '../../json-equal.js';
 import { isPodActive } from '../../pod-util.js';
 import { podsToDelete } from './ranking.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
