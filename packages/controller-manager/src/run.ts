@@ -2,6 +2,7 @@
 // for the Lease and, while leading, runs the enabled controllers over one set of shared informers.
 // Leadership lost means stop at once (as kube-controller-manager, which exits): `stopped` says so.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import {
   Clientset,
@@ -75,6 +76,8 @@ export async function run(
   }
 
   const lead = async (leadSignal: AbortSignal): Promise<void> => {
+    // Every informer (one per resource for the garbage collector) and controller listens on it.
+    setMaxListeners(0, leadSignal);
     const factory = new SharedInformerFactory({ client, log });
     const events = new EventBroadcaster({ client, log });
     const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
