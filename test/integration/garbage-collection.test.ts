@@ -43,7 +43,7 @@ const itemsOf = async <T extends KObject>(client: Client, resource: string, name
 describe('garbage collection and namespace deletion', () => {
   let cluster: TestCluster;
   let cm: RunningControllerManager;
-  const stop = new AbortController();
+  let stop = new AbortController();
   const home = mkdtempSync(join(tmpdir(), 'skiff-gc-'));
 
   const skiffctl = async (...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
@@ -66,13 +66,18 @@ describe('garbage collection and namespace deletion', () => {
     return out!;
   };
 
-  before(async () => {
-    cluster = await startCluster();
+  const startControllerManager = async (): Promise<void> => {
+    stop = new AbortController();
     cm = await run(
       { server: cluster.server.address, httpListen: '', leaderElect: false, controllers: ['replicaset', 'deployment', 'garbagecollector', 'namespace'] },
       stop.signal,
       discardLogger(),
     );
+  };
+
+  before(async () => {
+    cluster = await startCluster();
+    await startControllerManager();
   });
 
   after(async () => {
@@ -117,6 +122,17 @@ describe('garbage collection and namespace deletion', () => {
     // Clean up: the ReplicaSet takes its pods with it.
     await cluster.client.delete('replicasets', 'default', rs.metadata.name!);
     await until(async () => (await itemsOf(cluster.client, 'pods', 'default', 'orphan')).length === 0, 'the orphaned pods to be collected with their ReplicaSet');
+  });
+
+  it('a Deployment deleted while the controller-manager was down: its ReplicaSet and pods are collected after the restart', async () => {
+    const { rs } = await deployed('default', 'restart', 2);
+    stop.abort();
+    await cm.stopped;
+    await cluster.client.delete('deployments', 'default', 'restart');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal((await cluster.client.get<ReplicaSet>('replicasets', 'default', rs.metadata.name!)).metadata.uid, rs.metadata.uid, 'nothing collects while it is down');
+    await startControllerManager();
+    await until(async () => (await gone(cluster.client, 'replicasets', 'default', rs.metadata.name!)) && (await itemsOf(cluster.client, 'pods', 'default', 'restart')).length === 0, 'the ReplicaSet and pods to be collected after the restart');
   });
 
   it('deleting a namespace with a Deployment, a Service and a ConfigMap in it leaves nothing behind', async () => {

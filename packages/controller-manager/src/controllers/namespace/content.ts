@@ -15,7 +15,8 @@ export async function deleteNamespaceContent(client: Client, namespace: string):
   for (const t of resourceTypes) {
     if (!t.namespaced) continue;
     try {
-      await client.deleteCollection(t.resource, { namespace });
+      // Background, explicitly: an orphan finalizer an object was created with would hold it.
+      await client.deleteCollection(t.resource, { namespace, propagationPolicy: 'Background' });
       const left = (await client.list(t.resource, { namespace })).items;
       if (left.length === 0) continue;
       pass.remaining.set(groupResource(t), left.length);

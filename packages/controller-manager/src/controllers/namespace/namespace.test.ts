@@ -31,7 +31,7 @@ interface NsCase {
 const cases: NsCase[] = [
   {
     name: 'a Terminating namespace is emptied, then its kubernetes finalizer removed and it is gone; others are untouched',
-    objects: [namespace('team'), namespace('other'), deployment('team', 'web'), service('team', 'web'), configMap('team', 'cfg'), configMap('other', 'cfg')],
+    objects: [namespace('team'), namespace('other'), deployment('team', 'web'), service('team', 'web'), configMap('team', 'cfg'), configMap('team', 'made-to-orphan', ['orphan']), configMap('other', 'cfg')],
     act: (c) => c.delete('namespaces', '', 'team'),
     done: (c) => !c.find('namespaces', '', 'team'),
     check: (c) => {
