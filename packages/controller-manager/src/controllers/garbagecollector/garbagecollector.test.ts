@@ -111,6 +111,13 @@ const cases: GcCase[] = [
     kept: [],
   },
   {
+    name: 'foreground: a cycle (two objects owning each other, both blocking) is broken and both go',
+    objects: [cm('x', [C('y', 'uid-y', true)]), cm('y', [C('x', 'uid-x', true)])],
+    act: (c) => c.delete('configmaps', 'default', 'x', { propagationPolicy: 'Foreground' }),
+    gone: ['configmaps/x', 'configmaps/y'],
+    kept: [],
+  },
+  {
     name: 'orphan: the ReplicaSet and its pods stay, without the reference to the Deployment',
     objects: [deploy('web'), rs('web-1', [D('web')]), pod('web-1-a', [R('web-1')])],
     act: (c) => c.delete('deployments', 'default', 'web', { propagationPolicy: 'Orphan' }),
