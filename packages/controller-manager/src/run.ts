@@ -1,6 +1,7 @@
 // skiff-controller-manager: run(config, signal) serves /metrics, /healthz and /readyz, campaigns
 // for the Lease and, while leading, runs the enabled controllers over one set of shared informers.
 // Leadership lost means stop at once (as kube-controller-manager, which exits): `stopped` says so.
+import { setMaxListeners } from 'node:events';
 import {
   Clientset,
   EventBroadcaster,
@@ -72,6 +73,8 @@ export async function run(
   }
 
   const lead = async (leadSignal: AbortSignal): Promise<void> => {
+    // Every informer (one per resource for the garbage collector) and controller listens on it.
+    setMaxListeners(0, leadSignal);
     const factory = new SharedInformerFactory({ client, log });
     const events = new EventBroadcaster({ client, log });
     const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
