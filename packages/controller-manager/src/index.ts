@@ -7,3 +7,4 @@ export { REPLICASET_CONTROLLER, replicaSetController } from './controllers/repli
 export { DEPLOYMENT_CONTROLLER, deploymentController } from './controllers/deployment/index.js';
 export { computeHash } from './controllers/deployment/hash.js';
 export { resolveFenceposts } from './controllers/deployment/fenceposts.js';
+export { ENDPOINT_CONTROLLER, endpointsController } from './controllers/endpoints/index.js';

@@ -77,7 +77,7 @@ export async function run(
   const lead = async (leadSignal: AbortSignal): Promise<void> => {
     const factory = new SharedInformerFactory({ client, log });
     const events = new EventBroadcaster({ client, log });
-    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
+    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal, config };
     const runs = enabled.map((c) => {
       log.info('starting controller', { controller: c.name });
       return c.run({ ...ctx, log: log.child({ controller: c.name }) }).catch((err: unknown) => log.error('controller failed', { controller: c.name, err }));

@@ -1,6 +1,11 @@
 // Every controller of skiff-controller-manager: one line each.
 import type { ControllerDescriptor } from '../context.js';
 import { deploymentController } from './deployment/index.js';
+import { endpointsController } from './endpoints/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
-export const controllers: readonly ControllerDescriptor[] = [replicaSetController, deploymentController];
+export const controllers: readonly ControllerDescriptor[] = [
+  replicaSetController,
+  deploymentController,
+  endpointsController,
+];
