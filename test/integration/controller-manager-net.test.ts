@@ -1,8 +1,9 @@
 // skiff-controller-manager's network controllers against a real apiserver and etcd: Endpoints
-// follow the pods a Service selects (the test writes the pods' IPs and readiness as an agent would).
+// follow the pods a Service selects (the test writes the pods' IPs and readiness as an agent would);
+// node IPAM gives hollow Nodes distinct pod CIDRs, also across a restart.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Endpoints, Pod, Service } from '@skiff/api';
+import type { Endpoints, Node, Pod, Service } from '@skiff/api';
 import { type Client, discardLogger } from '@skiff/machinery';
 import { run, type RunningControllerManager } from '@skiff/controller-manager';
 import { startCluster, type TestCluster } from '../harness/index.js';
@@ -95,5 +96,53 @@ describe('skiff-controller-manager: endpoints', () => {
     await client.create<Service>({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'marker', namespace: NS }, spec: { selector: { app: 'none' }, ports: [{ port: 80, protocol: 'TCP' }] } });
     await until(async () => (await endpoints(client, 'marker')) !== undefined, 'the marker Service handled');
     assert.deepEqual(ips(await endpoints(client, 'ext'), 'addresses'), ['192.0.2.10']);
+  });
+});
+
+describe('skiff-controller-manager: node IPAM', () => {
+  let cluster: TestCluster;
+
+  before(async () => {
+    cluster = await startCluster();
+  });
+
+  after(async () => {
+    await cluster?.close();
+  });
+
+  const startCM = async (signal: AbortSignal): Promise<RunningControllerManager> =>
+    run({ server: cluster.server.address, httpListen: '', identity: 'cm-ipam', leaderElect: false, controllers: ['nodeipam'], clusterCIDR: '10.244.0.0/16', nodeCIDRMaskSize: 24 }, signal, discardLogger());
+
+  const cidrs = async (client: Client): Promise<Map<string, string | undefined>> =>
+    new Map((await client.list<Node>('nodes')).items.map((n) => [n.metadata.name!, n.spec?.podCIDR]));
+
+  it('gives every node its own /24, never twice, also after a restart', async () => {
+    const { client } = cluster;
+    const node = (name: string): Node => ({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+    let stop = new AbortController();
+    let cm = await startCM(stop.signal);
+    try {
+      for (const n of ['n1', 'n2', 'n3']) await client.create(node(n));
+      await until(async () => [...(await cidrs(client)).values()].every(Boolean), 'three nodes allocated');
+      const first = await cidrs(client);
+      assert.equal(new Set(first.values()).size, 3);
+      for (const c of first.values()) assert.match(c!, /^10\.244\.\d+\.0\/24$/);
+      const n1 = await client.get<Node>('nodes', '', 'n1');
+      assert.deepEqual(n1.spec?.podCIDRs, [n1.spec?.podCIDR]);
+    } finally {
+      stop.abort();
+      await cm.stopped;
+    }
+    // Restarted: the used subnets come back from the Nodes.
+    stop = new AbortController();
+    cm = await startCM(stop.signal);
+    try {
+      await client.create(node('n4'));
+      await until(async () => !!(await cidrs(client)).get('n4'), 'n4 allocated');
+      assert.equal(new Set((await cidrs(client)).values()).size, 4);
+    } finally {
+      stop.abort();
+      await cm.stopped;
+    }
   });
 });

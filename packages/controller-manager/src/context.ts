@@ -26,4 +26,6 @@ export interface ControllerDescriptor {
   name: string;
   /** Runs the controller until ctx.signal aborts; resolves once it has stopped. */
   run(ctx: ControllerContext): Promise<void>;
+  /** Throws a clear error for flags this controller cannot run with (checked before leading). */
+  validate?(config: ControllerManagerConfig): void;
 }

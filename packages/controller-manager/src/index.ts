@@ -8,3 +8,4 @@ export { DEPLOYMENT_CONTROLLER, deploymentController } from './controllers/deplo
 export { computeHash } from './controllers/deployment/hash.js';
 export { resolveFenceposts } from './controllers/deployment/fenceposts.js';
 export { ENDPOINT_CONTROLLER, endpointsController } from './controllers/endpoints/index.js';
+export { NODEIPAM_CONTROLLER, nodeIpamController } from './controllers/nodeipam/index.js';

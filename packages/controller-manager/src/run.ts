@@ -49,6 +49,7 @@ export async function run(
   const unknown = unknownControllers(config.controllers, known.map((c) => c.name));
   if (unknown.length > 0) throw new Error(`--controllers: unknown controller(s) ${unknown.join(', ')} (known: ${known.map((c) => c.name).join(', ')})`);
   const enabled = known.filter((c) => isControllerEnabled(c.name, config.controllers));
+  for (const c of enabled) c.validate?.(config);
   const identity = config.identity ?? `${hostname()}_${randomUUID()}`;
   const client = createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } });
   const registry = createMetrics();

@@ -2,10 +2,12 @@
 import type { ControllerDescriptor } from '../context.js';
 import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints/index.js';
+import { nodeIpamController } from './nodeipam/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
 export const controllers: readonly ControllerDescriptor[] = [
   replicaSetController,
   deploymentController,
   endpointsController,
+  nodeIpamController,
 ];
