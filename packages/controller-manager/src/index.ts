@@ -9,3 +9,4 @@ export { computeHash } from './controllers/deployment/hash.js';
 export { resolveFenceposts } from './controllers/deployment/fenceposts.js';
 export { ENDPOINT_CONTROLLER, endpointsController } from './controllers/endpoints/index.js';
 export { NODEIPAM_CONTROLLER, nodeIpamController } from './controllers/nodeipam/index.js';
+export { NODELIFECYCLE_CONTROLLER, TAINT_EVICTION_CONTROLLER, nodeLifecycleController, taintEvictionController } from './controllers/nodelifecycle/index.js';

@@ -3,6 +3,7 @@ import type { ControllerDescriptor } from '../context.js';
 import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
+import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
 export const controllers: readonly ControllerDescriptor[] = [
@@ -10,4 +11,6 @@ export const controllers: readonly ControllerDescriptor[] = [
   deploymentController,
   endpointsController,
   nodeIpamController,
+  nodeLifecycleController,
+  taintEvictionController,
 ];
