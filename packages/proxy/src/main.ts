@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // skiff-proxy: flags (kube-proxy's where they apply), then run(), or --cleanup.
 import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createLogger, letHttp2StreamsDieYoung, logLevels, type LogLevel } from '@skiff/machinery';
 import { cleanupNode } from './process/cleanup-node.js';
-import { defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
+import { DEFAULT_CLUSTER_DNS_IP, defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
 import { run } from './run.js';
 
 const argv = yargs(hideBin(process.argv))
@@ -21,6 +22,10 @@ const argv = yargs(hideBin(process.argv))
   .option('iptables-min-sync-period', { type: 'string', default: '1s', describe: 'least time between syncs (e.g. 1s, 500ms)' })
   .option('iptables-sync-period', { type: 'string', default: '30s', describe: 'full resync period and longest time between syncs' })
   .option('iptables-backend', { choices: ['auto', 'nft', 'legacy'] as const, default: d.iptablesBackend, describe: 'auto: the backend the node already uses' })
+  .option('cluster-dns-ip', { type: 'string', describe: `serve cluster DNS on this address (the agent's --cluster-dns; on lab nodes ${DEFAULT_CLUSTER_DNS_IP}, added to lo if missing); unset: no DNS` })
+  .option('cluster-domain', { type: 'string', default: d.clusterDomain, describe: 'the cluster DNS domain' })
+  .option('cluster-dns-port', { type: 'number', default: d.dnsPort, describe: 'the cluster DNS port (UDP and TCP)' })
+  .option('resolv-conf', { type: 'string', default: d.resolvConf, describe: 'resolvers for names outside the cluster domain' })
   .option('cleanup', { type: 'boolean', default: false, describe: 'remove every rule and chain the proxy made, then exit' })
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/healthz (fails when syncs stall), /readyz, /metrics (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
@@ -50,7 +55,7 @@ const backend = argv['iptables-backend'] as BackendChoice;
 if (argv.cleanup) {
   try {
     const r = await cleanupNode({ iptablesBackend: backend });
-    log.info('cleaned up', { backend: r.backend, chainsDeleted: r.chainsDeleted });
+    log.info('cleaned up', { backend: r.backend, chainsDeleted: r.chainsDeleted, dnsAddressesRemoved: r.dnsAddressesRemoved });
   } catch (e) {
     fail(`cleanup failed: ${(e as Error).message}`);
   }
@@ -74,8 +79,13 @@ try {
     healthHost: argv['health-host'],
     qps: argv['kube-api-qps'],
     burst: argv['kube-api-burst'],
+    ...(argv['cluster-dns-ip'] ? { clusterDNSIP: argv['cluster-dns-ip'] } : {}),
+    clusterDomain: argv['cluster-domain'],
+    dnsPort: argv['cluster-dns-port'],
+    resolvConf: argv['resolv-conf'],
   };
   if (config.syncPeriodMs <= 0) fail('--iptables-sync-period must be greater than 0');
+  if (config.clusterDNSIP && isIPv4(config.clusterDNSIP) === false) fail(`--cluster-dns-ip: "${config.clusterDNSIP}" is not an IPv4 address`);
 } catch (e) {
   fail((e as Error).message);
 }

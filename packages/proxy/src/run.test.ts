@@ -7,6 +7,7 @@ import { FakeIptables } from './iptables/fake-iptables.js';
 import { defaultProxyRunConfig } from './process/run-config.js';
 import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION } from './proxier.js';
 import { run, type RunningProxy } from './run.js';
+import { queryPacket, startFakeUpstream, tcpQuery, udpQuery } from './testing/dns-client.js';
 import { endpoints, service } from './testing/objects.js';
 
 const web = service('ns1', 'web', { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] });
@@ -24,6 +25,9 @@ async function get(url: string): Promise<{ status: number; body: string }> {
   const res = await fetch(url);
   return { status: res.status, body: await res.text() };
 }
+
+/** The proxy's own series of a /metrics body (the process metrics left out). */
+const skiffMetrics = (body: string): string => body.split('\n').filter((l) => l.startsWith('skiff_')).join('\n') + '\n';
 
 /** Runs the proxy on a fake client and fake iptables while `fn` runs; stops it after. */
 async function withProxy(objects: KObject[], iptables: FakeIptables, fn: (p: RunningProxy, client: FakeClient) => Promise<void>, syncPeriodMs = 30000, client = new FakeClient({ objects })): Promise<void> {
@@ -56,7 +60,7 @@ void describe('skiff-proxy run()', () => {
       const url = p.healthServer?.url ?? '';
       assert.deepEqual(await get(`${url}/healthz`), { status: 200, body: 'ok' });
       assert.deepEqual(await get(`${url}/readyz`), { status: 200, body: 'ok' });
-      const metrics = (await get(`${url}/metrics`)).body.split('\n').filter((l) => l.startsWith('skiff_')).join('\n') + '\n';
+      const metrics = skiffMetrics((await get(`${url}/metrics`)).body);
       assert.match(metrics, /skiff_proxy_sync_proxy_rules_duration_seconds_count\{component="proxy",sync="full"\} 1\n/);
       assert.match(metrics, /skiff_proxy_sync_proxy_rules_duration_seconds_count\{component="proxy",sync="partial"\} [1-9]/);
       assert.match(metrics, /skiff_proxy_sync_proxy_rules_changes_pending\{component="proxy"\} 0\n/);
@@ -92,6 +96,32 @@ void describe('skiff-proxy run()', () => {
       30000,
       client,
     );
+  });
+
+  void it('serves cluster DNS from the same informers, forwarding other names', async () => {
+    const upstream = await startFakeUpstream('example.test', '192.0.2.7');
+    const client = new FakeClient({ objects: [web, eps('10.244.1.3')] });
+    const ac = new AbortController();
+    const p = await run(
+      { ...defaultProxyRunConfig, nodeName: 'node1', minSyncPeriodMs: 20, healthPort: 0, client, iptables: new FakeIptables(), clusterDNSIP: '127.0.0.1', dnsPort: 0, manageDNSAddress: false, upstreams: [{ host: '127.0.0.1', port: upstream.port }] },
+      ac.signal,
+    );
+    try {
+      const port = p.dns?.port ?? 0;
+      const a = (r: { answers?: unknown[] }) => (r.answers ?? []).map((x) => (x as { data: unknown }).data);
+      await until(async () => a(await udpQuery('127.0.0.1', port, queryPacket('web.ns1.svc.cluster.local'))).length === 1, 'the service name');
+      assert.deepEqual(a(await tcpQuery('127.0.0.1', port, queryPacket('web.ns1.svc.cluster.local'))), ['10.96.0.10']);
+      assert.deepEqual(a(await udpQuery('127.0.0.1', port, queryPacket('www.ns.svc.example.test'))), ['192.0.2.7']);
+      await client.delete('services', 'ns1', 'web');
+      await until(async () => ((await udpQuery('127.0.0.1', port, queryPacket('web.ns1.svc.cluster.local'))).flags ?? 0) % 16 === 3, 'NXDOMAIN once deleted');
+      const metrics = skiffMetrics((await get(`${p.healthServer?.url ?? ''}/metrics`)).body);
+      assert.match(metrics, /skiff_proxy_dns_queries_total\{result="forwarded",component="proxy"\} 1\n/);
+      assert.match(metrics, /skiff_proxy_dns_queries_total\{result="nxdomain",component="proxy"\} 1\n/);
+    } finally {
+      ac.abort();
+      await p.stopped;
+      await upstream.close();
+    }
   });
 
   void it('/healthz fails once syncs stall for twice the sync period', async () => {

@@ -5,6 +5,9 @@
 //   BoundedFrequencyRunner ──► syncProxyRules ──► iptables-restore --noflush
 //        │ each outcome: ProxyMetrics (duration, rules, latency), SyncHealth (/healthz)
 //   /healthz fails when a change waits longer than 2 × the sync period; /readyz once synced once.
+//   With --cluster-dns-ip: the same informers feed a ZoneIndex; DnsServer (UDP + TCP) answers
+//   cluster names from it and forwards the rest to the resolvers of the node's resolv.conf.
+import { readFile } from 'node:fs/promises';
 import type { Endpoints, Service } from '@skiff/api';
 import {
   SharedInformerFactory,
@@ -19,6 +22,12 @@ import {
   type Registry,
   type SharedInformer,
 } from '@skiff/machinery';
+import { ClusterZone } from './dns/cluster-zone.js';
+import { ensureDnsAddress } from './dns/dns-address.js';
+import { DnsServer } from './dns/dns-server.js';
+import { Forwarder } from './dns/forwarder.js';
+import { upstreamsFromResolvConf, type Upstream } from './dns/resolv-conf.js';
+import { ZoneIndex } from './dns/zone-index.js';
 import { detectBackend } from './iptables/backend.js';
 import { ExecIptables, spawnCommand } from './iptables/exec-iptables.js';
 import type { Backend, Iptables } from './iptables/iptables.js';
@@ -34,6 +43,8 @@ export interface RunningProxy {
   health: SyncHealth;
   /** Set when the health server runs. */
   healthServer?: HealthServer;
+  /** Set when cluster DNS runs. */
+  dns?: DnsServer;
   /** Settles once everything stopped after the signal aborted (the rules stay, as kube-proxy's). */
   stopped: Promise<void>;
 }
@@ -68,6 +79,47 @@ function feed<T extends Service | Endpoints>(
     log.info('informer synced', { resource: informer.resource });
     synced();
   })();
+}
+
+/** The node's resolvers: the configured ones, else its resolv.conf's (none if unreadable). */
+async function nodeUpstreams(config: ProxyRunConfig, log: Logger): Promise<Upstream[]> {
+  if (config.upstreams) return config.upstreams;
+  try {
+    return upstreamsFromResolvConf(await readFile(config.resolvConf, 'utf8'), config.clusterDNSIP ? [config.clusterDNSIP] : []);
+  } catch (e) {
+    log.warn('cannot read the node resolvers; names outside the cluster get SERVFAIL', { resolvConf: config.resolvConf, err: e });
+    return [];
+  }
+}
+
+/** Cluster DNS: a zone fed by the Service and Endpoints informers, served on the cluster DNS address. */
+async function startDns(config: ProxyRunConfig, factory: SharedInformerFactory, metrics: ProxyMetrics, log: Logger): Promise<DnsServer> {
+  const ip = config.clusterDNSIP ?? '';
+  const index = new ZoneIndex();
+  const services = factory.informerFor<Service>('services').addEventHandler({
+    onAdd: (s) => index.onServiceUpdate(undefined, s),
+    onUpdate: (o, s) => index.onServiceUpdate(o, s),
+    onDelete: (d) => index.onServiceUpdate(deletedObject(d), undefined),
+  });
+  const endpoints = factory.informerFor<Endpoints>('endpoints').addEventHandler({
+    onAdd: (e) => index.onEndpointsUpdate(undefined, e),
+    onUpdate: (o, e) => index.onEndpointsUpdate(o, e),
+    onDelete: (d) => index.onEndpointsUpdate(deletedObject(d), undefined),
+  });
+  if (config.manageDNSAddress && (await ensureDnsAddress(config.runCommand ?? spawnCommand(), ip))) log.info('added the cluster DNS address to lo', { address: ip });
+  const upstreams = await nodeUpstreams(config, log);
+  const server = new DnsServer({
+    address: ip,
+    port: config.dnsPort,
+    zone: new ClusterZone(index, config.clusterDomain),
+    forwarder: new Forwarder(upstreams),
+    ready: () => services.hasSynced() && endpoints.hasSynced(),
+    onResult: (r) => metrics.dnsQuery(r),
+    log,
+  });
+  await server.start();
+  log.info('serving cluster DNS', { address: `${ip}:${server.port}`, domain: config.clusterDomain, upstreams: upstreams.map((u) => u.host) });
+  return server;
 }
 
 export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningProxy> {
@@ -120,7 +172,9 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
   proxier.start(stop.signal);
 
   let healthServer: HealthServer | undefined;
+  let dns: DnsServer | undefined;
   try {
+    if (config.clusterDNSIP) dns = await startDns(config, factory, metrics, log);
     if (config.healthPort >= 0) {
       healthServer = await startHealthServer({
         port: config.healthPort,
@@ -134,6 +188,7 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     }
   } catch (err) {
     stop.abort();
+    await dns?.close();
     await factory.stopped();
     client.close();
     throw err;
@@ -147,9 +202,10 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     signal.removeEventListener('abort', onAbort);
     await Promise.all(feeding);
     await proxier.idle();
+    await dns?.close();
     await factory.stopped();
     await healthServer?.close();
     if (!config.client) client.close();
   })();
-  return { proxier, backend: iptables.backend, metrics: registry, health, ...(healthServer ? { healthServer } : {}), stopped };
+  return { proxier, backend: iptables.backend, metrics: registry, health, ...(healthServer ? { healthServer } : {}), ...(dns ? { dns } : {}), stopped };
 }

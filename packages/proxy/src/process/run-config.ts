@@ -1,5 +1,7 @@
 // What the skiff-proxy process runs with (main.ts fills it from flags, tests directly).
 import type { Client, Clock } from '@skiff/machinery';
+import type { Upstream } from '../dns/resolv-conf.js';
+import type { RunCommand } from '../iptables/exec-iptables.js';
 import type { Iptables } from '../iptables/iptables.js';
 
 export type BackendChoice = 'auto' | 'nft' | 'legacy';
@@ -25,10 +27,22 @@ export interface ProxyRunConfig {
   /** Client-side rate limit towards the apiserver. */
   qps: number;
   burst: number;
-  /** Tests: their own client, iptables, clock. */
+  /** Cluster DNS on this address (the agent's --cluster-dns); unset: no DNS server. */
+  clusterDNSIP?: string;
+  /** The cluster domain (kubelet's --cluster-domain). */
+  clusterDomain: string;
+  /** 53; 0 picks a free port (tests). */
+  dnsPort: number;
+  /** Where the node's resolvers for other names are listed. */
+  resolvConf: string;
+  /** Add the cluster DNS address to the node's loopback when the node lacks it (see dns-address.ts). */
+  manageDNSAddress: boolean;
+  /** Tests: their own client, iptables, clock, command runner (ip), upstream resolvers. */
   client?: Client;
   iptables?: Iptables;
   clock?: Clock;
+  runCommand?: RunCommand;
+  upstreams?: Upstream[];
 }
 
 export const defaultProxyRunConfig = {
@@ -42,4 +56,11 @@ export const defaultProxyRunConfig = {
   healthHost: '127.0.0.1',
   qps: 5,
   burst: 10,
+  clusterDomain: 'cluster.local',
+  dnsPort: 53,
+  resolvConf: '/etc/resolv.conf',
+  manageDNSAddress: true,
 };
+
+/** NodeLocal DNSCache's link-local address: the cluster DNS address to give the proxy and the agent on lab nodes. */
+export const DEFAULT_CLUSTER_DNS_IP = '169.254.20.10';
