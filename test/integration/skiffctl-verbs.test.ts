@@ -116,12 +116,15 @@ describe('skiffctl verbs against a real apiserver and controller-manager', () =>
     assert.equal(await ok('set', 'image', 'deployment/web', 'nginx=nginx:2'), 'deployment.apps/web image updated\n');
     await ok('rollout', 'status', 'deploy/web', '--timeout=60s');
     assert.equal(await ok('rollout', 'history', 'deploy/web'), 'deployment.apps/web\nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
+    // CHANGE-CAUSE: the Deployment's annotation, copied by the controller onto its current ReplicaSet.
+    await ok('annotate', 'deploy/web', 'kubernetes.io/change-cause=nginx 2');
+    await until(async () => (await ok('rollout', 'history', 'deploy/web')).includes('\n2         nginx 2\n'), 'the change cause of revision 2');
     assert.match(await ok('rollout', 'history', 'deploy/web', '--revision=1'), /with revision #1\n[\s\S]*Image: +nginx:1\n/);
     assert.equal(await ok('rollout', 'undo', 'deploy/web'), 'deployment.apps/web rolled back\n');
     assert.equal(await image('web'), 'nginx:1');
     await ok('rollout', 'status', 'deploy/web', '--timeout=60s');
     // As Kubernetes: the old ReplicaSet becomes revision 3 (revision 1 is gone from the history).
-    await until(async () => (await ok('rollout', 'history', 'deploy/web')).includes('2         <none>\n3         <none>\n'), 'revision 3');
+    await until(async () => /\n2 {9}nginx 2\n3 {9}\S/.test(await ok('rollout', 'history', 'deploy/web')), 'revision 3');
     const history = await ok('rollout', 'history', 'deploy/web');
     assert.doesNotMatch(history, /^1 /m);
     const rss = (await cluster.client.list<ReplicaSet>('replicasets', { namespace: NS, labelSelector: 'app=web' })).items;
