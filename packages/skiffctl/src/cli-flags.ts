@@ -1,7 +1,6 @@
 // What every command registration shares: the parsed flags, the command function's shape and the
 // small converters from yargs' loose values to typed arguments.
 import type { Client } from '@skiff/machinery';
-import type { Argv } from 'yargs';
 import { UsageError } from './cli-error.js';
 import type { DryRun } from './commands/apply.js';
 import type { Connection } from './config.js';
@@ -12,8 +11,6 @@ export type Flags = Record<string, unknown>;
 export type Command = (client: Client, flags: Flags, conn: Connection, deps: CliDeps, io: Io) => Promise<number>;
 /** Records the command yargs selected (cli.ts runs it after parsing). */
 export type Select = (name: string, run: Command) => (flags: Flags) => void;
-/** Adds commands to the parser. */
-export type Register = (y: Argv, select: Select) => Argv;
 
 export const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
 export const list = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));

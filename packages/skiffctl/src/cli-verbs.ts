@@ -79,7 +79,8 @@ function metadataEdit(select: Select, verb: 'label' | 'annotate', run: typeof la
   );
 }
 
-function verbs(select: Select): Module[] {
+/** The top-level verbs, for yargs' `.command([...])`. */
+export function verbCommands(select: Select): Module[] {
   return [
     module(
       'scale [resources..]',
@@ -228,9 +229,4 @@ export function createGenerators(select: Select): Module[] {
       ),
     ),
   ];
-}
-
-/** Adds the verbs to the parser. */
-export function registerVerbs(y: Argv, select: Select): Argv {
-  return y.command(verbs(select));
 }

@@ -6,7 +6,7 @@ import yargs, { type Argv } from 'yargs';
 import { UsageError } from './cli-error.js';
 import type { CliDeps } from './cli-deps.js';
 import { dryRun, list, namespaceArgs, nowOf, optional, str, type Command, type Flags, type Select } from './cli-flags.js';
-import { VERBS, createGenerators, registerVerbs } from './cli-verbs.js';
+import { VERBS, createGenerators, verbCommands } from './cli-verbs.js';
 import { clientVersion } from './client-version.js';
 import { apiResources } from './commands/api-resources.js';
 import { apply } from './commands/apply.js';
@@ -98,7 +98,7 @@ function buildParser(select: Select): Argv {
       .option('all-namespaces', { alias: 'A', type: 'boolean', describe: 'Across all namespaces' });
   const dry = (y: Argv): Argv => y.option('dry-run', { type: 'string', describe: 'none, client or server: print what would happen, write nothing' });
 
-  const parser = yargs()
+  return yargs()
     .scriptName('skiffctl')
     .usage('skiffctl controls a Skiff cluster.\n\nUsage: $0 <command> [flags]')
     .option('server', { alias: 's', type: 'string', describe: 'Apiserver host:port (else $SKIFF_SERVER, the config file, 127.0.0.1:6443)' })
@@ -250,8 +250,8 @@ function buildParser(select: Select): Argv {
       select('api-resources', (c, f, _conn, _d, io) =>
         apiResources(c, { ...(f.namespaced !== undefined ? { namespaced: !!f.namespaced } : {}), ...optional('output', str(f.output)), noHeaders: f['no-headers'] === true || f.headers === false }, io),
       ),
-    );
-  return registerVerbs(parser, select)
+    )
+    .command(verbCommands(select))
     .demandCommand(1, 'You must specify a command')
     .recommendCommands()
     .strict()
