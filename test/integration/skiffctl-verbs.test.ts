@@ -100,6 +100,16 @@ describe('skiffctl verbs against a real apiserver and controller-manager', () =>
     const d = await cluster.client.get<Deployment>('deployments', NS, 'web');
     assert.deepEqual(d.spec!.selector.matchLabels, { app: 'web' });
     assert.equal(d.spec!.template.spec!.containers[0]!.name, 'nginx');
+    // The pods as get and describe show them (the fake kubelet reports Running and Ready, without container statuses).
+    const table = await ok('get', 'pods', '-l', 'app=web', '-o', 'wide');
+    assert.match(table, /^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES\n/);
+    assert.equal(table.match(/ 0\/1 +Running +0 +\S+ +<none> +<none> +<none> +<none>\n/g)?.length, 2, table);
+    const name = /^(web-\S+)/m.exec(table.split('\n')[1]!)![1]!;
+    const described = await ok('describe', 'pod', name);
+    assert.match(described, /^Controlled By: +ReplicaSet\/web-/m);
+    assert.match(described, /^Status: +Running$/m);
+    assert.match(described, /^ {4}Port: +80\/TCP$/m);
+    assert.match(described, /^Conditions:\n {2}Type +Status\n {2}Ready +True$/m);
   });
 
   it('scale, with and without --current-replicas', async () => {
