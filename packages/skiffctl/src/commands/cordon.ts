@@ -16,8 +16,8 @@ export interface CordonArgs {
 }
 
 /** The nodes named, or those the selector matches (kubectl's GetNodes). */
-export async function selectNodes(client: Client, nodes: readonly string[], selector: string | undefined): Promise<KObject[]> {
-  if (nodes.length === 0 && selector === undefined) throw new UsageError('USAGE: cordon NODE [flags]');
+export async function selectNodes(client: Client, nodes: readonly string[], selector: string | undefined, verb: string): Promise<KObject[]> {
+  if (nodes.length === 0 && selector === undefined) throw new UsageError(`USAGE: ${verb} NODE [flags]`);
   if (nodes.length > 0 && selector !== undefined) throw new UsageError('cannot specify both a node name and a --selector option');
   if (selector !== undefined) return (await listAll(client, resolveType('nodes'), { labelSelector: selector })).items;
   const out: KObject[] = [];
@@ -40,7 +40,7 @@ export async function setUnschedulable(client: Client, node: KObject, unschedula
 
 export function cordonCommand(unschedulable: boolean) {
   return async (client: Client, args: CordonArgs, io: Io): Promise<number> => {
-    const nodes = await selectNodes(client, args.nodes, args.selector);
+    const nodes = await selectNodes(client, args.nodes, args.selector, unschedulable ? 'cordon' : 'uncordon');
     let failed = false;
     for (const n of nodes) {
       try {

@@ -125,6 +125,8 @@ const cases: Case[] = [
   { name: 'cordon -l', argv: ['cordon', '-l', 'pool=a'], pods: [], stdout: 'node/n1 cordoned\nnode/n2 already cordoned\n', left: [] },
   { name: 'uncordon', argv: ['uncordon', 'n2'], pods: [], stdout: 'node/n2 uncordoned\n', left: [], cordoned: false },
   { name: 'uncordon an uncordoned node', argv: ['uncordon', 'n1'], pods: [], stdout: 'node/n1 already uncordoned\n', left: [], cordoned: false },
+  { name: 'drain without a node', argv: ['drain'], pods: [], stdout: '', stderr: "error: USAGE: drain NODE [flags]\nSee 'skiffctl drain -h' for help and examples.\n", code: 1, left: [], cordoned: false },
+  { name: 'a node and a selector', argv: ['uncordon', 'n1', '-l', 'pool=a'], pods: [], stdout: '', stderr: "error: cannot specify both a node name and a --selector option\nSee 'skiffctl uncordon -h' for help and examples.\n", code: 1, left: [], cordoned: false },
   { name: 'cordon without a node', argv: ['cordon'], pods: [], stdout: '', stderr: "error: USAGE: cordon NODE [flags]\nSee 'skiffctl cordon -h' for help and examples.\n", code: 1, left: [], cordoned: false },
 ];
 

@@ -35,7 +35,7 @@ function aggregate(errors: readonly string[]): string {
 }
 
 export async function drain(client: Client, args: DrainArgs, io: Io): Promise<number> {
-  const nodes = await selectNodes(client, args.nodes, args.selector);
+  const nodes = await selectNodes(client, args.nodes, args.selector, 'drain');
   const pending: string[] = [];
   const errors: string[] = [];
   for (const node of nodes) {
