@@ -30,7 +30,8 @@ export class PreconditionError extends CliError {
 }
 
 export async function scale(client: Client, args: ScaleArgs, io: Io): Promise<number> {
-  if (args.replicas === undefined || !Number.isInteger(args.replicas) || args.replicas < 0) {
+  if (args.replicas === undefined) throw new UsageError('required flag(s) "replicas" not set');
+  if (!Number.isInteger(args.replicas) || args.replicas < 0) {
     throw new UsageError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   }
   const targets = await selectTargets(client, args, 'scale');
