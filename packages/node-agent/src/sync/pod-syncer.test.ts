@@ -7,9 +7,10 @@ import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
 import { StatusManager } from '../status/status-manager.js';
 import { CrashBackoff } from './backoff.js';
 import { ImageManager } from './images.js';
-import { PodSyncer } from './pod-syncer.js';
+import { PodSyncer, type PodSyncerDeps } from './pod-syncer.js';
+import { staticEnvSources } from '../env/env-sources.js';
 
-async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}) {
+async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}, extra: Partial<PodSyncerDeps> = {}) {
   const client = new FakeClient();
   const cs = new Clientset(client);
   let now = Date.parse('2026-01-01T00:00:00Z');
@@ -27,6 +28,7 @@ async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}) {
     node: { hostIP: '192.0.2.1', memoryCapacityBytes: 1 << 30 },
     runtimeName: 'fake',
     now: () => now,
+    ...extra,
   });
   const pod = await cs.pods('default').create({
     apiVersion: 'v1',
@@ -45,7 +47,7 @@ void test('PodSyncer: a new pod gets its sandbox and container, Running status w
   assert.deepEqual(t.runtime.configOf(c?.id ?? '')?.env.find((e) => e.name === 'ME'), { name: 'ME', value: 'p' });
   const got = await t.cs.pods('default').get('p');
   assert.equal(got.status?.phase, 'Running');
-  assert.deepEqual(t.events, ['Pulled', 'Created', 'Started']);
+  assert.deepEqual(t.events, ['MissingClusterDNS', 'Pulled', 'Created', 'Started'], 'no --cluster-dns: the kubelet fallback event');
   const writes = t.client.writes().length;
   await t.syncer.sync(got);
   assert.equal(t.client.writes().length, writes, 'an unchanged status is not written again');
@@ -95,4 +97,29 @@ void test('PodSyncer: an orphan is stopped and removed', async () => {
   await t.syncer.sync(t.pod);
   await t.syncer.removeOrphan(t.pod.metadata.uid ?? '');
   assert.equal((await t.runtime.recover()).length, 0);
+});
+
+void test('PodSyncer: a missing ConfigMap key is CreateContainerConfigError with an event; the pod runs once the key exists', async () => {
+  const data: Record<string, string> = {};
+  const sources = staticEnvSources({ configMaps: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'default' }, data }] });
+  const t = await setup({ containers: [{ name: 'a', image: 'busybox:1.36', env: [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'k' } } }] }] }, { envSources: sources });
+  await t.syncer.sync(t.pod);
+  const waiting = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.waiting;
+  assert.deepEqual(waiting, { reason: 'CreateContainerConfigError', message: "couldn't find key k in ConfigMap default/cfg" });
+  assert.ok(t.events.includes('Failed'));
+  data.k = 'v';
+  await t.syncer.sync(await t.cs.pods('default').get('p'));
+  const [c] = await t.runtime.listContainers();
+  assert.equal(c?.state, 'running');
+  assert.deepEqual(t.runtime.configOf(c?.id ?? '')?.env.find((e) => e.name === 'K'), { name: 'K', value: 'v' });
+});
+
+void test('PodSyncer: the sandbox gets the pod DNS (ClusterFirst), its domain and host aliases', async () => {
+  const t = await setup({ subdomain: 'sub', hostAliases: [{ ip: '10.0.0.5', hostnames: ['db'] }] }, { dns: { clusterDNS: ['10.96.0.10'], clusterDomain: 'cluster.local', host: { servers: ['192.0.2.53'], searches: ['lab'], options: [] } } });
+  await t.syncer.sync(t.pod);
+  const [s] = await t.runtime.listPodSandboxes();
+  const cfg = t.runtime.sandboxConfigOf(s?.id ?? '');
+  assert.deepEqual(cfg?.dns, { servers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'lab'], options: ['ndots:5'] });
+  assert.equal(cfg?.domain, 'sub.default.svc.cluster.local');
+  assert.deepEqual(cfg?.extraHosts, ['db:10.0.0.5']);
 });

@@ -3,7 +3,7 @@
 // images, containers, events) and writes the status; a pod marked for deletion is stopped
 // gracefully (SIGTERM, SIGKILL after its grace period), its final status written and the object
 // deleted with grace 0 and its uid as precondition; an orphan's containers are stopped and removed.
-import { isApiError, type Container, type Pod } from '@skiff/api';
+import { isApiError, type Container, type Pod, type ResourceList } from '@skiff/api';
 import type { Clientset } from '@skiff/machinery';
 import { containerConfig, type NodeFacts } from '../spec/container-config.js';
 import { sandboxPorts } from '../spec/ports.js';
@@ -13,6 +13,8 @@ import type { StatusManager } from '../status/status-manager.js';
 import { backoffKey, computePodActions, type PodActions, type Waiting } from './actions.js';
 import type { CrashBackoff } from './backoff.js';
 import { envInput } from './env.js';
+import { noEnvSources, type EnvSources } from '../env/env-sources.js';
+import { DEFAULT_CLUSTER_DOMAIN, podDNS, podExtraHosts, podHostnameAndDomain, type DNSNode } from '../dns/pod-dns.js';
 import type { ImageManager, RecordEvent } from './images.js';
 import { readPodState } from './pod-state.js';
 
@@ -28,6 +30,12 @@ export interface PodSyncerDeps {
   node: NodeFacts & { hostIP: string };
   runtimeName: string;
   now: () => number;
+  /** ConfigMaps, Secrets and Services for env (default: none) */
+  envSources?: EnvSources;
+  /** the node's allocatable, for resourceFieldRef of limits that are not set */
+  allocatable?: ResourceList;
+  /** cluster DNS, cluster domain and the node's resolv.conf (default: no cluster DNS) */
+  dns?: DNSNode;
 }
 
 export interface SyncResult {
@@ -73,13 +81,21 @@ export class PodSyncer {
     let podIP: string | undefined;
     if (actions.createSandbox) {
       const spec = pod.spec ?? { containers: [] };
+      const dnsNode = this.d.dns ?? { clusterDNS: [], clusterDomain: DEFAULT_CLUSTER_DOMAIN, host: { servers: [], searches: [], options: [] } };
+      const dns = podDNS(pod, dnsNode);
+      for (const [reason, message] of dns.warnings) this.d.record(pod, 'Warning', reason, message);
+      const { hostname, domain } = podHostnameAndDomain(pod, dnsNode.clusterDomain);
+      const extraHosts = podExtraHosts(pod);
       const sandbox = await this.d.runtime.runPodSandbox({
         pod: podRef(pod),
         attempt: actions.attempt,
-        hostname: spec.hostname ?? pod.metadata.name ?? '',
+        hostname,
         hostNetwork: Boolean(spec.hostNetwork),
         ports: sandboxPorts(spec),
         labels: { ...(pod.metadata.labels ?? {}) },
+        ...(dns.config ? { dns: dns.config } : {}),
+        ...(domain ? { domain } : {}),
+        ...(extraHosts.length > 0 ? { extraHosts } : {}),
       });
       sandboxId = sandbox.id;
       podIP = sandbox.ip;
@@ -113,10 +129,16 @@ export class PodSyncer {
   ): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
     const got = await this.d.images.ensure(pod, container, signal);
     if ('waiting' in got) return got;
-    const facts = podIP ? { podIP, hostIP: this.d.node.hostIP } : { hostIP: this.d.node.hostIP };
+    const ip = podIP ?? (pod.spec?.hostNetwork ? this.d.node.hostIP : undefined);
+    const facts = ip ? { podIP: ip, hostIP: this.d.node.hostIP } : { hostIP: this.d.node.hostIP };
     let config;
     try {
-      config = containerConfig({ pod: podRef(pod), spec: pod.spec ?? { containers: [] }, container, restartCount, image: got.image, env: envInput(pod, container, facts), node: this.d.node });
+      const env = envInput(pod, container, facts, {
+        sources: this.d.envSources ?? noEnvSources,
+        ...(this.d.allocatable ? { allocatable: this.d.allocatable } : {}),
+        onInvalidKeys: (message) => this.d.record(pod, 'Warning', 'InvalidEnvironmentVariableNames', message),
+      });
+      config = containerConfig({ pod: podRef(pod), spec: pod.spec ?? { containers: [] }, container, restartCount, image: got.image, env, node: this.d.node });
     } catch (e) {
       const message = (e as Error).message;
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
