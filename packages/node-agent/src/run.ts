@@ -38,6 +38,7 @@ import { ImageManager } from './sync/images.js';
 import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
+import { ProbeManager } from './probe/probe-manager.js';
 import { listerEnvSources } from './env/env-sources.js';
 import { DEFAULT_CLUSTER_DOMAIN, type DNSNode } from './dns/pod-dns.js';
 import { parseResolvConf } from './dns/resolv-conf.js';
@@ -172,6 +173,8 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const serviceInformer = factory.informerFor<Service>('services');
   const backoff = new CrashBackoff();
   const now = () => clock.now();
+  let onProbeChange = (_uid: string): void => undefined;
+  const probes = new ProbeManager({ runtime, clock, record, onChange: (uid) => onProbeChange(uid) });
   const syncer = new PodSyncer({
     runtime,
     clients,
@@ -185,6 +188,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     envSources: listerEnvSources(listerFor(configMapInformer), listerFor(secretInformer), listerFor(serviceInformer)),
     allocatable: { cpu: String(facts.cpus), memory: String(facts.memoryBytes), 'ephemeral-storage': String(facts.ephemeralStorageBytes) },
     dns: dnsNode(config),
+    probes,
   });
   const pods = listerFor(podInformer);
   const workers = new PodWorkers(
@@ -196,6 +200,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     },
     clock,
   );
+  onProbeChange = (uid) => {
+    const pod = pods.list().find((p) => p.metadata.uid === uid);
+    if (pod) workers.update(uid, { kind: 'sync', pod });
+  };
   const loop = new SyncLoop(pods, runtime, workers, { clock, ...(config.resyncPeriodMs ? { resyncPeriodMs: config.resyncPeriodMs } : {}), onError: (what, err) => log.warn('sync loop', { what, err }) });
   podInformer.addEventHandler({
     onAdd: (pod) => loop.push({ source: 'pods', op: 'add', pod }),
@@ -242,6 +250,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   ]).then(async () => {
     workers.stop();
     await workers.idle();
+    await probes.stop();
     await broadcaster.shutdown();
     await health?.close();
     if (!config.client) client.close();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError, type Pod } from '@skiff/api';
-import { Clientset } from '@skiff/machinery';
+import { Clientset, FakeClock } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
 import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
 import { StatusManager } from '../status/status-manager.js';
@@ -9,8 +9,9 @@ import { CrashBackoff } from './backoff.js';
 import { ImageManager } from './images.js';
 import { PodSyncer, type PodSyncerDeps } from './pod-syncer.js';
 import { staticEnvSources } from '../env/env-sources.js';
+import { ProbeManager } from '../probe/probe-manager.js';
 
-async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}, extra: Partial<PodSyncerDeps> = {}) {
+async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}, extra: Partial<PodSyncerDeps> | ((runtime: FakeRuntime) => Partial<PodSyncerDeps>) = {}) {
   const client = new FakeClient();
   const cs = new Clientset(client);
   let now = Date.parse('2026-01-01T00:00:00Z');
@@ -28,7 +29,7 @@ async function setup(spec: Partial<NonNullable<Pod['spec']>> = {}, extra: Partia
     node: { hostIP: '192.0.2.1', memoryCapacityBytes: 1 << 30 },
     runtimeName: 'fake',
     now: () => now,
-    ...extra,
+    ...(typeof extra === 'function' ? extra(runtime) : extra),
   });
   const pod = await cs.pods('default').create({
     apiVersion: 'v1',
@@ -122,4 +123,88 @@ void test('PodSyncer: the sandbox gets the pod DNS (ClusterFirst), its domain an
   assert.deepEqual(cfg?.dns, { servers: ['10.96.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local', 'lab'], options: ['ndots:5'] });
   assert.equal(cfg?.domain, 'sub.default.svc.cluster.local');
   assert.deepEqual(cfg?.extraHosts, ['db:10.0.0.5']);
+});
+
+async function withProbes(spec: Partial<NonNullable<Pod['spec']>>) {
+  let changed = 0;
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  let probes: ProbeManager | undefined;
+  const t = await setup(spec, (runtime) => {
+    probes = new ProbeManager({ runtime, clock, record: () => undefined, onChange: () => changed++, autoStart: false });
+    return { probes };
+  });
+  return { ...t, probes: probes as ProbeManager, changes: () => changed, latest: () => t.cs.pods('default').get('p') };
+}
+
+void test('PodSyncer: a failing liveness probe restarts the container (Killing), restartCount 1', async () => {
+  const t = await withProbes({ containers: [{ name: 'a', image: 'busybox:1.36', livenessProbe: { exec: { command: ['check'] } } }] });
+  await t.syncer.sync(t.pod);
+  t.runtime.execHandler = () => ({ exitCode: 1, stdout: 'sick', stderr: '' });
+  for (let i = 0; i < 3; i++) await t.probes.probeNow(t.pod.metadata.uid ?? '');
+  assert.equal(t.changes(), 1, 'the third failure changes the result');
+  await t.syncer.sync(await t.latest());
+  const s = (await t.latest()).status?.containerStatuses?.[0];
+  assert.equal(s?.restartCount, 1);
+  assert.ok(s?.state?.running);
+  assert.equal(s?.lastState?.terminated?.exitCode, 143, 'stopped with SIGTERM');
+  assert.ok(t.events.includes('Killing'));
+  t.runtime.execHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  await t.probes.probeNow(t.pod.metadata.uid ?? '');
+  await t.syncer.sync(await t.latest());
+  assert.equal((await t.latest()).status?.containerStatuses?.[0]?.restartCount, 1, 'the new instance is healthy: no second restart');
+  await t.probes.stop();
+});
+
+void test('PodSyncer: readiness gates Ready and ContainersReady', async () => {
+  const t = await withProbes({ containers: [{ name: 'a', image: 'busybox:1.36', readinessProbe: { exec: { command: ['ready'] }, failureThreshold: 1 } }] });
+  const cond = async (type: string) => (await t.latest()).status?.conditions?.find((c) => c.type === type)?.status;
+  await t.syncer.sync(t.pod);
+  assert.equal(await cond('Ready'), 'False', 'not ready before the first success');
+  await t.probes.probeNow(t.pod.metadata.uid ?? '');
+  await t.syncer.sync(await t.latest());
+  assert.equal(await cond('Ready'), 'True');
+  assert.equal(await cond('ContainersReady'), 'True');
+  t.runtime.execHandler = () => ({ exitCode: 1, stdout: '', stderr: '' });
+  await t.probes.probeNow(t.pod.metadata.uid ?? '');
+  await t.syncer.sync(await t.latest());
+  assert.equal(await cond('Ready'), 'False');
+  assert.equal((await t.latest()).status?.containerStatuses?.[0]?.ready, false);
+  assert.equal((await t.latest()).status?.phase, 'Running');
+  await t.probes.stop();
+});
+
+void test('PodSyncer: deletion runs preStop before the stop', async () => {
+  const t = await setup({ terminationGracePeriodSeconds: 7, containers: [{ name: 'a', image: 'busybox:1.36', lifecycle: { preStop: { exec: { command: ['sh', '-c', 'drain'] } } } }] });
+  const ran: string[] = [];
+  t.runtime.execHandler = (_id, cmd) => (ran.push(cmd.join(' ')), { exitCode: 0, stdout: '', stderr: '' });
+  await t.syncer.sync(t.pod);
+  await t.cs.pods('default').delete('p');
+  await t.syncer.sync(await t.cs.pods('default').get('p'));
+  assert.deepEqual(ran, ['sh -c drain']);
+  await assert.rejects(t.cs.pods('default').get('p'), (e) => isApiError(e) && e.code === 'NOT_FOUND');
+});
+
+void test('PodSyncer: a failing postStart hook kills the container (FailedPostStartHook)', async () => {
+  const t = await setup({ containers: [{ name: 'a', image: 'busybox:1.36', lifecycle: { postStart: { exec: { command: ['setup'] } } } }] });
+  t.runtime.execHandler = () => ({ exitCode: 2, stdout: 'no', stderr: '' });
+  await t.syncer.sync(t.pod);
+  assert.ok(t.events.includes('FailedPostStartHook'));
+  const [c] = await t.runtime.listContainers();
+  assert.equal(c?.state, 'exited');
+});
+
+void test('PodSyncer: activeDeadlineSeconds fails the pod with DeadlineExceeded and stops it', async () => {
+  const t = await setup({ activeDeadlineSeconds: 30 });
+  const first = await t.syncer.sync(t.pod);
+  assert.equal(first.retryAfterMs, undefined, 'no start time yet on the first sync');
+  const r = await t.syncer.sync(await t.cs.pods('default').get('p'));
+  assert.equal(r.retryAfterMs, 30_000);
+  t.advance(30_000);
+  await t.syncer.sync(await t.cs.pods('default').get('p'));
+  const got = await t.cs.pods('default').get('p');
+  assert.equal(got.status?.phase, 'Failed');
+  assert.equal(got.status?.reason, 'DeadlineExceeded');
+  assert.equal(got.status?.message, 'Pod was active on the node longer than the specified deadline');
+  assert.ok((await t.runtime.listContainers()).every((c) => c.state === 'exited'));
+  assert.ok(t.events.includes('DeadlineExceeded'));
 });

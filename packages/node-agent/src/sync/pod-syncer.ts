@@ -16,7 +16,11 @@ import { envInput } from './env.js';
 import { noEnvSources, type EnvSources } from '../env/env-sources.js';
 import { DEFAULT_CLUSTER_DOMAIN, podDNS, podExtraHosts, podHostnameAndDomain, type DNSNode } from '../dns/pod-dns.js';
 import type { ImageManager, RecordEvent } from './images.js';
-import { readPodState } from './pod-state.js';
+import { readPodState, type PodRuntimeState } from './pod-state.js';
+import type { ProbeManager } from '../probe/probe-manager.js';
+import { noProbes } from '../probe/probe-results.js';
+import { HookRunner } from '../lifecycle/hooks.js';
+import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 
@@ -36,6 +40,8 @@ export interface PodSyncerDeps {
   allocatable?: ResourceList;
   /** cluster DNS, cluster domain and the node's resolv.conf (default: no cluster DNS) */
   dns?: DNSNode;
+  /** liveness, readiness and startup probes (default: none run; running is ready) */
+  probes?: ProbeManager;
 }
 
 export interface SyncResult {
@@ -51,29 +57,72 @@ function terminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | undefined {
+  const s = state.sandboxes[0];
+  if (s?.state !== 'ready') return undefined;
+  return s.hostNetwork || pod.spec?.hostNetwork ? hostIP : s.ip;
+}
+
 export class PodSyncer {
-  constructor(private readonly d: PodSyncerDeps) {}
+  private readonly hooks: HookRunner;
+
+  constructor(private readonly d: PodSyncerDeps) {
+    this.hooks = new HookRunner(d.runtime, d.record, d.now);
+  }
 
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
     if (pod.metadata.deletionTimestamp) return this.terminate(pod);
     const uid = pod.metadata.uid ?? '';
     if (terminal(pod)) {
+      this.d.probes?.removePod(uid);
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
       return {};
     }
+    const deadlineMs = activeDeadlineRemainingMs(pod, this.d.now());
+    if (deadlineMs !== undefined && deadlineMs <= 0) return this.failPastDeadline(pod);
     const state = await readPodState(this.d.runtime, uid);
-    const actions = computePodActions(pod, state, this.d.backoff, this.d.now());
+    this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
+    const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
     await this.carryOut(pod, actions, signal);
     await this.writeStatus(pod, actions.waiting);
-    return actions.retryAfterMs === undefined ? {} : { retryAfterMs: actions.retryAfterMs };
+    const retry = Math.min(actions.retryAfterMs ?? Infinity, deadlineMs ?? Infinity);
+    return retry === Infinity ? {} : { retryAfterMs: retry };
+  }
+
+  /** activeDeadlineSeconds passed: the pod is stopped and fails with DeadlineExceeded */
+  private async failPastDeadline(pod: Pod): Promise<SyncResult> {
+    this.d.record(pod, 'Normal', DEADLINE_EXCEEDED.reason, DEADLINE_EXCEEDED.message);
+    this.d.probes?.removePod(pod.metadata.uid ?? '');
+    await this.stopPod(pod.metadata.uid ?? '', pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, pod);
+    await this.writeStatus(pod, new Map(), false, DEADLINE_EXCEEDED);
+    return {};
+  }
+
+  /**
+   * Stops one container as the kubelet's killContainer: its preStop hook (when it runs) within the
+   * grace period, the Killing event, then SIGTERM and SIGKILL after what is left of the period.
+   */
+  private async killContainer(pod: Pod | undefined, c: { id: string; name: string }, graceSeconds: number, message?: string): Promise<void> {
+    let grace = graceSeconds;
+    const spec = pod ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === c.name) : undefined;
+    if (pod) this.d.record(pod, 'Normal', 'Killing', message ?? `Stopping container ${c.name}`);
+    if (pod && spec?.lifecycle?.preStop && grace > 0) {
+      const status = await this.d.runtime.containerStatus(c.id).catch(() => undefined);
+      if (status?.state === 'running') {
+        const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+        const ip = podIPOf(pod, state, this.d.node.hostIP);
+        grace = await this.hooks.preStop({ pod, container: spec, containerId: c.id, ...(ip ? { podIP: ip } : {}) }, grace);
+      }
+    }
+    await this.d.runtime.stopContainer(c.id, grace);
   }
 
   private async carryOut(pod: Pod, actions: PodActions, signal?: AbortSignal): Promise<void> {
     const grace = pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await Promise.all(
       actions.kill.map(async (k) => {
-        this.d.record(pod, 'Normal', 'Killing', `Stopping container ${k.name}`);
-        await this.d.runtime.stopContainer(k.id, grace);
+        const probe = k.reason === 'liveness' || k.reason === 'startup' ? pod.spec?.containers.find((c) => c.name === k.name)?.[`${k.reason}Probe`] : undefined;
+        await this.killContainer(pod, k, probe?.terminationGracePeriodSeconds ?? grace, k.message);
       }),
     );
     for (const id of actions.stopSandboxIds) await this.d.runtime.stopPodSandbox(id, grace);
@@ -148,24 +197,34 @@ export class PodSyncer {
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
     await this.d.runtime.startContainer(id);
     this.d.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
+    if (container.lifecycle?.postStart) {
+      const failed = await this.hooks.postStart({ pod, container, containerId: id, ...(ip ? { podIP: ip } : {}) });
+      if (failed) await this.killContainer(pod, { id, name: container.name }, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, 'FailedPostStartHook');
+    }
     return undefined;
   }
 
-  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false): Promise<void> {
+  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false, failed?: { reason: string; message: string }): Promise<void> {
     const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
-    const status = computePodStatus({ pod, state, waiting, runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating });
+    if (!terminating && !failed) this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
+    const status = computePodStatus({
+      pod,
+      state,
+      waiting,
+      runtimeName: this.d.runtimeName,
+      hostIP: this.d.node.hostIP,
+      nowIso: new Date(this.d.now()).toISOString(),
+      terminating,
+      ...(this.d.probes ? { probes: this.d.probes } : {}),
+      ...(failed ? { failed } : {}),
+    });
     await this.d.statuses.setStatus(pod, status);
   }
 
   /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`) and the sandboxes of a pod. */
   async stopPod(uid: string, graceSeconds: number, pod?: Pod): Promise<void> {
     const containers = (await this.d.runtime.listContainers({ podUid: uid })).filter((c) => c.state === 'running' || c.state === 'created');
-    await Promise.all(
-      containers.map(async (c) => {
-        if (pod) this.d.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-        await this.d.runtime.stopContainer(c.id, graceSeconds);
-      }),
-    );
+    await Promise.all(containers.map((c) => this.killContainer(pod, c, graceSeconds)));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) if (s.state === 'ready') await this.d.runtime.stopPodSandbox(s.id, graceSeconds);
   }
 
@@ -173,6 +232,7 @@ export class PodSyncer {
   async terminate(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid ?? '';
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    this.d.probes?.removePod(uid);
     await this.stopPod(uid, grace, pod);
     await this.writeStatus(pod, new Map(), true).catch(() => undefined); // best effort: the object goes next
     try {
@@ -193,6 +253,7 @@ export class PodSyncer {
   private async removePod(uid: string): Promise<void> {
     for (const c of await this.d.runtime.listContainers({ podUid: uid })) await this.d.runtime.removeContainer(c.id);
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) await this.d.runtime.removePodSandbox(s.id);
+    this.d.probes?.removePod(uid);
     this.d.backoff.forget(`${uid}/`);
     this.d.images.forget(uid);
     this.d.statuses.forget(uid);
