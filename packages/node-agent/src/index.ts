@@ -42,6 +42,7 @@ export * from './probe/probe-worker.js';
 export * from './probe/probe-manager.js';
 export * from './lifecycle/hooks.js';
 export * from './lifecycle/active-deadline.js';
+export * from './status/termination-message.js';
 export * from './sync/pod-syncer.js';
 export * from './sync/pod-workers.js';
 export * from './sync/sync-loop.js';

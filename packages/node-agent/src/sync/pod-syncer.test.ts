@@ -208,3 +208,15 @@ void test('PodSyncer: activeDeadlineSeconds fails the pod with DeadlineExceeded 
   assert.ok((await t.runtime.listContainers()).every((c) => c.state === 'exited'));
   assert.ok(t.events.includes('DeadlineExceeded'));
 });
+
+void test('PodSyncer: FallbackToLogsOnError gives a failed container the tail of its log as message', async () => {
+  const t = await setup({ restartPolicy: 'Never', containers: [{ name: 'a', image: 'busybox:1.36', terminationMessagePolicy: 'FallbackToLogsOnError' }] });
+  await t.syncer.sync(t.pod);
+  const [c] = await t.runtime.listContainers();
+  t.runtime.writeLog(c?.id ?? '', 'stderr', 'panic: no config');
+  t.runtime.exitContainer(c?.id ?? '', 2);
+  await t.syncer.sync(await t.cs.pods('default').get('p'));
+  const term = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.terminated;
+  assert.equal(term?.exitCode, 2);
+  assert.equal(term?.message, 'panic: no config\n');
+});

@@ -20,6 +20,7 @@ import { readPodState, type PodRuntimeState } from './pod-state.js';
 import type { ProbeManager } from '../probe/probe-manager.js';
 import { noProbes } from '../probe/probe-results.js';
 import { HookRunner } from '../lifecycle/hooks.js';
+import { TerminationMessages } from '../status/termination-message.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -65,9 +66,11 @@ function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | und
 
 export class PodSyncer {
   private readonly hooks: HookRunner;
+  private readonly messages: TerminationMessages;
 
   constructor(private readonly d: PodSyncerDeps) {
     this.hooks = new HookRunner(d.runtime, d.record, d.now);
+    this.messages = new TerminationMessages(d.runtime);
   }
 
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
@@ -207,6 +210,7 @@ export class PodSyncer {
   private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false, failed?: { reason: string; message: string }): Promise<void> {
     const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
     if (!terminating && !failed) this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
+    await this.messages.fill(pod, state).catch(() => undefined); // a log that cannot be read leaves the message empty
     const status = computePodStatus({
       pod,
       state,
@@ -251,7 +255,9 @@ export class PodSyncer {
   }
 
   private async removePod(uid: string): Promise<void> {
-    for (const c of await this.d.runtime.listContainers({ podUid: uid })) await this.d.runtime.removeContainer(c.id);
+    const containers = await this.d.runtime.listContainers({ podUid: uid });
+    for (const c of containers) await this.d.runtime.removeContainer(c.id);
+    this.messages.forget(containers.map((c) => c.id));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) await this.d.runtime.removePodSandbox(s.id);
     this.d.probes?.removePod(uid);
     this.d.backoff.forget(`${uid}/`);
