@@ -79,7 +79,7 @@ export interface ContainerConfig {
   workingDir?: string;
   resources?: LinuxResources;
   security?: ContainerSecurity;
-  /** informational (Docker's ExposedPorts); host ports are on the sandbox */
+  /** informational (the pod's ports; Docker takes none on a container joined to the sandbox); host ports are on the sandbox */
   ports?: PortMapping[];
   tty?: boolean;
   stdin?: boolean;

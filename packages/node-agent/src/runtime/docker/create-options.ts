@@ -84,7 +84,7 @@ export function containerCreateOptions(sandboxId: string, config: ContainerConfi
   };
   if (config.workingDir) opts.WorkingDir = config.workingDir;
   if (s?.user) opts.User = s.user;
-  if (config.ports?.length) opts.ExposedPorts = Object.fromEntries(config.ports.map((p) => [portKey(p), {}]));
+  // no ExposedPorts: Docker refuses them with a container: network mode (the sandbox holds the ports)
   if (config.tty) opts.Tty = true;
   if (config.stdin) {
     opts.OpenStdin = true;
