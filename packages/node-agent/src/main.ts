@@ -5,6 +5,8 @@ import { hideBin } from 'yargs/helpers';
 import { createLogger, letHttp2StreamsDieYoung } from '@skiff/machinery';
 import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
+import { DEFAULT_EVICTION_HARD } from './node/pressure.js';
+import { DEFAULT_ROOT_DIR } from './volumes/volume-manager.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-node-agent')
@@ -19,6 +21,8 @@ const argv = yargs(hideBin(process.argv))
   .option('cluster-cidr', { type: 'string', default: defaultAgentConfig.clusterCIDR, describe: "the cluster's pod CIDR" })
   .option('infra-image', { type: 'string', default: defaultAgentConfig.infraImage, describe: 'the pod sandbox image' })
   .option('cluster-dns', { type: 'string', describe: "DNS server IP for the pods (not used yet)" })
+  .option('root-dir', { type: 'string', describe: `the agent's directory: pods' volumes live under <root-dir>/pods/<uid> (default ${DEFAULT_ROOT_DIR}; the fake runtime sets up volumes only when given)` })
+  .option('eviction-hard', { type: 'string', describe: `MemoryPressure/DiskPressure thresholds (default ${DEFAULT_EVICTION_HARD}; none with the fake runtime); signals memory.available, nodefs.available, nodefs.inodesFree` })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
   .strict()
   .help()
@@ -45,6 +49,8 @@ try {
       infraImage: argv['infra-image'],
       ...(argv['cluster-dns'] ? { clusterDNS: argv['cluster-dns'] } : {}),
       healthPort: argv['health-port'],
+      ...(argv['root-dir'] ? { rootDir: argv['root-dir'] } : {}),
+      ...(argv['eviction-hard'] !== undefined ? { evictionHard: argv['eviction-hard'] } : {}),
     },
     ac.signal,
     log,

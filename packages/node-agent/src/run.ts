@@ -37,6 +37,13 @@ import { ImageManager } from './sync/images.js';
 import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
+import { getMaxListeners, setMaxListeners } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { Housekeeping } from './gc/housekeeping.js';
+import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
+import { CachedConfigSource } from './volumes/config-source.js';
+import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
+import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -55,15 +62,21 @@ export interface AgentConfig {
   clusterDNS?: string;
   /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
   healthPort: number;
+  /** pods' volumes live under <rootDir>/pods/<uid>; default /var/lib/skiff-agent (docker runtime); the fake runtime sets up volumes only when given */
+  rootDir?: string;
+  /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
+  evictionHard?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
   podNetwork?: PodNetwork;
+  mounter?: Mounter;
   clock?: Clock;
   resyncPeriodMs?: number;
   nodeStatusUpdateMs?: number;
   leaseRenewMs?: number;
   plegRelistMs?: number;
+  housekeepingPeriodMs?: number;
 }
 
 export const defaultAgentConfig = {
@@ -94,8 +107,14 @@ function makeNetwork(config: AgentConfig, podCIDR: string): PodNetwork {
   return new HostPodNetwork(dockerClient(config.dockerHost), new HostCommandRunner(), { podCIDR, clusterCIDR: config.clusterCIDR });
 }
 
+function rootDirOf(config: AgentConfig): string | undefined {
+  return config.rootDir ?? (config.runtime === 'fake' ? undefined : DEFAULT_ROOT_DIR);
+}
+
 export async function run(config: AgentConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningAgent> {
   const clock = config.clock ?? realClock;
+  // every loop of the agent waits on this signal (a dozen at once): not a leak
+  setMaxListeners(Math.max(getMaxListeners(signal), 32), signal);
   const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent' });
   const clients = new Clientset(client);
   const runtime = makeRuntime(config);
@@ -104,6 +123,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
+  const rootDir = rootDirOf(config);
+  if (rootDir) await mkdir(rootDir, { recursive: true });
+  const thresholds = parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD));
+  const pressure = new PressureTracker();
+  const pressureNow = async () => {
+    if (thresholds.length === 0) return {};
+    try {
+      return pressure.observe(clock.now(), observePressure(await readNodeFigures(rootDir ?? '/'), thresholds));
+    } catch (err) {
+      log.warn('node figures unreadable', { err });
+      return {};
+    }
+  };
 
   let network: PodNetwork | undefined;
   let networkProblem: string | undefined = 'network is not ready: the pod network is not set up yet';
@@ -114,18 +146,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     log,
     ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
     ...(config.nodeStatusUpdateMs ? { updateMs: config.nodeStatusUpdateMs } : {}),
-    health: async () => {
-      try {
-        await runtime.version();
-      } catch (e) {
-        return { problem: `container runtime is down: ${(e as Error).message}` };
-      }
-      if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
-      if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
-      const bad = await network.check();
-      return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
-    },
+    health: async () => ({ ...(await readiness()), ...(await pressureNow()) }),
   });
+  async function readiness(): Promise<{ problem?: string }> {
+    try {
+      await runtime.version();
+    } catch (e) {
+      return { problem: `container runtime is down: ${(e as Error).message}` };
+    }
+    if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
+    if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
+    const bad = await network.check();
+    return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
+  }
   await reporter.register();
   const podCIDR = reporter.podCIDR();
   if (podCIDR) {
@@ -150,6 +183,15 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const record = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
   const backoff = new CrashBackoff();
   const now = () => clock.now();
+  const volumes = rootDir
+    ? new VolumeManager({
+        rootDir,
+        mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
+        sources: new CachedConfigSource(clients, now),
+        node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
+        now,
+      })
+    : undefined;
   const syncer = new PodSyncer({
     runtime,
     clients,
@@ -160,6 +202,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
     runtimeName: version.runtimeName,
     now,
+    ...(volumes ? { volumes } : {}),
   });
   const pods = listerFor(podInformer);
   const workers = new PodWorkers(
@@ -213,6 +256,14 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
     loop.run(signal),
     routes(),
+    new Housekeeping({
+      runtime,
+      podExists: (uid) => pods.list().some((p) => p.metadata.uid === uid),
+      ...(volumes ? { volumes } : {}),
+      clock,
+      log,
+      ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
+    }).run(signal),
   ]).then(async () => {
     workers.stop();
     await workers.idle();

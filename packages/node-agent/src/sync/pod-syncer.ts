@@ -15,8 +15,12 @@ import type { CrashBackoff } from './backoff.js';
 import { envInput } from './env.js';
 import type { ImageManager, RecordEvent } from './images.js';
 import { readPodState } from './pod-state.js';
+import { containerMounts } from '../volumes/container-mounts.js';
+import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
+/** a pod whose volumes could not be set up is synced again after this long */
+export const VOLUME_RETRY_MS = 2_000;
 
 export interface PodSyncerDeps {
   runtime: ContainerRuntime;
@@ -28,6 +32,8 @@ export interface PodSyncerDeps {
   node: NodeFacts & { hostIP: string };
   runtimeName: string;
   now: () => number;
+  /** the pods' volumes; without it, volumes are not set up (hollow nodes) */
+  volumes?: VolumeManager;
 }
 
 export interface SyncResult {
@@ -53,14 +59,28 @@ export class PodSyncer {
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
       return {};
     }
+    const volumes = await this.mountVolumes(pod);
+    if (!volumes) {
+      await this.writeStatus(pod, new Map());
+      return { retryAfterMs: VOLUME_RETRY_MS };
+    }
     const state = await readPodState(this.d.runtime, uid);
     const actions = computePodActions(pod, state, this.d.backoff, this.d.now());
-    await this.carryOut(pod, actions, signal);
+    await this.carryOut(pod, actions, volumes, signal);
     await this.writeStatus(pod, actions.waiting);
     return actions.retryAfterMs === undefined ? {} : { retryAfterMs: actions.retryAfterMs };
   }
 
-  private async carryOut(pod: Pod, actions: PodActions, signal?: AbortSignal): Promise<void> {
+  /** the pod's volumes set up (or refreshed), or undefined after FailedMount events: nothing may start */
+  private async mountVolumes(pod: Pod): Promise<PodVolumes | undefined> {
+    if (!this.d.volumes) return new Map();
+    const got = await this.d.volumes.mountPod(pod);
+    if ('volumes' in got) return got.volumes;
+    for (const f of got.failed) this.d.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume ${JSON.stringify(f.volume)} : ${f.message}`);
+    return undefined;
+  }
+
+  private async carryOut(pod: Pod, actions: PodActions, volumes: PodVolumes, signal?: AbortSignal): Promise<void> {
     const grace = pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await Promise.all(
       actions.kill.map(async (k) => {
@@ -88,7 +108,7 @@ export class PodSyncer {
     }
     if (!sandboxId) return;
     for (const s of actions.start) {
-      const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, signal);
+      const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, volumes, signal);
       if (waiting) {
         actions.waiting.set(s.container.name, waiting.waiting);
         if (waiting.retryAfterMs !== undefined) actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, waiting.retryAfterMs);
@@ -109,6 +129,7 @@ export class PodSyncer {
     container: Container,
     restartCount: number,
     podIP: string | undefined,
+    volumes: PodVolumes,
     signal?: AbortSignal,
   ): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
     const got = await this.d.images.ensure(pod, container, signal);
@@ -122,6 +143,12 @@ export class PodSyncer {
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
       return { waiting: { reason: 'CreateContainerConfigError', message } };
     }
+    const mounts = await containerMounts(container, volumes);
+    if ('failed' in mounts) {
+      this.d.record(pod, 'Warning', 'Failed', `Error: ${mounts.failed}`);
+      return { waiting: { reason: 'CreateContainerConfigError', message: mounts.failed } };
+    }
+    if (mounts.mounts.length > 0) config.mounts = mounts.mounts;
     const id = await this.d.runtime.createContainer(sandboxId, config);
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
     await this.d.runtime.startContainer(id);
@@ -171,6 +198,7 @@ export class PodSyncer {
   private async removePod(uid: string): Promise<void> {
     for (const c of await this.d.runtime.listContainers({ podUid: uid })) await this.d.runtime.removeContainer(c.id);
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) await this.d.runtime.removePodSandbox(s.id);
+    await this.d.volumes?.unmountPod(uid);
     this.d.backoff.forget(`${uid}/`);
     this.d.images.forget(uid);
     this.d.statuses.forget(uid);
