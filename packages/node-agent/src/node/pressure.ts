@@ -10,16 +10,16 @@ import { toMilli } from '@skiff/api';
 export const DEFAULT_EVICTION_HARD = 'memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%';
 export const PRESSURE_TRANSITION_PERIOD_MS = 5 * 60_000;
 
-export type Signal = 'memory.available' | 'nodefs.available' | 'nodefs.inodesFree';
+export type EvictionSignal = 'memory.available' | 'nodefs.available' | 'nodefs.inodesFree';
 
 /** a threshold is an absolute quantity or a percentage of the capacity */
 export interface Threshold {
-  signal: Signal;
+  signal: EvictionSignal;
   bytes?: number;
   percent?: number;
 }
 
-const SIGNALS: readonly Signal[] = ['memory.available', 'nodefs.available', 'nodefs.inodesFree'];
+const SIGNALS: readonly EvictionSignal[] = ['memory.available', 'nodefs.available', 'nodefs.inodesFree'];
 
 /** `memory.available<100Mi,nodefs.available<10%` → thresholds; throws with the bad part */
 export function parseEvictionHard(spec: string): Threshold[] {
@@ -27,7 +27,7 @@ export function parseEvictionHard(spec: string): Threshold[] {
   return spec.split(',').map((part) => {
     const m = /^\s*([a-zA-Z.]+)\s*<\s*([^\s]+)\s*$/.exec(part);
     if (!m) throw new Error(`invalid eviction threshold ${JSON.stringify(part)}: want SIGNAL<QUANTITY or SIGNAL<PERCENT%`);
-    const signal = m[1] as Signal;
+    const signal = m[1] as EvictionSignal;
     if (!SIGNALS.includes(signal)) throw new Error(`unsupported eviction signal ${JSON.stringify(signal)}: one of ${SIGNALS.join(', ')}`);
     const v = m[2] as string;
     if (v.endsWith('%')) {
