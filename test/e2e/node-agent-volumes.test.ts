@@ -1,7 +1,8 @@
 // The whole node agent with volumes on a real engine: a 1-node lab of the test's own, an apiserver
 // on the lab's bridge address, and `skiff-node-agent` run in the node's network namespace with
 // `--docker-host` and a `--root-dir` of the test. A pod mounts a ConfigMap, a Secret, a downward API
-// volume, a ConfigMap key by subPath and an emptyDir shared by two containers; a ConfigMap update
+// volume, a projected volume, a ConfigMap key by subPath, a subPathExpr and an emptyDir shared by
+// two containers; a ConfigMap update
 // reaches the mounted file; a pod naming a ConfigMap that does not exist yet waits in
 // ContainerCreating with FailedMount and starts once it exists; after the pods are deleted no
 // container, directory or tmpfs of theirs is left on the node. Everything is removed afterwards.
@@ -173,6 +174,10 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
           { name: 'secret', secret: { secretName: 'app-secret', defaultMode: 0o400 } },
           { name: 'podinfo', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
           { name: 'shared', emptyDir: {} },
+          {
+            name: 'all-in-one',
+            projected: { sources: [{ configMap: { name: 'app-config', items: [{ key: 'greeting', path: 'cfg/greeting' }] } }, { secret: { name: 'app-secret' } }, { downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } }] },
+          },
         ],
         containers: [
           { name: 'writer', image: TESTBOX_IMAGE, command: ['sh', '-c', 'echo shared-data > /shared/msg && exec sleep 3600'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
@@ -180,8 +185,11 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
             name: 'reader',
             image: TESTBOX_IMAGE,
             command: ['sleep', '3600'],
+            env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
             volumeMounts: [
               { name: 'shared', mountPath: '/shared' },
+              { name: 'shared', mountPath: '/mine', subPathExpr: 'per-pod/$(POD_NAME)' },
+              { name: 'all-in-one', mountPath: '/etc/all' },
               { name: 'config', mountPath: '/etc/config' },
               { name: 'secret', mountPath: '/etc/secret' },
               { name: 'podinfo', mountPath: '/etc/podinfo' },
@@ -198,6 +206,8 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
     assert.deepEqual(await sh(pod, 'reader', 'cat /etc/app.conf'), { exitCode: 0, out: 'color=blue' });
     assert.deepEqual(await eventually('the writer wrote', 10_000, async () => ((await sh(pod, 'reader', 'cat /shared/msg')).out === 'shared-data' ? true : undefined)), true);
     assert.notEqual((await sh(pod, 'reader', 'echo x > /etc/config/new')).exitCode, 0, 'configMap volumes are read-only');
+    assert.deepEqual(await sh(pod, 'reader', 'cat /etc/all/cfg/greeting /etc/all/password /etc/all/name'), { exitCode: 0, out: 'hellos3cretvol' });
+    assert.deepEqual(await sh(pod, 'reader', 'echo mine > /mine/f && cat /shared/per-pod/vol/f'), { exitCode: 0, out: 'mine' }, 'subPathExpr binds shared/per-pod/<pod name>');
 
     const uid = pod.metadata.uid ?? '';
     const secretDir = join(rootDir, 'pods', uid, 'volumes/kubernetes.io~secret/secret');
@@ -207,6 +217,7 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
     await cs.configMaps(NS).update({ ...cm, data: { greeting: 'bonjour', 'app.conf': 'color=red' } });
     const t0 = Date.now();
     await eventually('the updated greeting in the file', 60_000, async () => ((await sh(pod, 'reader', 'cat /etc/config/greeting')).out === 'bonjour' ? true : undefined));
+    await eventually('the updated greeting in the projected file', 30_000, async () => ((await sh(pod, 'reader', 'cat /etc/all/cfg/greeting')).out === 'bonjour' ? true : undefined));
     process.stdout.write(`# ConfigMap update reached the mounted file in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     assert.deepEqual(await sh(pod, 'reader', 'cat /etc/app.conf'), { exitCode: 0, out: 'color=blue' }, 'a subPath mount keeps the version it started with, as in Kubernetes');
   });

@@ -143,7 +143,7 @@ export class PodSyncer {
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
       return { waiting: { reason: 'CreateContainerConfigError', message } };
     }
-    const mounts = await containerMounts(container, volumes);
+    const mounts = await containerMounts(container, volumes, config.env);
     if ('failed' in mounts) {
       this.d.record(pod, 'Warning', 'Failed', `Error: ${mounts.failed}`);
       return { waiting: { reason: 'CreateContainerConfigError', message: mounts.failed } };

@@ -20,6 +20,9 @@ const cases: { name: string; mounts: VolumeMount[]; want: (d: string) => unknown
   },
   { name: 'subPath escaping through a symlink is refused', mounts: [{ name: 'data', mountPath: '/x', subPath: 'evil' }], want: (d) => `subpath "${d}/outside" not within volume path "${d}/data"` },
   { name: 'subPath with .. is refused', mounts: [{ name: 'data', mountPath: '/x', subPath: '../cfg' }], want: () => 'invalid subPath "../cfg" of volumeMount "data"' },
+  { name: 'subPathExpr expanded from the env', mounts: [{ name: 'data', mountPath: '/logs', subPathExpr: 'pods/$(POD_NAME)' }], want: (d) => [{ hostPath: `${d}/data/pods/web-1`, containerPath: '/logs', readOnly: false }] },
+  { name: 'subPathExpr with an empty or unknown variable', mounts: [{ name: 'data', mountPath: '/logs', subPathExpr: '$(NOPE)/$(EMPTY)/$(POD_NAME)' }], want: () => 'missing value for EMPTY, NOPE' },
+  { name: 'subPathExpr expanding to ..', mounts: [{ name: 'data', mountPath: '/logs', subPathExpr: '$(UP)/x' }], want: () => 'invalid subPath "../x" of volumeMount "data"' },
   { name: 'unknown volume', mounts: [{ name: 'nope', mountPath: '/x' }], want: () => 'cannot find volume "nope" to mount into container "c"' },
 ];
 
@@ -36,7 +39,12 @@ for (const c of cases) {
         ['data', { path: `${tmp}/data`, readOnly: false }],
         ['cfg', { path: `${tmp}/cfg`, readOnly: true }],
       ]);
-      const got = await containerMounts({ name: 'c', volumeMounts: c.mounts }, volumes);
+      const env = [
+        { name: 'POD_NAME', value: 'web-1' },
+        { name: 'EMPTY', value: '' },
+        { name: 'UP', value: '..' },
+      ];
+      const got = await containerMounts({ name: 'c', volumeMounts: c.mounts }, volumes, env);
       const shown = 'failed' in got ? got.failed : got.mounts.map((m) => ({ ...m, hostPath: m.hostPath.replace(/\/\.\.\d{4}_[^/]+\//, '/..current/') }));
       assert.deepEqual(shown, c.want(tmp));
     } finally {

@@ -1,11 +1,13 @@
 // A container's volumeMounts to bind mounts (the kubelet's makeMounts): each names a pod volume;
-// `subPath` binds a path inside it instead (made as a directory when missing, symlinks resolved,
+// `subPath` (or `subPathExpr`, with `$(VAR)` expanded from the container's environment; a
+// variable without a value fails as the kubelet's "missing value for VAR") binds a path inside it instead (made as a directory when missing, symlinks resolved,
 // and refused when it leaves the volume); read-only when the mount says so or the volume is one
 // the kubelet always mounts read-only (configMap, secret, downwardAPI). `mountPropagation` is not
 // in Skiff's API: every bind is private, Docker's default.
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Container } from '@skiff/api';
+import { expand } from '../spec/expansion.js';
 import type { Mount } from '../runtime/runtime.js';
 import type { PodVolumes } from './volume-manager.js';
 
@@ -15,16 +17,34 @@ function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith('/') ? root : `${root}/`);
 }
 
-export async function containerMounts(container: Container, volumes: PodVolumes): Promise<MountsResult> {
+/** subPathExpr expanded against the container's env, or why not */
+export function expandSubPathExpr(expr: string, env: readonly { name: string; value: string }[]): { subPath: string } | { failed: string } {
+  const values = new Map(env.map((e) => [e.name, e.value]));
+  const missing = new Set<string>();
+  const subPath = expand(expr, (name) => {
+    const v = values.get(name);
+    if (!v) missing.add(name);
+    return v ?? '';
+  });
+  return missing.size > 0 ? { failed: `missing value for ${[...missing].sort().join(', ')}` } : { subPath };
+}
+
+export async function containerMounts(container: Container, volumes: PodVolumes, env: readonly { name: string; value: string }[] = []): Promise<MountsResult> {
   const mounts: Mount[] = [];
   for (const m of container.volumeMounts ?? []) {
     const v = volumes.get(m.name);
     if (!v) return { failed: `cannot find volume ${JSON.stringify(m.name)} to mount into container ${JSON.stringify(container.name)}` };
     let hostPath = v.path;
-    if (m.subPath) {
-      if (path.isAbsolute(m.subPath) || m.subPath.split('/').includes('..')) return { failed: `invalid subPath ${JSON.stringify(m.subPath)} of volumeMount ${JSON.stringify(m.name)}` };
+    let subPath = m.subPath;
+    if (m.subPathExpr) {
+      const got = expandSubPathExpr(m.subPathExpr, env);
+      if ('failed' in got) return got;
+      subPath = got.subPath;
+    }
+    if (subPath) {
+      if (path.isAbsolute(subPath) || subPath.split('/').includes('..')) return { failed: `invalid subPath ${JSON.stringify(subPath)} of volumeMount ${JSON.stringify(m.name)}` };
       const root = await realpath(v.path);
-      const target = path.join(v.path, m.subPath);
+      const target = path.join(v.path, subPath);
       try {
         hostPath = await realpath(target);
       } catch {

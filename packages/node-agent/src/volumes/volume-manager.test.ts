@@ -160,6 +160,32 @@ const cases: { name: string; run: (e: Env) => Promise<void> }[] = [
     },
   },
   {
+    name: 'projected: a ConfigMap key, a Secret and a label in one tmpfs directory',
+    run: async (e) => {
+      const v = volumesOf(
+        await e.manager.mountPod(pod([
+          {
+            name: 'all',
+            projected: {
+              defaultMode: 0o440,
+              sources: [
+                { configMap: { name: 'cfg', items: [{ key: 'app.conf', path: 'conf/app.conf' }] } },
+                { secret: { name: 'sec' } },
+                { downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+              ],
+            },
+          },
+        ])),
+      ).get('all');
+      const read = (f: string) => readFile(path.join(v?.path ?? '', f), 'utf8');
+      assert.deepEqual([await read('conf/app.conf'), await read('password'), await read('name')], ['color=blue', 'hunter2', 'p']);
+      assert.equal(await mode(path.join(v?.path ?? '', 'password')), 0o440);
+      assert.equal(v?.readOnly, true);
+      assert.deepEqual([...e.mounter.mounts.keys()], [v?.path]);
+      assert.deepEqual(failuresOf(await e.manager.mountPod(pod([{ name: 'x', projected: { sources: [{ secret: { name: 'missing' } }] } }], 'uid-2'))), ['x: secret "missing" not found']);
+    },
+  },
+  {
     name: 'a volume kind without a plugin fails clearly',
     run: async (e) => {
       assert.deepEqual(failuresOf(await e.manager.mountPod(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'c' } }]))), ['data: no volume plugin on this node serves volume "data" (persistentVolumeClaim)']);
