@@ -4,7 +4,8 @@
 // volume, a projected volume, a ConfigMap key by subPath, a subPathExpr and an emptyDir shared by
 // two containers; a ConfigMap update
 // reaches the mounted file; a pod naming a ConfigMap that does not exist yet waits in
-// ContainerCreating with FailedMount and starts once it exists; after the pods are deleted no
+// ContainerCreating with FailedMount and starts once it exists; a pod writing more than its
+// emptyDir's sizeLimit is evicted; after the pods are deleted no
 // container, directory or tmpfs of theirs is left on the node. Everything is removed afterwards.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -241,10 +242,32 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
     assert.deepEqual(await sh(up, 'app', 'cat /etc/later/k'), { exitCode: 0, out: 'v' });
   });
 
+  void it('evicts a pod whose emptyDir grows above its sizeLimit', async () => {
+    await cs.pods(NS).create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'hog' },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 1,
+        volumes: [{ name: 'scratch', emptyDir: { sizeLimit: '1Mi' } }],
+        containers: [{ name: 'app', image: TESTBOX_IMAGE, command: ['sh', '-c', 'dd if=/dev/zero of=/scratch/fill bs=1024 count=3072 && exec sleep 3600'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+      },
+    });
+    const p = await eventually('hog evicted', 60_000, async () => {
+      const x = await getPod('hog');
+      return x.status?.phase === 'Failed' ? x : undefined;
+    });
+    assert.equal(p.status?.reason, 'Evicted');
+    assert.equal(p.status?.message, 'Usage of EmptyDir volume "scratch" exceeds the limit "1Mi". ');
+    assert.deepEqual((await runtime.listContainers({ podUid: p.metadata.uid ?? '' })).filter((c) => c.state === 'running'), []);
+  });
+
   void it('leaves no container, directory or tmpfs of a deleted pod on the node', async () => {
-    const uids = [(await getPod('vol')).metadata.uid ?? '', (await getPod('waits')).metadata.uid ?? ''];
+    const uids = [(await getPod('vol')).metadata.uid ?? '', (await getPod('waits')).metadata.uid ?? '', (await getPod('hog')).metadata.uid ?? ''];
     await deleted('vol');
     await deleted('waits');
+    await deleted('hog');
     for (const uid of uids) {
       await eventually(`nothing of ${uid} left`, 30_000, async () => {
         const left = [...(await runtime.listContainers({ podUid: uid })).map((c) => c.id), ...(await runtime.listPodSandboxes({ podUid: uid })).map((s) => s.id)];

@@ -40,6 +40,7 @@ import { SyncLoop } from './sync/sync-loop.js';
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { Housekeeping } from './gc/housekeeping.js';
+import { LocalStorageEviction } from './eviction/local-storage.js';
 import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
 import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
@@ -259,7 +260,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     new Housekeeping({
       runtime,
       podExists: (uid) => pods.list().some((p) => p.metadata.uid === uid),
-      ...(volumes ? { volumes } : {}),
+      ...(volumes
+        ? {
+            volumes,
+            localStorage: new LocalStorageEviction({
+              pods: () => pods.list(),
+              volumes,
+              evict: (pod, message) => {
+                syncer.markEvicted(pod.metadata.uid ?? '', message);
+                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
+              },
+            }),
+          }
+        : {}),
       clock,
       log,
       ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),

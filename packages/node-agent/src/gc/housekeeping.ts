@@ -6,6 +6,7 @@ import { discardLogger, realClock, sleep, type Clock, type Logger } from '@skiff
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { VolumeManager } from '../volumes/volume-manager.js';
 import { collectContainers, DEFAULT_GC_POLICY, type ContainerGCPolicy } from './container-gc.js';
+import type { LocalStorageEviction } from '../eviction/local-storage.js';
 
 export const HOUSEKEEPING_PERIOD_MS = 10_000;
 export const CONTAINER_GC_PERIOD_MS = 60_000;
@@ -15,6 +16,8 @@ export interface HousekeepingOptions {
   /** whether the API still has a pod of this uid bound to the node */
   podExists: (uid: string) => boolean;
   volumes?: VolumeManager;
+  /** emptyDir sizeLimit checks, every period */
+  localStorage?: LocalStorageEviction;
   policy?: ContainerGCPolicy;
   clock?: Clock;
   log?: Logger;
@@ -56,6 +59,8 @@ export class Housekeeping {
       await this.collectContainers();
     }
     await this.cleanupOrphanedPodDirs();
+    const evicted = (await this.o.localStorage?.check()) ?? [];
+    if (evicted.length > 0) this.log.warn('pods evicted', { pods: evicted });
   }
 
   async run(signal: AbortSignal): Promise<void> {

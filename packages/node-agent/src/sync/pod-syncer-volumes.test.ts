@@ -101,3 +101,18 @@ void test('PodSyncer volumes: a subPath leaving its volume is CreateContainerCon
       assert.deepEqual(await t.runtime.listContainers(), []);
     },
   ));
+
+void test('PodSyncer volumes: an evicted pod is stopped and ends Failed/Evicted, and stays stopped', () =>
+  withSetup({ volumes: [{ name: 'd', emptyDir: { sizeLimit: '1Mi' } }] }, async (t) => {
+    await t.syncer.sync(t.pod);
+    const uid = t.pod.metadata.uid ?? '';
+    const message = 'Usage of EmptyDir volume "d" exceeds the limit "1Mi". ';
+    t.syncer.markEvicted(uid, message);
+    await t.syncer.sync(await t.cs.pods('default').get('p'));
+    const got = await t.cs.pods('default').get('p');
+    assert.deepEqual([got.status?.phase, got.status?.reason, got.status?.message], ['Failed', 'Evicted', message]);
+    assert.ok(t.events.includes(`Evicted: ${message}`));
+    assert.deepEqual((await t.runtime.listContainers({ podUid: uid })).map((c) => c.state), ['exited']);
+    await t.syncer.sync(got);
+    assert.deepEqual((await t.runtime.listContainers({ podUid: uid })).map((c) => c.state), ['exited'], 'nothing restarts');
+  }));

@@ -50,11 +50,24 @@ function terminal(pod: Pod): boolean {
 }
 
 export class PodSyncer {
+  /** uid → why the pod is evicted (until it is removed) */
+  private readonly evictions = new Map<string, string>();
+
   constructor(private readonly d: PodSyncerDeps) {}
+
+  /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
+  markEvicted(uid: string, message: string): void {
+    this.evictions.set(uid, message);
+  }
 
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
     if (pod.metadata.deletionTimestamp) return this.terminate(pod);
     const uid = pod.metadata.uid ?? '';
+    const eviction = this.evictions.get(uid);
+    if (eviction !== undefined && !terminal(pod)) {
+      await this.evict(pod, eviction);
+      return {};
+    }
     if (terminal(pod)) {
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
       return {};
@@ -162,6 +175,15 @@ export class PodSyncer {
     await this.d.statuses.setStatus(pod, status);
   }
 
+  /** The kubelet's eviction: an Evicted event, every container stopped at once, phase Failed with reason Evicted. */
+  private async evict(pod: Pod, message: string): Promise<void> {
+    this.d.record(pod, 'Warning', 'Evicted', message);
+    await this.stopPod(pod.metadata.uid ?? '', 0, pod);
+    const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+    const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
+    await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });
+  }
+
   /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`) and the sandboxes of a pod. */
   async stopPod(uid: string, graceSeconds: number, pod?: Pod): Promise<void> {
     const containers = (await this.d.runtime.listContainers({ podUid: uid })).filter((c) => c.state === 'running' || c.state === 'created');
@@ -202,5 +224,6 @@ export class PodSyncer {
     this.d.backoff.forget(`${uid}/`);
     this.d.images.forget(uid);
     this.d.statuses.forget(uid);
+    this.evictions.delete(uid);
   }
 }

@@ -57,18 +57,23 @@ export class VolumeManager {
     return path.join(this.o.rootDir, 'pods', uid);
   }
 
+  /** where a volume of a pod lives: <root>/pods/<uid>/volumes/<plugin>/<name> */
+  volumeDir(uid: string, plugin: string, name: string): string {
+    return path.join(this.podDir(uid), 'volumes', plugin, name);
+  }
+
   /** Sets up (or refreshes) every volume of the pod; the failures when any could not be. */
   async mountPod(pod: Pod): Promise<MountResult> {
     const volumes: PodVolumes = new Map();
     const failed: VolumeFailure[] = [];
-    const podDir = this.podDir(pod.metadata.uid ?? '');
+    const uid = pod.metadata.uid ?? '';
     for (const volume of pod.spec?.volumes ?? []) {
       const plugin = this.plugins.find((p) => p.canSupport(volume));
       if (!plugin) {
         failed.push({ volume: volume.name, message: `no volume plugin on this node serves volume ${JSON.stringify(volume.name)} (${Object.keys(volume).filter((k) => k !== 'name').join(', ')})` });
         continue;
       }
-      const dir = path.join(podDir, 'volumes', plugin.name, volume.name);
+      const dir = this.volumeDir(uid, plugin.name, volume.name);
       try {
         const got = await plugin.setUp({ pod, volume, dir, mounter: this.o.mounter, sources: this.o.sources, node: this.o.node(), now: this.o.now });
         if ('failed' in got) failed.push({ volume: volume.name, message: got.failed });
