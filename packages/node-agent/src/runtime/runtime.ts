@@ -64,6 +64,13 @@ export interface ContainerSecurity {
   noNewPrivileges?: boolean;
 }
 
+/** A bind mount of a path of the node into a container (a pod volume, or a path inside it). */
+export interface Mount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
 /** Everything a runtime needs to create one app container; produced by `spec/container-config.ts`. */
 export interface ContainerConfig {
   pod: PodRef;
@@ -86,6 +93,8 @@ export interface ContainerConfig {
   stdinOnce?: boolean;
   /** a hash of the pod spec's container, to see that the spec changed */
   specHash?: string;
+  /** bind mounts of the pod's volumes (`volumes/container-mounts.ts`) */
+  mounts?: Mount[];
 }
 
 /** CRI's four container states. */
