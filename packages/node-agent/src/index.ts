@@ -43,3 +43,4 @@ export * from './node/node-conditions.js';
 export * from './node/node-status.js';
 export * from './node/node-lease.js';
 export * from './run.js';
+export * from './server/agent-server.js';

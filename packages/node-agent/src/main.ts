@@ -2,9 +2,10 @@
 // skiff-node-agent: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createLogger, letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { createLogger, letHttp2StreamsDieYoung, readSharedToken } from '@skiff/machinery';
 import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
+
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-node-agent')
@@ -20,6 +21,8 @@ const argv = yargs(hideBin(process.argv))
   .option('infra-image', { type: 'string', default: defaultAgentConfig.infraImage, describe: 'the pod sandbox image' })
   .option('cluster-dns', { type: 'string', describe: "DNS server IP for the pods (not used yet)" })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
+  .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
+  .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
   .strict()
   .help()
   .parseSync();
@@ -45,6 +48,8 @@ try {
       infraImage: argv['infra-image'],
       ...(argv['cluster-dns'] ? { clusterDNS: argv['cluster-dns'] } : {}),
       healthPort: argv['health-port'],
+      ...(argv['server-token-file'] ? { serverToken: readSharedToken(argv['server-token-file']) } : {}),
+      serverPort: argv['server-port'],
     },
     ac.signal,
     log,

@@ -37,6 +37,7 @@ import { ImageManager } from './sync/images.js';
 import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
+import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -55,6 +56,13 @@ export interface AgentConfig {
   clusterDNS?: string;
   /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
   healthPort: number;
+  /** the token the apiserver presents to the agent's server (logs, exec, port-forward, stats); the
+   * server runs only with one */
+  serverToken?: string;
+  /** the agent server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints */
+  serverPort?: number;
+  /** the address the agent server binds (default: nodeIP) */
+  serverHost?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
@@ -101,7 +109,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const runtime = makeRuntime(config);
   const version = await runtime.version();
   const nodeIP = config.nodeIP ?? defaultNodeIP();
-  const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  const agentServer: AgentServer | undefined = config.serverToken
+    ? await startAgentServer({ host: config.serverHost ?? nodeIP, port: config.serverPort ?? DEFAULT_SERVER_PORT, token: config.serverToken, nodeName: config.nodeName, runtime, log }, signal)
+    : undefined;
+  const facts = { ...machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`), ...(agentServer ? { serverPort: agentServer.port } : {}) };
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
 
@@ -213,6 +224,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
     loop.run(signal),
     routes(),
+    agentServer?.stopped,
   ]).then(async () => {
     workers.stop();
     await workers.idle();

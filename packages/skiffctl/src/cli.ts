@@ -13,6 +13,7 @@ import { del } from './commands/delete.js';
 import { describe } from './commands/describe.js';
 import { get } from './commands/get.js';
 import { version } from './commands/version.js';
+import { STREAM_COMMANDS, streamCommands } from './streams/commands.js';
 import { resolveConnection, type Connection } from './config.js';
 import { formatError } from './format-error.js';
 import type { Io } from './io.js';
@@ -31,7 +32,7 @@ export interface CliDeps {
 
 type Flags = Record<string, unknown>;
 
-const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources'];
+const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources', ...STREAM_COMMANDS];
 type Command = (client: Client, flags: Flags, conn: Connection, deps: CliDeps, io: Io) => Promise<number>;
 
 interface Selected {
@@ -279,6 +280,7 @@ function buildParser(select: (name: string, run: Command) => (flags: Flags) => v
         apiResources(c, { ...(f.namespaced !== undefined ? { namespaced: !!f.namespaced } : {}), ...optional('output', str(f.output)), noHeaders: f['no-headers'] === true || f.headers === false }, io),
       ),
     )
+    .command(streamCommands(select))
     .demandCommand(1, 'You must specify a command')
     .recommendCommands()
     .strict()
