@@ -196,6 +196,32 @@ describe('pod streams through the apiserver (fake runtime)', { timeout: 120_000 
     await assert.rejects(execOnce(users, { target: { name: 'web' }, command: [] }), (e: unknown) => (e as { code?: number }).code === 3 && /start.command: Required value/.test((e as Error).message));
   });
 
+  it('skiffctl exec: the exit code, stdout and stderr, -i with stdin, arguments after --', async () => {
+    assert.deepEqual(await cli(cluster, ['exec', 'web', '--', 'sh', '-c', 'exit 3']), { code: 3, stdout: 'out\n', stderr: 'err\ncommand terminated with exit code 3\n' });
+    const stdout = new StringOutput();
+    const stderr = new StringOutput();
+    const code = await runCli(['--server', cluster.server.address, 'exec', '-i', 'duo', '-c', 'app', '--', 'cat'], { stdout, stderr, stdin: (async function* () { yield 'piped '; yield Buffer.from('input'); })() });
+    assert.deepEqual({ code, stdout: stdout.text, stderr: stderr.text }, { code: 0, stdout: 'piped input', stderr: '' });
+    const tty = await cli(cluster, ['exec', '-t', 'web', '--', 'sh', '-c', 'exit 0']);
+    assert.deepEqual(tty, { code: 0, stdout: 'out\n', stderr: 'Unable to use a TTY - input is not a terminal or the right kind of file\nerr\n' });
+    const none = await cli(cluster, ['exec', 'web']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /you must specify at least one command for the container/);
+  });
+
+  it('TopPods and skiffctl top pods: usage per pod and per container from the agent', async () => {
+    const web = await containerOf('web');
+    runtime.usage.set(web.id, { cpuNanoCores: 12_000_000, memoryWorkingSetBytes: 5 * 1024 * 1024 });
+    const { response } = await users.unary<{ items: { name: string; containers: { name: string; cpuNanoCores: number }[] }[] }>('TopPods', { namespace: 'default' });
+    assert.deepEqual(response.items.map((p) => p.name), ['duo', 'web']);
+    assert.deepEqual(response.items[1]!.containers.map((c) => [c.name, c.cpuNanoCores]), [['main', 12_000_000]]);
+    const r = await cli(cluster, ['top', 'pods', 'web']);
+    assert.deepEqual(r, { code: 0, stdout: 'NAME   CPU(cores)   MEMORY(bytes)\nweb    12m          5Mi\n', stderr: '' });
+    const nodes = await cli(cluster, ['top', 'nodes']);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.match(nodes.stdout, new RegExp(`^NAME +CPU\\(cores\\) +CPU\\(%\\) +MEMORY\\(bytes\\) +MEMORY\\(%\\)\n${NODE} +\\d+m +\\d+% +\\d+Mi +\\d+%\n$`));
+  });
+
   it("the agent refuses calls without the apiserver's token", async () => {
     const node: Node = await cs.nodes().get(NODE);
     const address = `127.0.0.1:${node.status?.daemonEndpoints?.kubeletEndpoint?.Port}`;
