@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Node, Pod } from '@skiff/api';
 import { run as runApiServer, type RunningApiServer } from '@skiff/apiserver';
 import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
-import { Clientset, createClient, discardLogger, type Client } from '@skiff/machinery';
+import { Clientset, createClient, discardLogger, StreamClient, type Client, type PodExecResponse } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { killOnExit, startEtcd, type TestEtcd } from '../harness/etcd.js';
 import { httpGet } from '../harness/http-get.js';
@@ -132,6 +132,35 @@ void describe('logs, exec, port-forward and top on a 1-node lab', { timeout: 300
     assert.deepEqual({ code: cat.code, stdout: cat.stdout }, { code: 0, stdout: 'through stdin\n' });
     const missing = await cli(['exec', 'web', '--', 'no-such-command']);
     assert.notEqual(missing.code, 0);
+  });
+
+  void it('exec with a terminal: its size, a resize, an interactive shell and its exit code', async () => {
+    const users = new StreamClient({ server: server!.address, token: USER_TOKEN });
+    try {
+      const call = users.exec();
+      let out = '';
+      let exitCode: number | undefined;
+      call.on('data', (m: PodExecResponse) => {
+        out += m.stdout.toString();
+        if (m.exited) exitCode = m.exitCode;
+      });
+      const ended = new Promise((resolve, reject) => {
+        call.on('end', resolve);
+        call.on('error', reject);
+      });
+      call.write({ start: { target: { name: 'web' }, command: ['sh'], stdin: true, tty: true, size: { rows: 40, cols: 120 } } });
+      await new Promise((r) => setTimeout(r, 500));
+      call.write({ stdin: Buffer.from('stty size\r') });
+      await eventually('the first size', 10_000, async () => (/\r?\n40 120\r?\n/.test(out) ? true : undefined));
+      call.write({ resize: { rows: 50, cols: 132 } });
+      await new Promise((r) => setTimeout(r, 300));
+      call.write({ stdin: Buffer.from('stty size; exit 7\r') });
+      await ended;
+      assert.match(out, /\r?\n50 132\r?\n/);
+      assert.equal(exitCode, 7);
+    } finally {
+      users.close();
+    }
   });
 
   void it('port-forward to a busybox httpd', async () => {
