@@ -75,7 +75,9 @@ export function containerCreateOptions(sandboxId: string, config: ContainerConfi
   };
   if (config.workingDir) opts.WorkingDir = config.workingDir;
   if (s?.user) opts.User = s.user;
-  if (config.ports?.length) opts.ExposedPorts = Object.fromEntries(config.ports.map((p) => [portKey(p), {}]));
+  // no ExposedPorts: Docker refuses them on a container joined to another's network namespace
+  // ("conflicting options: port exposing and the container type network mode"); a pod's ports are
+  // its sandbox's, and containerPort alone is informational, as in Kubernetes
   if (config.tty) opts.Tty = true;
   if (config.stdin) {
     opts.OpenStdin = true;
