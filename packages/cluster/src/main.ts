@@ -4,19 +4,13 @@
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { down } from './down.js';
-import { StepFailed } from './progress.js';
-import { statePaths } from './state-dir.js';
-import { clusterStatus, formatStatus } from './status.js';
-import { Supervisor } from './supervisor/supervisor.js';
-import { removePidfile, writePidfile } from './supervisor/proc.js';
 import { REPO_ROOT } from './repo-root.js';
-import { summary } from './summary.js';
-import { up } from './up.js';
+// Each command loads only its own modules: the supervisor starts without the lab, gRPC or skiffctl.
 
 const STATE = join(REPO_ROOT, '.skiff', 'local');
 
 async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string; subnet?: string; 'cluster-cidr'?: string; 'free-ports': boolean; 'image-cache'?: string; 'user-config': boolean; seed: boolean; timeout: number; json: boolean }) {
+  const [{ up }, { StepFailed }, { summary }] = await Promise.all([import('./up.js'), import('./progress.js'), import('./summary.js')]);
   try {
     const r = await up({
       stateDir: argv['state-dir'],
@@ -40,6 +34,7 @@ async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string;
 }
 
 async function runSupervise(stateDir: string) {
+  const [{ statePaths }, { Supervisor }, { removePidfile, writePidfile }] = await Promise.all([import('./state-dir.js'), import('./supervisor/supervisor.js'), import('./supervisor/proc.js')]);
   const paths = statePaths(stateDir);
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   writePidfile(paths.supervisorPid, process.pid);
@@ -82,6 +77,7 @@ await yargs(hideBin(process.argv))
     'stop every process and remove the lab',
     (y) => y.option('purge', { type: 'boolean', default: false, describe: 'also delete the state folder (etcd data, logs, tokens)' }),
     async (argv) => {
+      const { down } = await import('./down.js');
       try {
         await down({ stateDir: argv['state-dir'], purge: argv.purge });
       } catch (e) {
@@ -95,6 +91,7 @@ await yargs(hideBin(process.argv))
     'the processes and nodes',
     (y) => y.option('output', { alias: 'o', choices: ['text', 'json'] as const, default: 'text' as const }),
     async (argv) => {
+      const { clusterStatus, formatStatus } = await import('./status.js');
       const s = await clusterStatus(argv['state-dir']);
       process.stdout.write((argv.output === 'json' ? JSON.stringify(s) : formatStatus(s)) + '\n');
     },

@@ -47,12 +47,19 @@ export function skiffctl(paths: StatePaths, args: readonly string[]) {
   return runCommand([process.execPath, SKIFFCTL, ...args], { env: { ...process.env, SKIFFCONFIG: paths.skiffctlConfig } });
 }
 
-export async function deploySeed(o: { progress: Progress; client: Client; lab: LabStatus; paths: StatePaths; timeoutMs: number }): Promise<SeedResult> {
+/** Starts building the image on every node; the promise resolves to the error, if any (never rejects). */
+export function buildSeedImages(lab: LabStatus): Promise<Error | undefined> {
+  return Promise.all(lab.nodes.map((n) => buildSeedImage(n.dockerHost))).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+}
+
+export async function deploySeed(o: { progress: Progress; client: Client; lab: LabStatus; paths: StatePaths; timeoutMs: number; images: Promise<Error | undefined> }): Promise<SeedResult> {
   const { progress, client, lab, paths } = o;
-  await progress.step('image', `building ${SEED_IMAGE} from examples/node-app/ on every node`, async () => {
-    try {
-      await Promise.all(lab.nodes.map((n) => buildSeedImage(n.dockerHost)));
-    } catch (e) {
+  await progress.step('image', `${SEED_IMAGE} from examples/node-app/ on every node (built while the processes started)`, async () => {
+    const e = await o.images;
+    if (e) {
       throw new StepError((e as Error).message, join(paths.lab, 'nodes', lab.nodes[0]?.name ?? 'n1', 'dockerd.log'), `try it by hand: docker -H ${lab.nodes[0]?.dockerHost} build -t ${SEED_IMAGE} examples/node-app`);
     }
     return { value: undefined, detail: `${SEED_IMAGE} on ${lab.nodes.map((n) => n.name).join(', ')}` };

@@ -23,7 +23,7 @@ import { syncHostRoutes, type HostRoute } from './host-routes.js';
 import { nodePodCIDR } from './pod-cidr.js';
 import { Progress, StepError } from './progress.js';
 import { REPO_ROOT } from './repo-root.js';
-import { deploySeed, type SeedResult } from './seed.js';
+import { buildSeedImages, deploySeed, type SeedResult } from './seed.js';
 import { statePaths, type StatePaths } from './state-dir.js';
 import { ensureSupervisor, supervisorPid } from './supervisor/control.js';
 import { readStatus, writeTable } from './supervisor/table.js';
@@ -156,30 +156,19 @@ export async function up(o: UpOptions): Promise<UpResult> {
   writeConfig(skiffctlConfig, { config: paths.skiffctlConfig });
   if (o.writeUserConfig) writeConfig(skiffctlConfig, {});
 
-  await progress.step('control plane', 'etcd, skiff-apiserver, skiff-scheduler, skiff-controller-manager on the host; a node agent on every node', async () => {
+  // the seed's image builds on the nodes' engines while the processes start (it needs only dockerd)
+  const images = o.seed ?? true ? buildSeedImages(lab) : undefined;
+
+  await progress.step('control plane', 'etcd and skiff-apiserver on the host (then the scheduler, controller-manager and a node agent per node)', async () => {
     const how = await applyTable(ctx);
-    const control = ['etcd', 'apiserver', 'scheduler', 'controller-manager'];
-    try {
-      await waitFor('the control plane to be ready', timeoutMs, async () => {
-        const st = readStatus(paths.supervisorStatus).processes;
-        return control.every((n) => st.find((s) => s.name === n)?.ready) ? true : undefined;
-      });
-    } catch {
-      const st = readStatus(paths.supervisorStatus).processes;
-      const bad = control.find((n) => !st.find((s) => s.name === n)?.ready) ?? 'apiserver';
-      const s = st.find((x) => x.name === bad);
-      throw new StepError(
-        `${bad} is not ready after ${timeoutMs / 1000} s${s?.waitingFor ? ` (waiting for ${s.waitingFor})` : ''}${s?.lastExit ? ` (last exit: ${s.lastExit})` : ''}`,
-        paths.log(bad),
-        `read the log (and ${paths.supervisorLog}); a port held by another program is fixed by npm stop -- --purge, then npm start`,
-      );
-    }
+    await waitReady(paths, ['etcd', 'apiserver'], timeoutMs);
     return { value: undefined, detail: `supervisor ${how}; apiserver on ${server}` };
   });
 
   const client = createClient({ server, token: tokens.admin, userAgent: 'skiff-cluster' });
   try {
-    await progress.step('nodes', `${config.nodes} nodes registering and Ready`, async () => {
+    await progress.step('nodes', `the scheduler and controller-manager ready, ${config.nodes} nodes registered and Ready`, async () => {
+      await waitReady(paths, ['scheduler', 'controller-manager'], timeoutMs);
       const names = new Set(lab.nodes.map((n) => n.name));
       let removed = 0;
       await waitFor('every node Ready', timeoutMs, async () => {
@@ -187,7 +176,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
         for (const n of nodes) {
           const name = n.metadata.name ?? '';
           if (names.has(name)) continue;
-          await client.delete('nodes', '', name).catch(() => undefined);
+          await removeNode(client, name);
           removed++;
         }
         return [...names].every((name) => nodes.some((n) => n.metadata.name === name && nodeReady(n as never))) ? true : undefined;
@@ -196,7 +185,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
         const bad = [...names].find((name) => !nodes.some((n) => n.metadata.name === name && nodeReady(n as never))) ?? 'n1';
         throw new StepError(`node ${bad} is not Ready after ${timeoutMs / 1000} s`, paths.log(`agent-${bad}`), `read the agent's log and ${join(paths.lab, 'nodes', bad, 'dockerd.log')}; npm start again restarts what died`);
       });
-      return { value: undefined, detail: `${names.size} Ready${removed ? `; ${removed} Node objects of removed machines deleted` : ''}` };
+      return { value: undefined, detail: `${names.size} Ready${removed ? `; ${removed} Node objects of removed machines deleted, with their pods` : ''}` };
     });
 
     await progress.step('routes', 'host routes to every pod CIDR (the host reaches pods by their IP)', async () => {
@@ -208,10 +197,39 @@ export async function up(o: UpOptions): Promise<UpResult> {
     });
 
     let seed: SeedResult | undefined;
-    if (o.seed ?? true) seed = await deploySeed({ progress, client, lab, paths, timeoutMs });
+    if (images) seed = await deploySeed({ progress, client, lab, paths, timeoutMs, images });
     return { config, paths, server, lab, ...(seed ? { seed } : {}), timings: progress.timings, totalSeconds: progress.totalSeconds() };
   } finally {
     client.close();
+  }
+}
+
+/**
+ * A machine that left the lab: its Node object goes, and the pods bound to it are deleted at once
+ * (nothing runs them any more; Kubernetes' pod GC does the same for pods of a deleted node).
+ */
+async function removeNode(client: Client, name: string): Promise<void> {
+  await client.delete('nodes', '', name).catch(() => undefined);
+  const pods = (await client.list('pods', { fieldSelector: `spec.nodeName=${name}` })).items;
+  for (const p of pods) await client.delete('pods', p.metadata.namespace ?? 'default', p.metadata.name ?? '', { gracePeriodSeconds: 0 }).catch(() => undefined);
+}
+
+/** Waits until the supervisor reports every named process ready; else names the first that is not. */
+async function waitReady(paths: StatePaths, names: readonly string[], timeoutMs: number): Promise<void> {
+  try {
+    await waitFor(`${names.join(', ')} to be ready`, timeoutMs, async () => {
+      const st = readStatus(paths.supervisorStatus).processes;
+      return names.every((n) => st.find((s) => s.name === n)?.ready) ? true : undefined;
+    });
+  } catch {
+    const st = readStatus(paths.supervisorStatus).processes;
+    const bad = names.find((n) => !st.find((s) => s.name === n)?.ready) ?? names[0]!;
+    const s = st.find((x) => x.name === bad);
+    throw new StepError(
+      `${bad} is not ready after ${timeoutMs / 1000} s${s?.waitingFor ? ` (waiting for ${s.waitingFor})` : ''}${s?.lastExit ? ` (last exit: ${s.lastExit})` : ''}`,
+      paths.log(bad),
+      `read the log (and ${paths.supervisorLog}); a port held by another program is fixed by npm stop -- --purge, then npm start`,
+    );
   }
 }
 
