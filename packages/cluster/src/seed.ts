@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { LabStatus } from '@skiff/lab';
 import type { Client } from '@skiff/machinery';
+import { runCli, StringOutput } from '@skiff/skiffctl';
 import { Progress, StepError } from './progress.js';
 import { runCommand } from './run-command.js';
 import type { StatePaths } from './state-dir.js';
@@ -16,7 +17,6 @@ export const SEED_MANIFESTS = join(REPO_ROOT, 'examples', 'seed', 'node-app');
 /** the manifests' image `my-app`, i.e. my-app:latest */
 export const SEED_IMAGE = 'my-app:latest';
 export const SEED_DEPLOYMENT = { namespace: 'default', name: 'my-app' };
-export const SKIFFCTL = join(REPO_ROOT, 'packages', 'skiffctl', 'dist', 'main.js');
 
 export interface SeedPod {
   name: string;
@@ -42,9 +42,12 @@ export async function buildSeedImage(dockerHost: string): Promise<void> {
   if (r.code !== 0) throw new Error(`docker build on ${dockerHost} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
 }
 
-/** `skiffctl` with this cluster's config. */
-export function skiffctl(paths: StatePaths, args: readonly string[]) {
-  return runCommand([process.execPath, SKIFFCTL, ...args], { env: { ...process.env, SKIFFCONFIG: paths.skiffctlConfig } });
+/** `skiffctl ARGS` with this cluster's config, in this process (skiffctl's own runCli). */
+export async function skiffctl(paths: StatePaths, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new StringOutput();
+  const stderr = new StringOutput();
+  const code = await runCli(args, { stdout, stderr, stdin: (async function* () {})() }, { env: { ...process.env, SKIFFCONFIG: paths.skiffctlConfig } });
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 /** Starts building the image on every node; the promise resolves to the error, if any (never rejects). */

@@ -13,7 +13,7 @@ import { restartDelayMs } from './backoff.js';
 import { liveCmdline, readPidfile, removePidfile, terminate, writePidfile } from './proc.js';
 import { readTable, writeJsonAtomic, type ProcessStatus, type SupervisorStatus } from './table.js';
 
-export const TICK_MS = 200;
+export const TICK_MS = 100;
 export const STOP_GRACE_MS = 10_000;
 
 interface Managed {
