@@ -7,7 +7,7 @@ import type { LabStatus } from '@skiff/lab';
 import type { Client } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { Progress, StepError } from './progress.js';
-import { runCommand } from './run-command.js';
+import { commandFailure, runCommand } from '@skiff/machinery/exec';
 import type { StatePaths } from './state-dir.js';
 import { waitFor } from './wait.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -36,10 +36,11 @@ interface PodShape {
   status?: { phase?: string; podIP?: string };
 }
 
-/** Builds the seed's image on one node's engine (the docker CLI, classic builder). */
+/** Builds the seed's image on one node's engine with the docker CLI (its classic builder: the lab has no buildx). */
 export async function buildSeedImage(dockerHost: string): Promise<void> {
-  const r = await runCommand(['docker', '-H', dockerHost, 'build', '-q', '-t', SEED_IMAGE, SEED_APP_DIR], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
-  if (r.code !== 0) throw new Error(`docker build on ${dockerHost} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+  const args = ['-H', dockerHost, 'build', '-q', '-t', SEED_IMAGE, SEED_APP_DIR];
+  const r = await runCommand('docker', args);
+  if (r.code !== 0) throw new Error(commandFailure('docker', args, r));
 }
 
 /** `skiffctl ARGS` with this cluster's config, in this process (skiffctl's own runCli). */
