@@ -1,6 +1,7 @@
 // skiff-controller-manager: run(config, signal) serves /metrics, /healthz and /readyz, campaigns
 // for the Lease and, while leading, runs the enabled controllers over one set of shared informers.
 // Leadership lost means stop at once (as kube-controller-manager, which exits): `stopped` says so.
+import { setMaxListeners } from 'node:events';
 import {
   Clientset,
   EventBroadcaster,
@@ -48,6 +49,7 @@ export async function run(
   const unknown = unknownControllers(config.controllers, known.map((c) => c.name));
   if (unknown.length > 0) throw new Error(`--controllers: unknown controller(s) ${unknown.join(', ')} (known: ${known.map((c) => c.name).join(', ')})`);
   const enabled = known.filter((c) => isControllerEnabled(c.name, config.controllers));
+  for (const c of enabled) c.validate?.(config);
   const client = createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } });
   const registry = createMetrics();
 
@@ -72,9 +74,11 @@ export async function run(
   }
 
   const lead = async (leadSignal: AbortSignal): Promise<void> => {
+    // Every informer (one per resource for the garbage collector) and controller listens on it.
+    setMaxListeners(0, leadSignal);
     const factory = new SharedInformerFactory({ client, log });
     const events = new EventBroadcaster({ client, log });
-    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
+    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal, config };
     const runs = enabled.map((c) => {
       log.info('starting controller', { controller: c.name });
       return c.run({ ...ctx, log: log.child({ controller: c.name }) }).catch((err: unknown) => log.error('controller failed', { controller: c.name, err }));

@@ -18,7 +18,9 @@ const argv = yargs(hideBin(process.argv))
   .option('pod-cidr', { type: 'string', describe: "the node's pod CIDR when the Node has no spec.podCIDR" })
   .option('cluster-cidr', { type: 'string', default: defaultAgentConfig.clusterCIDR, describe: "the cluster's pod CIDR" })
   .option('infra-image', { type: 'string', default: defaultAgentConfig.infraImage, describe: 'the pod sandbox image' })
-  .option('cluster-dns', { type: 'string', describe: "DNS server IP for the pods (not used yet)" })
+  .option('cluster-dns', { type: 'string', describe: 'DNS server IP(s) for ClusterFirst pods, comma-separated (none: pods use the node resolv.conf)' })
+  .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: "the cluster's DNS domain" })
+  .option('resolv-conf', { type: 'string', default: '/etc/resolv.conf', describe: "the node's resolv.conf for Default pods and the search path" })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
   .strict()
   .help()
@@ -44,6 +46,8 @@ try {
       clusterCIDR: argv['cluster-cidr'],
       infraImage: argv['infra-image'],
       ...(argv['cluster-dns'] ? { clusterDNS: argv['cluster-dns'] } : {}),
+      clusterDomain: argv['cluster-domain'],
+      resolvConf: argv['resolv-conf'],
       healthPort: argv['health-port'],
     },
     ac.signal,
