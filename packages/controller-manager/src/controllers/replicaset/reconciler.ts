@@ -114,6 +114,8 @@ export class ReplicaSetReconciler implements Reconciler {
           const pod = await client.create(podFromTemplate(rs));
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
+          // As Kubernetes: a namespace being deleted refuses every create; that is no failure of the ReplicaSet.
+          if (isApiError(e) && e.reason === 'NamespaceTerminating') return;
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
           throw e;
         }

@@ -157,6 +157,19 @@ describe('replicaset controller', () => {
     });
   });
 
+  it('takes a create refused because the namespace is terminating as no failure (no ReplicaFailure, no FailedCreate)', async () => {
+    const web = rs('web', 3);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      client.admit = (o) => {
+        if (o.kind === 'Pod') throw new ApiError('PERMISSION_DENIED', 'pods "web-x" is forbidden: unable to create new content in namespace default because it is being terminated', { reason: 'NamespaceTerminating' });
+      };
+      await until(() => client.calls.filter((x) => x.verb === 'create' && x.resource === 'Pod').length >= 3, 'creates tried');
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.observedGeneration !== undefined, 'status written');
+      assert.ok(!client.find<ReplicaSet>('replicasets', ns, 'web')!.status?.conditions?.some((c) => c.type === 'ReplicaFailure'));
+      assert.ok(!client.objects<Event>('events').some((e) => e.reason === 'FailedCreate'));
+    });
+  });
+
   it('replaces a deleted pod', async () => {
     const web = rs('web', 3);
     await withControllers([replicaSetController], [web], async ({ client }) => {
