@@ -1,0 +1,234 @@
+// The whole node agent on a lab node with Docker: a 1-node lab of the test's own, an apiserver on
+// the lab bridge's gateway (a private etcd), and `skiff-node-agent` run in the node's network
+// namespace as on a real VM (nsenter --net, --docker-host of the node). Checked through the API and
+// the node's dockerd: ConfigMap and Secret values as env and the pod's resolv.conf, a failing
+// readiness probe (httpGet from the agent to the pod IP) marks the pod not Ready, a failing liveness
+// probe restarts the container, a crashing one goes to CrashLoopBackOff, and deleting a pod runs its
+// preStop hook, gives SIGTERM, and the object and its containers are gone after.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isApiError, type Event, type Pod } from '@skiff/api';
+import { run as runApiServer, type RunningApiServer } from '@skiff/apiserver';
+import { TESTBOX_IMAGE } from '@skiff/lab';
+import { Clientset, createClient, discardLogger, type Client } from '@skiff/machinery';
+import { DockerRuntime } from '@skiff/node-agent';
+import { killOnExit, startEtcd, type TestEtcd } from '../harness/etcd.js';
+import { eventually, freeSubnet, labStatusJson, repoRoot, testLab, type TestLab } from '../harness/lab-env.js';
+
+const CLUSTER_DNS = '10.96.0.10';
+
+function pod(name: string, spec: Partial<NonNullable<Pod['spec']>>): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { terminationGracePeriodSeconds: 10, containers: [], ...spec } };
+}
+
+const httpd = (pre: string) => ['sh', '-c', `mkdir -p /www && ${pre} exec httpd -f -p 8080 -h /www`];
+
+void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, () => {
+  let lab: TestLab | undefined;
+  let etcd: TestEtcd | undefined;
+  let apiAbort: AbortController | undefined;
+  let api: RunningApiServer | undefined;
+  let client: Client | undefined;
+  let cs: Clientset;
+  let agent: ChildProcess | undefined;
+  let runtime: DockerRuntime;
+  let nodeName = '';
+  let logPath = '';
+
+  before(async () => {
+    lab = await testLab();
+    const up = await lab.cli('up', '--nodes', '1', '--subnet', lab.subnet, '--image-cache', lab.imageCache);
+    assert.equal(up.code, 0, up.stderr);
+    const node = (await labStatusJson(lab)).nodes[0]!;
+    nodeName = node.name;
+    const gateway = lab.subnet.replace(/\.0\/24$/, '.1');
+    etcd = await startEtcd();
+    apiAbort = new AbortController();
+    // off loopback the apiserver wants a token file; the agent and the test use the token
+    const token = randomBytes(16).toString('hex');
+    const tokenFile = join(lab.dir, 'tokens');
+    await writeFile(tokenFile, `${token},admin\n`);
+    api = await runApiServer({ etcdServers: [etcd.endpoint], listen: `${gateway}:0`, httpListen: '127.0.0.1:0', bookmarkIntervalMs: 1000, tokenFile }, apiAbort.signal, discardLogger());
+    client = createClient({ server: api.address, token });
+    cs = new Clientset(client);
+    runtime = new DockerRuntime({ dockerHost: node.dockerHost, infraImage: 'skiff/pause:0.1', network: 'skiff-pods' });
+    logPath = join(lab.dir, 'agent.log');
+    const log = createWriteStream(logPath);
+    agent = spawn(
+      'nsenter',
+      [
+        `--net=/run/netns/${node.netns}`,
+        process.execPath,
+        join(repoRoot, 'packages/node-agent/dist/main.js'), // skiff-node-agent
+        '--server', api.address,
+        '--token', token,
+        '--node-name', nodeName,
+        '--node-ip', node.address,
+        '--docker-host', node.dockerHost,
+        '--pod-cidr', await freeSubnet(198),
+        '--cluster-cidr', '10.198.0.0/16',
+        '--cluster-dns', CLUSTER_DNS,
+        '--health-port', '-1',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    killOnExit(agent);
+    agent.stdout?.pipe(log);
+    agent.stderr?.pipe(log);
+    if (process.env.SKIFF_E2E_AGENT_LOG) agent.stderr?.on('data', (b: Buffer) => process.stderr.write(b));
+    if (process.env.SKIFF_E2E_AGENT_LOG) agent.stdout?.on('data', (b: Buffer) => process.stderr.write(b));
+    await eventually('the node Ready', 60_000, async () => {
+      const n = await cs.nodes().get(nodeName).catch(() => undefined);
+      return n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? n : undefined;
+    }).catch(async (e: unknown) => {
+      await new Promise((r) => setTimeout(r, 200)); // the log stream's last writes
+      throw new Error(`${(e as Error).message} (agent exit code ${String(agent?.exitCode)})\nagent log:\n${await readFile(logPath, 'utf8').catch(() => '')}`);
+    });
+  });
+
+  after(async () => {
+    if (agent && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      await new Promise((r) => agent?.once('exit', r));
+    }
+    // the agent leaves pods running when it stops, as the kubelet does: the lab's dockerd goes with the lab
+    client?.close();
+    apiAbort?.abort();
+    await api?.stopped;
+    await etcd?.stop();
+    if (lab) {
+      const down = await lab.cli('down');
+      await rm(lab.dir, { recursive: true, force: true });
+      assert.equal(down.code, 0, down.stderr);
+    }
+  });
+
+  const get = (name: string) => cs.pods('default').get(name);
+  const bind = (p: Pod): Pod => ({ ...p, spec: { ...p.spec!, nodeName } });
+  const containerId = (p: Pod) => (p.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^docker:\/\//, '');
+  const reasons = async (name: string) => new Set(((await cs.events('default').list()).items as Event[]).filter((e) => e.involvedObject?.name === name).map((e) => e.reason));
+  const running = (name: string) => eventually(`${name} Running`, 60_000, async () => ((await get(name)).status?.containerStatuses?.[0]?.state?.running ? get(name) : undefined));
+
+  void it('gives ConfigMap and Secret values as env, and a ClusterFirst resolv.conf', async () => {
+    await cs.configMaps('default').create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'fast', LEVEL: '3' } });
+    await cs.secrets('default').create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' }, data: { password: Buffer.from('s3cret').toString('base64') } });
+    await cs.pods('default').create(
+      bind(
+        pod('env', {
+          containers: [
+            {
+              name: 'main',
+              image: TESTBOX_IMAGE,
+              command: ['sleep', '3600'],
+              envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'CFG_' }],
+              env: [
+                { name: 'MODE', valueFrom: { configMapKeyRef: { name: 'settings', key: 'mode' } } },
+                { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+                { name: 'URL', value: 'db://$(PASSWORD)@$(MY_POD)' },
+                { name: 'MY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    const p = await running('env');
+    const env = (await runtime.execSync(containerId(p), ['env'], 5000)).stdout.split('\n');
+    for (const want of ['MODE=fast', 'PASSWORD=s3cret', 'CFG_mode=fast', 'CFG_LEVEL=3', 'MY_POD=env', 'URL=db://s3cret@$(MY_POD)']) assert.ok(env.includes(want), `${want} in ${env.join(' ')}`);
+    const resolv = (await runtime.execSync(containerId(p), ['cat', '/etc/resolv.conf'], 5000)).stdout;
+    assert.match(resolv, new RegExp(`^nameserver ${CLUSTER_DNS.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(resolv, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/m);
+    assert.match(resolv, /^options ndots:5$/m);
+    const hosts = (await runtime.execSync(containerId(p), ['cat', '/etc/hosts'], 5000)).stdout;
+    assert.match(hosts, new RegExp(`^${(p.status?.podIP ?? 'x').replace(/\./g, '\\.')}\\s+env$`, 'm'));
+  });
+
+  void it('a missing ConfigMap key is CreateContainerConfigError, and the agent serves other pods', async () => {
+    await cs.pods('default').create(bind(pod('nokey', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'absent' } } }] }] })));
+    const w = await eventually('CreateContainerConfigError', 60_000, async () => (await get('nokey')).status?.containerStatuses?.[0]?.state?.waiting);
+    assert.deepEqual(w, { reason: 'CreateContainerConfigError', message: "couldn't find key absent in ConfigMap default/settings" });
+  });
+
+  void it('a failing readiness probe marks the pod not Ready', async () => {
+    await cs.pods('default').create(
+      bind(
+        pod('ready', {
+          containers: [{ name: 'web', image: TESTBOX_IMAGE, command: httpd('echo ok > /www/ready &&'), ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { httpGet: { path: '/ready', port: 'http' }, periodSeconds: 1, failureThreshold: 1 } }],
+        }),
+      ),
+    );
+    const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const p = await eventually('Ready True', 60_000, async () => (ready(await get('ready')) === 'True' ? get('ready') : undefined));
+    await runtime.execSync(containerId(p), ['rm', '/www/ready'], 5000);
+    const after = await eventually('Ready False', 30_000, async () => (ready(await get('ready')) === 'False' ? get('ready') : undefined));
+    assert.equal(after.status?.conditions?.find((c) => c.type === 'ContainersReady')?.status, 'False');
+    assert.equal(after.status?.containerStatuses?.[0]?.ready, false);
+    assert.equal(after.status?.containerStatuses?.[0]?.restartCount, 0, 'readiness never restarts');
+    assert.ok((await reasons('ready')).has('Unhealthy'));
+  });
+
+  void it('a failing liveness probe restarts the container', async () => {
+    await cs.pods('default').create(
+      bind(pod('live', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }] })),
+    );
+    const s = await eventually('a restart', 60_000, async () => {
+      const c = (await get('live')).status?.containerStatuses?.[0];
+      return c && c.restartCount >= 1 ? c : undefined;
+    });
+    assert.ok(s.lastState?.terminated, 'the killed instance is the last state');
+    const r = await reasons('live');
+    assert.ok(r.has('Unhealthy') && r.has('Killing'), [...r].join(','));
+  });
+
+  void it('a crashing container goes to CrashLoopBackOff', async () => {
+    await cs.pods('default').create(bind(pod('crash', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 3'] }] })));
+    const s = await eventually('CrashLoopBackOff', 60_000, async () => {
+      const c = (await get('crash')).status?.containerStatuses?.[0];
+      return c?.state?.waiting?.reason === 'CrashLoopBackOff' ? c : undefined;
+    });
+    assert.ok(s.restartCount >= 1);
+    assert.equal(s.lastState?.terminated?.exitCode, 3);
+    assert.ok((await reasons('crash')).has('BackOff'));
+  });
+
+  void it('deleting a pod runs preStop, gives SIGTERM, then the object and its containers are gone', async () => {
+    await cs.pods('default').create(
+      bind(
+        pod('graceful', {
+          terminationGracePeriodSeconds: 20,
+          containers: [
+            {
+              name: 'main',
+              image: TESTBOX_IMAGE,
+              command: ['sh', '-c', "trap 'echo got-SIGTERM; exit 0' TERM; echo started; while true; do sleep 1; done"],
+              lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } } },
+            },
+          ],
+        }),
+      ),
+    );
+    const p = await running('graceful');
+    const id = containerId(p);
+    let output = '';
+    const ac = new AbortController();
+    const reading = (async () => {
+      for await (const chunk of runtime.logs(id, { follow: true }, ac.signal)) output += chunk.data.toString();
+    })().catch(() => undefined);
+    await eventually('the first line', 10_000, async () => (output.includes('started') ? true : undefined));
+    await cs.pods('default').delete('graceful');
+    await eventually('the pod object gone', 60_000, async () => get('graceful').then(() => undefined, (e: unknown) => (isApiError(e) && e.code === 'NOT_FOUND' ? true : undefined)));
+    ac.abort();
+    await reading;
+    assert.match(output, /started\n[\s\S]*prestop-ran\n[\s\S]*got-SIGTERM/, 'preStop ran, then SIGTERM');
+    // the agent deletes the object, then removes the pod's containers and sandbox
+    await eventually('no container or sandbox of the pod', 30_000, async () => {
+      const left = [...(await runtime.listContainers({ podUid: p.metadata.uid ?? '' })), ...(await runtime.listPodSandboxes({ podUid: p.metadata.uid ?? '' }))];
+      return left.length === 0 ? true : undefined;
+    });
+  });
+});
