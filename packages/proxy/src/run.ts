@@ -17,6 +17,7 @@ import {
   discardLogger,
   realClock,
   startHealthServer,
+  waitForHandlersSynced,
   type HealthServer,
   type Logger,
   type Registry,
@@ -74,8 +75,7 @@ function feed<T extends Service | Endpoints>(
     onDelete: (d) => on(deletedObject(d), undefined),
   });
   return (async () => {
-    if (!(await informer.waitForSync(signal))) return;
-    await reg.idle();
+    if (!(await waitForHandlersSynced([reg], signal))) return;
     log.info('informer synced', { resource: informer.resource });
     synced();
   })();
