@@ -31,6 +31,12 @@ export interface PodSandboxConfig {
   ports?: PortMapping[];
   /** the pod's own labels, kept beside the runtime's reserved labels */
   labels?: Record<string, string>;
+  /** the pod's resolv.conf (shared by its containers); undefined: a copy of the node's */
+  dns?: { servers: string[]; searches: string[]; options: string[] };
+  /** the pod's domain (`<subdomain>.<ns>.svc.<cluster domain>`): its /etc/hosts names the FQDN */
+  domain?: string;
+  /** /etc/hosts entries from hostAliases, "hostname:ip" */
+  extraHosts?: string[];
 }
 
 export interface LinuxResources {
@@ -73,7 +79,7 @@ export interface ContainerConfig {
   workingDir?: string;
   resources?: LinuxResources;
   security?: ContainerSecurity;
-  /** informational (Docker's ExposedPorts); host ports are on the sandbox */
+  /** informational (the pod's ports; Docker takes none on a container joined to the sandbox); host ports are on the sandbox */
   ports?: PortMapping[];
   tty?: boolean;
   stdin?: boolean;
