@@ -1,5 +1,6 @@
 // skiff-node-agent on every lab node: inside the node's network namespace, driving the node's own
-// dockerd, with the node's address as its InternalIP.
+// dockerd, with the node's address as its InternalIP and its pod CIDR; pods get the node-local
+// cluster DNS address the proxy serves.
 import type { Component } from './context.js';
 
 export const nodeAgent: Component = {
@@ -13,6 +14,7 @@ export const nodeAgent: Component = {
         '--node-name', n.name, '--node-ip', n.address,
         '--docker-host', n.dockerHost,
         '--pod-cidr', n.podCIDR, '--cluster-cidr', config.clusterCIDR,
+        '--cluster-dns', config.clusterDNS, '--cluster-domain', config.clusterDomain,
       ],
       netns: n.netns,
       gates: [{ file: `/run/netns/${n.netns}` }, { file: n.dockerHost.replace(/^unix:\/\//, '') }, { ready: 'apiserver' }],
