@@ -29,7 +29,7 @@ import { buildSeedImages, deploySeed, type SeedResult } from './seed.js';
 import { statePaths, type StatePaths } from './state-dir.js';
 import { ensureSupervisor, supervisorPid } from './supervisor/control.js';
 import { readStatus, writeTable } from './supervisor/table.js';
-import { ensureTokens } from './tokens.js';
+import { ensureAgentServerToken, ensureTokens } from './tokens.js';
 import { waitFor } from './wait.js';
 
 
@@ -130,6 +130,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const { config, tokens } = await progress.step('settings', `state folder ${paths.dir}`, async () => {
     const config = await settings(o, paths, out);
     const tokens = ensureTokens(paths);
+    ensureAgentServerToken(paths);
     const p = config.ports;
     return { value: { config, tokens }, detail: `cluster ${config.labName}, ${config.nodes} nodes, ports apiserver ${p.api}, etcd ${p.etcd}` };
   });

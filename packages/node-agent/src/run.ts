@@ -42,6 +42,15 @@ import { ProbeManager } from './probe/probe-manager.js';
 import { listerEnvSources } from './env/env-sources.js';
 import { DEFAULT_CLUSTER_DOMAIN, type DNSNode } from './dns/pod-dns.js';
 import { parseResolvConf } from './dns/resolv-conf.js';
+import { getMaxListeners, setMaxListeners } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { Housekeeping } from './gc/housekeeping.js';
+import { LocalStorageEviction } from './eviction/local-storage.js';
+import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
+import { CachedConfigSource } from './volumes/config-source.js';
+import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
+import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
+import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -64,15 +73,28 @@ export interface AgentConfig {
   resolvConf?: string;
   /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
   healthPort: number;
+  /** pods' volumes live under <rootDir>/pods/<uid>; default /var/lib/skiff-agent (docker runtime); the fake runtime sets up volumes only when given */
+  rootDir?: string;
+  /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
+  evictionHard?: string;
+  /** the token the apiserver presents to the agent's server (logs, exec, port-forward, stats); the
+   * server runs only with one */
+  serverToken?: string;
+  /** the agent server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints */
+  serverPort?: number;
+  /** the address the agent server binds (default: nodeIP) */
+  serverHost?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
   podNetwork?: PodNetwork;
+  mounter?: Mounter;
   clock?: Clock;
   resyncPeriodMs?: number;
   nodeStatusUpdateMs?: number;
   leaseRenewMs?: number;
   plegRelistMs?: number;
+  housekeepingPeriodMs?: number;
 }
 
 export const defaultAgentConfig = {
@@ -114,16 +136,38 @@ function dnsNode(config: AgentConfig): DNSNode {
   return { clusterDNS, clusterDomain: config.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, host };
 }
 
+function rootDirOf(config: AgentConfig): string | undefined {
+  return config.rootDir ?? (config.runtime === 'fake' ? undefined : DEFAULT_ROOT_DIR);
+}
+
 export async function run(config: AgentConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningAgent> {
   const clock = config.clock ?? realClock;
+  // every loop of the agent waits on this signal (a dozen at once): not a leak
+  setMaxListeners(Math.max(getMaxListeners(signal), 32), signal);
   const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent' });
   const clients = new Clientset(client);
   const runtime = makeRuntime(config);
   const version = await runtime.version();
   const nodeIP = config.nodeIP ?? defaultNodeIP();
-  const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  const agentServer: AgentServer | undefined = config.serverToken
+    ? await startAgentServer({ host: config.serverHost ?? nodeIP, port: config.serverPort ?? DEFAULT_SERVER_PORT, token: config.serverToken, nodeName: config.nodeName, runtime, log }, signal)
+    : undefined;
+  const facts = { ...machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`), ...(agentServer ? { serverPort: agentServer.port } : {}) };
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
+  const rootDir = rootDirOf(config);
+  if (rootDir) await mkdir(rootDir, { recursive: true });
+  const thresholds = parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD));
+  const pressure = new PressureTracker();
+  const pressureNow = async () => {
+    if (thresholds.length === 0) return {};
+    try {
+      return pressure.observe(clock.now(), observePressure(await readNodeFigures(rootDir ?? '/'), thresholds));
+    } catch (err) {
+      log.warn('node figures unreadable', { err });
+      return {};
+    }
+  };
 
   let network: PodNetwork | undefined;
   let networkProblem: string | undefined = 'network is not ready: the pod network is not set up yet';
@@ -134,18 +178,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     log,
     ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
     ...(config.nodeStatusUpdateMs ? { updateMs: config.nodeStatusUpdateMs } : {}),
-    health: async () => {
-      try {
-        await runtime.version();
-      } catch (e) {
-        return { problem: `container runtime is down: ${(e as Error).message}` };
-      }
-      if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
-      if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
-      const bad = await network.check();
-      return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
-    },
+    health: async () => ({ ...(await readiness()), ...(await pressureNow()) }),
   });
+  async function readiness(): Promise<{ problem?: string }> {
+    try {
+      await runtime.version();
+    } catch (e) {
+      return { problem: `container runtime is down: ${(e as Error).message}` };
+    }
+    if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
+    if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
+    const bad = await network.check();
+    return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
+  }
   await reporter.register();
   const podCIDR = reporter.podCIDR();
   if (podCIDR) {
@@ -175,6 +220,15 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const now = () => clock.now();
   let onProbeChange = (_uid: string): void => undefined;
   const probes = new ProbeManager({ runtime, clock, record, onChange: (uid) => onProbeChange(uid) });
+  const volumes = rootDir
+    ? new VolumeManager({
+        rootDir,
+        mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
+        sources: new CachedConfigSource(clients, now),
+        node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
+        now,
+      })
+    : undefined;
   const syncer = new PodSyncer({
     runtime,
     clients,
@@ -189,6 +243,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     allocatable: { cpu: String(facts.cpus), memory: String(facts.memoryBytes), 'ephemeral-storage': String(facts.ephemeralStorageBytes) },
     dns: dnsNode(config),
     probes,
+    ...(volumes ? { volumes } : {}),
   });
   const pods = listerFor(podInformer);
   const workers = new PodWorkers(
@@ -247,6 +302,27 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
     loop.run(signal),
     routes(),
+    new Housekeeping({
+      runtime,
+      podExists: (uid) => pods.list().some((p) => p.metadata.uid === uid),
+      ...(volumes
+        ? {
+            volumes,
+            localStorage: new LocalStorageEviction({
+              pods: () => pods.list(),
+              volumes,
+              evict: (pod, message) => {
+                syncer.markEvicted(pod.metadata.uid ?? '', message);
+                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
+              },
+            }),
+          }
+        : {}),
+      clock,
+      log,
+      ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
+    }).run(signal),
+    agentServer?.stopped,
   ]).then(async () => {
     workers.stop();
     await workers.idle();

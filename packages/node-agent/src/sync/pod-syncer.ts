@@ -22,8 +22,12 @@ import { noProbes } from '../probe/probe-results.js';
 import { HookRunner } from '../lifecycle/hooks.js';
 import { TerminationMessages } from '../status/termination-message.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
+import { containerMounts } from '../volumes/container-mounts.js';
+import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
+/** a pod whose volumes could not be set up is synced again after this long */
+export const VOLUME_RETRY_MS = 2_000;
 
 export interface PodSyncerDeps {
   runtime: ContainerRuntime;
@@ -43,6 +47,8 @@ export interface PodSyncerDeps {
   dns?: DNSNode;
   /** liveness, readiness and startup probes (default: none run; running is ready) */
   probes?: ProbeManager;
+  /** the pods' volumes; without it, volumes are not set up (hollow nodes) */
+  volumes?: VolumeManager;
 }
 
 export interface SyncResult {
@@ -67,15 +73,27 @@ function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | und
 export class PodSyncer {
   private readonly hooks: HookRunner;
   private readonly messages: TerminationMessages;
+  /** uid → why the pod is evicted (until it is removed) */
+  private readonly evictions = new Map<string, string>();
 
   constructor(private readonly d: PodSyncerDeps) {
     this.hooks = new HookRunner(d.runtime, d.record, d.now);
     this.messages = new TerminationMessages(d.runtime);
   }
 
+  /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
+  markEvicted(uid: string, message: string): void {
+    this.evictions.set(uid, message);
+  }
+
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
     if (pod.metadata.deletionTimestamp) return this.terminate(pod);
     const uid = pod.metadata.uid ?? '';
+    const eviction = this.evictions.get(uid);
+    if (eviction !== undefined && !terminal(pod)) {
+      await this.evict(pod, eviction);
+      return {};
+    }
     if (terminal(pod)) {
       this.d.probes?.removePod(uid);
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
@@ -83,10 +101,15 @@ export class PodSyncer {
     }
     const deadlineMs = activeDeadlineRemainingMs(pod, this.d.now());
     if (deadlineMs !== undefined && deadlineMs <= 0) return this.failPastDeadline(pod);
+    const volumes = await this.mountVolumes(pod);
+    if (!volumes) {
+      await this.writeStatus(pod, new Map());
+      return { retryAfterMs: VOLUME_RETRY_MS };
+    }
     const state = await readPodState(this.d.runtime, uid);
     this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
     const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
-    await this.carryOut(pod, actions, signal);
+    await this.carryOut(pod, actions, volumes, signal);
     await this.writeStatus(pod, actions.waiting);
     const retry = Math.min(actions.retryAfterMs ?? Infinity, deadlineMs ?? Infinity);
     return retry === Infinity ? {} : { retryAfterMs: retry };
@@ -120,7 +143,16 @@ export class PodSyncer {
     await this.d.runtime.stopContainer(c.id, grace);
   }
 
-  private async carryOut(pod: Pod, actions: PodActions, signal?: AbortSignal): Promise<void> {
+  /** the pod's volumes set up (or refreshed), or undefined after FailedMount events: nothing may start */
+  private async mountVolumes(pod: Pod): Promise<PodVolumes | undefined> {
+    if (!this.d.volumes) return new Map();
+    const got = await this.d.volumes.mountPod(pod);
+    if ('volumes' in got) return got.volumes;
+    for (const f of got.failed) this.d.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume ${JSON.stringify(f.volume)} : ${f.message}`);
+    return undefined;
+  }
+
+  private async carryOut(pod: Pod, actions: PodActions, volumes: PodVolumes, signal?: AbortSignal): Promise<void> {
     const grace = pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await Promise.all(
       actions.kill.map(async (k) => {
@@ -156,7 +188,7 @@ export class PodSyncer {
     }
     if (!sandboxId) return;
     for (const s of actions.start) {
-      const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, signal);
+      const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, volumes, signal);
       if (waiting) {
         actions.waiting.set(s.container.name, waiting.waiting);
         if (waiting.retryAfterMs !== undefined) actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, waiting.retryAfterMs);
@@ -177,6 +209,7 @@ export class PodSyncer {
     container: Container,
     restartCount: number,
     podIP: string | undefined,
+    volumes: PodVolumes,
     signal?: AbortSignal,
   ): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
     const got = await this.d.images.ensure(pod, container, signal);
@@ -196,6 +229,12 @@ export class PodSyncer {
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
       return { waiting: { reason: 'CreateContainerConfigError', message } };
     }
+    const mounts = await containerMounts(container, volumes, config.env);
+    if ('failed' in mounts) {
+      this.d.record(pod, 'Warning', 'Failed', `Error: ${mounts.failed}`);
+      return { waiting: { reason: 'CreateContainerConfigError', message: mounts.failed } };
+    }
+    if (mounts.mounts.length > 0) config.mounts = mounts.mounts;
     const id = await this.d.runtime.createContainer(sandboxId, config);
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
     await this.d.runtime.startContainer(id);
@@ -223,6 +262,15 @@ export class PodSyncer {
       ...(failed ? { failed } : {}),
     });
     await this.d.statuses.setStatus(pod, status);
+  }
+
+  /** The kubelet's eviction: an Evicted event, every container stopped at once, phase Failed with reason Evicted. */
+  private async evict(pod: Pod, message: string): Promise<void> {
+    this.d.record(pod, 'Warning', 'Evicted', message);
+    await this.stopPod(pod.metadata.uid ?? '', 0, pod);
+    const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+    const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
+    await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });
   }
 
   /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`) and the sandboxes of a pod. */
@@ -260,8 +308,10 @@ export class PodSyncer {
     this.messages.forget(containers.map((c) => c.id));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) await this.d.runtime.removePodSandbox(s.id);
     this.d.probes?.removePod(uid);
+    await this.d.volumes?.unmountPod(uid);
     this.d.backoff.forget(`${uid}/`);
     this.d.images.forget(uid);
     this.d.statuses.forget(uid);
+    this.evictions.delete(uid);
   }
 }

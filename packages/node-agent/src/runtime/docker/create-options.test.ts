@@ -84,6 +84,16 @@ void describe('containerCreateOptions', () => {
       },
     },
     {
+      name: 'volume mounts as binds, read-only kept',
+      config: { ...base, mounts: [{ hostPath: '/var/lib/skiff-agent/pods/u1/volumes/kubernetes.io~configmap/cfg', containerPath: '/etc/app', readOnly: true }, { hostPath: '/data', containerPath: '/data', readOnly: false }] },
+      check: (o) => {
+        assert.deepEqual(o.HostConfig?.Mounts, [
+          { Type: 'bind', Source: '/var/lib/skiff-agent/pods/u1/volumes/kubernetes.io~configmap/cfg', Target: '/etc/app', ReadOnly: true },
+          { Type: 'bind', Source: '/data', Target: '/data', ReadOnly: false },
+        ]);
+      },
+    },
+    {
       name: 'resources and security',
       config: {
         ...base,

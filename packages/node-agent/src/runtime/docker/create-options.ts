@@ -73,6 +73,7 @@ export function containerCreateOptions(sandboxId: string, config: ContainerConfi
     if (s.groupAdd?.length) hostConfig.GroupAdd = s.groupAdd;
     if (s.noNewPrivileges) hostConfig.SecurityOpt = ['no-new-privileges'];
   }
+  if (config.mounts?.length) hostConfig.Mounts = config.mounts.map((m) => ({ Type: 'bind', Source: m.hostPath, Target: m.containerPath, ReadOnly: m.readOnly }));
   const opts: ContainerCreateOptions = {
     name: containerName(config),
     Image: config.image,
