@@ -2,8 +2,9 @@
 // path as `npm start` (own lab name, state folder, free ports and subnets, 2 lab machines): its image
 // built on every node from examples/node-app/ with the Dockerfile unchanged, its manifests applied
 // unchanged, the Deployment's 3 pods Running spread over both nodes, `skiffctl get pods -o wide`
-// showing them, each answering on its pod IP from another node and from the host, a deleted pod
-// replaced, a killed control-plane process restarted by the supervisor, a second `up` changing
+// showing them, each answering on its pod IP from another node and from the host, the seed's
+// Service reaching every replica by its ClusterIP from every node, a NodePort from the host and the
+// Service's DNS name from inside a pod, a deleted pod replaced, a killed control-plane process restarted by the supervisor, a second `up` changing
 // nothing; `down --purge` leaves no namespace, route, chain, process or file behind (also when a
 // check failed).
 import assert from 'node:assert/strict';
@@ -23,8 +24,8 @@ interface UpJson {
   server: string;
   stateDir: string;
   skiffctlConfig: string;
-  nodes: { name: string; netns: string; address: string }[];
-  seed: { pods: { name: string; node: string; ip: string }[]; port: number };
+  nodes: { name: string; netns: string; address: string; dockerHost: string }[];
+  seed: { pods: { name: string; node: string; ip: string }[]; port: number; clusterIP: string; servicePort: number; nodePort: number };
   timings: { step: string; seconds: number }[];
 }
 
@@ -90,7 +91,7 @@ void describe('the seed app on a 2-node cluster from skiff-cluster up', { timeou
     assert.equal(result.seed.pods.length, 3);
     assert.deepEqual([...new Set(result.seed.pods.map((p) => p.node))].sort(), ['n1', 'n2']);
     for (const p of result.seed.pods) assert.ok(p.ip.startsWith(clusterCIDR.split('.').slice(0, 2).join('.') + '.'), `pod IP ${p.ip} in ${clusterCIDR}`);
-    assert.deepEqual(result.timings.map((t) => t.step), ['settings', 'lab', 'control plane', 'nodes', 'routes', 'image', 'deploy', 'pods']);
+    assert.deepEqual(result.timings.map((t) => t.step), ['settings', 'lab', 'control plane', 'nodes', 'routes', 'image', 'deploy', 'pods', 'service']);
   });
 
   void it('skiffctl get pods -o wide shows every pod Running with its IP and node', async () => {
@@ -109,6 +110,38 @@ void describe('the seed app on a 2-node cluster from skiff-cluster up', { timeou
       assert.equal(reply.trim().split('\n').pop()?.trim(), p.name);
       assert.equal((await httpGet(p.ip, result.seed.port)).trim(), p.name);
     }
+  });
+
+  void it("the seed's Service reaches every replica by its ClusterIP from every node", async () => {
+    const all = new Set(result.seed.pods.map((p) => p.name));
+    for (const n of result.nodes) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 60 && seen.size < all.size; i++) {
+        const r = await httpGetFromNode(n.netns, result.seed.clusterIP, result.seed.servicePort);
+        if (r.includes('200 OK')) seen.add(r.trim().split('\n').pop()!.trim());
+      }
+      assert.deepEqual([...seen].sort(), [...all].sort(), `replicas reached from ${n.name}`);
+    }
+  });
+
+  void it('the NodePort answers from the host on every node', async () => {
+    const names = result.seed.pods.map((p) => p.name);
+    for (const n of result.nodes) assert.ok(names.includes((await httpGet(n.address, result.seed.nodePort)).trim()), `NodePort on ${n.name}`);
+  });
+
+  void it("a pod reaches the Service by its DNS name (cluster DNS on the pod's node)", async () => {
+    const p = result.seed.pods[0]!;
+    const host = result.nodes.find((n) => n.name === p.node)!.dockerHost;
+    const ids = (await mustRun('docker', ['-H', host, 'ps', '-q', '--filter', `label=io.skiff.pod.name=${p.name}`, '--filter', 'label=io.skiff.container.name=my-app'])).trim();
+    assert.ok(ids, `the app container of ${p.name}`);
+    const script = "require('http').get('http://my-app.default.svc.cluster.local/', (r) => { let b = ''; r.on('data', (d) => (b += d)).on('end', () => console.log(b.trim())); }).on('error', (e) => { console.error(e.message); process.exit(1); })";
+    const body = await eventually('the Service by name from a pod', 20_000, async () => {
+      const r = await run('docker', ['-H', host, 'exec', ids.split('\n')[0]!, 'node', '-e', script]);
+      return r.code === 0 ? r.stdout.trim() : undefined;
+    });
+    assert.ok(result.seed.pods.some((x) => x.name === body), `answered by a replica: ${body}`);
+    const short = await run('docker', ['-H', host, 'exec', ids.split('\n')[0]!, 'node', '-e', script.replace('my-app.default.svc.cluster.local', 'my-app')]);
+    assert.equal(short.code, 0, `the short name through the search path: ${short.stderr}`);
   });
 
   void it('a deleted pod is replaced', async () => {

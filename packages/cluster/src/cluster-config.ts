@@ -21,9 +21,12 @@ export interface ClusterConfig {
   nodes: number;
   /** the lab bridge's subnet; unset: the lab's default (10.200.0.0/24) */
   labSubnet?: string;
-  /** the pods' addresses; node nI gets the /24 number I of it until the controller-manager assigns pod CIDRs */
+  /** the pods' addresses: node nI gets its I-th /24 (the controller-manager's IPAM keeps the agents' choice) */
   clusterCIDR: string;
   serviceCIDR: string;
+  /** the node-local address every node's proxy answers cluster DNS on, the pods' nameserver */
+  clusterDNS: string;
+  clusterDomain: string;
   ports: ClusterPorts;
   /** host routes `up` made to the nodes' pod CIDRs (`<cidr> via <node address>`), removed by `down` */
   routes: { destination: string; via: string }[];
@@ -32,6 +35,9 @@ export interface ClusterConfig {
 export const DEFAULT_PORTS: ClusterPorts = { etcd: 2379, etcdPeer: 2380, api: 6443, apiHttp: 6444, schedulerHealth: 10251, controllerManagerHttp: 10257 };
 export const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
+/** node-local, as Kubernetes' NodeLocal DNSCache; the same on every node (skiff-proxy's default) */
+export const DEFAULT_CLUSTER_DNS = '169.254.20.10';
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 export const DEFAULT_LAB_NAME = 'local';
 export const DEFAULT_NODES = 3;
 
@@ -39,7 +45,8 @@ export function readClusterConfig(path: string): ClusterConfig | undefined {
   if (!existsSync(path)) return undefined;
   const c = JSON.parse(readFileSync(path, 'utf8')) as ClusterConfig;
   if (c.version !== 1) throw new Error(`${path}: unknown version ${String(c.version)}; remove it (npm stop -- --purge)`);
-  return c;
+  // settings added since the file was written
+  return { ...c, clusterDNS: c.clusterDNS ?? DEFAULT_CLUSTER_DNS, clusterDomain: c.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN };
 }
 
 export function writeClusterConfig(path: string, c: ClusterConfig): void {

@@ -14,6 +14,8 @@ import { REPO_ROOT } from './repo-root.js';
 
 export const SEED_APP_DIR = join(REPO_ROOT, 'examples', 'node-app');
 export const SEED_MANIFESTS = join(REPO_ROOT, 'examples', 'seed', 'node-app');
+/** a NodePort Service for the same pods, so the host reaches the app (the seed's Service is a ClusterIP) */
+export const NODEPORT_SERVICE = join(REPO_ROOT, 'examples', 'node-app', 'service-nodeport.yaml');
 /** the manifests' image `my-app`, i.e. my-app:latest */
 export const SEED_IMAGE = 'my-app:latest';
 export const SEED_DEPLOYMENT = { namespace: 'default', name: 'my-app' };
@@ -28,6 +30,21 @@ export interface SeedResult {
   pods: SeedPod[];
   /** the container port every pod answers on */
   port: number;
+  /** the seed's Service (my-app): its ClusterIP and port, answering from every node */
+  clusterIP: string;
+  servicePort: number;
+  /** my-app-nodeport's port on every node's address, answering from the host */
+  nodePort: number;
+}
+
+interface ServiceShape {
+  spec?: { clusterIP?: string; ports?: { port: number; nodePort?: number }[] };
+}
+
+/** One HTTP GET through busybox nc (busybox-static is a system dependency), in a node's namespace or on the host. */
+async function httpBody(ip: string, port: number, netns?: string): Promise<string | undefined> {
+  const r = await runCommand('busybox', ['nc', '-w', '2', ip, String(port)], { input: 'GET / HTTP/1.0\r\n\r\n', ...(netns ? { netnsPath: `/run/netns/${netns}` } : {}) });
+  return r.stdout.includes(' 200 ') ? r.stdout.trim().split('\n').pop()?.trim() : undefined;
 }
 
 interface PodShape {
@@ -69,13 +86,13 @@ export async function deploySeed(o: { progress: Progress; client: Client; lab: L
     return { value: undefined, detail: `${SEED_IMAGE} on ${lab.nodes.map((n) => n.name).join(', ')}` };
   });
 
-  await progress.step('deploy', 'skiffctl apply -f examples/seed/node-app/', async () => {
-    const r = await skiffctl(paths, ['apply', '-f', SEED_MANIFESTS]);
+  await progress.step('deploy', 'skiffctl apply -f examples/seed/node-app/ -f examples/node-app/service-nodeport.yaml', async () => {
+    const r = await skiffctl(paths, ['apply', '-f', SEED_MANIFESTS, '-f', NODEPORT_SERVICE]);
     if (r.code !== 0) throw new StepError(`skiffctl apply exited ${r.code}: ${(r.stderr || r.stdout).trim()}`, paths.log('apiserver'), 'fix the manifest the error names');
     return { value: undefined, detail: r.stdout.trim().split('\n').join('; ') };
   });
 
-  return progress.step('pods', `waiting for every replica of deployment ${SEED_DEPLOYMENT.name} to run`, async () => {
+  const pods = await progress.step('pods', `waiting for every replica of deployment ${SEED_DEPLOYMENT.name} to run`, async () => {
     let seen: PodShape[] = [];
     const pods = await waitFor('the pods to run', o.timeoutMs, async () => {
       const d = (await client.get('deployments', SEED_DEPLOYMENT.namespace, SEED_DEPLOYMENT.name)) as { spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } } };
@@ -97,5 +114,29 @@ export async function deploySeed(o: { progress: Progress; client: Client; lab: L
     const port = pods[0]?.spec?.containers?.[0]?.ports?.[0]?.containerPort ?? 3000;
     const result = pods.map((p) => ({ name: p.metadata.name, node: p.spec!.nodeName!, ip: p.status!.podIP! }));
     return { value: { pods: result, port }, detail: result.map((p) => `${p.name} ${p.ip} on ${p.node}`).join(', ') };
+  });
+
+  return progress.step('service', 'the Service answering: its ClusterIP from every node, the NodePort from the host', async () => {
+    const svc = (await client.get('services', SEED_DEPLOYMENT.namespace, SEED_DEPLOYMENT.name)) as ServiceShape;
+    const np = (await client.get('services', SEED_DEPLOYMENT.namespace, 'my-app-nodeport')) as ServiceShape;
+    const clusterIP = svc.spec?.clusterIP ?? '';
+    const servicePort = svc.spec?.ports?.[0]?.port ?? 80;
+    const nodePort = np.spec?.ports?.[0]?.nodePort ?? 0;
+    const names = new Set(pods.pods.map((p) => p.name));
+    for (const n of lab.nodes) {
+      const what = [
+        { desc: `${clusterIP}:${servicePort} from ${n.name}`, get: () => httpBody(clusterIP, servicePort, n.netns) },
+        { desc: `${n.address}:${nodePort} from the host`, get: () => httpBody(n.address, nodePort) },
+      ];
+      for (const w of what) {
+        await waitFor(w.desc, o.timeoutMs, async () => {
+          const body = await w.get();
+          return body && names.has(body) ? true : undefined;
+        }, 200).catch((e: Error) => {
+          throw new StepError(`the Service does not answer on ${w.desc}: ${e.message}`, paths.log(`proxy-${n.name}`), `skiffctl get endpoints my-app; iptables-save in the node: nsenter --net=/run/netns/${n.netns} iptables-save | grep SKIFF`);
+        });
+      }
+    }
+    return { value: { ...pods, clusterIP, servicePort, nodePort }, detail: `ClusterIP ${clusterIP}:${servicePort} from ${lab.nodes.map((n) => n.name).join(', ')}; NodePort ${nodePort} on every node from the host` };
   });
 }

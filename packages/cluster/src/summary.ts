@@ -19,8 +19,16 @@ export function summary(r: UpResult, userConfig: boolean): string {
     `  npx skiff-cluster status   (or: node packages/cluster/dist/main.js status)`,
   ];
   if (r.seed) {
-    lines.push('', `The seed's app (examples/node-app, image my-app:latest built on every node) answers on each pod's IP:`);
-    for (const p of r.seed.pods) lines.push(`  curl http://${p.ip}:${r.seed.port}/      # ${p.name} on ${p.node}`);
+    const s = r.seed;
+    const n1 = r.lab.nodes[0]!;
+    lines.push(
+      '',
+      `The seed's app (examples/node-app, image my-app:latest built on every node) answers with the name of the pod that served:`,
+      `  curl http://${n1.address}:${s.nodePort}/                       # NodePort (service my-app-nodeport) on any node, from the host`,
+      `  nsenter --net=/run/netns/${n1.netns} curl http://${s.clusterIP}:${s.servicePort}/   # the seed's Service my-app by its ClusterIP, from a node`,
+      `  http://my-app/ from inside any pod (cluster DNS: my-app.default.svc.cluster.local)`,
+    );
+    for (const p of s.pods) lines.push(`  curl http://${p.ip}:${s.port}/                          # pod ${p.name} on ${p.node}, by its IP`);
   }
   lines.push('', 'Stop everything with: npm stop   (npm stop -- --purge also deletes the state folder)');
   return lines.join('\n');

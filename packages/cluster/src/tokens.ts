@@ -31,3 +31,13 @@ export function ensureTokens(paths: StatePaths): Record<TokenRole, string> {
   if (!existsSync(paths.tokenFile) || readFileSync(paths.tokenFile, 'utf8') !== text) writeFileSync(paths.tokenFile, text, { mode: 0o600 });
   return tokens;
 }
+
+/**
+ * The secret the apiserver presents to the node agents' servers (logs, exec, port-forward, top):
+ * not an apiserver user, so not in the token file. Made once, mode 0600.
+ */
+export function ensureAgentServerToken(paths: StatePaths): string {
+  const file = paths.tokenOf('agent-server');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('hex') + '\n', { mode: 0o600 });
+  return file;
+}

@@ -10,6 +10,8 @@ import { writeConfig } from '@skiff/skiffctl';
 import {
   choosePorts,
   DEFAULT_CLUSTER_CIDR,
+  DEFAULT_CLUSTER_DNS,
+  DEFAULT_CLUSTER_DOMAIN,
   DEFAULT_LAB_NAME,
   DEFAULT_NODES,
   DEFAULT_SERVICE_CIDR,
@@ -27,7 +29,7 @@ import { buildSeedImages, deploySeed, type SeedResult } from './seed.js';
 import { statePaths, type StatePaths } from './state-dir.js';
 import { ensureSupervisor, supervisorPid } from './supervisor/control.js';
 import { readStatus, writeTable } from './supervisor/table.js';
-import { ensureTokens } from './tokens.js';
+import { ensureAgentServerToken, ensureTokens } from './tokens.js';
 import { waitFor } from './wait.js';
 
 
@@ -61,7 +63,7 @@ export interface UpResult {
 
 /** The lab's nodes as the components see them. */
 export function labNodes(config: ClusterConfig, lab: LabStatus): LabNode[] {
-  return lab.nodes.map((n) => ({ ...n, podCIDR: nodePodCIDR(config.clusterCIDR, Number(n.name.slice(1))) }));
+  return lab.nodes.map((n) => ({ name: n.name, netns: n.netns, address: n.address, dockerHost: n.dockerHost, podCIDR: nodePodCIDR(config.clusterCIDR, Number(n.name.slice(1))) }));
 }
 
 export function componentContext(config: ClusterConfig, paths: StatePaths, lab: LabStatus, tokens: ComponentContext['tokens']): ComponentContext {
@@ -92,6 +94,8 @@ async function settings(o: UpOptions, paths: StatePaths, out: (line: string) => 
     nodes: DEFAULT_NODES,
     clusterCIDR: DEFAULT_CLUSTER_CIDR,
     serviceCIDR: DEFAULT_SERVICE_CIDR,
+    clusterDNS: DEFAULT_CLUSTER_DNS,
+    clusterDomain: DEFAULT_CLUSTER_DOMAIN,
     ports: await choosePorts(o.freePorts ?? false, out),
     routes: [],
   };
@@ -99,7 +103,7 @@ async function settings(o: UpOptions, paths: StatePaths, out: (line: string) => 
   if (o.nodes !== undefined) config.nodes = o.nodes;
   if (o.labSubnet) config.labSubnet = o.labSubnet;
   if (o.clusterCIDR) config.clusterCIDR = o.clusterCIDR;
-  nodePodCIDR(config.clusterCIDR, config.nodes); // refuses a cluster CIDR without room for the nodes
+  nodePodCIDR(config.clusterCIDR, config.nodes); // refuses a cluster CIDR without a /24 for every node
   writeClusterConfig(paths.config, config);
   return config;
 }
@@ -126,6 +130,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const { config, tokens } = await progress.step('settings', `state folder ${paths.dir}`, async () => {
     const config = await settings(o, paths, out);
     const tokens = ensureTokens(paths);
+    ensureAgentServerToken(paths);
     const p = config.ports;
     return { value: { config, tokens }, detail: `cluster ${config.labName}, ${config.nodes} nodes, ports apiserver ${p.api}, etcd ${p.etcd}` };
   });

@@ -13,6 +13,7 @@ export const apiserver: Component = {
         '--listen', server, '--advertise-address', bridgeAddress,
         '--http-listen', `127.0.0.1:${config.ports.apiHttp}`,
         '--token-file', paths.tokenFile,
+        '--node-agent-token-file', paths.tokenOf('agent-server'),
         '--service-cluster-ip-range', config.serviceCIDR,
       ],
       readyUrl: `http://127.0.0.1:${config.ports.apiHttp}/readyz`,

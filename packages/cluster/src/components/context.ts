@@ -10,7 +10,11 @@ export interface LabNode {
   netns: string;
   address: string;
   dockerHost: string;
-  /** the pod CIDR the node agent uses until the Node has spec.podCIDR */
+  /**
+   * the node's pod CIDR, the I-th /24 of the cluster CIDR for node nI: the agent registers its Node
+   * with it and the controller-manager's IPAM keeps it (the agent reads spec.podCIDR only once, at
+   * its start, so a CIDR that IPAM assigns a moment after the registration would come too late)
+   */
   podCIDR: string;
 }
 

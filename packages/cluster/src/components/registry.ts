@@ -4,10 +4,11 @@ import type { Component, ComponentContext } from './context.js';
 import { controllerManager } from './controller-manager.js';
 import { etcd } from './etcd.js';
 import { nodeAgent } from './node-agent.js';
+import { proxy } from './proxy.js';
 import { scheduler } from './scheduler.js';
 import type { ProcessSpec } from '../process-spec.js';
 
-export const COMPONENTS: readonly Component[] = [etcd, apiserver, scheduler, controllerManager, nodeAgent];
+export const COMPONENTS: readonly Component[] = [etcd, apiserver, scheduler, controllerManager, nodeAgent, proxy];
 
 /** The supervisor's table: every process of every component. */
 export function processTable(ctx: ComponentContext, components: readonly Component[] = COMPONENTS): ProcessSpec[] {
