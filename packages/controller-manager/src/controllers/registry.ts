@@ -4,6 +4,7 @@ import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
+import { podGCController } from './podgc/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
 export const controllers: readonly ControllerDescriptor[] = [
@@ -13,4 +14,5 @@ export const controllers: readonly ControllerDescriptor[] = [
   nodeIpamController,
   nodeLifecycleController,
   taintEvictionController,
+  podGCController,
 ];
