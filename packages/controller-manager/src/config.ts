@@ -1,5 +1,7 @@
 // skiff-controller-manager's configuration and defaults (kube-controller-manager's where it has one).
-export interface ControllerManagerConfig {
+import { type LeaderElectionOptions, defaultLeaderElection } from '@skiff/machinery';
+
+export interface ControllerManagerConfig extends LeaderElectionOptions {
   /** host:port of the apiserver. */
   server: string;
   token?: string;
@@ -9,14 +11,6 @@ export interface ControllerManagerConfig {
   controllers: string[];
   /** Concurrent reconciles per controller (kube-controller-manager's --concurrent-*-syncs: 5). */
   workers: number;
-  leaderElect: boolean;
-  leaseNamespace: string;
-  leaseName: string;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-  /** Unique per instance; default hostname_uuid. */
-  identity?: string;
   /** Client rate limit. */
   qps: number;
   burst: number;
@@ -52,12 +46,7 @@ export const defaultConfig: ControllerManagerConfig = {
   httpListen: '127.0.0.1:10257',
   controllers: ['*'],
   workers: 5,
-  leaderElect: true,
-  leaseNamespace: 'kube-system',
-  leaseName: 'skiff-controller-manager',
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
+  ...defaultLeaderElection('skiff-controller-manager'),
   qps: 50,
   burst: 100,
   endpointUpdatesBatchPeriodMs: 1_000,

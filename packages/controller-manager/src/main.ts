@@ -2,7 +2,7 @@
 // skiff-controller-manager: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './run.js';
 
@@ -18,12 +18,7 @@ const argv = yargs(hideBin(process.argv))
     describe: 'controllers to run: "*" for all, "name" to enable, "-name" to disable (e.g. "*,-deployment")',
   })
   .option('concurrent-syncs', { type: 'number', default: defaultConfig.workers, describe: 'objects reconciled at once per controller' })
-  .option('leader-elect', { type: 'boolean', default: defaultConfig.leaderElect, describe: 'run controllers only while holding the Lease' })
-  .option('leader-elect-resource-namespace', { type: 'string', default: defaultConfig.leaseNamespace })
-  .option('leader-elect-resource-name', { type: 'string', default: defaultConfig.leaseName })
-  .option('leader-elect-lease-duration', { type: 'number', default: defaultConfig.leaseDurationMs / 1000, describe: 'seconds' })
-  .option('leader-elect-renew-deadline', { type: 'number', default: defaultConfig.renewDeadlineMs / 1000, describe: 'seconds' })
-  .option('leader-elect-retry-period', { type: 'number', default: defaultConfig.retryPeriodMs / 1000, describe: 'seconds' })
+  .options(leaderElectionFlags(defaultConfig))
   .option('kube-api-qps', { type: 'number', default: defaultConfig.qps, describe: 'client requests per second (0: unlimited)' })
   .option('kube-api-burst', { type: 'number', default: defaultConfig.burst })
   .option('endpoint-updates-batch-period', { type: 'number', default: defaultConfig.endpointUpdatesBatchPeriodMs / 1000, describe: 'seconds: pod changes are written to a Service\'s Endpoints at most once per period' })
@@ -57,12 +52,7 @@ try {
       httpListen: argv['http-listen'],
       controllers: argv.controllers.split(',').map((s) => s.trim()).filter(Boolean),
       workers: argv['concurrent-syncs'],
-      leaderElect: argv['leader-elect'],
-      leaseNamespace: argv['leader-elect-resource-namespace'],
-      leaseName: argv['leader-elect-resource-name'],
-      leaseDurationMs: argv['leader-elect-lease-duration'] * 1000,
-      renewDeadlineMs: argv['leader-elect-renew-deadline'] * 1000,
-      retryPeriodMs: argv['leader-elect-retry-period'] * 1000,
+      ...leaderElectionFromFlags(argv),
       qps: argv['kube-api-qps'],
       burst: argv['kube-api-burst'],
       endpointUpdatesBatchPeriodMs: argv['endpoint-updates-batch-period'] * 1000,

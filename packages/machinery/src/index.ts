@@ -18,6 +18,7 @@ export * from './controller/controller.js';
 export * from './controller/enqueue-owner.js';
 export * from './leader-election/lease.js';
 export * from './leader-election/leader-elector.js';
+export * from './leader-election/run-leader-elected.js';
 export * from './heap.js';
 export * from './heap-growth.js';
 export * from './informer/tombstone.js';

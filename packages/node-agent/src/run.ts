@@ -1,7 +1,8 @@
 // The node agent's process: the runtime (Docker, or the in-memory fake for hollow nodes), the
 // Node registered with its Lease and status, the pod network, the pods of this node from an
 // informer (spec.nodeName=<node>), the PLEG, and the sync loop feeding the pod workers.
-import type { Node, Pod } from '@skiff/api';
+import { readFileSync } from 'node:fs';
+import type { ConfigMap, Node, Pod, Secret, Service } from '@skiff/api';
 import {
   Clientset,
   EventBroadcaster,
@@ -37,6 +38,18 @@ import { ImageManager } from './sync/images.js';
 import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
+import { ProbeManager } from './probe/probe-manager.js';
+import { listerEnvSources } from './env/env-sources.js';
+import { DEFAULT_CLUSTER_DOMAIN, type DNSNode } from './dns/pod-dns.js';
+import { parseResolvConf } from './dns/resolv-conf.js';
+import { getMaxListeners, setMaxListeners } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { Housekeeping } from './gc/housekeeping.js';
+import { LocalStorageEviction } from './eviction/local-storage.js';
+import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
+import { CachedConfigSource } from './volumes/config-source.js';
+import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
+import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -51,19 +64,29 @@ export interface AgentConfig {
   podCIDR?: string;
   clusterCIDR: string;
   infraImage: string;
-  /** DNS server for pods (not used yet) */
+  /** the cluster DNS server(s) for ClusterFirst pods (comma-separated); none: pods use the node's resolv.conf */
   clusterDNS?: string;
+  /** the cluster's DNS domain (default cluster.local) */
+  clusterDomain?: string;
+  /** the node's resolv.conf, the base of Default pods and the tail of ClusterFirst search paths (default /etc/resolv.conf) */
+  resolvConf?: string;
   /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
   healthPort: number;
+  /** pods' volumes live under <rootDir>/pods/<uid>; default /var/lib/skiff-agent (docker runtime); the fake runtime sets up volumes only when given */
+  rootDir?: string;
+  /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
+  evictionHard?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
   podNetwork?: PodNetwork;
+  mounter?: Mounter;
   clock?: Clock;
   resyncPeriodMs?: number;
   nodeStatusUpdateMs?: number;
   leaseRenewMs?: number;
   plegRelistMs?: number;
+  housekeepingPeriodMs?: number;
 }
 
 export const defaultAgentConfig = {
@@ -94,8 +117,25 @@ function makeNetwork(config: AgentConfig, podCIDR: string): PodNetwork {
   return new HostPodNetwork(dockerClient(config.dockerHost), new HostCommandRunner(), { podCIDR, clusterCIDR: config.clusterCIDR });
 }
 
+function dnsNode(config: AgentConfig): DNSNode {
+  let host = { servers: [] as string[], searches: [] as string[], options: [] as string[] };
+  try {
+    host = parseResolvConf(readFileSync(config.resolvConf ?? '/etc/resolv.conf', 'utf8'));
+  } catch {
+    // no resolv.conf: Default pods get the runtime's default, ClusterFirst ones no node search path
+  }
+  const clusterDNS = (config.clusterDNS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return { clusterDNS, clusterDomain: config.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, host };
+}
+
+function rootDirOf(config: AgentConfig): string | undefined {
+  return config.rootDir ?? (config.runtime === 'fake' ? undefined : DEFAULT_ROOT_DIR);
+}
+
 export async function run(config: AgentConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningAgent> {
   const clock = config.clock ?? realClock;
+  // every loop of the agent waits on this signal (a dozen at once): not a leak
+  setMaxListeners(Math.max(getMaxListeners(signal), 32), signal);
   const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent' });
   const clients = new Clientset(client);
   const runtime = makeRuntime(config);
@@ -104,6 +144,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
+  const rootDir = rootDirOf(config);
+  if (rootDir) await mkdir(rootDir, { recursive: true });
+  const thresholds = parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD));
+  const pressure = new PressureTracker();
+  const pressureNow = async () => {
+    if (thresholds.length === 0) return {};
+    try {
+      return pressure.observe(clock.now(), observePressure(await readNodeFigures(rootDir ?? '/'), thresholds));
+    } catch (err) {
+      log.warn('node figures unreadable', { err });
+      return {};
+    }
+  };
 
   let network: PodNetwork | undefined;
   let networkProblem: string | undefined = 'network is not ready: the pod network is not set up yet';
@@ -114,18 +167,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     log,
     ...(config.podCIDR ? { podCIDR: config.podCIDR } : {}),
     ...(config.nodeStatusUpdateMs ? { updateMs: config.nodeStatusUpdateMs } : {}),
-    health: async () => {
-      try {
-        await runtime.version();
-      } catch (e) {
-        return { problem: `container runtime is down: ${(e as Error).message}` };
-      }
-      if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
-      if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
-      const bad = await network.check();
-      return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
-    },
+    health: async () => ({ ...(await readiness()), ...(await pressureNow()) }),
   });
+  async function readiness(): Promise<{ problem?: string }> {
+    try {
+      await runtime.version();
+    } catch (e) {
+      return { problem: `container runtime is down: ${(e as Error).message}` };
+    }
+    if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
+    if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
+    const bad = await network.check();
+    return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
+  }
   await reporter.register();
   const podCIDR = reporter.podCIDR();
   if (podCIDR) {
@@ -148,8 +202,22 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const broadcaster = new EventBroadcaster({ client, log, clock });
   const recorder = broadcaster.newRecorder({ component: 'node-agent', host: config.nodeName });
   const record = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
+  const configMapInformer = factory.informerFor<ConfigMap>('configmaps');
+  const secretInformer = factory.informerFor<Secret>('secrets');
+  const serviceInformer = factory.informerFor<Service>('services');
   const backoff = new CrashBackoff();
   const now = () => clock.now();
+  let onProbeChange = (_uid: string): void => undefined;
+  const probes = new ProbeManager({ runtime, clock, record, onChange: (uid) => onProbeChange(uid) });
+  const volumes = rootDir
+    ? new VolumeManager({
+        rootDir,
+        mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
+        sources: new CachedConfigSource(clients, now),
+        node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
+        now,
+      })
+    : undefined;
   const syncer = new PodSyncer({
     runtime,
     clients,
@@ -160,6 +228,11 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
     runtimeName: version.runtimeName,
     now,
+    envSources: listerEnvSources(listerFor(configMapInformer), listerFor(secretInformer), listerFor(serviceInformer)),
+    allocatable: { cpu: String(facts.cpus), memory: String(facts.memoryBytes), 'ephemeral-storage': String(facts.ephemeralStorageBytes) },
+    dns: dnsNode(config),
+    probes,
+    ...(volumes ? { volumes } : {}),
   });
   const pods = listerFor(podInformer);
   const workers = new PodWorkers(
@@ -171,6 +244,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     },
     clock,
   );
+  onProbeChange = (uid) => {
+    const pod = pods.list().find((p) => p.metadata.uid === uid);
+    if (pod) workers.update(uid, { kind: 'sync', pod });
+  };
   const loop = new SyncLoop(pods, runtime, workers, { clock, ...(config.resyncPeriodMs ? { resyncPeriodMs: config.resyncPeriodMs } : {}), onError: (what, err) => log.warn('sync loop', { what, err }) });
   podInformer.addEventHandler({
     onAdd: (pod) => loop.push({ source: 'pods', op: 'add', pod }),
@@ -181,6 +258,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   nodeInformer.addEventHandler({ onAdd: () => (routesDirty = true), onUpdate: () => (routesDirty = true), onDelete: () => (routesDirty = true) });
   factory.start(signal);
   await podInformer.waitForSync(signal);
+  await Promise.all([configMapInformer, secretInformer, serviceInformer].map((i) => i.waitForSync(signal)));
 
   const health =
     config.healthPort >= 0
@@ -213,9 +291,30 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
     loop.run(signal),
     routes(),
+    new Housekeeping({
+      runtime,
+      podExists: (uid) => pods.list().some((p) => p.metadata.uid === uid),
+      ...(volumes
+        ? {
+            volumes,
+            localStorage: new LocalStorageEviction({
+              pods: () => pods.list(),
+              volumes,
+              evict: (pod, message) => {
+                syncer.markEvicted(pod.metadata.uid ?? '', message);
+                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
+              },
+            }),
+          }
+        : {}),
+      clock,
+      log,
+      ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
+    }).run(signal),
   ]).then(async () => {
     workers.stop();
     await workers.idle();
+    await probes.stop();
     await broadcaster.shutdown();
     await health?.close();
     if (!config.client) client.close();

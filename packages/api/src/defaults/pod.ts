@@ -71,6 +71,10 @@ export function defaultPodSpec(spec: PodSpec): void {
       for (const it of v.downwardAPI.items ?? []) if (it.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
     }
     if (v.hostPath && v.hostPath.type === undefined) v.hostPath.type = '';
+    if (v.projected) {
+      if (v.projected.defaultMode === undefined) v.projected.defaultMode = DEFAULT_VOLUME_MODE;
+      for (const s of v.projected.sources ?? []) for (const it of s.downwardAPI?.items ?? []) if (it.fieldRef && !it.fieldRef.apiVersion) it.fieldRef.apiVersion = 'v1';
+    }
   }
 }
 

@@ -58,6 +58,19 @@ export interface Volume {
   configMap?: { name?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   downwardAPI?: { items?: DownwardAPIVolumeFile[]; defaultMode?: number };
+  projected?: ProjectedVolumeSource;
+}
+
+export interface ProjectedVolumeSource {
+  sources?: VolumeProjection[];
+  defaultMode?: number;
+}
+
+/** Exactly one of its fields is set. */
+export interface VolumeProjection {
+  secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[] };
 }
 
 export interface KeyToPath {
@@ -148,6 +161,9 @@ export interface VolumeMount {
   readOnly?: boolean;
   mountPath: string;
   subPath?: string;
+  /** None, HostToContainer, Bidirectional */
+  mountPropagation?: string;
+  subPathExpr?: string;
 }
 
 export interface ProbeHandler {

@@ -3,7 +3,7 @@ import type { FieldError } from '../errors.js';
 import { isQualifiedName, isValidLabelValue } from '../labels.js';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from '../names.js';
 import { parseQuantity } from '../quantity.js';
-import type { Container, EnvVar, PodSpec, PodTemplateSpec, Probe, ProbeHandler, ResourceRequirements, Toleration, Volume } from '../types/pod.js';
+import type { Container, DownwardAPIVolumeFile, EnvVar, PodSpec, PodTemplateSpec, Probe, ProbeHandler, ResourceRequirements, Toleration, Volume } from '../types/pod.js';
 import type { KObject } from '../object.js';
 import { jsonEqual } from '../json-equal.js';
 import {
@@ -164,7 +164,7 @@ function validateVolumes(e: Errs, volumes: Volume[], path: string): Set<string> 
       if (names.has(v.name)) e.duplicate(child(f, 'name'), v.name);
       names.add(v.name);
     }
-    const sources = (['hostPath', 'emptyDir', 'secret', 'configMap', 'persistentVolumeClaim', 'downwardAPI'] as const).filter((s) => v[s] !== undefined && v[s] !== null);
+    const sources = (['hostPath', 'emptyDir', 'secret', 'configMap', 'persistentVolumeClaim', 'downwardAPI', 'projected'] as const).filter((s) => v[s] !== undefined && v[s] !== null);
     if (sources.length === 0) e.required(f, 'must specify a volume type');
     else if (sources.length > 1) {
       for (const s of sources.slice(1)) e.forbidden(child(f, s), 'may not specify more than 1 volume type');
@@ -193,21 +193,52 @@ function validateVolumes(e: Errs, volumes: Volume[], path: string): Set<string> 
     if (v.downwardAPI) {
       const s = child(f, 'downwardAPI');
       validateMode(e, child(s, 'defaultMode'), v.downwardAPI.defaultMode);
-      (v.downwardAPI.items ?? []).forEach((it, j) => {
-        const g = index(child(s, 'items'), j);
-        validateRelativePath(e, child(g, 'path'), it.path);
-        validateMode(e, child(g, 'mode'), it.mode);
-        const n = (it.fieldRef ? 1 : 0) + (it.resourceFieldRef ? 1 : 0);
-        if (n !== 1) e.invalid(g, it.path, 'must specify exactly one of fieldRef or resourceFieldRef');
-        if (it.fieldRef) validateFieldRef(e, it.fieldRef.fieldPath, child(child(g, 'fieldRef'), 'fieldPath'));
-        if (it.resourceFieldRef) {
-          if (!it.resourceFieldRef.containerName) e.required(child(child(g, 'resourceFieldRef'), 'containerName'));
-          oneOf(e, child(child(g, 'resourceFieldRef'), 'resource'), it.resourceFieldRef.resource, RESOURCE_FIELD_REFS);
-        }
-      });
+      validateDownwardAPIItems(e, v.downwardAPI.items, child(s, 'items'));
     }
+    if (v.projected) validateProjected(e, v.projected, child(f, 'projected'));
   });
   return names;
+}
+
+function validateProjected(e: Errs, p: NonNullable<Volume['projected']>, path: string): void {
+  validateMode(e, child(path, 'defaultMode'), p.defaultMode);
+  const paths = new Set<string>();
+  const unique = (field: string, file: string | undefined) => {
+    if (!file) return;
+    if (paths.has(file)) e.invalid(field, file, 'conflicting duplicate paths');
+    paths.add(file);
+  };
+  (p.sources ?? []).forEach((src, i) => {
+    const f = index(child(path, 'sources'), i);
+    const kinds = (['secret', 'configMap', 'downwardAPI'] as const).filter((k) => src[k] !== undefined && src[k] !== null);
+    if (kinds.length !== 1) e.forbidden(f, 'may not specify more than 1 volume type per source');
+    for (const k of ['secret', 'configMap'] as const) {
+      const s = src[k];
+      if (!s) continue;
+      if (!s.name) e.required(child(child(f, k), 'name'));
+      validateKeyToPaths(e, s.items, child(child(f, k), 'items'));
+      (s.items ?? []).forEach((it, j) => unique(child(index(child(child(f, k), 'items'), j), 'path'), it.path));
+    }
+    if (src.downwardAPI) {
+      validateDownwardAPIItems(e, src.downwardAPI.items, child(child(f, 'downwardAPI'), 'items'));
+      (src.downwardAPI.items ?? []).forEach((it, j) => unique(child(index(child(child(f, 'downwardAPI'), 'items'), j), 'path'), it.path));
+    }
+  });
+}
+
+function validateDownwardAPIItems(e: Errs, items: DownwardAPIVolumeFile[] | undefined, path: string): void {
+  (items ?? []).forEach((it, j) => {
+    const g = index(path, j);
+    validateRelativePath(e, child(g, 'path'), it.path);
+    validateMode(e, child(g, 'mode'), it.mode);
+    const n = (it.fieldRef ? 1 : 0) + (it.resourceFieldRef ? 1 : 0);
+    if (n !== 1) e.invalid(g, it.path, 'must specify exactly one of fieldRef or resourceFieldRef');
+    if (it.fieldRef) validateFieldRef(e, it.fieldRef.fieldPath, child(child(g, 'fieldRef'), 'fieldPath'));
+    if (it.resourceFieldRef) {
+      if (!it.resourceFieldRef.containerName) e.required(child(child(g, 'resourceFieldRef'), 'containerName'));
+      oneOf(e, child(child(g, 'resourceFieldRef'), 'resource'), it.resourceFieldRef.resource, RESOURCE_FIELD_REFS);
+    }
+  });
 }
 
 function validateKeyToPaths(e: Errs, items: { key: string; path: string; mode?: number }[] | undefined, path: string): void {
@@ -308,6 +339,12 @@ function validateContainer(
       if (m.subPath.startsWith('/')) e.invalid(child(f, 'subPath'), m.subPath, 'must be a relative path');
       if (m.subPath.split('/').includes('..')) e.invalid(child(f, 'subPath'), m.subPath, "must not contain '..'");
     }
+    if (m.subPathExpr) {
+      if (m.subPath) e.invalid(child(f, 'subPathExpr'), m.subPathExpr, 'subPathExpr and subPath are mutually exclusive');
+      if (m.subPathExpr.startsWith('/')) e.invalid(child(f, 'subPathExpr'), m.subPathExpr, 'must be a relative path');
+      if (m.subPathExpr.split('/').includes('..')) e.invalid(child(f, 'subPathExpr'), m.subPathExpr, "must not contain '..'");
+    }
+    if (m.mountPropagation) oneOf(e, child(f, 'mountPropagation'), m.mountPropagation, ['None', 'HostToContainer', 'Bidirectional']);
   });
   const probes = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
   for (const p of probes) {

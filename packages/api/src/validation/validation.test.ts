@@ -150,6 +150,36 @@ const cases: { name: string; kind: string; mut?: Mut; old?: Mut; want: string[] 
     want: ['spec.volumes[1].name: Duplicate value: "v"', 'spec.volumes[2]: Required value', 'spec.containers[0].volumeMounts[0].name: Invalid value: "missing"'],
   },
   {
+    name: 'projected volumes and subPathExpr',
+    kind: 'Pod',
+    mut: (o) => {
+      o.spec.volumes = [
+        {
+          name: 'all',
+          projected: {
+            sources: [
+              { configMap: { name: 'a', items: [{ key: 'k', path: 'same' }] } },
+              { secret: { name: 's', items: [{ key: 'k', path: 'same' }] } },
+              { configMap: { items: [] }, downwardAPI: { items: [] } },
+            ],
+          },
+        },
+      ];
+      o.spec.containers[0].volumeMounts = [
+        { name: 'all', mountPath: '/a', subPath: 'x', subPathExpr: '$(POD)' },
+        { name: 'all', mountPath: '/b', subPathExpr: '/abs', mountPropagation: 'Sideways' },
+      ];
+    },
+    want: [
+      'spec.volumes[0].projected.sources[1].secret.items[0].path: Invalid value: "same": conflicting duplicate paths',
+      'spec.volumes[0].projected.sources[2]: Forbidden',
+      'spec.volumes[0].projected.sources[2].configMap.name: Required value',
+      'spec.containers[0].volumeMounts[0].subPathExpr: Invalid value: "$(POD)": subPathExpr and subPath are mutually exclusive',
+      'spec.containers[0].volumeMounts[1].subPathExpr: Invalid value: "/abs"',
+      'spec.containers[0].volumeMounts[1].mountPropagation: Unsupported value: "Sideways"',
+    ],
+  },
+  {
     name: 'probe handlers',
     kind: 'Pod',
     mut: (o) => {

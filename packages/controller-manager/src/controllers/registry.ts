@@ -2,6 +2,8 @@
 import type { ControllerDescriptor } from '../context.js';
 import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints/index.js';
+import { garbageCollectorController } from './garbagecollector/index.js';
+import { namespaceController } from './namespace/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
 import { podGCController } from './podgc/index.js';
@@ -11,6 +13,8 @@ export const controllers: readonly ControllerDescriptor[] = [
   replicaSetController,
   deploymentController,
   endpointsController,
+  garbageCollectorController,
+  namespaceController,
   nodeIpamController,
   nodeLifecycleController,
   taintEvictionController,

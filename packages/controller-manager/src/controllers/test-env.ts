@@ -1,5 +1,6 @@
 // Tests' side of the controllers: run registry entries against the machinery's fake client, a
 // fake "kubelet" that reports every pod Running and Ready, and waiting on conditions.
+import { setMaxListeners } from 'node:events';
 import type { KObject, Pod } from '@skiff/api';
 import { Clientset, type Clock, EventBroadcaster, SharedInformerFactory, discardLogger, realClock } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
@@ -15,6 +16,7 @@ export interface TestEnv {
 export async function withControllers(controllers: readonly ControllerDescriptor[], objects: KObject[], fn: (env: TestEnv) => Promise<void>, clock: Clock = realClock, config: Partial<ControllerManagerConfig> = {}): Promise<void> {
   const client = new FakeClient({ objects, now: () => clock.now() });
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
   const factory = new SharedInformerFactory({ client });
   const events = new EventBroadcaster({ client });
   const ctx = { client, clientset: new Clientset(client), factory, events, log: discardLogger(), clock, workers: 2, signal: ac.signal, config: { ...defaultConfig, ...config } };

@@ -31,6 +31,12 @@ export interface PodSandboxConfig {
   ports?: PortMapping[];
   /** the pod's own labels, kept beside the runtime's reserved labels */
   labels?: Record<string, string>;
+  /** the pod's resolv.conf (shared by its containers); undefined: a copy of the node's */
+  dns?: { servers: string[]; searches: string[]; options: string[] };
+  /** the pod's domain (`<subdomain>.<ns>.svc.<cluster domain>`): its /etc/hosts names the FQDN */
+  domain?: string;
+  /** /etc/hosts entries from hostAliases, "hostname:ip" */
+  extraHosts?: string[];
 }
 
 export interface LinuxResources {
@@ -58,6 +64,13 @@ export interface ContainerSecurity {
   noNewPrivileges?: boolean;
 }
 
+/** A bind mount of a path of the node into a container (a pod volume, or a path inside it). */
+export interface Mount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
 /** Everything a runtime needs to create one app container; produced by `spec/container-config.ts`. */
 export interface ContainerConfig {
   pod: PodRef;
@@ -73,13 +86,15 @@ export interface ContainerConfig {
   workingDir?: string;
   resources?: LinuxResources;
   security?: ContainerSecurity;
-  /** informational (Docker's ExposedPorts); host ports are on the sandbox */
+  /** informational (the pod's ports; Docker takes none on a container joined to the sandbox); host ports are on the sandbox */
   ports?: PortMapping[];
   tty?: boolean;
   stdin?: boolean;
   stdinOnce?: boolean;
   /** a hash of the pod spec's container, to see that the spec changed */
   specHash?: string;
+  /** bind mounts of the pod's volumes (`volumes/container-mounts.ts`) */
+  mounts?: Mount[];
 }
 
 /** CRI's four container states. */

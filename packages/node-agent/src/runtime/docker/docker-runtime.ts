@@ -1,6 +1,8 @@
 // The ContainerRuntime on a Docker engine, through dockerode. Stateless: everything it knows comes
 // from the engine (labels included), so a new instance sees what an earlier one made.
+import { writeFile } from 'node:fs/promises';
 import Docker from 'dockerode';
+import { formatResolvConf } from '../../dns/resolv-conf.js';
 import { RuntimeError } from '../../errors.js';
 import { LABELS, labelFilter, parseLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
@@ -62,11 +64,26 @@ export class DockerRuntime implements ContainerRuntime {
     const c = await engineCall(`create sandbox ${body.name}`, () => this.docker.createContainer(body));
     try {
       await engineCall(`start sandbox ${body.name}`, () => c.start(), { notModified: undefined });
+      if (config.dns) await this.writeResolvConf(c.id, config.dns);
     } catch (e) {
       await engineCall(`remove sandbox ${body.name}`, () => c.remove({ force: true }), { absent: undefined }).catch(() => undefined);
       throw e;
     }
     return this.podSandboxStatus(c.id);
+  }
+
+  /**
+   * The sandbox's resolv.conf (which its containers share) rewritten to say exactly the pod's DNS, as
+   * dockershim did: on a user-defined network Docker writes its embedded resolver (127.0.0.11) there.
+   */
+  private async writeResolvConf(id: string, dns: NonNullable<PodSandboxConfig['dns']>): Promise<void> {
+    const info = await engineCall(`inspect sandbox ${id}`, () => this.docker.getContainer(id).inspect());
+    if (!info.ResolvConfPath) throw new RuntimeError('Unavailable', `sandbox ${id} has no resolv.conf`);
+    try {
+      await writeFile(info.ResolvConfPath, formatResolvConf(dns));
+    } catch (e) {
+      throw new RuntimeError('Unavailable', `write the resolv.conf of sandbox ${id}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async stopPodSandbox(id: string, timeoutSeconds = 10): Promise<void> {

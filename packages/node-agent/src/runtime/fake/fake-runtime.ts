@@ -43,6 +43,7 @@ interface Record_ {
   hostNetwork?: boolean;
   logs: { stream: LogChunk['stream']; line: string; timeMs: number }[];
   config?: ContainerConfig;
+  sandboxConfig?: PodSandboxConfig;
 }
 
 export interface FakeRuntimeOptions {
@@ -146,6 +147,11 @@ export class FakeRuntime implements ContainerRuntime {
     r.logs.push({ stream, line, timeMs: this.now() });
   }
 
+  /** the config a sandbox was made with (for assertions) */
+  sandboxConfigOf(id: string): PodSandboxConfig | undefined {
+    return this.records.get(id)?.sandboxConfig;
+  }
+
   /** the config a container was created with (for assertions) */
   configOf(id: string): ContainerConfig | undefined {
     return this.records.get(id)?.config;
@@ -162,6 +168,7 @@ export class FakeRuntime implements ContainerRuntime {
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandboxStatus> {
     const r = this.add(sandboxName(config), sandboxLabels(config), this.opts.infraImage ?? 'skiff/pause:0.1');
     r.hostNetwork = Boolean(config.hostNetwork);
+    r.sandboxConfig = config;
     if (!config.hostNetwork) r.ip = this.ips.allocate();
     this.run(r);
     return this.podSandboxStatus(r.id);

@@ -1,0 +1,118 @@
+// PodSyncer with a VolumeManager (temp directory, fake mounter, fake runtime, FakeClient).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pod } from '@skiff/api';
+import { Clientset } from '@skiff/machinery';
+import { FakeClient } from '@skiff/machinery/testing';
+import { FakeRuntime } from '../runtime/fake/fake-runtime.js';
+import { StatusManager } from '../status/status-manager.js';
+import { FakeConfigSource } from '../volumes/fake-config-source.js';
+import { FakeMounter } from '../volumes/mounter.js';
+import { VolumeManager } from '../volumes/volume-manager.js';
+import { CrashBackoff } from './backoff.js';
+import { ImageManager } from './images.js';
+import { PodSyncer, VOLUME_RETRY_MS } from './pod-syncer.js';
+
+type Spec = Partial<NonNullable<Pod['spec']>>;
+
+async function withSetup(spec: Spec | ((root: string) => Spec), fn: (t: Awaited<ReturnType<typeof make>>) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'psv-'));
+  try {
+    await fn(await make(root, typeof spec === 'function' ? spec(root) : spec));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function make(root: string, spec: Spec) {
+  const client = new FakeClient();
+  const cs = new Clientset(client);
+  const now = () => Date.parse('2026-12-03T12:00:00Z');
+  const runtime = new FakeRuntime({ images: [{ ref: 'busybox:1.36' }], now });
+  const events: string[] = [];
+  const record = (_p: Pod, _t: string, reason: string, message: string) => events.push(`${reason}: ${message}`);
+  const backoff = new CrashBackoff();
+  const sources = new FakeConfigSource();
+  const mounter = new FakeMounter();
+  const volumes = new VolumeManager({ rootDir: root, mounter, sources, node: () => ({ cpuMilli: 1000n, memoryBytes: 1n << 30n, ephemeralStorageBytes: 1n << 30n }), now });
+  const syncer = new PodSyncer({ runtime, clients: cs, images: new ImageManager(runtime, backoff, record, now), backoff, statuses: new StatusManager(cs), record, node: { hostIP: '192.0.2.1', memoryCapacityBytes: 1 << 30 }, runtimeName: 'fake', now, volumes });
+  const pod = await cs.pods('default').create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox:1.36' }], ...spec } });
+  return { cs, runtime, events, sources, mounter, volumes, syncer, pod, root };
+}
+
+void test('PodSyncer volumes: a missing ConfigMap keeps the pod in ContainerCreating with FailedMount, then it starts with its mounts', () =>
+  withSetup(
+    {
+      volumes: [{ name: 'cfg', configMap: { name: 'app' } }, { name: 'scratch', emptyDir: {} }],
+      containers: [{ name: 'a', image: 'busybox:1.36', volumeMounts: [{ name: 'cfg', mountPath: '/etc/app' }, { name: 'scratch', mountPath: '/tmp/s' }] }],
+    },
+    async (t) => {
+      assert.deepEqual(await t.syncer.sync(t.pod), { retryAfterMs: VOLUME_RETRY_MS });
+      assert.deepEqual(t.events, ['FailedMount: MountVolume.SetUp failed for volume "cfg" : configmap "app" not found']);
+      assert.deepEqual(await t.runtime.listPodSandboxes(), [], 'nothing starts before the volumes are ready');
+      const waiting = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      assert.equal(waiting, 'ContainerCreating');
+
+      t.sources.setConfigMap('default', 'app', { 'app.conf': 'v1' });
+      assert.deepEqual(await t.syncer.sync(await t.cs.pods('default').get('p')), {});
+      const [c] = await t.runtime.listContainers();
+      const uid = t.pod.metadata.uid ?? '';
+      const dir = path.join(t.root, 'pods', uid, 'volumes');
+      assert.deepEqual(t.runtime.configOf(c?.id ?? '')?.mounts, [
+        { hostPath: path.join(dir, 'kubernetes.io~configmap/cfg'), containerPath: '/etc/app', readOnly: true },
+        { hostPath: path.join(dir, 'kubernetes.io~empty-dir/scratch'), containerPath: '/tmp/s', readOnly: false },
+      ]);
+      t.sources.setConfigMap('default', 'app', { 'app.conf': 'v2' });
+      await t.syncer.sync(await t.cs.pods('default').get('p'));
+      assert.equal(await readFile(path.join(dir, 'kubernetes.io~configmap/cfg/app.conf'), 'utf8'), 'v2', 'a later sync refreshes the files');
+    },
+  ));
+
+void test('PodSyncer volumes: a deleted pod leaves no directory or tmpfs behind', () =>
+  withSetup({ volumes: [{ name: 's', emptyDir: { medium: 'Memory' } }] }, async (t) => {
+    await t.syncer.sync(t.pod);
+    assert.equal(t.mounter.mounts.size, 1);
+    await t.cs.pods('default').delete('p');
+    await t.syncer.sync(await t.cs.pods('default').get('p'));
+    assert.equal(t.mounter.mounts.size, 0);
+    await assert.rejects(stat(path.join(t.root, 'pods', t.pod.metadata.uid ?? '')), { code: 'ENOENT' });
+  }));
+
+void test('PodSyncer volumes: an orphan removed by uid loses its directory too', () =>
+  withSetup({ volumes: [{ name: 's', emptyDir: {} }] }, async (t) => {
+    await t.syncer.sync(t.pod);
+    await t.syncer.removeOrphan(t.pod.metadata.uid ?? '', 0);
+    assert.deepEqual(await t.volumes.podUids(), []);
+  }));
+
+void test('PodSyncer volumes: a subPath leaving its volume is CreateContainerConfigError', () =>
+  withSetup(
+    (root) => ({ volumes: [{ name: 'h', hostPath: { path: path.join(root, 'host'), type: 'DirectoryOrCreate' } }], containers: [{ name: 'a', image: 'busybox:1.36', volumeMounts: [{ name: 'h', mountPath: '/x', subPath: 'evil' }] }] }),
+    async (t) => {
+      await mkdir(path.join(t.root, 'host'));
+      await symlink('/etc', path.join(t.root, 'host/evil'));
+      await t.syncer.sync(t.pod);
+      const s = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.waiting;
+      assert.equal(s?.reason, 'CreateContainerConfigError');
+      assert.equal(s?.message, `subpath "/etc" not within volume path "${path.join(await realpath(t.root), 'host')}"`);
+      assert.deepEqual(await t.runtime.listContainers(), []);
+    },
+  ));
+
+void test('PodSyncer volumes: an evicted pod is stopped and ends Failed/Evicted, and stays stopped', () =>
+  withSetup({ volumes: [{ name: 'd', emptyDir: { sizeLimit: '1Mi' } }] }, async (t) => {
+    await t.syncer.sync(t.pod);
+    const uid = t.pod.metadata.uid ?? '';
+    const message = 'Usage of EmptyDir volume "d" exceeds the limit "1Mi". ';
+    t.syncer.markEvicted(uid, message);
+    await t.syncer.sync(await t.cs.pods('default').get('p'));
+    const got = await t.cs.pods('default').get('p');
+    assert.deepEqual([got.status?.phase, got.status?.reason, got.status?.message], ['Failed', 'Evicted', message]);
+    assert.ok(t.events.includes(`Evicted: ${message}`));
+    assert.deepEqual((await t.runtime.listContainers({ podUid: uid })).map((c) => c.state), ['exited']);
+    await t.syncer.sync(got);
+    assert.deepEqual((await t.runtime.listContainers({ podUid: uid })).map((c) => c.state), ['exited'], 'nothing restarts');
+  }));
