@@ -65,3 +65,4 @@ export * from './volumes/config-source.js';
 export * from './volumes/fake-config-source.js';
 export * from './gc/container-gc.js';
 export * from './gc/housekeeping.js';
+export * from './server/agent-server.js';

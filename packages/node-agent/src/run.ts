@@ -50,6 +50,7 @@ import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionH
 import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
 import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
+import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -76,6 +77,13 @@ export interface AgentConfig {
   rootDir?: string;
   /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
   evictionHard?: string;
+  /** the token the apiserver presents to the agent's server (logs, exec, port-forward, stats); the
+   * server runs only with one */
+  serverToken?: string;
+  /** the agent server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints */
+  serverPort?: number;
+  /** the address the agent server binds (default: nodeIP) */
+  serverHost?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
@@ -141,7 +149,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const runtime = makeRuntime(config);
   const version = await runtime.version();
   const nodeIP = config.nodeIP ?? defaultNodeIP();
-  const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  const agentServer: AgentServer | undefined = config.serverToken
+    ? await startAgentServer({ host: config.serverHost ?? nodeIP, port: config.serverPort ?? DEFAULT_SERVER_PORT, token: config.serverToken, nodeName: config.nodeName, runtime, log }, signal)
+    : undefined;
+  const facts = { ...machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`), ...(agentServer ? { serverPort: agentServer.port } : {}) };
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
   const rootDir = rootDirOf(config);
@@ -311,6 +322,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       log,
       ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
     }).run(signal),
+    agentServer?.stopped,
   ]).then(async () => {
     workers.stop();
     await workers.idle();

@@ -16,6 +16,7 @@ import { del } from './commands/delete.js';
 import { describe } from './commands/describe.js';
 import { get } from './commands/get.js';
 import { version } from './commands/version.js';
+import { STREAM_COMMANDS, streamCommands } from './streams/commands.js';
 import { resolveConnection, type Connection } from './config.js';
 import { formatError } from './format-error.js';
 import type { Io } from './io.js';
@@ -23,7 +24,7 @@ import { ManifestErrors } from './manifest-objects.js';
 
 export type { CliDeps } from './cli-deps.js';
 
-const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources', ...VERBS];
+const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources', ...VERBS, ...STREAM_COMMANDS];
 
 interface Selected {
   name: string;
@@ -252,6 +253,7 @@ function buildParser(select: Select): Argv {
       ),
     )
     .command(verbCommands(select))
+    .command(streamCommands(select))
     .demandCommand(1, 'You must specify a command')
     .recommendCommands()
     .strict()

@@ -189,6 +189,17 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** A container's resource usage: cpu as a rate over a short window, memory as the working set. */
+export interface ContainerUsageSample {
+  /** cpu in nanocores (1e9: one core busy) over the window */
+  cpuNanoCores: number;
+  /** usage minus inactive file pages (Kubernetes' working set) */
+  memoryWorkingSetBytes: number;
+  windowSeconds: number;
+  /** when it was measured (ms since the epoch) */
+  timeMs: number;
+}
+
 export type RuntimeEventType = 'start' | 'die' | 'oom';
 
 /** What the PLEG-like loop hears: a container of a pod started, died or was OOM-killed. */
@@ -251,6 +262,8 @@ export interface ContainerRuntime {
   exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
   /** runs a command to its end (probes, hooks); throws on timeout */
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** cpu and memory usage of a running container (`skiffctl top`) */
+  containerStats(containerId: string): Promise<ContainerUsageSample>;
 
   /**
    * start/die/oom of the runtime's own containers, until the signal aborts; with `sinceMs`, those

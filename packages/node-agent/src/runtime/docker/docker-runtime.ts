@@ -7,6 +7,7 @@ import { RuntimeError } from '../../errors.js';
 import { LABELS, labelFilter, parseLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
   ContainerStatus,
@@ -29,6 +30,7 @@ import { stateName, terminationInfo } from '../state.js';
 import { containerCreateOptions, sandboxCreateOptions } from './create-options.js';
 import { engineCall } from './engine-errors.js';
 import { engineEvents, engineExec, engineExecSync, engineLogs } from './streams.js';
+import { engineStats } from './stats.js';
 
 export interface DockerRuntimeOptions {
   /** `unix:///path/docker.sock` (a lab node's dockerHost) or a socket path; default /var/run/docker.sock */
@@ -246,6 +248,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
     return engineExecSync(this.docker.getContainer(containerId), cmd, timeoutMs);
+  }
+
+  containerStats(containerId: string): Promise<ContainerUsageSample> {
+    return engineStats(this.docker.getContainer(containerId));
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
