@@ -1,6 +1,7 @@
 // skiff-controller-manager's network controllers against a real apiserver and etcd: Endpoints
 // follow the pods a Service selects (the test writes the pods' IPs and readiness as an agent would);
-// node IPAM gives hollow Nodes distinct pod CIDRs, also across a restart.
+// node IPAM gives hollow Nodes distinct pod CIDRs, also across a restart; pod GC deletes the pods of
+// a deleted node and terminated pods over the threshold.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoints, Node, Pod, Service } from '@skiff/api';
@@ -144,5 +145,50 @@ describe('skiff-controller-manager: node IPAM', () => {
       stop.abort();
       await cm.stopped;
     }
+  });
+});
+
+describe('skiff-controller-manager: pod GC', () => {
+  let cluster: TestCluster;
+  let cm: RunningControllerManager;
+  const stop = new AbortController();
+
+  before(async () => {
+    cluster = await startCluster();
+    cm = await run(
+      { server: cluster.server.address, httpListen: '', leaderElect: false, controllers: ['podgc'], terminatedPodGCThreshold: 1, podGCPeriodMs: 200, podGCOrphanQuarantineMs: 1_000 },
+      stop.signal,
+      discardLogger(),
+    );
+  });
+
+  after(async () => {
+    stop.abort();
+    await cm?.stopped;
+    await cluster?.close();
+  });
+
+  it('deletes the pods of a deleted node after the quarantine, and terminated pods over the threshold', async () => {
+    const { client } = cluster;
+    await client.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'doomed' } });
+    await client.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'stays' } });
+    for (const [name, node] of [['on-doomed', 'doomed'], ['on-stays', 'stays'], ['done-1', 'stays'], ['done-2', 'stays']] as const) {
+      await client.create(pod(name, { app: 'gc' }));
+      await client.bind(NS, name, node);
+    }
+    for (const name of ['done-1', 'done-2']) {
+      const p = await client.get<Pod>('pods', NS, name);
+      p.status = { ...(p.status ?? {}), phase: 'Succeeded' };
+      await client.updateStatus(p);
+    }
+    const exists = async (name: string): Promise<boolean> => (await client.get<Pod>('pods', NS, name).catch(() => undefined)) !== undefined;
+    // Created in the same second: the name breaks the tie (the unit tests check oldest first).
+    await until(async () => !(await exists('done-1')), 'one terminated pod deleted');
+    assert.ok(await exists('done-2'));
+    await client.delete('nodes', '', 'doomed');
+    const deleted = Date.now();
+    await until(async () => !(await exists('on-doomed')), 'the pod of the deleted node deleted');
+    assert.ok(Date.now() - deleted >= 800, 'after the quarantine');
+    assert.ok(await exists('on-stays'));
   });
 });

@@ -10,3 +10,4 @@ export { resolveFenceposts } from './controllers/deployment/fenceposts.js';
 export { ENDPOINT_CONTROLLER, endpointsController } from './controllers/endpoints/index.js';
 export { NODEIPAM_CONTROLLER, nodeIpamController } from './controllers/nodeipam/index.js';
 export { NODELIFECYCLE_CONTROLLER, TAINT_EVICTION_CONTROLLER, nodeLifecycleController, taintEvictionController } from './controllers/nodelifecycle/index.js';
+export { PODGC_CONTROLLER, podGCController } from './controllers/podgc/index.js';

@@ -8,7 +8,7 @@ import { run } from './run.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-controller-manager')
-  .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment, Endpoints, garbage collector, namespace, node IPAM, node lifecycle, taint eviction), leader-elected')
+  .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment, Endpoints, garbage collector, namespace, node IPAM, node lifecycle, taint eviction, pod GC), leader-elected')
   .option('server', { type: 'string', default: defaultConfig.server, describe: 'apiserver host:port' })
   .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })

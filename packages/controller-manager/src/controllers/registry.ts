@@ -6,6 +6,7 @@ import { garbageCollectorController } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle/index.js';
+import { podGCController } from './podgc/index.js';
 import { replicaSetController } from './replicaset/index.js';
 
 export const controllers: readonly ControllerDescriptor[] = [
@@ -17,4 +18,5 @@ export const controllers: readonly ControllerDescriptor[] = [
   nodeIpamController,
   nodeLifecycleController,
   taintEvictionController,
+  podGCController,
 ];
