@@ -14,9 +14,11 @@ import type { NodeState } from './state.js';
 /**
  * What the node agent wants: no docker0 (it makes its own bridge network on the node's pod CIDR),
  * Docker's iptables rules and forwarding on. `docker run` without `--network` still works then
- * (the container gets no network, like `--network none`).
+ * (the container gets no network, like `--network none`). No userland proxy: Docker then puts every
+ * bridge port in hairpin mode, so a pod reaches itself through a Service (the kubelet's
+ * `hairpin-veth`); a VM's dockerd needs the same flag.
  */
-export const DEFAULT_DOCKERD_ARGS: readonly string[] = ['--bridge=none', '--iptables=true', '--ip-forward=true'];
+export const DEFAULT_DOCKERD_ARGS: readonly string[] = ['--bridge=none', '--iptables=true', '--ip-forward=true', '--userland-proxy=false'];
 
 export function dockerdCommand(node: NodeState, extraArgs: readonly string[]): string[] {
   return [
