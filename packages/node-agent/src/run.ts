@@ -38,9 +38,10 @@ import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
 import { getMaxListeners, setMaxListeners } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { Housekeeping } from './gc/housekeeping.js';
 import { LocalStorageEviction } from './eviction/local-storage.js';
+import { ImageGC } from './gc/image-gc.js';
 import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
 import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
@@ -263,6 +264,15 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       ...(volumes
         ? {
             volumes,
+            images: new ImageGC({
+              runtime,
+              pinnedRefs: [config.infraImage],
+              now,
+              fsStats: async () => {
+                const fs = await statfs(volumes.rootDir);
+                return { capacityBytes: fs.blocks * fs.bsize, availableBytes: fs.bavail * fs.bsize };
+              },
+            }),
             localStorage: new LocalStorageEviction({
               pods: () => pods.list(),
               volumes,
