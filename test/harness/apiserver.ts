@@ -14,7 +14,7 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: number } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: number; nodeAgentToken?: string } = {}): Promise<TestCluster> {
   // As skiff-apiserver's main does, before any HTTP/2 session exists.
   // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
   // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.
@@ -29,6 +29,7 @@ export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: num
         httpListen: '127.0.0.1:0',
         bookmarkIntervalMs: 1000,
         ...(opts.watchCacheSize ? { watchCacheSize: opts.watchCacheSize } : {}),
+        ...(opts.nodeAgentToken ? { nodeAgentToken: opts.nodeAgentToken } : {}),
       },
       ac.signal,
       discardLogger(),

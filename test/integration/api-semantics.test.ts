@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Etcd3 } from 'etcd3';
-import { isApiError, type KObject } from '@skiff/api';
+import { isApiError, type KObject, type Namespace } from '@skiff/api';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { rejects } from '../harness/api-assert.js';
 import { Recorder } from './watch-helpers.js';
@@ -90,12 +90,17 @@ describe('API conventions', () => {
     await rejects(c.client.get('configmaps', 'default', 'fin'), 'NOT_FOUND');
   });
 
-  it('a terminating namespace takes no new objects; a live one whose labels mention deletionTimestamp does', async () => {
+  it('a deleted namespace turns Terminating and takes no new objects; a live one whose labels mention deletionTimestamp does', async () => {
     await c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } } as KObject);
     await c.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'odd', labels: { note: 'deletionTimestamp' } } } as KObject);
     await c.client.create(cm('before', {}, { k: 'v' }, 'doomed'));
-    const d = await c.client.delete('namespaces', '', 'doomed');
-    assert.equal(d.pending, true, 'the namespace waits for its kubernetes finalizer');
+    const d = await c.client.delete<Namespace>('namespaces', '', 'doomed');
+    assert.equal(d.pending, true, 'the namespace waits for its kubernetes spec finalizer');
+    assert.equal(d.object.status?.phase, 'Terminating');
+    assert.ok(d.object.metadata.deletionTimestamp);
+    assert.deepEqual(d.object.spec?.finalizers, ['kubernetes']);
+    const again = await rejects(c.client.delete('namespaces', '', 'doomed'), 'ABORTED');
+    assert.match(again.message, /ensuring all content is removed/);
     // The check reads the watch cache: wait until it has seen the delete.
     const deadline = Date.now() + 5000;
     for (let i = 0; ; i++) {
@@ -103,15 +108,56 @@ describe('API conventions', () => {
         await c.client.create(cm(`after-${i}`, {}, { k: 'v' }, 'doomed'));
       } catch (e) {
         assert.ok(isApiError(e), String(e));
-        assert.equal(e.code, 'FAILED_PRECONDITION', e.message);
-        assert.match(e.message, /being terminated/);
+        assert.equal(e.code, 'PERMISSION_DENIED', e.message);
+        assert.equal(e.reason, 'NamespaceTerminating');
+        assert.match(e.message, /^configmaps "after-\d+" is forbidden: unable to create new content in namespace doomed because it is being terminated$/);
         break;
       }
       assert.ok(Date.now() < deadline, 'creates in a terminating namespace are still accepted after 5 s');
       await new Promise((r) => setTimeout(r, 50));
     }
     await c.client.create(cm('fine', {}, { k: 'v' }, 'odd'));
+    // Releasing the spec finalizer (what the namespace controller does once it is empty) removes it.
+    await c.client.delete('configmaps', 'doomed', 'before');
+    const held = await c.client.get<Namespace>('namespaces', '', 'doomed');
+    await c.client.update({ ...held, spec: { finalizers: [] } });
+    await rejects(c.client.get('namespaces', '', 'doomed'), 'NOT_FOUND');
   });
+
+  it('the default namespaces cannot be deleted', async () => {
+    for (const name of ['default', 'kube-system', 'kube-public']) {
+      const e = await rejects(c.client.delete('namespaces', '', name), 'PERMISSION_DENIED');
+      assert.equal(e.message, `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
+  });
+
+  const propagation: { name: string; finalizers?: string[]; policy?: 'Background' | 'Foreground' | 'Orphan'; then?: 'Background' | 'Foreground' | 'Orphan'; want: string[] | 'gone' }[] = [
+    { name: 'Background (the default) deletes at once', want: 'gone' },
+    { name: 'Foreground marks it with foregroundDeletion', policy: 'Foreground', want: ['foregroundDeletion'] },
+    { name: 'Orphan marks it with orphan', policy: 'Orphan', want: ['orphan'] },
+    { name: 'an orphan finalizer set at creation decides when no policy is given', finalizers: ['orphan'], want: ['orphan'] },
+    { name: 'a second delete with Foreground replaces orphan', policy: 'Orphan', then: 'Foreground', want: ['foregroundDeletion'] },
+    { name: 'a second delete with Background removes orphan: gone', policy: 'Orphan', then: 'Background', want: 'gone' },
+  ];
+  for (const [i, p] of propagation.entries()) {
+    it(`propagationPolicy: ${p.name}`, async () => {
+      const name = `prop-${i}`;
+      await c.client.create({ ...cm(name), metadata: { name, namespace: 'default', ...(p.finalizers ? { finalizers: p.finalizers } : {}) } } as KObject);
+      try {
+        await c.client.delete('configmaps', 'default', name, p.policy ? { propagationPolicy: p.policy } : {});
+        if (p.then) await c.client.delete('configmaps', 'default', name, { propagationPolicy: p.then });
+        if (p.want === 'gone') {
+          await rejects(c.client.get('configmaps', 'default', name), 'NOT_FOUND');
+        } else {
+          const got = await c.client.get('configmaps', 'default', name);
+          assert.ok(got.metadata.deletionTimestamp);
+          assert.deepEqual(got.metadata.finalizers, p.want);
+        }
+      } finally {
+        await c.client.patch('configmaps', 'default', name, { metadata: { finalizers: null } }).catch(() => undefined);
+      }
+    });
+  }
 
   it('Bind sets the node once; a bound pod is never bound again', async () => {
     await c.client.create(pod('bindme'));

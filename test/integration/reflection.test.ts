@@ -14,7 +14,7 @@ import { PROTOBUF_INCLUDE, PYTHON, protocPython, repoRoot, runCommand } from '..
 
 const require = createRequire(import.meta.url);
 const script = join(repoRoot, 'test/python/reflection_check.py');
-const skiffFiles = ['skiff/v1/api.proto', 'skiff/v1/meta.proto', 'skiff/v1/core.proto', 'skiff/v1/apps.proto', 'skiff/v1/coordination.proto', 'skiff/v1/scheduling.proto'];
+const skiffFiles = ['skiff/v1/api.proto', 'skiff/v1/meta.proto', 'skiff/v1/core.proto', 'skiff/v1/apps.proto', 'skiff/v1/coordination.proto', 'skiff/v1/scheduling.proto', 'skiff/v1/streams.proto'];
 
 interface Summary {
   services: string[];
@@ -62,7 +62,7 @@ describe('server reflection with a strict client (Python grpcio + protobuf Descr
         assert.ok(s.files.includes(f), `${f} not served (served: ${s.files.join(', ')})`);
       }
       assert.ok(s.symbols > 100, `only ${s.symbols} symbols`);
-      for (const m of ['Create', 'Get', 'List', 'Update', 'UpdateStatus', 'Patch', 'Delete', 'Watch', 'Bind', 'Discovery']) assert.ok(s.methods.includes(m), `method ${m} missing`);
+      for (const m of ['Create', 'Get', 'List', 'Update', 'UpdateStatus', 'Patch', 'Delete', 'Watch', 'Bind', 'Discovery', 'PodLogs', 'PodExec', 'PodPortForward', 'TopPods', 'TopNodes']) assert.ok(s.methods.includes(m), `method ${m} missing`);
       // What protoc makes of proto/ is what is served, file by file.
       assert.deepEqual(s.differentFromProtoc, {});
       assert.deepEqual(s.sameAsProtoc, ['google/protobuf/any.proto', 'google/rpc/status.proto', ...skiffFiles].sort());

@@ -255,8 +255,8 @@ describe('skiff-scheduler', () => {
 
     it('kill -9 of the leader: the standby takes over within the lease duration and binds the pending pods once', async (t) => {
       {
-        const lease = ['--leader-elect', '--lease-duration', '4', '--lease-renew-deadline', '3', '--lease-retry-period', '0.5', '--config', profileConfig('ha-scheduler')];
-        const a = await start([...lease, '--identity', 'sched-a']);
+        const lease = ['--leader-elect', '--leader-elect-lease-duration', '4', '--leader-elect-renew-deadline', '3', '--leader-elect-retry-period', '0.5', '--config', profileConfig('ha-scheduler')];
+        const a = await start([...lease, '--leader-elect-identity', 'sched-a']);
         const holder = async (): Promise<string | undefined> => {
           try {
             return (await c.client.get<Lease>('leases', 'kube-system', 'skiff-scheduler')).spec?.holderIdentity || undefined;
@@ -265,7 +265,7 @@ describe('skiff-scheduler', () => {
           }
         };
         assert.equal(await until('sched-a to lead', holder), 'sched-a');
-        const b = await start([...lease, '--identity', 'sched-b']);
+        const b = await start([...lease, '--leader-elect-identity', 'sched-b']);
         const spec = { schedulerName: 'ha-scheduler', nodeSelector: { suite: 'race' } };
         await cs.pods('default').create(pod('ha-0', { spec }));
         await waitBound('ha-0');

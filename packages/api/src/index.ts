@@ -3,6 +3,7 @@ export * from './object.js';
 export * from './registry.js';
 export * from './discovery.js';
 export * from './json-equal.js';
+export * from './deletion.js';
 export * from './binding.js';
 export * from './proto-root.js';
 export * from './wire.js';

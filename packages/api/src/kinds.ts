@@ -6,3 +6,4 @@ export * from './labels.js';
 export * from './fields.js';
 export * from './names.js';
 export * from './quantity.js';
+export * from './tolerations.js';

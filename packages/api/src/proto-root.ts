@@ -31,7 +31,7 @@ export function protoRoot(): protobuf.Root {
     // google/protobuf/*.proto are protobufjs built-ins when not shipped in proto/.
     return existsSync(p) ? p : target;
   };
-  r.loadSync(['skiff/v1/api.proto', 'google/rpc/status.proto'], { keepCase: true });
+  r.loadSync(['skiff/v1/api.proto', 'skiff/v1/node_agent.proto', 'google/rpc/status.proto'], { keepCase: true });
   r.resolveAll();
   root = r;
   return r;

@@ -29,6 +29,9 @@ export interface ApiServerConfig {
   listen: string;
   /** File of bearer tokens, one per line ("token,user" or "token"). Required off loopback. */
   tokenFile?: string;
+  /** The token the node agents expect (their --server-token-file); without it the streaming verbs
+   * (PodLogs, PodExec, PodPortForward, TopPods, TopNodes) answer FAILED_PRECONDITION. */
+  nodeAgentToken?: string;
   /** Observability HTTP server (/metrics, /healthz, /readyz): host:port, or "" to disable. */
   httpListen: string;
   /** The address the apiserver's Endpoints (default/kubernetes) carry; the listen host or this machine's first IPv4 when unset. */

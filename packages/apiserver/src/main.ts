@@ -2,7 +2,7 @@
 // skiff-apiserver: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { letHttp2StreamsDieYoung, limitHeapGrowth } from '@skiff/machinery';
+import { letHttp2StreamsDieYoung, limitHeapGrowth, readSharedToken } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './server.js';
 
@@ -12,6 +12,7 @@ const argv = yargs(hideBin(process.argv))
   .option('etcd-servers', { type: 'string', default: defaultConfig.etcdServers.join(','), describe: 'comma-separated etcd client URLs' })
   .option('etcd-prefix', { type: 'string', default: defaultConfig.etcdPrefix, describe: 'prefix of every etcd key' })
   .option('listen', { type: 'string', default: defaultConfig.listen, describe: 'gRPC address; off loopback a --token-file is required' })
+  .option('node-agent-token-file', { type: 'string', describe: "file holding the token the node agents expect (their --server-token-file): logs, exec, port-forward and top go through them" })
   .option('token-file', { type: 'string', describe: 'bearer tokens, one CSV line each as Kubernetes\' token file (token,user,uid,"group1,group2"; "token" and "token,user" lines too)' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
   .option('advertise-address', { type: 'string', describe: 'address in the default/kubernetes Endpoints (default: the listen host, or the first IPv4 of this machine)' })
@@ -57,6 +58,7 @@ try {
       etcdPrefix: argv['etcd-prefix'],
       listen: argv.listen,
       ...(argv['token-file'] ? { tokenFile: argv['token-file'] } : {}),
+      ...(argv['node-agent-token-file'] ? { nodeAgentToken: readSharedToken(argv['node-agent-token-file']) } : {}),
       httpListen: argv['http-listen'],
       ...(argv['advertise-address'] ? { advertiseAddress: argv['advertise-address'] } : {}),
       serviceClusterIPRange: argv['service-cluster-ip-range'],

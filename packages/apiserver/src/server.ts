@@ -15,6 +15,8 @@ import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { advertisedAddress, firstServiceIP, reconcileKubernetesService, runKubernetesServiceReconciler } from './registry/kubernetes-service.js';
 import { resourceHandlers } from './grpc/handlers.js';
+import { streamHandlers } from './grpc/streams/stream-handlers.js';
+import { NodeAgents } from './grpc/streams/node-agents.js';
 import { addReflection } from './grpc/reflection/reflection.js';
 import { isLoopback, loopbackAuthentication, tokenAuthentication } from './grpc/auth.js';
 import { readTokenFile } from './grpc/token-file.js';
@@ -71,7 +73,8 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
-  server.addService(resourcesServiceDefinition(), resourceHandlers({ registry, log, metrics, auth }));
+  const agents = new NodeAgents(config.nodeAgentToken);
+  server.addService(resourcesServiceDefinition(), { ...resourceHandlers({ registry, log, metrics, auth }), ...streamHandlers({ registry, agents, log, metrics, auth }) });
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
   addReflection(server);
@@ -129,6 +132,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
         });
       });
       await httpClose?.().catch(() => {});
+      agents.close();
       etcd.close();
       // After the close, which ends a compaction call that etcd left hanging.
       await compacting;

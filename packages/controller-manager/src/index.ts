@@ -7,3 +7,6 @@ export { REPLICASET_CONTROLLER, replicaSetController } from './controllers/repli
 export { DEPLOYMENT_CONTROLLER, deploymentController } from './controllers/deployment/index.js';
 export { computeHash } from './controllers/deployment/hash.js';
 export { resolveFenceposts } from './controllers/deployment/fenceposts.js';
+export { ENDPOINT_CONTROLLER, endpointsController } from './controllers/endpoints/index.js';
+export { NODEIPAM_CONTROLLER, nodeIpamController } from './controllers/nodeipam/index.js';
+export { NODELIFECYCLE_CONTROLLER, TAINT_EVICTION_CONTROLLER, nodeLifecycleController, taintEvictionController } from './controllers/nodelifecycle/index.js';

@@ -2,13 +2,13 @@
 // skiff-controller-manager: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './run.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-controller-manager')
-  .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment), leader-elected')
+  .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment, Endpoints, node IPAM, node lifecycle, taint eviction), leader-elected')
   .option('server', { type: 'string', default: defaultConfig.server, describe: 'apiserver host:port' })
   .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
@@ -18,14 +18,20 @@ const argv = yargs(hideBin(process.argv))
     describe: 'controllers to run: "*" for all, "name" to enable, "-name" to disable (e.g. "*,-deployment")',
   })
   .option('concurrent-syncs', { type: 'number', default: defaultConfig.workers, describe: 'objects reconciled at once per controller' })
-  .option('leader-elect', { type: 'boolean', default: defaultConfig.leaderElect, describe: 'run controllers only while holding the Lease' })
-  .option('leader-elect-resource-namespace', { type: 'string', default: defaultConfig.leaseNamespace })
-  .option('leader-elect-resource-name', { type: 'string', default: defaultConfig.leaseName })
-  .option('leader-elect-lease-duration', { type: 'number', default: defaultConfig.leaseDurationMs / 1000, describe: 'seconds' })
-  .option('leader-elect-renew-deadline', { type: 'number', default: defaultConfig.renewDeadlineMs / 1000, describe: 'seconds' })
-  .option('leader-elect-retry-period', { type: 'number', default: defaultConfig.retryPeriodMs / 1000, describe: 'seconds' })
+  .options(leaderElectionFlags(defaultConfig))
   .option('kube-api-qps', { type: 'number', default: defaultConfig.qps, describe: 'client requests per second (0: unlimited)' })
   .option('kube-api-burst', { type: 'number', default: defaultConfig.burst })
+  .option('endpoint-updates-batch-period', { type: 'number', default: defaultConfig.endpointUpdatesBatchPeriodMs / 1000, describe: 'seconds: pod changes are written to a Service\'s Endpoints at most once per period' })
+  .option('cluster-cidr', { type: 'string', default: defaultConfig.clusterCIDR, describe: 'the range node pod CIDRs are allocated from' })
+  .option('node-cidr-mask-size', { type: 'number', default: defaultConfig.nodeCIDRMaskSize, describe: 'prefix length of each node\'s pod CIDR' })
+  .option('node-monitor-grace-period', { type: 'number', default: defaultConfig.nodeMonitorGracePeriodMs / 1000, describe: 'seconds without a heartbeat before a node is Unknown' })
+  .option('node-monitor-period', { type: 'number', default: defaultConfig.nodeMonitorPeriodMs / 1000, describe: 'seconds between node health checks' })
+  .option('node-startup-grace-period', { type: 'number', default: defaultConfig.nodeStartupGracePeriodMs / 1000, describe: 'seconds a new node may go without reporting' })
+  .option('node-eviction-rate', { type: 'number', default: defaultConfig.nodeEvictionRate, describe: 'nodes per second whose pods are evicted, per healthy zone' })
+  .option('secondary-node-eviction-rate', { type: 'number', default: defaultConfig.secondaryNodeEvictionRate, describe: 'the same in a partially disrupted zone of a large cluster' })
+  .option('unhealthy-zone-threshold', { type: 'number', default: defaultConfig.unhealthyZoneThreshold, describe: 'fraction of not-ready nodes from which a zone is partially disrupted' })
+  .option('large-cluster-size-threshold', { type: 'number', default: defaultConfig.largeClusterSizeThreshold, describe: 'zones up to this many nodes stop evicting when partially disrupted' })
+  .option('terminated-pod-gc-threshold', { type: 'number', default: defaultConfig.terminatedPodGCThreshold, describe: 'terminated pods kept before the oldest are deleted (0 disables)' })
   .strict()
   .help()
   .parseSync();
@@ -46,14 +52,20 @@ try {
       httpListen: argv['http-listen'],
       controllers: argv.controllers.split(',').map((s) => s.trim()).filter(Boolean),
       workers: argv['concurrent-syncs'],
-      leaderElect: argv['leader-elect'],
-      leaseNamespace: argv['leader-elect-resource-namespace'],
-      leaseName: argv['leader-elect-resource-name'],
-      leaseDurationMs: argv['leader-elect-lease-duration'] * 1000,
-      renewDeadlineMs: argv['leader-elect-renew-deadline'] * 1000,
-      retryPeriodMs: argv['leader-elect-retry-period'] * 1000,
+      ...leaderElectionFromFlags(argv),
       qps: argv['kube-api-qps'],
       burst: argv['kube-api-burst'],
+      endpointUpdatesBatchPeriodMs: argv['endpoint-updates-batch-period'] * 1000,
+      clusterCIDR: argv['cluster-cidr'],
+      nodeCIDRMaskSize: argv['node-cidr-mask-size'],
+      nodeMonitorGracePeriodMs: argv['node-monitor-grace-period'] * 1000,
+      nodeMonitorPeriodMs: argv['node-monitor-period'] * 1000,
+      nodeStartupGracePeriodMs: argv['node-startup-grace-period'] * 1000,
+      nodeEvictionRate: argv['node-eviction-rate'],
+      secondaryNodeEvictionRate: argv['secondary-node-eviction-rate'],
+      unhealthyZoneThreshold: argv['unhealthy-zone-threshold'],
+      largeClusterSizeThreshold: argv['large-cluster-size-threshold'],
+      terminatedPodGCThreshold: argv['terminated-pod-gc-threshold'],
     },
     ac.signal,
   );

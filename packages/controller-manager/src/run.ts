@@ -1,18 +1,18 @@
 // skiff-controller-manager: run(config, signal) serves /metrics, /healthz and /readyz, campaigns
 // for the Lease and, while leading, runs the enabled controllers over one set of shared informers.
 // Leadership lost means stop at once (as kube-controller-manager, which exits): `stopped` says so.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import {
   Clientset,
   EventBroadcaster,
-  LeaderElector,
+  type LeaderElectedEnd,
   type Logger,
   SharedInformerFactory,
   createClient,
   createLogger,
   createMetrics,
   realClock,
+  runLeaderElected,
   startHealthServer,
 } from '@skiff/machinery';
 import { type ControllerManagerConfig, defaultConfig } from './config.js';
@@ -28,7 +28,7 @@ export interface RunningControllerManager {
   /** The controllers this instance runs when leading. */
   enabled: string[];
   /** Resolves once everything has stopped: "stopped" (the signal) or "leadership-lost". */
-  stopped: Promise<'stopped' | 'leadership-lost'>;
+  stopped: Promise<LeaderElectedEnd>;
 }
 
 function splitHostPort(addr: string): { host: string; port: number } {
@@ -49,11 +49,10 @@ export async function run(
   const unknown = unknownControllers(config.controllers, known.map((c) => c.name));
   if (unknown.length > 0) throw new Error(`--controllers: unknown controller(s) ${unknown.join(', ')} (known: ${known.map((c) => c.name).join(', ')})`);
   const enabled = known.filter((c) => isControllerEnabled(c.name, config.controllers));
-  const identity = config.identity ?? `${hostname()}_${randomUUID()}`;
+  for (const c of enabled) c.validate?.(config);
   const client = createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } });
   const registry = createMetrics();
 
-  let leading = false;
   let synced: () => boolean = () => false;
   let httpAddress = '';
   const stop = new AbortController();
@@ -69,15 +68,17 @@ export async function run(
       signal: stop.signal,
       log,
       // A standby is ready; a leader once its informers have synced.
-      checks: { 'informer-sync': () => !leading || synced() },
+      checks: { 'informer-sync': () => !elected.isLeader() || synced() },
     });
     httpAddress = health.url;
   }
 
   const lead = async (leadSignal: AbortSignal): Promise<void> => {
+    // Every informer (one per resource for the garbage collector) and controller listens on it.
+    setMaxListeners(0, leadSignal);
     const factory = new SharedInformerFactory({ client, log });
     const events = new EventBroadcaster({ client, log });
-    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal };
+    const ctx = { client, clientset: new Clientset(client), factory, events, registry, clock: realClock, workers: config.workers, signal: leadSignal, config };
     const runs = enabled.map((c) => {
       log.info('starting controller', { controller: c.name });
       return c.run({ ...ctx, log: log.child({ controller: c.name }) }).catch((err: unknown) => log.error('controller failed', { controller: c.name, err }));
@@ -92,52 +93,17 @@ export async function run(
     await events.shutdown();
   };
 
-  let result: 'stopped' | 'leadership-lost' = 'stopped';
-  const main = async (): Promise<void> => {
-    if (!config.leaderElect) {
-      leading = true;
-      await lead(stop.signal);
-      return;
-    }
-    const elector = new LeaderElector({
-      client,
-      namespace: config.leaseNamespace,
-      name: config.leaseName,
-      identity,
-      leaseDurationMs: config.leaseDurationMs,
-      renewDeadlineMs: config.renewDeadlineMs,
-      retryPeriodMs: config.retryPeriodMs,
-      releaseOnCancel: true,
-      log,
-      callbacks: {
-        onStartedLeading: async (s) => {
-          leading = true;
-          await lead(s);
-        },
-        onStoppedLeading: () => {
-          leading = false;
-          if (!stop.signal.aborted) {
-            log.error('leader election lost');
-            result = 'leadership-lost';
-          }
-        },
-        onNewLeader: (who) => log.info('new leader', { leader: who }),
-      },
-    });
-    await elector.run(stop.signal);
-  };
-  const stopped = main()
-    .catch((err: unknown) => log.error('controller-manager failed', { err }))
-    .then(() => {
-      signal.removeEventListener('abort', onAbort);
-      stop.abort();
-      client.close();
-      return result;
-    });
+  const elected = runLeaderElected({ ...config, client, log, signal: stop.signal, work: lead });
+  const stopped = elected.done.then((result) => {
+    signal.removeEventListener('abort', onAbort);
+    stop.abort();
+    client.close();
+    return result;
+  });
   return {
     httpAddress,
-    identity,
-    isLeader: () => leading,
+    identity: elected.identity,
+    isLeader: () => elected.isLeader(),
     enabled: enabled.map((c) => c.name),
     stopped,
   };

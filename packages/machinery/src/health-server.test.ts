@@ -61,3 +61,17 @@ void test('shared metrics by name', () => {
   const b = counter(registry, 'x_total', 'x', ['q']);
   assert.equal(a, b);
 });
+
+void test('healthz runs the liveness checks', async () => {
+  let live = true;
+  const srv = await startHealthServer({ port: 0, livenessChecks: { 'proxy-rules': () => live } });
+  try {
+    assert.deepEqual(await get(`${srv.url}/healthz`), { status: 200, body: 'ok' });
+    live = false;
+    assert.deepEqual(await get(`${srv.url}/healthz`), { status: 503, body: '[-]proxy-rules failed\nhealthz check failed\n' });
+    assert.equal((await get(`${srv.url}/livez`)).status, 503);
+    assert.deepEqual(await get(`${srv.url}/readyz`), { status: 200, body: 'ok' });
+  } finally {
+    await srv.close();
+  }
+});

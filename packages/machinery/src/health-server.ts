@@ -1,6 +1,6 @@
 // The observability endpoint of every component: /metrics (Prometheus text), /healthz and /livez
-// (liveness: the process serves HTTP), /readyz (readiness: every check passes), formatted as
-// Kubernetes' `/readyz?verbose`.
+// (liveness: the process serves HTTP and every liveness check passes), /readyz (readiness: every
+// check passes), both formatted as Kubernetes' `/readyz?verbose`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -18,6 +18,8 @@ export interface HealthServerOptions {
   registry?: Registry;
   /** Named readiness checks, e.g. { informers: () => informer.hasSynced(), leader: ... }. */
   checks?: Record<string, ReadinessCheck>;
+  /** Named liveness checks run by /healthz and /livez (e.g. the proxy's "rules are synced"); default none. */
+  livenessChecks?: Record<string, ReadinessCheck>;
   /** Closes the server when aborted. */
   signal?: AbortSignal;
   log?: Logger;
@@ -55,13 +57,13 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
   res.end(body);
 }
 
-async function readyz(req: IncomingMessage, res: ServerResponse, checks: Record<string, ReadinessCheck>): Promise<void> {
+async function checked(req: IncomingMessage, res: ServerResponse, checks: Record<string, ReadinessCheck>, what: string): Promise<void> {
   const results = await runChecks(checks);
   const failed = results.filter((r) => !r.ok);
   const verbose = new URL(req.url ?? '/', 'http://x').searchParams.has('verbose');
   if (failed.length === 0 && !verbose) return send(res, 200, 'ok');
   const lines = results.map((r) => (r.ok ? `[+]${r.name} ok` : `[-]${r.name} failed${r.reason ? `: ${r.reason}` : ''}`));
-  lines.push(failed.length === 0 ? 'readyz check passed' : 'readyz check failed');
+  lines.push(failed.length === 0 ? `${what} check passed` : `${what} check failed`);
   send(res, failed.length === 0 ? 200 : 503, `${lines.join('\n')}\n`);
 }
 
@@ -71,9 +73,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HealthSer
   switch (path) {
     case '/healthz':
     case '/livez':
-      return send(res, 200, 'ok');
+      return checked(req, res, opts.livenessChecks ?? {}, path.slice(1));
     case '/readyz':
-      return readyz(req, res, opts.checks ?? {});
+      return checked(req, res, opts.checks ?? {}, 'readyz');
     case '/metrics':
       if (!opts.registry) return send(res, 404, 'not found');
       return send(res, 200, await opts.registry.metrics(), opts.registry.contentType);

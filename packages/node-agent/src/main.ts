@@ -2,11 +2,12 @@
 // skiff-node-agent: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createLogger, letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { createLogger, letHttp2StreamsDieYoung, readSharedToken } from '@skiff/machinery';
 import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
 import { DEFAULT_EVICTION_HARD } from './node/pressure.js';
 import { DEFAULT_ROOT_DIR } from './volumes/volume-manager.js';
+
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-node-agent')
@@ -20,10 +21,14 @@ const argv = yargs(hideBin(process.argv))
   .option('pod-cidr', { type: 'string', describe: "the node's pod CIDR when the Node has no spec.podCIDR" })
   .option('cluster-cidr', { type: 'string', default: defaultAgentConfig.clusterCIDR, describe: "the cluster's pod CIDR" })
   .option('infra-image', { type: 'string', default: defaultAgentConfig.infraImage, describe: 'the pod sandbox image' })
-  .option('cluster-dns', { type: 'string', describe: "DNS server IP for the pods (not used yet)" })
+  .option('cluster-dns', { type: 'string', describe: 'DNS server IP(s) for ClusterFirst pods, comma-separated (none: pods use the node resolv.conf)' })
+  .option('cluster-domain', { type: 'string', default: 'cluster.local', describe: "the cluster's DNS domain" })
+  .option('resolv-conf', { type: 'string', default: '/etc/resolv.conf', describe: "the node's resolv.conf for Default pods and the search path" })
   .option('root-dir', { type: 'string', describe: `the agent's directory: pods' volumes live under <root-dir>/pods/<uid> (default ${DEFAULT_ROOT_DIR}; the fake runtime sets up volumes only when given)` })
   .option('eviction-hard', { type: 'string', describe: `MemoryPressure/DiskPressure thresholds (default ${DEFAULT_EVICTION_HARD}; none with the fake runtime); signals memory.available, nodefs.available, nodefs.inodesFree` })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
+  .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
+  .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
   .strict()
   .help()
   .parseSync();
@@ -48,9 +53,13 @@ try {
       clusterCIDR: argv['cluster-cidr'],
       infraImage: argv['infra-image'],
       ...(argv['cluster-dns'] ? { clusterDNS: argv['cluster-dns'] } : {}),
+      clusterDomain: argv['cluster-domain'],
+      resolvConf: argv['resolv-conf'],
       healthPort: argv['health-port'],
       ...(argv['root-dir'] ? { rootDir: argv['root-dir'] } : {}),
       ...(argv['eviction-hard'] !== undefined ? { evictionHard: argv['eviction-hard'] } : {}),
+      ...(argv['server-token-file'] ? { serverToken: readSharedToken(argv['server-token-file']) } : {}),
+      serverPort: argv['server-port'],
     },
     ac.signal,
     log,

@@ -1,7 +1,8 @@
 // The node agent's process: the runtime (Docker, or the in-memory fake for hollow nodes), the
 // Node registered with its Lease and status, the pod network, the pods of this node from an
 // informer (spec.nodeName=<node>), the PLEG, and the sync loop feeding the pod workers.
-import type { Node, Pod } from '@skiff/api';
+import { readFileSync } from 'node:fs';
+import type { ConfigMap, Node, Pod, Secret, Service } from '@skiff/api';
 import {
   Clientset,
   EventBroadcaster,
@@ -37,6 +38,10 @@ import { ImageManager } from './sync/images.js';
 import { PodSyncer } from './sync/pod-syncer.js';
 import { PodWorkers } from './sync/pod-workers.js';
 import { SyncLoop } from './sync/sync-loop.js';
+import { ProbeManager } from './probe/probe-manager.js';
+import { listerEnvSources } from './env/env-sources.js';
+import { DEFAULT_CLUSTER_DOMAIN, type DNSNode } from './dns/pod-dns.js';
+import { parseResolvConf } from './dns/resolv-conf.js';
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir, statfs } from 'node:fs/promises';
 import { Housekeeping } from './gc/housekeeping.js';
@@ -46,6 +51,7 @@ import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionH
 import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
 import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
+import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
 
 export interface AgentConfig {
   /** host:port of the apiserver */
@@ -60,14 +66,25 @@ export interface AgentConfig {
   podCIDR?: string;
   clusterCIDR: string;
   infraImage: string;
-  /** DNS server for pods (not used yet) */
+  /** the cluster DNS server(s) for ClusterFirst pods (comma-separated); none: pods use the node's resolv.conf */
   clusterDNS?: string;
+  /** the cluster's DNS domain (default cluster.local) */
+  clusterDomain?: string;
+  /** the node's resolv.conf, the base of Default pods and the tail of ClusterFirst search paths (default /etc/resolv.conf) */
+  resolvConf?: string;
   /** /healthz, /readyz, /metrics on 127.0.0.1; -1 disables */
   healthPort: number;
   /** pods' volumes live under <rootDir>/pods/<uid>; default /var/lib/skiff-agent (docker runtime); the fake runtime sets up volumes only when given */
   rootDir?: string;
   /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
   evictionHard?: string;
+  /** the token the apiserver presents to the agent's server (logs, exec, port-forward, stats); the
+   * server runs only with one */
+  serverToken?: string;
+  /** the agent server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints */
+  serverPort?: number;
+  /** the address the agent server binds (default: nodeIP) */
+  serverHost?: string;
   /** tests: a client, runtime or pod network of their own */
   client?: Client;
   containerRuntime?: ContainerRuntime;
@@ -109,6 +126,17 @@ function makeNetwork(config: AgentConfig, podCIDR: string): PodNetwork {
   return new HostPodNetwork(dockerClient(config.dockerHost), new HostCommandRunner(), { podCIDR, clusterCIDR: config.clusterCIDR });
 }
 
+function dnsNode(config: AgentConfig): DNSNode {
+  let host = { servers: [] as string[], searches: [] as string[], options: [] as string[] };
+  try {
+    host = parseResolvConf(readFileSync(config.resolvConf ?? '/etc/resolv.conf', 'utf8'));
+  } catch {
+    // no resolv.conf: Default pods get the runtime's default, ClusterFirst ones no node search path
+  }
+  const clusterDNS = (config.clusterDNS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return { clusterDNS, clusterDomain: config.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN, host };
+}
+
 function rootDirOf(config: AgentConfig): string | undefined {
   return config.rootDir ?? (config.runtime === 'fake' ? undefined : DEFAULT_ROOT_DIR);
 }
@@ -122,7 +150,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const runtime = makeRuntime(config);
   const version = await runtime.version();
   const nodeIP = config.nodeIP ?? defaultNodeIP();
-  const facts = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  const agentServer: AgentServer | undefined = config.serverToken
+    ? await startAgentServer({ host: config.serverHost ?? nodeIP, port: config.serverPort ?? DEFAULT_SERVER_PORT, token: config.serverToken, nodeName: config.nodeName, runtime, log }, signal)
+    : undefined;
+  const facts = { ...machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`), ...(agentServer ? { serverPort: agentServer.port } : {}) };
   const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
   await pleg.relist();
   const rootDir = rootDirOf(config);
@@ -183,8 +214,13 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const broadcaster = new EventBroadcaster({ client, log, clock });
   const recorder = broadcaster.newRecorder({ component: 'node-agent', host: config.nodeName });
   const record = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string) => recorder.event(pod, type, reason, message);
+  const configMapInformer = factory.informerFor<ConfigMap>('configmaps');
+  const secretInformer = factory.informerFor<Secret>('secrets');
+  const serviceInformer = factory.informerFor<Service>('services');
   const backoff = new CrashBackoff();
   const now = () => clock.now();
+  let onProbeChange = (_uid: string): void => undefined;
+  const probes = new ProbeManager({ runtime, clock, record, onChange: (uid) => onProbeChange(uid) });
   const volumes = rootDir
     ? new VolumeManager({
         rootDir,
@@ -204,6 +240,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
     runtimeName: version.runtimeName,
     now,
+    envSources: listerEnvSources(listerFor(configMapInformer), listerFor(secretInformer), listerFor(serviceInformer)),
+    allocatable: { cpu: String(facts.cpus), memory: String(facts.memoryBytes), 'ephemeral-storage': String(facts.ephemeralStorageBytes) },
+    dns: dnsNode(config),
+    probes,
     ...(volumes ? { volumes } : {}),
   });
   const pods = listerFor(podInformer);
@@ -216,6 +256,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     },
     clock,
   );
+  onProbeChange = (uid) => {
+    const pod = pods.list().find((p) => p.metadata.uid === uid);
+    if (pod) workers.update(uid, { kind: 'sync', pod });
+  };
   const loop = new SyncLoop(pods, runtime, workers, { clock, ...(config.resyncPeriodMs ? { resyncPeriodMs: config.resyncPeriodMs } : {}), onError: (what, err) => log.warn('sync loop', { what, err }) });
   podInformer.addEventHandler({
     onAdd: (pod) => loop.push({ source: 'pods', op: 'add', pod }),
@@ -226,6 +270,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   nodeInformer.addEventHandler({ onAdd: () => (routesDirty = true), onUpdate: () => (routesDirty = true), onDelete: () => (routesDirty = true) });
   factory.start(signal);
   await podInformer.waitForSync(signal);
+  await Promise.all([configMapInformer, secretInformer, serviceInformer].map((i) => i.waitForSync(signal)));
 
   const health =
     config.healthPort >= 0
@@ -287,9 +332,11 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       log,
       ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
     }).run(signal),
+    agentServer?.stopped,
   ]).then(async () => {
     workers.stop();
     await workers.idle();
+    await probes.stop();
     await broadcaster.shutdown();
     await health?.close();
     if (!config.client) client.close();

@@ -3,7 +3,9 @@
 // partial sync with the changed services, or a full one when the full resync period has passed
 // (or after a failure, or when the canary chain is gone). Nothing is written until Services and
 // Endpoints have both synced once. A failed sync is retried (as a full sync) after the minimum
-// sync period.
+// sync period. Each Endpoints change carries its trigger time (the endpoints controller's
+// `endpoints.kubernetes.io/last-change-trigger-time` annotation, else when the proxy received it),
+// handed to `onSync` once the change is in the kernel: the network programming latency.
 import type { Endpoints, Service } from '@skiff/api';
 import type { Clock } from '@skiff/machinery';
 import { IptablesSyncer } from './iptables/syncer.js';
@@ -11,6 +13,25 @@ import type { Iptables } from './iptables/iptables.js';
 import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
 import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
 import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
+import { serviceKey } from './tracker/service-port.js';
+
+/** The annotation in which the endpoints controller records when the change that caused it happened. */
+export const LAST_CHANGE_TRIGGER_TIME_ANNOTATION = 'endpoints.kubernetes.io/last-change-trigger-time';
+
+/** When the change behind this Endpoints object happened: its annotation, else `receivedAt`. */
+export function endpointsTriggerTime(ep: Endpoints | undefined, receivedAt: number): number {
+  const raw = ep?.metadata?.annotations?.[LAST_CHANGE_TRIGGER_TIME_ANNOTATION];
+  const t = raw === undefined ? Number.NaN : Date.parse(raw);
+  return Number.isFinite(t) ? t : receivedAt;
+}
+
+export interface SyncResult {
+  plan?: SyncPlan;
+  error?: unknown;
+  durationMs: number;
+  /** Successful syncs: the trigger times of the Endpoints changes this sync put in the kernel. */
+  triggerTimes?: number[];
+}
 
 export interface ProxierConfig extends PlannerConfig {
   nodeName: string;
@@ -21,7 +42,7 @@ export interface ProxierConfig extends PlannerConfig {
   /** Most time between syncs, and the full resync period (default 30 s). */
   syncPeriodMs?: number;
   /** Told of each sync's outcome (metrics, logs). */
-  onSync?: (result: { plan?: SyncPlan; error?: unknown; durationMs: number }) => void;
+  onSync?: (result: SyncResult) => void;
 }
 
 export class Proxier {
@@ -36,6 +57,10 @@ export class Proxier {
   private lastFullSync = Number.NEGATIVE_INFINITY;
   /** Services changed since the last successful sync (kept across failed syncs). */
   private changed = new Set<string>();
+  /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
+  private readonly triggerTimes = new Map<string, number[]>();
+  /** Trigger times of the changes applied but not yet written successfully. */
+  private applyingTriggerTimes: number[] = [];
 
   constructor(private readonly cfg: ProxierConfig) {
     this.endpointsChanges = new EndpointsChangeTracker(cfg.nodeName);
@@ -51,12 +76,23 @@ export class Proxier {
     this.runner.start(signal);
   }
 
-  onServiceUpdate(previous: Service | undefined, current: Service | undefined): void {
-    if (this.serviceChanges.update(previous, current) && this.servicesSynced) this.runner.run();
+  /** Records a Service change; true when a sync is now asked for (kube-proxy's QueuedUpdate). */
+  onServiceUpdate(previous: Service | undefined, current: Service | undefined): boolean {
+    const queued = this.serviceChanges.update(previous, current) && this.servicesSynced;
+    if (queued) this.runner.run();
+    return queued;
   }
 
-  onEndpointsUpdate(previous: Endpoints | undefined, current: Endpoints | undefined): void {
-    if (this.endpointsChanges.update(previous, current) && this.endpointsSynced) this.runner.run();
+  /** Records an Endpoints change; true when a sync is now asked for. */
+  onEndpointsUpdate(previous: Endpoints | undefined, current: Endpoints | undefined): boolean {
+    const obj = current ?? previous;
+    const key = serviceKey(obj?.metadata?.namespace, obj?.metadata?.name);
+    const pending = this.endpointsChanges.update(previous, current);
+    if (!pending) this.triggerTimes.delete(key);
+    else this.triggerTimes.set(key, [...(this.triggerTimes.get(key) ?? []), endpointsTriggerTime(current, this.cfg.clock.now())]);
+    const queued = pending && this.endpointsSynced;
+    if (queued) this.runner.run();
+    return queued;
   }
 
   /** The Service informer has listed everything once. */
@@ -87,12 +123,16 @@ export class Proxier {
     const start = this.cfg.clock.now();
     for (const s of this.serviceChanges.apply(this.services)) this.changed.add(s);
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
+    for (const times of this.triggerTimes.values()) this.applyingTriggerTimes.push(...times);
+    this.triggerTimes.clear();
     const full = start - this.lastFullSync >= (this.cfg.syncPeriodMs ?? 30000);
     try {
       const plan = await this.syncer.sync({ services: this.services, endpoints: this.endpoints, ...(full ? {} : { changed: this.changed }) });
       this.changed = new Set();
+      const triggerTimes = this.applyingTriggerTimes;
+      this.applyingTriggerTimes = [];
       if (plan.full) this.lastFullSync = start;
-      this.cfg.onSync?.({ plan, durationMs: this.cfg.clock.now() - start });
+      this.cfg.onSync?.({ plan, durationMs: this.cfg.clock.now() - start, triggerTimes });
     } catch (error) {
       this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });
       this.runner.retryAfter(this.cfg.minSyncPeriodMs ?? 1000);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createLogger, letHttp2StreamsDieYoung, logLevels, type LogLevel } from '@skiff/machinery';
+import { createLogger, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, logLevels, type LogLevel } from '@skiff/machinery';
 import { loadConfig } from './config/load.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { defaultRunConfig, type SchedulerRunConfig } from './process/run-config.js';
@@ -17,13 +17,7 @@ const argv = yargs(hideBin(process.argv))
   .option('token', { type: 'string', describe: 'bearer token (else $SKIFF_TOKEN, --token-file)' })
   .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
   .option('config', { type: 'string', describe: 'KubeSchedulerConfiguration YAML (profiles, plugins, weights, backoff); default: Kubernetes\' defaults' })
-  .option('leader-elect', { type: 'boolean', default: d.leaderElect, describe: 'schedule only while holding the Lease (run several for HA)' })
-  .option('lease-namespace', { type: 'string', default: d.leaseNamespace })
-  .option('lease-name', { type: 'string', default: d.leaseName })
-  .option('lease-duration', { type: 'number', default: d.leaseDurationMs / 1000, describe: 'seconds a standby waits after the last renewal before taking over' })
-  .option('lease-renew-deadline', { type: 'number', default: d.renewDeadlineMs / 1000, describe: 'seconds the leader keeps trying to renew before it stops' })
-  .option('lease-retry-period', { type: 'number', default: d.retryPeriodMs / 1000, describe: 'seconds between acquire and renew attempts' })
-  .option('identity', { type: 'string', describe: 'name in the Lease (default: hostname + random suffix)' })
+  .options(leaderElectionFlags(d))
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/metrics, /healthz, /readyz port (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
   .option('kube-api-qps', { type: 'number', default: d.qps, describe: 'client-side rate limit towards the apiserver (<= 0: off)' })
@@ -46,13 +40,7 @@ try {
     server: argv.server,
     ...(token ? { token } : {}),
     ...(argv.config ? { scheduling: loadConfig(readFileSync(argv.config, 'utf8'), inTreeRegistry, argv.config) } : {}),
-    leaderElect: argv['leader-elect'],
-    leaseNamespace: argv['lease-namespace'],
-    leaseName: argv['lease-name'],
-    leaseDurationMs: argv['lease-duration'] * 1000,
-    renewDeadlineMs: argv['lease-renew-deadline'] * 1000,
-    retryPeriodMs: argv['lease-retry-period'] * 1000,
-    ...(argv.identity ? { identity: argv.identity } : {}),
+    ...leaderElectionFromFlags(argv),
     healthHost: argv['health-host'],
     qps: argv['kube-api-qps'],
     burst: argv['kube-api-burst'],

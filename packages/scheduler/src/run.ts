@@ -7,15 +7,13 @@
 //
 // Losing the lease ends the process (as kube-scheduler): `stopped` rejects with
 // LeaderElectionLostError once everything is closed.
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Node, Pod } from '@skiff/api';
 import {
   Clientset,
   EventBroadcaster,
-  LeaderElector,
   type HealthServer,
+  type LeaderElectedEnd,
   type Logger,
   type Registry,
   SharedInformerFactory,
@@ -25,6 +23,7 @@ import {
   discardLogger,
   listerFor,
   realClock,
+  runLeaderElected,
   startHealthServer,
 } from '@skiff/machinery';
 import { resolveConfig } from './config/resolve.js';
@@ -115,7 +114,6 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
     throw err;
   }
 
-  let leading = !config.leaderElect;
   const schedule = async (lead: AbortSignal): Promise<void> => {
     // Nodes and bound pods must be in the cache before the first cycle, or pods would not fit.
     if (!(await factory.waitForCacheSync(lead))) return;
@@ -123,39 +121,11 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
     log.info('scheduling', { profiles: [...s.profiles.keys()] });
     await s.run(lead);
   };
-  let lost = false;
-  const identity = config.identity ?? `${hostname()}_${randomBytes(4).toString('hex')}`;
-  const loop = config.leaderElect
-    ? new LeaderElector({
-        client,
-        namespace: config.leaseNamespace,
-        name: config.leaseName,
-        identity,
-        leaseDurationMs: config.leaseDurationMs,
-        renewDeadlineMs: config.renewDeadlineMs,
-        retryPeriodMs: config.retryPeriodMs,
-        releaseOnCancel: true,
-        log,
-        callbacks: {
-          onStartedLeading: (lead) => {
-            leading = true;
-            return schedule(lead);
-          },
-          onStoppedLeading: () => {
-            leading = false;
-            if (!stop.signal.aborted) {
-              lost = true;
-              log.error('leader election lost');
-              stop.abort();
-            }
-          },
-        },
-      }).run(stop.signal)
-    : schedule(stop.signal);
-
+  const elected = runLeaderElected({ ...config, client, log, signal: stop.signal, work: schedule });
   const stopped = (async () => {
+    let end: LeaderElectedEnd;
     try {
-      await loop;
+      end = await elected.done;
     } finally {
       stop.abort();
       signal.removeEventListener('abort', onAbort);
@@ -166,7 +136,7 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
       await health?.close();
       client.close();
     }
-    if (lost) throw new LeaderElectionLostError();
+    if (end === 'leadership-lost') throw new LeaderElectionLostError();
   })();
-  return { scheduler: s, metrics: registry, ...(health ? { health } : {}), isLeader: () => leading, stopped };
+  return { scheduler: s, metrics: registry, ...(health ? { health } : {}), isLeader: () => elected.isLeader(), stopped };
 }

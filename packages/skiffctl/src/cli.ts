@@ -4,49 +4,33 @@
 import { createClient, type Client, type ClientConfig } from '@skiff/machinery';
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from './cli-error.js';
+import type { CliDeps } from './cli-deps.js';
+import { dryRun, list, namespaceArgs, nowOf, optional, str, type Command, type Flags, type Select } from './cli-flags.js';
+import { VERBS, createGenerators, verbCommands } from './cli-verbs.js';
 import { clientVersion } from './client-version.js';
 import { apiResources } from './commands/api-resources.js';
-import { apply, type DryRun } from './commands/apply.js';
+import { apply } from './commands/apply.js';
 import { clusterInfo } from './commands/cluster-info.js';
 import { create } from './commands/create.js';
 import { del } from './commands/delete.js';
 import { describe } from './commands/describe.js';
 import { get } from './commands/get.js';
 import { version } from './commands/version.js';
+import { STREAM_COMMANDS, streamCommands } from './streams/commands.js';
 import { resolveConnection, type Connection } from './config.js';
 import { formatError } from './format-error.js';
 import type { Io } from './io.js';
 import { ManifestErrors } from './manifest-objects.js';
 
-export interface CliDeps {
-  /** Environment (default process.env): SKIFF_SERVER, SKIFF_TOKEN, SKIFFCONFIG. */
-  env?: Record<string, string | undefined>;
-  /** Home directory for ~/.skiff/config (default os.homedir()). */
-  home?: string;
-  /** Builds the client (tests pass a fake). */
-  createClient?: (config: ClientConfig) => Client;
-  /** Clock for ages (tests). */
-  now?: () => number;
-}
+export type { CliDeps } from './cli-deps.js';
 
-type Flags = Record<string, unknown>;
-
-const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources'];
-type Command = (client: Client, flags: Flags, conn: Connection, deps: CliDeps, io: Io) => Promise<number>;
+const COMMANDS = ['apply', 'create', 'get', 'describe', 'delete', 'version', 'cluster-info', 'api-resources', ...VERBS, ...STREAM_COMMANDS];
 
 interface Selected {
   name: string;
   run: Command;
   flags: Flags;
 }
-
-const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
-const list = (v: unknown): string[] => (v === undefined ? [] : ([] as unknown[]).concat(v).map(String));
-const dryRun = (v: unknown): DryRun => {
-  const s = v === true || v === '' ? 'client' : String(v ?? 'none');
-  if (s !== 'none' && s !== 'client' && s !== 'server') throw new UsageError(`Invalid dry-run value (${s}). Must be "none", "server", or "client".`);
-  return s;
-};
 
 /** Runs skiffctl with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io, deps: CliDeps = {}): Promise<number> {
@@ -103,18 +87,7 @@ function interruptible(p: Promise<number>, signal: AbortSignal | undefined, hand
   });
 }
 
-function optional<K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> {
-  return v === undefined ? {} : ({ [k]: v } as Record<K, string>);
-}
-
-function namespaceArgs(f: Flags, conn: Connection): { namespace?: string; defaultNamespace: string } {
-  const ns = str(f.namespace);
-  return { ...(ns ? { namespace: ns } : {}), defaultNamespace: conn.namespace };
-}
-
-const nowOf = (deps: CliDeps): { now?: () => number } => (deps.now ? { now: deps.now } : {});
-
-function buildParser(select: (name: string, run: Command) => (flags: Flags) => void): Argv {
+function buildParser(select: Select): Argv {
   const files = (y: Argv): Argv =>
     y
       .option('filename', { alias: 'f', type: 'string', nargs: 1, describe: 'File, directory or - (stdin) with the manifests; repeatable' })
@@ -145,7 +118,7 @@ function buildParser(select: (name: string, run: Command) => (flags: Flags) => v
     .command(
       'create',
       'Create objects from manifests (AlreadyExists if present)',
-      (y) => dry(files(y)).option('save-config', { type: 'boolean', describe: 'Record the manifest for a later apply' }).option('output', { alias: 'o', type: 'string' }),
+      (y) => dry(files(y)).option('save-config', { type: 'boolean', describe: 'Record the manifest for a later apply' }).option('output', { alias: 'o', type: 'string' }).command(createGenerators(select)),
       select('create', (c, f, conn, _d, io) =>
         create(
           c,
@@ -279,6 +252,8 @@ function buildParser(select: (name: string, run: Command) => (flags: Flags) => v
         apiResources(c, { ...(f.namespaced !== undefined ? { namespaced: !!f.namespaced } : {}), ...optional('output', str(f.output)), noHeaders: f['no-headers'] === true || f.headers === false }, io),
       ),
     )
+    .command(verbCommands(select))
+    .command(streamCommands(select))
     .demandCommand(1, 'You must specify a command')
     .recommendCommands()
     .strict()

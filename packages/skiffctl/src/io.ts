@@ -1,5 +1,6 @@
 // Where a command's input and output go. Commands never touch `process` or `console`, so tests run
 // them in-process against strings.
+import { processTerminal, type Terminal } from './streams/terminal.js';
 
 export interface Output {
   write(chunk: string): unknown;
@@ -12,6 +13,8 @@ export interface Io {
   stdin: AsyncIterable<string | Buffer>;
   /** Aborts on interrupt (Ctrl-C): watches end quietly. */
   signal?: AbortSignal;
+  /** The user's terminal, when stdin and stdout are one (exec -t). */
+  terminal?: Terminal;
 }
 
 /** The process's own streams; the first SIGINT aborts `signal`, the second exits at once. */
@@ -28,7 +31,8 @@ export function processIo(): Io {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: ac.signal };
+  const terminal = processTerminal();
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, signal: ac.signal, ...(terminal ? { terminal } : {}) };
 }
 
 /** Output collected in a string (tests). */

@@ -1,8 +1,7 @@
 // The options of Delete and DeleteCollection (Kubernetes' DeleteOptions) and their validation.
-import { fieldError, invalid, type KObject } from '@skiff/api';
+import { PROPAGATION_POLICIES, type PropagationPolicy, fieldError, invalid, type KObject } from '@skiff/api';
 import type { Preconditions } from './preconditions.js';
-
-export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+import type { Strategy } from './strategy.js';
 
 export interface DeleteOptions {
   propagationPolicy: string;
@@ -30,10 +29,20 @@ export interface DeleteResult {
 }
 
 export function checkDeleteOptions(opts: DeleteOptions, name: string): void {
-  if (opts.propagationPolicy && !['Background', 'Foreground', 'Orphan'].includes(opts.propagationPolicy)) {
+  if (opts.propagationPolicy && !PROPAGATION_POLICIES.includes(opts.propagationPolicy as PropagationPolicy)) {
     throw invalid('DeleteOptions', name, [fieldError('propagationPolicy', 'NotSupported', 'supported values: "Background", "Foreground", "Orphan"', opts.propagationPolicy)]);
   }
   if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) {
     throw invalid('DeleteOptions', name, [fieldError('gracePeriodSeconds', 'Invalid', 'must be >= 0', opts.gracePeriodSeconds)]);
   }
+}
+
+/**
+ * Whether a write of `next` over `cur` completes a deletion: the object is marked deleted, its last
+ * finalizer (or what its own spec held it with) has just gone and no grace period remains.
+ */
+export function finishesDeletion(s: Strategy, next: KObject, cur: KObject): boolean {
+  if (!next.metadata.deletionTimestamp || next.metadata.deletionGracePeriodSeconds) return false;
+  const held = (o: KObject): boolean => (o.metadata.finalizers?.length ?? 0) > 0 || !!s.holdsDeletion?.(o);
+  return held(cur) && !held(next);
 }

@@ -13,6 +13,7 @@ import {
   isApiError,
   lookupResource,
   notFound,
+  finalizersForDeletion,
   qualifiedResource,
   resourceByKind,
   type KObject,
@@ -31,7 +32,7 @@ import { strategyFor } from './strategies.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 import type { EventLeases } from './event-leases.js';
 import { checkPreconditions, MODIFIED, type Preconditions } from './preconditions.js';
-import { checkDeleteOptions, type DeleteCollectionRequest, type DeleteOptions, type DeleteRequest, type DeleteResult, type PropagationPolicy } from './delete-options.js';
+import { checkDeleteOptions, finishesDeletion, type DeleteCollectionRequest, type DeleteOptions, type DeleteRequest, type DeleteResult } from './delete-options.js';
 import { checkPatchIdentity, parsePatch, patchApplier } from './patch-request.js';
 import { KeyLock } from './key-lock.js';
 import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
@@ -91,7 +92,6 @@ export class Registry {
       clusterIPs: d.clusterIPs,
       nodePorts: d.nodePorts,
       eventLeases: d.eventLeases,
-      namespaceEmpty: (ns) => this.namespaceEmpty(ns),
       getObject: (kind, ns, name) => this.lookupObject(kind, ns, name),
       listObjects: (kind, fresh) => this.allObjects(kind, fresh),
     };
@@ -144,7 +144,7 @@ export class Registry {
   }
 
   /** The namespace must exist and not be terminating for objects to be created in it. */
-  private async checkNamespace(ns: string): Promise<void> {
+  private async checkNamespace(t: ResourceType, ns: string, name: string): Promise<void> {
     const nsType = resourceByKind('Namespace')!;
     const cached = this.cache(nsType).get(ns);
     // A namespace that is not being deleted has no deletionTimestamp anywhere in its JSON.
@@ -156,9 +156,10 @@ export class Registry {
       obj = decodeStored(kv.value, kv.modRevision);
     }
     if (obj.metadata.deletionTimestamp) {
-      throw new ApiError('FAILED_PRECONDITION', `namespace ${ns} is being terminated: unable to create new content in it`, {
+      // As Kubernetes' NamespaceLifecycle admission: Forbidden, with the NamespaceTerminating cause.
+      throw new ApiError('PERMISSION_DENIED', `${qualifiedResource(t)} "${name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`, {
         reason: 'NamespaceTerminating',
-        metadata: { namespace: ns },
+        metadata: { namespace: ns, resource: t.resource, name },
       });
     }
   }
@@ -192,7 +193,7 @@ export class Registry {
     s.prepareForCreate(obj);
     admit(t, obj);
     await s.admission?.(obj, undefined, this.ctx);
-    if (t.namespaced) await this.checkNamespace(ns);
+    if (t.namespaced) await this.checkNamespace(t, ns, m.name ?? '');
     const key = this.d.keys.objectKey(t, ns, m.name!);
     for (let attempt = 0; ; attempt++) {
       // Extra operations may fill fields (allocations): each attempt starts from the admitted object.
@@ -268,8 +269,9 @@ export class Registry {
       const updated = tryUpdate(cur);
       const next = updated instanceof Promise ? await updated : updated;
       // An object being deleted goes away once its last finalizer is removed and no grace period
-      // remains (a pod on a node is deleted by its node agent with grace 0).
-      if (next.metadata.deletionTimestamp && (cur.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds) {
+      // remains (a pod on a node is deleted by its node agent with grace 0; a namespace once its
+      // spec.finalizers are gone too).
+      if (finishesDeletion(s, next, cur)) {
         if (dryRun) return next;
         const r = await this.removeFromStorage(s, key, cur, rv);
         if ('gone' in r) {
@@ -459,7 +461,6 @@ export class Registry {
 
   private async deleteOne(t: ResourceType, ns: string, name: string, opts: DeleteOptions, pre: Preconditions): Promise<DeleteResult> {
     const s = strategyFor(t);
-    const policy = (opts.propagationPolicy || 'Background') as PropagationPolicy;
     const key = this.d.keys.objectKey(t, ns, name);
     let current: Current | undefined;
     for (;;) {
@@ -468,11 +469,8 @@ export class Registry {
       checkPreconditions(t, name, pre, cur, rv, 'delete');
       s.checkDelete?.(cur);
       const graceful = s.gracePeriod(cur, opts.gracePeriodSeconds);
-      const finalizers = new Set(cur.metadata.finalizers ?? []);
-      if (policy === 'Orphan') finalizers.add('orphan');
-      if (policy === 'Foreground') finalizers.add('foregroundDeletion');
-      for (const f of await s.deletionFinalizers(cur, this.ctx)) finalizers.add(f);
-      if (finalizers.size === 0 && graceful === undefined) {
+      const finalizers = finalizersForDeletion(cur.metadata.finalizers, opts.propagationPolicy);
+      if (finalizers.length === 0 && graceful === undefined && !s.holdsDeletion?.(cur)) {
         if (opts.dryRun) return { object: cur, pending: false };
         const r = await this.removeFromStorage(s, key, cur, rv);
         if ('gone' in r) return { object: r.gone, pending: false };
@@ -485,7 +483,8 @@ export class Registry {
       if (!m.deletionTimestamp) m.deletionTimestamp = now();
       if (graceful !== undefined) m.deletionGracePeriodSeconds = graceful;
       else if (m.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = 0;
-      if (finalizers.size > 0) m.finalizers = [...finalizers];
+      if (finalizers.length > 0) m.finalizers = finalizers;
+      else delete m.finalizers;
       s.prepareForDeletion(next);
       if (t.generation) m.generation = (m.generation ?? 1) + (cur.metadata.deletionTimestamp ? 0 : 1);
       if (sameStoredObject(next, cur)) return { object: cur, pending: true };
@@ -521,15 +520,6 @@ export class Registry {
     const filter = makeFilter(t, '', '', '');
     const page = await listObjects(t, this.d.store, this.d.keys, this.cache(t), { namespace: '', filter, limit: 0, continueToken: '', resourceVersion: fresh ? '' : '0' });
     return page.items;
-  }
-
-  private async namespaceEmpty(ns: string): Promise<boolean> {
-    for (const [, c] of this.d.caches) {
-      if (!c.type.namespaced) continue;
-      await c.whenReady();
-      if (c.list(makeFilter(c.type, ns, '', '')).items.length > 0) return false;
-    }
-    return true;
   }
 
   /** Removes the stored object if unchanged since `rv`, with the strategy's extra operations (freeing allocations). */

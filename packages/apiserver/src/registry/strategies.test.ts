@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourceByKind, resourceTypes, type KObject } from '@skiff/api';
 import { strategyFor } from './strategies.js';
-import type { StrategyContext } from './strategy.js';
 
 const obj = (kind: string, extra: Record<string, unknown> = {}): KObject => ({ apiVersion: 'v1', kind, metadata: { name: 'x', namespace: 'default' }, ...extra }) as KObject;
 const strategy = (kind: string) => strategyFor(resourceByKind(kind)!);
@@ -84,11 +83,30 @@ test('graceful deletion is the Pod\'s only', () => {
   }
 });
 
-test('a Namespace holding objects gets the kubernetes finalizer on delete, and turns Terminating', async () => {
-  const ctx = (empty: boolean) => ({ namespaceEmpty: async () => empty }) as unknown as StrategyContext;
+const namespaceDeleteCases: { name: string; ns: KObject; holds: boolean; refused?: RegExp }[] = [
+  { name: 'spec.finalizers hold it', ns: obj('Namespace', { spec: { finalizers: ['kubernetes'] } }), holds: true },
+  { name: 'no spec.finalizers: deleted at once', ns: obj('Namespace', { spec: {} }), holds: false },
+  { name: 'default is immortal', ns: { ...obj('Namespace'), metadata: { name: 'default' } }, holds: false, refused: /namespaces "default" is forbidden: this namespace may not be deleted/ },
+  { name: 'kube-system is immortal', ns: { ...obj('Namespace'), metadata: { name: 'kube-system' } }, holds: false, refused: /forbidden/ },
+  {
+    name: 'a second delete while terminating is a Conflict',
+    ns: { ...obj('Namespace', { spec: { finalizers: ['kubernetes'] } }), metadata: { name: 'x', deletionTimestamp: '2026-01-01T00:00:00Z' } },
+    holds: true,
+    refused: /The system is ensuring all content is removed/,
+  },
+];
+
+for (const c of namespaceDeleteCases) {
+  test(`Namespace delete: ${c.name}`, () => {
+    const s = strategy('Namespace');
+    assert.equal(!!s.holdsDeletion?.(c.ns), c.holds);
+    if (c.refused) assert.throws(() => s.checkDelete!(c.ns), c.refused);
+    else s.checkDelete!(c.ns);
+  });
+}
+
+test('a deleted Namespace turns Terminating', () => {
   const ns = obj('Namespace', { status: { phase: 'Active' } });
-  assert.deepEqual(await strategy('Namespace').deletionFinalizers(ns, ctx(false)), ['kubernetes']);
-  assert.deepEqual(await strategy('Namespace').deletionFinalizers(ns, ctx(true)), []);
   strategy('Namespace').prepareForDeletion(ns);
   assert.deepEqual(ns.status, { phase: 'Terminating' });
 });

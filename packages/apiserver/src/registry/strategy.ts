@@ -8,14 +8,12 @@ import type { KeyLayout } from '../etcd/keys.js';
 import type { RangeAllocator } from '../alloc/allocator.js';
 import type { EventLeases } from './event-leases.js';
 
-/** What the store lends a strategy: the allocators, key layout, leases and a namespace probe. */
+/** What the store lends a strategy: the allocators, key layout, leases and object lookups. */
 export interface StrategyContext {
   keys: KeyLayout;
   clusterIPs: RangeAllocator<string>;
   nodePorts: RangeAllocator<number>;
   eventLeases: EventLeases;
-  /** Whether a namespace holds no objects (in the watch caches). */
-  namespaceEmpty(namespace: string): Promise<boolean>;
   /** An object of a kind ("" namespace when cluster-scoped): from the watch cache, else from etcd. */
   getObject(kind: string, namespace: string, name: string): Promise<KObject | undefined>;
   /** Every object of a kind: from etcd when `fresh` (a consistent read), else from the watch cache. */
@@ -77,8 +75,11 @@ export interface Strategy {
   gracePeriod(obj: KObject, requested: number | undefined): number | undefined;
   /** Throws to refuse the deletion of `obj` (a built-in PriorityClass). */
   checkDelete?(obj: KObject): void;
-  /** Finalizers the server adds when the object is deleted (a namespace with content). */
-  deletionFinalizers(obj: KObject, ctx: StrategyContext): Promise<string[]>;
+  /**
+   * Whether the object's own spec holds its deletion besides metadata.finalizers (a Namespace's
+   * spec.finalizers): a delete then only marks it, and the write that releases it removes it.
+   */
+  holdsDeletion?(obj: KObject): boolean;
   /** Changes to an object being marked for deletion (a namespace turns Terminating). */
   prepareForDeletion(obj: KObject): void;
 
@@ -95,7 +96,6 @@ export function baseStrategy(kind: string): Strategy {
     prepareForCreate() {},
     prepareForUpdate() {},
     gracePeriod: () => undefined,
-    deletionFinalizers: async () => [],
     prepareForDeletion() {},
     selectableFields: (obj) => fieldsOf(kind, obj),
     indexedFields: [],

@@ -1,9 +1,11 @@
 // Tests' side of the controllers: run registry entries against the machinery's fake client, a
 // fake "kubelet" that reports every pod Running and Ready, and waiting on conditions.
+import { setMaxListeners } from 'node:events';
 import type { KObject, Pod } from '@skiff/api';
 import { Clientset, type Clock, EventBroadcaster, SharedInformerFactory, discardLogger, realClock } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
 import type { ControllerDescriptor } from '../context.js';
+import { type ControllerManagerConfig, defaultConfig } from '../config.js';
 
 export interface TestEnv {
   client: FakeClient;
@@ -11,12 +13,13 @@ export interface TestEnv {
 }
 
 /** Runs `controllers` on a fake client seeded with `objects` while `fn` runs; stops them after. */
-export async function withControllers(controllers: readonly ControllerDescriptor[], objects: KObject[], fn: (env: TestEnv) => Promise<void>, clock: Clock = realClock): Promise<void> {
+export async function withControllers(controllers: readonly ControllerDescriptor[], objects: KObject[], fn: (env: TestEnv) => Promise<void>, clock: Clock = realClock, config: Partial<ControllerManagerConfig> = {}): Promise<void> {
   const client = new FakeClient({ objects, now: () => clock.now() });
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
   const factory = new SharedInformerFactory({ client });
   const events = new EventBroadcaster({ client });
-  const ctx = { client, clientset: new Clientset(client), factory, events, log: discardLogger(), clock, workers: 2, signal: ac.signal };
+  const ctx = { client, clientset: new Clientset(client), factory, events, log: discardLogger(), clock, workers: 2, signal: ac.signal, config: { ...defaultConfig, ...config } };
   const runs = controllers.map((c) => c.run(ctx));
   factory.start(ac.signal);
   try {

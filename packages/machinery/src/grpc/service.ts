@@ -6,15 +6,22 @@ import type * as grpc from '@grpc/grpc-js';
 import { protoRoot } from '@skiff/api';
 import type protobuf from 'protobufjs';
 import { codecFor, type UndecodableMessage } from './codec.js';
+import { isPlainMessage, plainCodecFor } from './plain-codec.js';
 import { fromGrpcError } from './status.js';
 
 export const RESOURCES_SERVICE = 'skiff.v1.Resources';
+/** The node agent's service (node_agent.proto), which only the apiserver calls. */
+export const NODE_AGENT_SERVICE = 'skiff.v1.NodeAgent';
 
-function methodDefinition(method: protobuf.Method): grpc.MethodDefinition<unknown, unknown> {
-  const req = codecFor<unknown>(method.resolvedRequestType!.fullName.slice(1));
-  const res = codecFor<unknown>(method.resolvedResponseType!.fullName.slice(1));
+function codecOf(typeName: string) {
+  return isPlainMessage(typeName) ? plainCodecFor<unknown>(typeName) : codecFor<unknown>(typeName);
+}
+
+function methodDefinition(service: string, method: protobuf.Method): grpc.MethodDefinition<unknown, unknown> {
+  const req = codecOf(method.resolvedRequestType!.fullName.slice(1));
+  const res = codecOf(method.resolvedResponseType!.fullName.slice(1));
   return {
-    path: `/${RESOURCES_SERVICE}/${method.name}`,
+    path: `/${service}/${method.name}`,
     requestStream: !!method.requestStream,
     responseStream: !!method.responseStream,
     originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
@@ -31,14 +38,21 @@ function methodDefinition(method: protobuf.Method): grpc.MethodDefinition<unknow
   };
 }
 
-let definition: grpc.ServiceDefinition | undefined;
+const definitions = new Map<string, grpc.ServiceDefinition>();
 
-export function resourcesServiceDefinition(): grpc.ServiceDefinition {
+/** The grpc-js definition of a service of proto/, built once. */
+export function serviceDefinition(name: string): grpc.ServiceDefinition {
+  let definition = definitions.get(name);
   if (definition) return definition;
-  const svc = protoRoot().lookupService(RESOURCES_SERVICE);
+  const svc = protoRoot().lookupService(name);
   svc.resolveAll();
   const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const m of Object.values(svc.methods)) def[m.name] = methodDefinition(m);
+  for (const m of Object.values(svc.methods)) def[m.name] = methodDefinition(name, m);
   definition = def as grpc.ServiceDefinition;
+  definitions.set(name, definition);
   return definition;
+}
+
+export function resourcesServiceDefinition(): grpc.ServiceDefinition {
+  return serviceDefinition(RESOURCES_SERVICE);
 }

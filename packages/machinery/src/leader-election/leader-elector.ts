@@ -162,7 +162,7 @@ export class LeaderElector {
     const now = this.clock.now();
     const desired: LeaseSpec = {
       holderIdentity: identity,
-      leaseDurationSeconds: Math.round(leaseDurationMs / 1000),
+      leaseDurationSeconds: Math.max(1, Math.ceil(leaseDurationMs / 1000)) /* whole seconds in the API; never 0 */,
       acquireTime: formatMicroTime(now),
       renewTime: formatMicroTime(now),
       leaseTransitions: 0,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, type KObject, isApiError } from '@skiff/api';
+import { ApiError, type KObject, type Namespace, isApiError } from '@skiff/api';
 import type { WatchBatch } from '../client/types.js';
 import { FakeClient } from './fake-client.js';
 
@@ -330,13 +330,17 @@ for (const c of deleteCases) {
   });
 }
 
-void test('fake delete: removing the last finalizer of an object being deleted deletes it; a namespace waits for its content', async () => {
-  const f = new FakeClient({ objects: [{ ...cm('f'), metadata: { name: 'f', namespace: 'team', finalizers: ['x'] } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } }] });
+void test('fake delete: removing the last finalizer of an object being deleted deletes it; a namespace waits for its spec finalizers', async () => {
+  const f = new FakeClient({ objects: [{ ...cm('f'), metadata: { name: 'f', namespace: 'team', finalizers: ['x'] } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' }, spec: { finalizers: ['kubernetes'] } }] });
   assert.equal((await f.delete('namespaces', '', 'team')).pending, true);
   assert.equal((await f.delete('configmaps', 'team', 'f')).pending, true);
   await f.patch('configmaps', 'team', 'f', { metadata: { finalizers: null } });
   assert.equal(f.find('configmaps', 'team', 'f'), undefined);
-  assert.deepEqual(f.find('namespaces', '', 'team')!.metadata.finalizers, ['kubernetes']);
+  const ns = f.find<Namespace>('namespaces', '', 'team')!;
+  assert.equal(ns.status?.phase, 'Terminating');
+  assert.ok(ns.metadata.deletionTimestamp);
+  await f.update({ ...ns, spec: { finalizers: [] } });
+  assert.equal(f.find('namespaces', '', 'team'), undefined, 'the update that releases the namespace removes it');
 });
 
 const bindCases: { name: string; pod: KObject; pre?: { uid?: string; resourceVersion?: string }; err?: [ApiError['code'], RegExp] }[] = [

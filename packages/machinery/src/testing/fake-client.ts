@@ -18,6 +18,8 @@ import {
   checkStructure,
   conflict,
   expired,
+  PROPAGATION_POLICIES,
+  finalizersForDeletion,
   fieldError,
   generateNameSuffix,
   invalid,
@@ -28,7 +30,6 @@ import {
   validateBinding,
   parseLabelSelector,
   resourceByKind,
-  resourceTypes,
   validateObject,
 } from '@skiff/api';
 import type {
@@ -327,7 +328,7 @@ export class FakeClient implements Client {
 
   private async deleteOne<T extends KObject>(t: ResourceType, namespace: string, name: string, opts: DeleteOptions): Promise<DeleteResult<T>> {
     const policy = opts.propagationPolicy ?? 'Background';
-    if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
+    if (!PROPAGATION_POLICIES.includes(policy)) {
       throw invalid('DeleteOptions', name, [fieldError('propagationPolicy', 'NotSupported', 'supported values: "Background", "Foreground", "Orphan"', policy)]);
     }
     if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) {
@@ -342,11 +343,9 @@ export class FakeClient implements Client {
       throw conflict(t.resource, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`);
     }
     const graceful = fakeStrategies[t.kind]?.gracePeriod?.(cur, opts.gracePeriodSeconds);
-    const finalizers = new Set(cur.metadata.finalizers ?? []);
-    if (policy === 'Orphan') finalizers.add('orphan');
-    if (policy === 'Foreground') finalizers.add('foregroundDeletion');
-    for (const f of fakeStrategies[t.kind]?.deleteFinalizers?.(cur, (ns) => this.namespaceEmpty(ns)) ?? []) finalizers.add(f);
-    if (finalizers.size === 0 && graceful === undefined) {
+    const strategy = fakeStrategies[t.kind];
+    const finalizers = finalizersForDeletion(cur.metadata.finalizers, opts.propagationPolicy);
+    if (finalizers.length === 0 && graceful === undefined && !strategy?.holdsDeletion?.(cur)) {
       if (!opts.dryRun) this.commit(t, 'DELETED', structuredClone(cur), cur);
       return { object: structuredClone(cur) as T, pending: false };
     }
@@ -355,7 +354,9 @@ export class FakeClient implements Client {
     m.deletionTimestamp ??= this.timestamp();
     if (graceful !== undefined) m.deletionGracePeriodSeconds = graceful;
     else if (m.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = 0;
-    if (finalizers.size > 0) m.finalizers = [...finalizers];
+    if (finalizers.length > 0) m.finalizers = finalizers;
+    else delete m.finalizers;
+    strategy?.prepareForDeletion?.(next);
     if (t.generation) m.generation = (m.generation ?? 1) + (cur.metadata.deletionTimestamp ? 0 : 1);
     if (sameObject(next, cur)) return { object: structuredClone(cur) as T, pending: true };
     if (!opts.dryRun) this.commit(t, 'MODIFIED', next, cur);
@@ -515,20 +516,13 @@ export class FakeClient implements Client {
 
   /** Stores `next` over `cur`: a no-op keeps the resourceVersion; an object being deleted whose last finalizer went is deleted. */
   private store(t: ResourceType, cur: KObject, next: KObject, opts?: WriteOptions): KObject {
-    const finishing = next.metadata.deletionTimestamp && (cur.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds;
+    const held = (o: KObject): boolean => (o.metadata.finalizers?.length ?? 0) > 0 || !!fakeStrategies[t.kind]?.holdsDeletion?.(o);
+    const finishing = next.metadata.deletionTimestamp && held(cur) && !held(next) && !next.metadata.deletionGracePeriodSeconds;
     if (!finishing && sameObject(next, cur)) return structuredClone(cur);
     if (opts?.dryRun) return next;
     if (finishing) this.commit(t, 'DELETED', structuredClone(cur), cur);
     else this.commit(t, 'MODIFIED', next, cur);
     return structuredClone(finishing ? cur : next);
-  }
-
-  private namespaceEmpty(ns: string): boolean {
-    for (const t of resourceTypes) {
-      if (!t.namespaced) continue;
-      for (const o of this.table(t).values()) if (o.metadata.namespace === ns) return false;
-    }
-    return true;
   }
 
   /** Stores the change at a new revision and fans it out to the watches. */

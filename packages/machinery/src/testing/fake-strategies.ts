@@ -1,6 +1,7 @@
 // What the apiserver does per kind on a write, for the fake: the status a create resets (as the
 // apiserver's registry strategies), the clusterIP a Service gets, the grace period a pod on a node
-// gets when deleted. One row per kind; kinds without a row have no special behaviour.
+// gets when deleted, what holds a namespace being deleted. One row per kind; kinds without a row
+// have no special behaviour.
 import type { KObject } from '@skiff/api';
 
 export interface FakeStrategy {
@@ -8,8 +9,10 @@ export interface FakeStrategy {
   prepareForCreate?(obj: KObject, alloc: FakeAllocator): void;
   /** Seconds of graceful deletion for this object (undefined: deleted at once). */
   gracePeriod?(obj: KObject, requested: number | undefined): number | undefined;
-  /** Finalizers a delete adds (a namespace with content waits for it to be deleted). */
-  deleteFinalizers?(obj: KObject, namespaceEmpty: (ns: string) => boolean): string[];
+  /** Whether the object's own spec holds its deletion (a namespace's spec.finalizers). */
+  holdsDeletion?(obj: KObject): boolean;
+  /** Changes to an object being marked for deletion (a namespace turns Terminating). */
+  prepareForDeletion?(obj: KObject): void;
 }
 
 /** Hands out cluster IPs from 10.96.0.10 up (the apiserver allocates from 10.96.0.0/12). */
@@ -56,8 +59,11 @@ export const fakeStrategies: Readonly<Record<string, FakeStrategy>> = {
     },
   },
   Namespace: {
-    deleteFinalizers(obj, namespaceEmpty) {
-      return namespaceEmpty(obj.metadata.name ?? '') ? [] : ['kubernetes'];
+    prepareForDeletion(obj) {
+      obj.status = { ...((obj.status as object) ?? {}), phase: 'Terminating' };
+    },
+    holdsDeletion(obj) {
+      return (((obj.spec ?? {}) as { finalizers?: string[] }).finalizers?.length ?? 0) > 0;
     },
     prepareForCreate(obj) {
       obj.status = { phase: 'Active' };

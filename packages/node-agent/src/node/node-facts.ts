@@ -21,6 +21,8 @@ export interface NodeFactsInput {
   machineID: string;
   bootID: string;
   arch: string;
+  /** the port of the agent's server, published as daemonEndpoints.kubeletEndpoint.Port */
+  serverPort?: number;
 }
 
 /** Go's GOARCH for Node's process.arch */
@@ -104,6 +106,7 @@ export function nodeObject(f: NodeFactsInput, podCIDR?: string): Node {
       ],
       nodeInfo,
       phase: 'Running',
+      ...(f.serverPort ? { daemonEndpoints: { kubeletEndpoint: { Port: f.serverPort } } } : {}),
     },
   };
   return node;

@@ -31,6 +31,12 @@ export interface PodSandboxConfig {
   ports?: PortMapping[];
   /** the pod's own labels, kept beside the runtime's reserved labels */
   labels?: Record<string, string>;
+  /** the pod's resolv.conf (shared by its containers); undefined: a copy of the node's */
+  dns?: { servers: string[]; searches: string[]; options: string[] };
+  /** the pod's domain (`<subdomain>.<ns>.svc.<cluster domain>`): its /etc/hosts names the FQDN */
+  domain?: string;
+  /** /etc/hosts entries from hostAliases, "hostname:ip" */
+  extraHosts?: string[];
 }
 
 export interface LinuxResources {
@@ -80,7 +86,7 @@ export interface ContainerConfig {
   workingDir?: string;
   resources?: LinuxResources;
   security?: ContainerSecurity;
-  /** informational (Docker's ExposedPorts); host ports are on the sandbox */
+  /** informational (the pod's ports; Docker takes none on a container joined to the sandbox); host ports are on the sandbox */
   ports?: PortMapping[];
   tty?: boolean;
   stdin?: boolean;
@@ -183,6 +189,17 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** A container's resource usage: cpu as a rate over a short window, memory as the working set. */
+export interface ContainerUsageSample {
+  /** cpu in nanocores (1e9: one core busy) over the window */
+  cpuNanoCores: number;
+  /** usage minus inactive file pages (Kubernetes' working set) */
+  memoryWorkingSetBytes: number;
+  windowSeconds: number;
+  /** when it was measured (ms since the epoch) */
+  timeMs: number;
+}
+
 export type RuntimeEventType = 'start' | 'die' | 'oom';
 
 /** What the PLEG-like loop hears: a container of a pod started, died or was OOM-killed. */
@@ -245,6 +262,8 @@ export interface ContainerRuntime {
   exec(containerId: string, options: ExecOptions): Promise<ExecSession>;
   /** runs a command to its end (probes, hooks); throws on timeout */
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** cpu and memory usage of a running container (`skiffctl top`) */
+  containerStats(containerId: string): Promise<ContainerUsageSample>;
 
   /**
    * start/die/oom of the runtime's own containers, until the signal aborts; with `sinceMs`, those

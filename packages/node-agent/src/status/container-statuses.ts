@@ -6,6 +6,7 @@ import type { Container, ContainerState, ContainerStatus as ApiContainerStatus }
 import type { ContainerStatus } from '../runtime/runtime.js';
 import type { Waiting } from '../sync/actions.js';
 import { instancesOf, type PodRuntimeState } from '../sync/pod-state.js';
+import { noProbes, type ProbeResults } from '../probe/probe-results.js';
 
 export function containerIdOf(runtimeName: string, id: string): string {
   return `${runtimeName}://${id}`;
@@ -31,6 +32,9 @@ export interface ContainerStatusInput {
   runtimeName: string;
   /** the reason for a container not made yet */
   defaultWaiting: string;
+  /** readiness and startup of running containers (default: running is ready) */
+  probes?: ProbeResults;
+  podUid?: string;
 }
 
 export function containerStatuses(input: ContainerStatusInput): ApiContainerStatus[] {
@@ -52,8 +56,9 @@ export function containerStatuses(input: ContainerStatusInput): ApiContainerStat
     out.state = stateOf(latest, input.runtimeName);
     if (previous?.state === 'exited') out.lastState = stateOf(previous, input.runtimeName);
     const running = latest.state === 'running';
-    out.ready = running;
-    out.started = running;
+    const probed = (input.probes ?? noProbes).status(input.podUid ?? '', spec, latest.id, running);
+    out.ready = probed.ready;
+    out.started = probed.started;
     return out;
   });
 }

@@ -7,6 +7,7 @@ import type { Waiting } from '../sync/actions.js';
 import type { PodRuntimeState } from '../sync/pod-state.js';
 import { containerStatuses } from './container-statuses.js';
 import { podPhase } from './phase.js';
+import type { ProbeResults } from '../probe/probe-results.js';
 
 export interface PodStatusInput {
   pod: Pod;
@@ -17,6 +18,10 @@ export interface PodStatusInput {
   nowIso: string;
   /** the pod was stopped for its deletion: a terminal phase once every container stopped */
   terminating?: boolean;
+  /** readiness and startup from the probes */
+  probes?: ProbeResults;
+  /** the pod failed for a reason of its own (DeadlineExceeded): phase Failed with it */
+  failed?: { reason: string; message: string };
 }
 
 function condition(type: string, ok: boolean, prev: readonly PodCondition[], nowIso: string, reason?: string, message?: string): PodCondition {
@@ -41,9 +46,10 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
     state,
     waiting: input.waiting,
     runtimeName: input.runtimeName,
+    ...(input.probes ? { probes: input.probes, podUid: pod.metadata.uid ?? '' } : {}),
     defaultWaiting: initialized ? 'ContainerCreating' : 'PodInitializing',
   });
-  const phase = podPhase(spec, initStatuses, appStatuses, old.phase, input.terminating);
+  const phase = input.failed ? 'Failed' : podPhase(spec, initStatuses, appStatuses, old.phase, input.terminating);
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
   const incomplete = initStatuses.filter((s) => s.state?.terminated?.exitCode !== 0).map((s) => s.name);
@@ -66,6 +72,11 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
   if (inits.length > 0) status.initContainerStatuses = initStatuses;
   status.containerStatuses = appStatuses;
   if (old.nominatedNodeName) status.nominatedNodeName = old.nominatedNodeName;
+  const reason = input.failed ?? (old.phase === 'Failed' && old.reason ? { reason: old.reason, message: old.message ?? '' } : undefined);
+  if (reason) {
+    status.reason = reason.reason;
+    status.message = reason.message;
+  }
   return status;
 }
 

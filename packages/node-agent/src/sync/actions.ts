@@ -7,6 +7,7 @@ import type { Container, Pod } from '@skiff/api';
 import { containerSpecHash } from '../spec/container-config.js';
 import type { ContainerStatus } from '../runtime/runtime.js';
 import type { CrashBackoff } from './backoff.js';
+import { noProbes, type ProbeResults } from '../probe/probe-results.js';
 import { instancesOf, timeMs, type PodRuntimeState } from './pod-state.js';
 
 export interface ContainerToStart {
@@ -28,7 +29,8 @@ export interface PodActions {
   attempt: number;
   /** sandboxes to stop before the new one is made */
   stopSandboxIds: string[];
-  kill: { id: string; name: string; reason: string }[];
+  /** `message`: the Killing event's message when it is not "Stopping container <name>" */
+  kill: { id: string; name: string; reason: string; message?: string }[];
   start: ContainerToStart[];
   /** containers held back, by name */
   waiting: Map<string, Waiting>;
@@ -53,7 +55,10 @@ function succeeded(c: ContainerStatus | undefined): boolean {
   return c?.state === 'exited' && c.exitCode === 0;
 }
 
-export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: CrashBackoff, nowMs: number): PodActions {
+/** a container that ran this long before it exited starts its back-off over */
+export const BACKOFF_RESET_RUNNING_MS = 10 * 60_000;
+
+export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: CrashBackoff, nowMs: number, probes: ProbeResults = noProbes): PodActions {
   const spec = pod.spec ?? { containers: [] };
   const policy = restartPolicyOf(pod);
   const actions: PodActions = { createSandbox: false, attempt: 0, stopSandboxIds: [], kill: [], start: [], waiting: new Map() };
@@ -66,6 +71,7 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: Cra
   };
   const tryRestart = (c: Container, init: boolean, latest: ContainerStatus) => {
     const key = backoffKey(pod, c.name);
+    if (latest.startedAt && timeMs(latest.finishedAt) - timeMs(latest.startedAt) >= BACKOFF_RESET_RUNNING_MS) backoff.reset(key);
     const left = backoff.remaining(key, timeMs(latest.finishedAt), nowMs);
     if (left > 0) {
       const secs = Math.round(backoff.delayMs(key, nowMs) / 1000);
@@ -107,7 +113,12 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: Cra
     if (!latest) {
       startFresh(c, false);
     } else if (latest.state === 'running') {
-      if (latest.specHash !== undefined && latest.specHash !== containerSpecHash(c)) {
+      const failed = probes.status(pod.metadata.uid ?? '', c, latest.id, true).failed;
+      if (failed) {
+        const restart = policy !== 'Never';
+        actions.kill.push({ id: latest.id, name: c.name, reason: failed, message: `Container ${c.name} failed ${failed} probe${restart ? ', will be restarted' : ''}` });
+        if (restart) actions.start.push({ container: c, init: false, restartCount: latest.restartCount + 1, restart: false });
+      } else if (latest.specHash !== undefined && latest.specHash !== containerSpecHash(c)) {
         actions.kill.push({ id: latest.id, name: c.name, reason: `Container ${c.name} definition changed, will be restarted` });
         actions.start.push({ container: c, init: false, restartCount: latest.restartCount + 1, restart: false });
       }

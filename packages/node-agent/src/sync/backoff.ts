@@ -45,6 +45,11 @@ export class CrashBackoff {
     this.entries.set(key, { delayMs: e ? Math.min(e.delayMs * 2, this.maxMs) : this.initialMs, lastUpdateMs: nowMs });
   }
 
+  /** starts a key's back-off over (a container that ran long enough) */
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** forgets every key starting with `prefix` (a pod's keys once it is gone) */
   forget(prefix: string): void {
     for (const k of this.entries.keys()) if (k.startsWith(prefix)) this.entries.delete(k);

@@ -3,7 +3,7 @@
 // images, containers, events) and writes the status; a pod marked for deletion is stopped
 // gracefully (SIGTERM, SIGKILL after its grace period), its final status written and the object
 // deleted with grace 0 and its uid as precondition; an orphan's containers are stopped and removed.
-import { isApiError, type Container, type Pod } from '@skiff/api';
+import { isApiError, type Container, type Pod, type ResourceList } from '@skiff/api';
 import type { Clientset } from '@skiff/machinery';
 import { containerConfig, type NodeFacts } from '../spec/container-config.js';
 import { sandboxPorts } from '../spec/ports.js';
@@ -13,8 +13,15 @@ import type { StatusManager } from '../status/status-manager.js';
 import { backoffKey, computePodActions, type PodActions, type Waiting } from './actions.js';
 import type { CrashBackoff } from './backoff.js';
 import { envInput } from './env.js';
+import { noEnvSources, type EnvSources } from '../env/env-sources.js';
+import { DEFAULT_CLUSTER_DOMAIN, podDNS, podExtraHosts, podHostnameAndDomain, type DNSNode } from '../dns/pod-dns.js';
 import type { ImageManager, RecordEvent } from './images.js';
-import { readPodState } from './pod-state.js';
+import { readPodState, type PodRuntimeState } from './pod-state.js';
+import type { ProbeManager } from '../probe/probe-manager.js';
+import { noProbes } from '../probe/probe-results.js';
+import { HookRunner } from '../lifecycle/hooks.js';
+import { TerminationMessages } from '../status/termination-message.js';
+import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 import { containerMounts } from '../volumes/container-mounts.js';
 import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
@@ -32,6 +39,14 @@ export interface PodSyncerDeps {
   node: NodeFacts & { hostIP: string };
   runtimeName: string;
   now: () => number;
+  /** ConfigMaps, Secrets and Services for env (default: none) */
+  envSources?: EnvSources;
+  /** the node's allocatable, for resourceFieldRef of limits that are not set */
+  allocatable?: ResourceList;
+  /** cluster DNS, cluster domain and the node's resolv.conf (default: no cluster DNS) */
+  dns?: DNSNode;
+  /** liveness, readiness and startup probes (default: none run; running is ready) */
+  probes?: ProbeManager;
   /** the pods' volumes; without it, volumes are not set up (hollow nodes) */
   volumes?: VolumeManager;
 }
@@ -49,11 +64,22 @@ function terminal(pod: Pod): boolean {
   return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | undefined {
+  const s = state.sandboxes[0];
+  if (s?.state !== 'ready') return undefined;
+  return s.hostNetwork || pod.spec?.hostNetwork ? hostIP : s.ip;
+}
+
 export class PodSyncer {
+  private readonly hooks: HookRunner;
+  private readonly messages: TerminationMessages;
   /** uid → why the pod is evicted (until it is removed) */
   private readonly evictions = new Map<string, string>();
 
-  constructor(private readonly d: PodSyncerDeps) {}
+  constructor(private readonly d: PodSyncerDeps) {
+    this.hooks = new HookRunner(d.runtime, d.record, d.now);
+    this.messages = new TerminationMessages(d.runtime);
+  }
 
   /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
   markEvicted(uid: string, message: string): void {
@@ -69,19 +95,52 @@ export class PodSyncer {
       return {};
     }
     if (terminal(pod)) {
+      this.d.probes?.removePod(uid);
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
       return {};
     }
+    const deadlineMs = activeDeadlineRemainingMs(pod, this.d.now());
+    if (deadlineMs !== undefined && deadlineMs <= 0) return this.failPastDeadline(pod);
     const volumes = await this.mountVolumes(pod);
     if (!volumes) {
       await this.writeStatus(pod, new Map());
       return { retryAfterMs: VOLUME_RETRY_MS };
     }
     const state = await readPodState(this.d.runtime, uid);
-    const actions = computePodActions(pod, state, this.d.backoff, this.d.now());
+    this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
+    const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
     await this.carryOut(pod, actions, volumes, signal);
     await this.writeStatus(pod, actions.waiting);
-    return actions.retryAfterMs === undefined ? {} : { retryAfterMs: actions.retryAfterMs };
+    const retry = Math.min(actions.retryAfterMs ?? Infinity, deadlineMs ?? Infinity);
+    return retry === Infinity ? {} : { retryAfterMs: retry };
+  }
+
+  /** activeDeadlineSeconds passed: the pod is stopped and fails with DeadlineExceeded */
+  private async failPastDeadline(pod: Pod): Promise<SyncResult> {
+    this.d.record(pod, 'Normal', DEADLINE_EXCEEDED.reason, DEADLINE_EXCEEDED.message);
+    this.d.probes?.removePod(pod.metadata.uid ?? '');
+    await this.stopPod(pod.metadata.uid ?? '', pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, pod);
+    await this.writeStatus(pod, new Map(), false, DEADLINE_EXCEEDED);
+    return {};
+  }
+
+  /**
+   * Stops one container as the kubelet's killContainer: its preStop hook (when it runs) within the
+   * grace period, the Killing event, then SIGTERM and SIGKILL after what is left of the period.
+   */
+  private async killContainer(pod: Pod | undefined, c: { id: string; name: string }, graceSeconds: number, message?: string): Promise<void> {
+    let grace = graceSeconds;
+    const spec = pod ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === c.name) : undefined;
+    if (pod) this.d.record(pod, 'Normal', 'Killing', message ?? `Stopping container ${c.name}`);
+    if (pod && spec?.lifecycle?.preStop && grace > 0) {
+      const status = await this.d.runtime.containerStatus(c.id).catch(() => undefined);
+      if (status?.state === 'running') {
+        const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+        const ip = podIPOf(pod, state, this.d.node.hostIP);
+        grace = await this.hooks.preStop({ pod, container: spec, containerId: c.id, ...(ip ? { podIP: ip } : {}) }, grace);
+      }
+    }
+    await this.d.runtime.stopContainer(c.id, grace);
   }
 
   /** the pod's volumes set up (or refreshed), or undefined after FailedMount events: nothing may start */
@@ -97,8 +156,8 @@ export class PodSyncer {
     const grace = pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await Promise.all(
       actions.kill.map(async (k) => {
-        this.d.record(pod, 'Normal', 'Killing', `Stopping container ${k.name}`);
-        await this.d.runtime.stopContainer(k.id, grace);
+        const probe = k.reason === 'liveness' || k.reason === 'startup' ? pod.spec?.containers.find((c) => c.name === k.name)?.[`${k.reason}Probe`] : undefined;
+        await this.killContainer(pod, k, probe?.terminationGracePeriodSeconds ?? grace, k.message);
       }),
     );
     for (const id of actions.stopSandboxIds) await this.d.runtime.stopPodSandbox(id, grace);
@@ -106,13 +165,21 @@ export class PodSyncer {
     let podIP: string | undefined;
     if (actions.createSandbox) {
       const spec = pod.spec ?? { containers: [] };
+      const dnsNode = this.d.dns ?? { clusterDNS: [], clusterDomain: DEFAULT_CLUSTER_DOMAIN, host: { servers: [], searches: [], options: [] } };
+      const dns = podDNS(pod, dnsNode);
+      for (const [reason, message] of dns.warnings) this.d.record(pod, 'Warning', reason, message);
+      const { hostname, domain } = podHostnameAndDomain(pod, dnsNode.clusterDomain);
+      const extraHosts = podExtraHosts(pod);
       const sandbox = await this.d.runtime.runPodSandbox({
         pod: podRef(pod),
         attempt: actions.attempt,
-        hostname: spec.hostname ?? pod.metadata.name ?? '',
+        hostname,
         hostNetwork: Boolean(spec.hostNetwork),
         ports: sandboxPorts(spec),
         labels: { ...(pod.metadata.labels ?? {}) },
+        ...(dns.config ? { dns: dns.config } : {}),
+        ...(domain ? { domain } : {}),
+        ...(extraHosts.length > 0 ? { extraHosts } : {}),
       });
       sandboxId = sandbox.id;
       podIP = sandbox.ip;
@@ -147,10 +214,16 @@ export class PodSyncer {
   ): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
     const got = await this.d.images.ensure(pod, container, signal);
     if ('waiting' in got) return got;
-    const facts = podIP ? { podIP, hostIP: this.d.node.hostIP } : { hostIP: this.d.node.hostIP };
+    const ip = podIP ?? (pod.spec?.hostNetwork ? this.d.node.hostIP : undefined);
+    const facts = ip ? { podIP: ip, hostIP: this.d.node.hostIP } : { hostIP: this.d.node.hostIP };
     let config;
     try {
-      config = containerConfig({ pod: podRef(pod), spec: pod.spec ?? { containers: [] }, container, restartCount, image: got.image, env: envInput(pod, container, facts), node: this.d.node });
+      const env = envInput(pod, container, facts, {
+        sources: this.d.envSources ?? noEnvSources,
+        ...(this.d.allocatable ? { allocatable: this.d.allocatable } : {}),
+        onInvalidKeys: (message) => this.d.record(pod, 'Warning', 'InvalidEnvironmentVariableNames', message),
+      });
+      config = containerConfig({ pod: podRef(pod), spec: pod.spec ?? { containers: [] }, container, restartCount, image: got.image, env, node: this.d.node });
     } catch (e) {
       const message = (e as Error).message;
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
@@ -166,12 +239,28 @@ export class PodSyncer {
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
     await this.d.runtime.startContainer(id);
     this.d.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
+    if (container.lifecycle?.postStart) {
+      const failed = await this.hooks.postStart({ pod, container, containerId: id, ...(ip ? { podIP: ip } : {}) });
+      if (failed) await this.killContainer(pod, { id, name: container.name }, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, 'FailedPostStartHook');
+    }
     return undefined;
   }
 
-  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false): Promise<void> {
+  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false, failed?: { reason: string; message: string }): Promise<void> {
     const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
-    const status = computePodStatus({ pod, state, waiting, runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating });
+    if (!terminating && !failed) this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
+    await this.messages.fill(pod, state).catch(() => undefined); // a log that cannot be read leaves the message empty
+    const status = computePodStatus({
+      pod,
+      state,
+      waiting,
+      runtimeName: this.d.runtimeName,
+      hostIP: this.d.node.hostIP,
+      nowIso: new Date(this.d.now()).toISOString(),
+      terminating,
+      ...(this.d.probes ? { probes: this.d.probes } : {}),
+      ...(failed ? { failed } : {}),
+    });
     await this.d.statuses.setStatus(pod, status);
   }
 
@@ -187,12 +276,7 @@ export class PodSyncer {
   /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`) and the sandboxes of a pod. */
   async stopPod(uid: string, graceSeconds: number, pod?: Pod): Promise<void> {
     const containers = (await this.d.runtime.listContainers({ podUid: uid })).filter((c) => c.state === 'running' || c.state === 'created');
-    await Promise.all(
-      containers.map(async (c) => {
-        if (pod) this.d.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
-        await this.d.runtime.stopContainer(c.id, graceSeconds);
-      }),
-    );
+    await Promise.all(containers.map((c) => this.killContainer(pod, c, graceSeconds)));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) if (s.state === 'ready') await this.d.runtime.stopPodSandbox(s.id, graceSeconds);
   }
 
@@ -200,6 +284,7 @@ export class PodSyncer {
   async terminate(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid ?? '';
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+    this.d.probes?.removePod(uid);
     await this.stopPod(uid, grace, pod);
     await this.writeStatus(pod, new Map(), true).catch(() => undefined); // best effort: the object goes next
     try {
@@ -218,8 +303,11 @@ export class PodSyncer {
   }
 
   private async removePod(uid: string): Promise<void> {
-    for (const c of await this.d.runtime.listContainers({ podUid: uid })) await this.d.runtime.removeContainer(c.id);
+    const containers = await this.d.runtime.listContainers({ podUid: uid });
+    for (const c of containers) await this.d.runtime.removeContainer(c.id);
+    this.messages.forget(containers.map((c) => c.id));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) await this.d.runtime.removePodSandbox(s.id);
+    this.d.probes?.removePod(uid);
     await this.d.volumes?.unmountPod(uid);
     this.d.backoff.forget(`${uid}/`);
     this.d.images.forget(uid);

@@ -30,4 +30,17 @@ void describe('iptables backend detection', () => {
     outputs['iptables-nft-save -t mangle'] = '*mangle\n:SKIFF-PROXY-CANARY - [0:0]\nCOMMIT\n';
     assert.equal(await detectBackend(run), 'nft');
   });
+
+  void it('reads no legacy table when the kernel has none (reading one would create it)', async () => {
+    const calls: string[] = [];
+    const legacy = '*filter\n' + '-A INPUT -j ACCEPT\n'.repeat(12) + 'COMMIT\n';
+    const run = (tables: string): RunCommand => (cmd) => {
+      calls.push(cmd);
+      const out = cmd === 'cat' ? tables : cmd === 'iptables-legacy-save' ? legacy : '';
+      return Promise.resolve({ code: 0, stdout: out, stderr: '' });
+    };
+    assert.equal(await detectBackend(run('')), 'nft');
+    assert.ok(!calls.includes('iptables-legacy-save'));
+    assert.equal(await detectBackend(run('filter\n')), 'legacy');
+  });
 });

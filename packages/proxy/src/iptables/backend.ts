@@ -1,7 +1,9 @@
 // Which iptables backend the node already uses, as Kubernetes' iptables-wrapper decides: a hint
 // chain (ours, or kubelet's) in the mangle table of one backend wins; else the backend with more
 // rules, legacy when it has 10 or more. Unlike the wrapper, a node with no rules at all gets nft
-// (Debian's default iptables). A flag overrides all this.
+// (Debian's default iptables). A flag overrides all this. The legacy tables are read only when the
+// kernel has some (/proc/net/ip_tables_names): reading one creates it, after which every
+// iptables-nft-save prints a "legacy tables present" warning, and the node's iptables-save differs.
 import type { Backend } from './iptables.js';
 import type { RunCommand } from './exec-iptables.js';
 
@@ -34,10 +36,11 @@ export async function detectBackend(run: RunCommand): Promise<Backend> {
       return '';
     }
   };
+  const legacyTables = (await save('cat', ['/proc/net/ip_tables_names'])).trim() !== '';
   const evidence: BackendEvidence = {
     nftHint: HINTS.test(await save('iptables-nft-save', ['-t', 'mangle'])),
-    legacyHint: HINTS.test(await save('iptables-legacy-save', ['-t', 'mangle'])),
-    legacyRules: countRules(await save('iptables-legacy-save', [])),
+    legacyHint: legacyTables && HINTS.test(await save('iptables-legacy-save', ['-t', 'mangle'])),
+    legacyRules: legacyTables ? countRules(await save('iptables-legacy-save', [])) : 0,
     nftRules: 0,
   };
   if (!evidence.nftHint && !evidence.legacyHint && evidence.legacyRules < 10) evidence.nftRules = countRules(await save('iptables-nft-save', []));

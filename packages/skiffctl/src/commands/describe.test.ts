@@ -121,7 +121,7 @@ void test('describe pod: node, IP, containers, conditions; a name prefix describ
   assert.match(r.stdout, /^IP: +10\.244\.1\.5$/m);
   assert.match(r.stdout, /^ {4}State: +Running$/m);
   assert.match(r.stdout, /^ {4}Restart Count: +1$/m);
-  assert.match(r.stdout, /^Conditions:\n {2}Type +Status\n {2}---- +------\n {2}Ready +True$/m);
+  assert.match(r.stdout, /^Conditions:\n {2}Type +Status\n {2}Ready +True$/m);
 });
 
 void test('describe: not found', async () => {

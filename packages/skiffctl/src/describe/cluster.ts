@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { age } from '../age.js';
 import type { Loose } from '../printers/column.js';
 import { nodeRoles } from '../printers/cluster-columns.js';
-import { podSummary } from '../printers/pod-columns.js';
+import { podSummary } from '../printers/pod-status.js';
 import type { DescribeContext } from './context.js';
 import { describeTime } from './time.js';
 

@@ -5,7 +5,9 @@ import { age } from '../age.js';
 import { LAST_APPLIED } from '../last-applied.js';
 import { eventCount, eventFirstSeen, eventLastSeen, eventSource } from '../printers/cluster-columns.js';
 import type { Loose } from '../printers/column.js';
+import { environment, mounts } from './env.js';
 import { describeTime } from './time.js';
+import { volumes } from './volumes.js';
 import type { DescribeWriter } from './writer.js';
 
 export function header(w: DescribeWriter, obj: KObject, now: number, opts: { namespaced: boolean; labelsAfterName?: boolean }): void {
@@ -80,7 +82,7 @@ function state(w: DescribeWriter, indent: number, key: string, s: Loose | undefi
 }
 
 /** Containers (of a pod, with their statuses, or of a template). */
-export function containers(w: DescribeWriter, indent: number, title: string, list: Loose[], statuses?: Loose[]): void {
+export function containers(w: DescribeWriter, indent: number, title: string, list: Loose[], statuses?: Loose[], pod?: Loose): void {
   if (list.length === 0) return;
   w.text(indent, `${title}:`);
   for (const c of list) {
@@ -102,22 +104,18 @@ export function containers(w: DescribeWriter, indent: number, title: string, lis
     }
     const limits = c.resources?.limits as Record<string, string> | undefined;
     const requests = c.resources?.requests as Record<string, string> | undefined;
-    if (limits && Object.keys(limits).length > 0) w.map(i + 2, 'Limits', limits, ':  ');
-    if (requests && Object.keys(requests).length > 0) w.map(i + 2, 'Requests', requests, ':  ');
+    // As kubectl: a heading, then `name:  quantity` lines aligned among themselves.
+    for (const [title, list] of [['Limits', limits], ['Requests', requests]] as const) {
+      if (!list || Object.keys(list).length === 0) continue;
+      w.text(i + 2, `${title}:`);
+      for (const [k, v] of Object.entries(list).sort(([a], [b]) => (a < b ? -1 : 1))) w.kv(i + 4, k, v);
+    }
     for (const [k, p] of [['Liveness', c.livenessProbe], ['Readiness', c.readinessProbe], ['Startup', c.startupProbe]] as const) {
       const text = probe(p);
       if (text) w.kv(i + 2, k, text);
     }
-    const env = (c.env ?? []) as Loose[];
-    w.kv(
-      i + 2,
-      'Environment',
-      env.length === 0
-        ? '<none>'
-        : env.map((e) => `${e.name}:  ${e.value ?? (e.valueFrom ? `<set from ${Object.keys(e.valueFrom)[0]}>` : '')}`).join('\n'),
-    );
-    const mounts = (c.volumeMounts ?? []) as Loose[];
-    w.kv(i + 2, 'Mounts', mounts.length === 0 ? '<none>' : mounts.map((m) => `${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'})`).join('\n'));
+    environment(w, i + 2, c, pod);
+    mounts(w, i + 2, c);
   }
 }
 
@@ -131,24 +129,10 @@ export function podTemplate(w: DescribeWriter, template: Loose | undefined): voi
   volumes(w, 2, spec.volumes ?? []);
 }
 
-export function volumes(w: DescribeWriter, indent: number, vols: Loose[]): void {
-  if (vols.length === 0) {
-    w.kv(indent, 'Volumes', '<none>');
-    return;
-  }
-  w.text(indent, 'Volumes:');
-  for (const v of vols) {
-    w.text(indent + 2, `${v.name}:`);
-    const [kind, src] = Object.entries(v).find(([k]) => k !== 'name') ?? ['unknown', {}];
-    const s = (src ?? {}) as Loose;
-    w.kv(indent + 4, 'Type', kind);
-    for (const [k, x] of Object.entries(s)) if (typeof x !== 'object') w.kv(indent + 4, k.charAt(0).toUpperCase() + k.slice(1), String(x));
-  }
-}
-
-export function conditions(w: DescribeWriter, list: Loose[] | undefined, withReason: boolean): void {
+/** kubectl underlines the header of a workload's conditions, not of a pod's. */
+export function conditions(w: DescribeWriter, list: Loose[] | undefined, withReason: boolean, underline = true): void {
   if (!list || list.length === 0) return;
   w.text(0, 'Conditions:');
   const header = withReason ? ['Type', 'Status', 'Reason'] : ['Type', 'Status'];
-  w.table(2, header, list.map((c) => (withReason ? [c.type, c.status, c.reason ?? ''] : [c.type, c.status])));
+  w.table(2, header, list.map((c) => (withReason ? [c.type, c.status, c.reason ?? ''] : [c.type, c.status])), underline);
 }

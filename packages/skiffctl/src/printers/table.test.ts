@@ -61,7 +61,10 @@ const cases: Case[] = [
     resource: 'pods',
     objects: [pod('web-1', running)],
     opts: { wide: true },
-    want: ['NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE', 'web-1   1/1     Running   0          60m   10.244.1.5   node-1   <none>'],
+    want: [
+      'NAME    READY   STATUS    RESTARTS   AGE   IP           NODE     NOMINATED NODE   READINESS GATES',
+      'web-1   1/1     Running   0          60m   10.244.1.5   node-1   <none>           <none>',
+    ],
   },
   {
     name: 'pods -A --show-labels',

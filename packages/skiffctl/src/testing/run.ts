@@ -29,7 +29,7 @@ export async function run(client: Client, argv: string[], opts: RunOptions = {})
   const code = await runCli(
     argv,
     { stdout, stderr, stdin: toStream(opts.stdin ?? ''), ...(opts.signal ? { signal: opts.signal } : {}) },
-    { env: opts.env ?? {}, home: opts.home ?? tempDir(), createClient: () => client, now: () => NOW },
+    { env: opts.env ?? {}, home: opts.home ?? tempDir(), createClient: () => client, now: () => NOW, pollMs: 10 },
   );
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -33,6 +33,25 @@ void describe('sandboxCreateOptions', () => {
       },
     },
     {
+      name: 'the pod resolv.conf, domain and host aliases on the sandbox',
+      config: { pod, attempt: 0, hostname: 'web', domain: 'sub.default.svc.cluster.local', dns: { servers: ['10.96.0.10'], searches: ['default.svc.cluster.local'], options: ['ndots:5'] }, extraHosts: ['db:10.0.0.5'] },
+      check: (o) => {
+        assert.equal(o.Domainname, 'sub.default.svc.cluster.local');
+        assert.deepEqual(o.HostConfig?.Dns, ['10.96.0.10']);
+        assert.deepEqual(o.HostConfig?.DnsSearch, ['default.svc.cluster.local']);
+        assert.deepEqual(o.HostConfig?.DnsOptions, ['ndots:5']);
+        assert.deepEqual(o.HostConfig?.ExtraHosts, ['db:10.0.0.5']);
+      },
+    },
+    {
+      name: 'no search path is Docker\'s "."',
+      config: { pod, attempt: 0, hostname: 'web', dns: { servers: ['1.1.1.1'], searches: [], options: [] } },
+      check: (o) => {
+        assert.deepEqual(o.HostConfig?.DnsSearch, ['.']);
+        assert.equal(o.HostConfig?.DnsOptions, undefined);
+      },
+    },
+    {
       name: 'host network: no hostname, no bindings',
       config: { pod, attempt: 0, hostname: 'web', hostNetwork: true, ports: [{ containerPort: 80, protocol: 'tcp', hostPort: 80 }] },
       check: (o) => {
@@ -92,7 +111,7 @@ void describe('containerCreateOptions', () => {
         assert.deepEqual([h.Privileged, h.ReadonlyRootfs, h.CapAdd, h.CapDrop, h.GroupAdd, h.SecurityOpt], [true, true, ['NET_ADMIN'], ['ALL'], ['5'], ['no-new-privileges']]);
         assert.equal(o.User, '1000:1000');
         assert.equal(o.WorkingDir, '/w');
-        assert.deepEqual(o.ExposedPorts, { '80/tcp': {} });
+        assert.equal(o.ExposedPorts, undefined, 'Docker refuses exposed ports with a container: network mode');
         assert.deepEqual([o.Tty, o.OpenStdin, o.StdinOnce], [true, true, true]);
       },
     },

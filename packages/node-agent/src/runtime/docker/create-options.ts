@@ -30,6 +30,15 @@ export function sandboxCreateOptions(config: PodSandboxConfig, ctx: SandboxCreat
     HostConfig: hostConfig,
   };
   if (!config.hostNetwork) opts.Hostname = config.hostname;
+  // the sandbox's resolv.conf and /etc/hosts are the pod's: Docker gives them to every container
+  // that joins its network namespace
+  if (config.domain && !config.hostNetwork) opts.Domainname = config.domain;
+  if (config.dns) {
+    if (config.dns.servers.length > 0) hostConfig.Dns = config.dns.servers;
+    hostConfig.DnsSearch = config.dns.searches.length > 0 ? config.dns.searches : ['.']; // "." is Docker's "no search path"
+    if (config.dns.options.length > 0) hostConfig.DnsOptions = config.dns.options;
+  }
+  if (config.extraHosts?.length) hostConfig.ExtraHosts = config.extraHosts;
   const bound = (config.ports ?? []).filter((p) => p.hostPort);
   if (bound.length > 0 && !config.hostNetwork) {
     opts.ExposedPorts = Object.fromEntries(bound.map((p) => [portKey(p), {}]));
@@ -76,7 +85,7 @@ export function containerCreateOptions(sandboxId: string, config: ContainerConfi
   };
   if (config.workingDir) opts.WorkingDir = config.workingDir;
   if (s?.user) opts.User = s.user;
-  if (config.ports?.length) opts.ExposedPorts = Object.fromEntries(config.ports.map((p) => [portKey(p), {}]));
+  // no ExposedPorts: Docker refuses them with a container: network mode (the sandbox holds the ports)
   if (config.tty) opts.Tty = true;
   if (config.stdin) {
     opts.OpenStdin = true;

@@ -1,10 +1,13 @@
 // The ContainerRuntime on a Docker engine, through dockerode. Stateless: everything it knows comes
 // from the engine (labels included), so a new instance sees what an earlier one made.
+import { writeFile } from 'node:fs/promises';
 import Docker from 'dockerode';
+import { formatResolvConf } from '../../dns/resolv-conf.js';
 import { RuntimeError } from '../../errors.js';
 import { LABELS, labelFilter, parseLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
   ContainerStatus,
@@ -27,6 +30,7 @@ import { stateName, terminationInfo } from '../state.js';
 import { containerCreateOptions, sandboxCreateOptions } from './create-options.js';
 import { engineCall } from './engine-errors.js';
 import { engineEvents, engineExec, engineExecSync, engineLogs } from './streams.js';
+import { engineStats } from './stats.js';
 
 export interface DockerRuntimeOptions {
   /** `unix:///path/docker.sock` (a lab node's dockerHost) or a socket path; default /var/run/docker.sock */
@@ -62,11 +66,26 @@ export class DockerRuntime implements ContainerRuntime {
     const c = await engineCall(`create sandbox ${body.name}`, () => this.docker.createContainer(body));
     try {
       await engineCall(`start sandbox ${body.name}`, () => c.start(), { notModified: undefined });
+      if (config.dns) await this.writeResolvConf(c.id, config.dns);
     } catch (e) {
       await engineCall(`remove sandbox ${body.name}`, () => c.remove({ force: true }), { absent: undefined }).catch(() => undefined);
       throw e;
     }
     return this.podSandboxStatus(c.id);
+  }
+
+  /**
+   * The sandbox's resolv.conf (which its containers share) rewritten to say exactly the pod's DNS, as
+   * dockershim did: on a user-defined network Docker writes its embedded resolver (127.0.0.11) there.
+   */
+  private async writeResolvConf(id: string, dns: NonNullable<PodSandboxConfig['dns']>): Promise<void> {
+    const info = await engineCall(`inspect sandbox ${id}`, () => this.docker.getContainer(id).inspect());
+    if (!info.ResolvConfPath) throw new RuntimeError('Unavailable', `sandbox ${id} has no resolv.conf`);
+    try {
+      await writeFile(info.ResolvConfPath, formatResolvConf(dns));
+    } catch (e) {
+      throw new RuntimeError('Unavailable', `write the resolv.conf of sandbox ${id}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   async stopPodSandbox(id: string, timeoutSeconds = 10): Promise<void> {
@@ -229,6 +248,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
     return engineExecSync(this.docker.getContainer(containerId), cmd, timeoutMs);
+  }
+
+  containerStats(containerId: string): Promise<ContainerUsageSample> {
+    return engineStats(this.docker.getContainer(containerId));
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {

@@ -7,6 +7,7 @@ import { containerLabels, parseLabels, sandboxLabels } from '../labels.js';
 import { containerName, sandboxName } from '../names.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
   ContainerStatus,
@@ -43,6 +44,7 @@ interface Record_ {
   hostNetwork?: boolean;
   logs: { stream: LogChunk['stream']; line: string; timeMs: number }[];
   config?: ContainerConfig;
+  sandboxConfig?: PodSandboxConfig;
 }
 
 export interface FakeRuntimeOptions {
@@ -57,7 +59,8 @@ export interface FakeRuntimeOptions {
   now?: () => number;
 }
 
-export type ExecHandler = (containerId: string, cmd: string[]) => ExecResult | Promise<ExecResult>;
+/** `stdin`: what the command read, when it was given stdin */
+export type ExecHandler = (containerId: string, cmd: string[], stdin?: string) => ExecResult | Promise<ExecResult>;
 
 function normalize(ref: string): string {
   const last = ref.split('/').pop() ?? ref;
@@ -138,12 +141,41 @@ export class FakeRuntime implements ContainerRuntime {
     if (r.ip) this.ips.release(r.ip);
     delete r.ip;
     this.emit('die', r, exitCode);
+    this.wakeLogReaders(r.id);
   }
 
   writeLog(id: string, stream: LogChunk['stream'], line: string): void {
     const r = this.records.get(id);
     if (!r) throw new RuntimeError('NotFound', `No such container: ${id}`);
     r.logs.push({ stream, line, timeMs: this.now() });
+    this.wakeLogReaders(r.id);
+  }
+
+  private readonly logReaders = new Map<string, Set<() => void>>();
+
+  private wakeLogReaders(id: string): void {
+    for (const wake of this.logReaders.get(id) ?? []) wake();
+  }
+
+  /** resolves at the container's next log line or exit, or when the signal aborts */
+  private nextLogEvent(id: string, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const readers = this.logReaders.get(id) ?? new Set<() => void>();
+      this.logReaders.set(id, readers);
+      const done = () => {
+        readers.delete(done);
+        if (readers.size === 0) this.logReaders.delete(id);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      readers.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** the config a sandbox was made with (for assertions) */
+  sandboxConfigOf(id: string): PodSandboxConfig | undefined {
+    return this.records.get(id)?.sandboxConfig;
   }
 
   /** the config a container was created with (for assertions) */
@@ -162,6 +194,7 @@ export class FakeRuntime implements ContainerRuntime {
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandboxStatus> {
     const r = this.add(sandboxName(config), sandboxLabels(config), this.opts.infraImage ?? 'skiff/pause:0.1');
     r.hostNetwork = Boolean(config.hostNetwork);
+    r.sandboxConfig = config;
     if (!config.hostNetwork) r.ip = this.ips.allocate();
     this.run(r);
     return this.podSandboxStatus(r.id);
@@ -286,28 +319,44 @@ export class FakeRuntime implements ContainerRuntime {
     this.images.delete(normalize(ref));
   }
 
+  /** As Docker: tail and since select the lines; with follow, new lines until the container stops. */
   async *logs(containerId: string, options: LogOptions, signal?: AbortSignal): AsyncGenerator<LogChunk> {
     const r = this.get(containerId, 'container');
+    const format = (l: Record_['logs'][number]): LogChunk => {
+      const text = options.timestamps ? `${new Date(l.timeMs).toISOString()} ${l.line}` : l.line;
+      return { stream: r.tty ? 'stdout' : l.stream, data: Buffer.from(`${text}\n`) };
+    };
     const lines = r.logs.filter((l) => options.sinceMs === undefined || l.timeMs >= options.sinceMs);
     const shown = options.tail === undefined ? lines : options.tail <= 0 ? [] : lines.slice(-options.tail);
     for (const l of shown) {
       if (signal?.aborted) return;
-      const text = options.timestamps ? `${new Date(l.timeMs).toISOString()} ${l.line}` : l.line;
-      yield { stream: r.tty ? 'stdout' : l.stream, data: Buffer.from(`${text}\n`) };
+      yield format(l);
+    }
+    let seen = r.logs.length;
+    while (options.follow && !signal?.aborted && r.state.Status === 'running' && this.records.has(r.id)) {
+      await this.nextLogEvent(r.id, signal);
+      for (; seen < r.logs.length && !signal?.aborted; seen++) yield format(r.logs[seen]!);
     }
   }
 
+  /** Runs `execHandler` once stdin (when given) has ended, with what it read. */
   async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
-    const r = await this.execSync(containerId, options.cmd, 0);
-    const chunks: LogChunk[] = [];
-    if (r.stdout) chunks.push({ stream: 'stdout', data: Buffer.from(r.stdout) });
-    if (r.stderr) chunks.push({ stream: options.tty ? 'stdout' : 'stderr', data: Buffer.from(r.stderr) });
+    const r = this.get(containerId, 'container');
+    if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
+    const result = (async () => {
+      let input = '';
+      if (options.stdin) for await (const b of options.stdin) input += String(b);
+      return this.execHandler(r.id, options.cmd, options.stdin ? input : undefined);
+    })();
+    result.catch(() => undefined);
     return {
       output: (async function* () {
-        yield* chunks;
+        const res = await result;
+        if (res.stdout) yield { stream: 'stdout' as const, data: Buffer.from(res.stdout) };
+        if (res.stderr) yield { stream: options.tty ? ('stdout' as const) : ('stderr' as const), data: Buffer.from(res.stderr) };
       })(),
       resize: async () => {},
-      exitCode: async () => r.exitCode,
+      exitCode: async () => (await result).exitCode,
     };
   }
 
@@ -315,6 +364,15 @@ export class FakeRuntime implements ContainerRuntime {
     const r = this.get(containerId, 'container');
     if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
     return this.execHandler(r.id, cmd);
+  }
+
+  /** what `containerStats` reports, by container id (tests set it; default: nothing used) */
+  readonly usage = new Map<string, { cpuNanoCores: number; memoryWorkingSetBytes: number }>();
+
+  async containerStats(containerId: string): Promise<ContainerUsageSample> {
+    const r = this.get(containerId, 'container');
+    if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
+    return { cpuNanoCores: 0, memoryWorkingSetBytes: 0, ...this.usage.get(r.id), windowSeconds: 1, timeMs: this.now() };
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {

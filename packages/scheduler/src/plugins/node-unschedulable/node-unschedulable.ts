@@ -1,6 +1,6 @@
 // Filter: a cordoned node (spec.unschedulable) takes only pods tolerating
 // node.kubernetes.io/unschedulable:NoSchedule.
-import { tolerated } from '../../corev1/tolerations.js';
+import { tolerated } from '@skiff/api';
 import { ActionType, type ClusterEventWithHint } from '../../framework/events.js';
 import type { EnqueueExtensions, FilterPlugin } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';

@@ -1,6 +1,6 @@
 // Filter: the pod tolerates every NoSchedule and NoExecute taint of the node. Score: fewer
 // untolerated PreferNoSchedule taints is better.
-import { findUntoleratedTaint, tolerated } from '../../corev1/tolerations.js';
+import { findUntoleratedTaint, tolerated } from '@skiff/api';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { KObject, Node, Pod } from '@skiff/api';
 import { ActionType, type ClusterEventWithHint, type QueueingHint } from '../../framework/events.js';

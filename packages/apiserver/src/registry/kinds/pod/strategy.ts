@@ -2,9 +2,11 @@
 // a pod on a node is deleted gracefully (marked with a grace period, its node agent stops the
 // containers and deletes it with grace 0); the watch cache indexes pods by spec.nodeName (every
 // node agent watches its own pods). On create the pod's priority is resolved from its PriorityClass
-// (priority.ts).
+// (priority.ts); on create and update the default not-ready / unreachable tolerations are added
+// (default-tolerations.ts).
 import type { KObject, PodSpec, PodStatus } from '@skiff/api';
 import { keepStatus, statusSubresourceStrategy, type Strategy } from '../../strategy.js';
+import { addDefaultTolerations } from './default-tolerations.js';
 import { admitPodPriority, keepPriority } from './priority.js';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
@@ -21,6 +23,7 @@ export const podStrategy: Strategy = {
   },
   async admission(obj: KObject, old: KObject | undefined, ctx) {
     if (!old) await admitPodPriority(obj, ctx);
+    addDefaultTolerations(obj);
   },
   gracePeriod(obj: KObject, requested: number | undefined) {
     const spec = (obj.spec ?? {}) as Partial<PodSpec>;

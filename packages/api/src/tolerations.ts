@@ -1,5 +1,6 @@
-// Taints and tolerations (Kubernetes' Toleration.ToleratesTaint).
-import type { Taint, Toleration } from '@skiff/api';
+// Taints and tolerations (Kubernetes' Toleration.ToleratesTaint), shared by the scheduler's
+// TaintToleration plugin and the controller-manager's taint-based eviction.
+import type { Taint, Toleration } from './types/index.js';
 
 /** Whether the toleration tolerates the taint: effect and key match (empty matches all), then operator. */
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {

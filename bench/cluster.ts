@@ -1,0 +1,121 @@
+// `npm run bench -- cluster`, part (a) of issue 14: `skiff-cluster up` (what `npm start` runs after
+// setup; packages built and the lab's images cached) from nothing to the seed's app answering on
+// every pod IP, with each step's share; then `down --purge`. A private cluster (own lab name, state
+// folder, subnet, cluster CIDR, free ports) on 3 nodes, CLUSTER_BENCH_ROUNDS rounds (default 3),
+// medians. The peer figure is cited, not measured here: kind takes 12-17 s to one node's API server
+// with nothing deployed. Also the RSS of each Skiff process with the seed app running (not part (c),
+// which needs 100 pods). The last line is one JSON object.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const ROUNDS = Number(process.env.CLUSTER_BENCH_ROUNDS ?? 3);
+const root = new URL('../../', import.meta.url).pathname;
+const cli = join(root, 'packages/cluster/dist/main.js');
+
+interface UpJson {
+  seed: { pods: { name: string; ip: string }[]; port: number };
+  timings: { step: string; seconds: number }[];
+}
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    c.on('error', reject);
+    c.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+function get(ip: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: ip, port, path: '/', timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function free(prefixOf: (i: number) => string, from: number, to: number): Promise<number> {
+  const { stdout: routes } = await exec('ip', ['-4', 'route', 'show', 'table', 'all']);
+  const { stdout: addrs } = await exec('ip', ['-4', '-o', 'addr', 'show']);
+  for (let i = from; i < to; i++) if (!routes.includes(prefixOf(i)) && !addrs.includes(prefixOf(i))) return i;
+  throw new Error('no free range');
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const s = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 102.4) / 10;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+const third = await free((i) => `10.196.${i}.`, 0, 256);
+const second = await free((i) => `10.${i}.`, 150, 190);
+const subnet = `10.196.${third}.0/24`;
+const clusterCIDR = `10.${second}.0.0/16`;
+const rounds: { total: number; steps: Record<string, number> }[] = [];
+let rss: Record<string, number> = {};
+
+for (let round = 0; round < ROUNDS; round++) {
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-bench-cluster-'));
+  const state = ['--state-dir', join(dir, 'state')];
+  try {
+    const t0 = performance.now();
+    const up = await run([...state, 'up', '--name', `bench-${randomBytes(3).toString('hex')}`, '--nodes', '3', '--subnet', subnet, '--cluster-cidr', clusterCIDR, '--free-ports', '--no-user-config', '--json']);
+    if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`);
+    const r = JSON.parse(up.stdout.trim().split('\n').pop()!) as UpJson;
+    for (const p of r.seed.pods) {
+      for (;;) {
+        const body = await get(p.ip, r.seed.port).catch(() => '');
+        if (body.trim() === p.name) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    }
+    const total = (performance.now() - t0) / 1000;
+    rounds.push({ total, steps: Object.fromEntries(r.timings.map((t) => [t.step, t.seconds])) });
+    process.stdout.write(`round ${round + 1}: ${total.toFixed(2)} s (${r.timings.map((t) => `${t.step} ${t.seconds.toFixed(2)}`).join(', ')})\n`);
+    if (round === ROUNDS - 1) {
+      const st = await run([...state, 'status', '-o', 'json']);
+      const procs = (JSON.parse(st.stdout) as { processes: { name: string; pid?: number }[] }).processes;
+      rss = Object.fromEntries(await Promise.all(procs.filter((p) => p.pid).map(async (p) => [p.name, await rssMb(p.pid!)] as const)));
+    }
+  } finally {
+    const down = await run([...state, 'down', '--purge']);
+    if (down.code !== 0) process.stderr.write(`down failed: ${down.stderr}\n`);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const start = median(rounds.map((r) => r.total));
+const steps = Object.keys(rounds[0]!.steps);
+process.stdout.write(`\nnpm start (skiff-cluster up, 3 nodes, images cached) to the seed app answering, median of ${ROUNDS}:\n`);
+process.stdout.write(`  total                 ${start.toFixed(2)} s   (target 15 s; kind: 12-17 s to one node's API server, cited, not measured here)\n`);
+for (const s of steps) {
+  const m = median(rounds.map((r) => r.steps[s] ?? 0));
+  process.stdout.write(`  ${s.padEnd(22)}${m.toFixed(2)} s  ${Math.round((m / start) * 100)}%\n`);
+}
+process.stdout.write(`  (the image build overlaps the control plane and nodes steps; "image" is what remained)\n`);
+process.stdout.write(`\nRSS with the seed app running (MB): ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+const cp = r2((rss.apiserver ?? 0) + (rss.scheduler ?? 0) + (rss['controller-manager'] ?? 0));
+process.stdout.write(
+  JSON.stringify({
+    start_s: r2(start),
+    ...Object.fromEntries(steps.map((s) => [`step_${s.replace(/ /g, '_')}_s`, r2(median(rounds.map((r) => r.steps[s] ?? 0)))])),
+    control_plane_rss_mb_seed: cp,
+    agent_rss_mb_seed: r2(Math.max(...Object.entries(rss).filter(([k]) => k.startsWith('agent-')).map(([, v]) => v))),
+  }) + '\n',
+);
