@@ -48,7 +48,6 @@ import { Housekeeping } from './gc/housekeeping.js';
 import { LocalStorageEviction } from './eviction/local-storage.js';
 import { ImageGC } from './gc/image-gc.js';
 import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
-import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
 import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
 import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
@@ -225,7 +224,8 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     ? new VolumeManager({
         rootDir,
         mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
-        sources: new CachedConfigSource(clients, now),
+        // the informers' caches, as env does: an update reaches the files at the pod's next sync
+        sources: { configMap: async (ns, name) => listerFor(configMapInformer).get(ns, name), secret: async (ns, name) => listerFor(secretInformer).get(ns, name) },
         node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
         now,
       })
