@@ -61,7 +61,6 @@ export * from './volumes/volume-manager.js';
 export * from './volumes/mounter.js';
 export * from './volumes/atomic-writer.js';
 export * from './volumes/container-mounts.js';
-export * from './volumes/config-source.js';
 export * from './volumes/fake-config-source.js';
 export * from './gc/container-gc.js';
 export * from './gc/housekeeping.js';

@@ -43,11 +43,11 @@ import { listerEnvSources } from './env/env-sources.js';
 import { DEFAULT_CLUSTER_DOMAIN, type DNSNode } from './dns/pod-dns.js';
 import { parseResolvConf } from './dns/resolv-conf.js';
 import { getMaxListeners, setMaxListeners } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, statfs } from 'node:fs/promises';
 import { Housekeeping } from './gc/housekeeping.js';
 import { LocalStorageEviction } from './eviction/local-storage.js';
+import { ImageGC } from './gc/image-gc.js';
 import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
-import { CachedConfigSource } from './volumes/config-source.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
 import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
 import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
@@ -224,7 +224,8 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     ? new VolumeManager({
         rootDir,
         mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
-        sources: new CachedConfigSource(clients, now),
+        // the informers' caches, as env does: an update reaches the files at the pod's next sync
+        sources: { configMap: async (ns, name) => listerFor(configMapInformer).get(ns, name), secret: async (ns, name) => listerFor(secretInformer).get(ns, name) },
         node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
         now,
       })
@@ -308,6 +309,15 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       ...(volumes
         ? {
             volumes,
+            images: new ImageGC({
+              runtime,
+              pinnedRefs: [config.infraImage],
+              now,
+              fsStats: async () => {
+                const fs = await statfs(volumes.rootDir);
+                return { capacityBytes: fs.blocks * fs.bsize, availableBytes: fs.bavail * fs.bsize };
+              },
+            }),
             localStorage: new LocalStorageEviction({
               pods: () => pods.list(),
               volumes,

@@ -6,7 +6,7 @@
 import type { ConfigMap, Pod, Secret, Volume } from '@skiff/api';
 import type { Mounter } from './mounter.js';
 
-/** Where ConfigMaps and Secrets come from: undefined when the object does not exist. */
+/** Where ConfigMaps and Secrets come from (the agent's informer caches): undefined when absent; read-only. */
 export interface ConfigSource {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
