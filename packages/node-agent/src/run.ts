@@ -187,24 +187,30 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       return { problem: `container runtime is down: ${(e as Error).message}` };
     }
     if (!pleg.healthy()) return { problem: 'PLEG is not healthy: no relist for 3 minutes' };
+    if (!network) await setUpNetwork();
     if (!network) return { problem: networkProblem ?? 'network is not ready: no pod CIDR' };
     const bad = await network.check();
     return bad === undefined ? {} : { problem: `network is not ready: ${bad}` };
   }
-  await reporter.register();
-  const podCIDR = reporter.podCIDR();
-  if (podCIDR) {
+  /** The pod network on the Node's spec.podCIDR (else --pod-cidr); tried again at every status sync until it is in place (IPAM may assign the CIDR later). */
+  async function setUpNetwork(): Promise<void> {
+    const podCIDR = reporter.podCIDR();
+    if (!podCIDR) {
+      networkProblem = 'network is not ready: the node has no pod CIDR (spec.podCIDR or --pod-cidr)';
+      return;
+    }
     const candidate = makeNetwork(config, podCIDR);
     try {
       await candidate.setUp();
       network = candidate;
+      networkProblem = undefined;
+      log.info('pod network set up', { podCIDR });
     } catch (e) {
       networkProblem = `network is not ready: ${(e as Error).message}`;
       log.error('pod network setup failed', { err: e });
     }
-  } else {
-    networkProblem = 'network is not ready: the node has no pod CIDR (spec.podCIDR or --pod-cidr)';
   }
+  await reporter.register();
   await reporter.sync(true);
 
   const factory = new SharedInformerFactory({ client, log, clock });
@@ -296,7 +302,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     }
   };
 
-  log.info('node agent running', { node: config.nodeName, runtime: version.runtimeName, podCIDR });
+  log.info('node agent running', { node: config.nodeName, runtime: version.runtimeName, podCIDR: reporter.podCIDR() });
   const stopped = Promise.allSettled([
     new NodeLease(clients, config.nodeName, () => reporter.current()?.metadata.uid, { clock, log, ...(config.leaseRenewMs ? { renewMs: config.leaseRenewMs } : {}) }).run(signal),
     reporter.run(signal),

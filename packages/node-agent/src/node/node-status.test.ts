@@ -68,3 +68,28 @@ void test('NodeStatusReporter: registers, writes on change only, heartbeats ever
   const again = new NodeStatusReporter({ clients: new Clientset(client), facts: () => facts, health: async () => ({}), clock });
   assert.equal((await again.register()).metadata.uid, node.metadata.uid);
 });
+
+void test('NodeStatusReporter: reads the Node from the apiserver at each sync (conditions set by others, a podCIDR assigned later, a deleted Node)', async () => {
+  const client = new FakeClient();
+  const cs = new Clientset(client);
+  const clock = new FakeClock();
+  const r = new NodeStatusReporter({ clients: cs, facts: () => facts, health: async () => ({}), clock });
+  await r.register();
+  assert.equal(r.podCIDR(), undefined);
+  // the node lifecycle controller marks the node Unknown while the agent was cut off
+  const cur = await cs.nodes().get('n1');
+  const unknown = (cur.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c));
+  await cs.nodes().updateStatus({ ...cur, status: { ...cur.status, conditions: unknown } });
+  // node IPAM assigns a pod CIDR after registration
+  const withCIDR = await cs.nodes().get('n1');
+  await cs.nodes().update({ ...withCIDR, spec: { ...withCIDR.spec, podCIDR: '10.244.7.0/24', podCIDRs: ['10.244.7.0/24'] } });
+  clock.advance(10_000);
+  assert.equal(await r.sync(), true, 'the server says Unknown, the agent says True: written at once');
+  assert.equal((await cs.nodes().get('n1')).status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+  assert.equal(r.podCIDR(), '10.244.7.0/24');
+  // the Node is deleted (e.g. by an operator): the next sync registers it again
+  await cs.nodes().delete('n1');
+  clock.advance(10_000);
+  assert.equal(await r.sync(), true);
+  assert.equal((await cs.nodes().get('n1')).status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+});

@@ -1,7 +1,9 @@
 // Registers the Node and keeps its status (the kubelet's registerWithAPIServer + updateNodeStatus):
 // the Node is created, or, when it exists, its labels and podCIDR are filled in; every 10 s the
-// status is computed and written when something changed, and at least every 5 minutes
-// (nodeStatusReportFrequency) as a heartbeat of the conditions' lastHeartbeatTime.
+// Node is read from the apiserver, its status computed and written when it differs from the
+// server's (so conditions the node lifecycle controller set to Unknown are put right at once, and a
+// podCIDR assigned later is seen), and at least every 5 minutes (nodeStatusReportFrequency) as a
+// heartbeat of the conditions' lastHeartbeatTime. A Node deleted meanwhile is registered again.
 import { isApiError, type Node, type NodeCondition } from '@skiff/api';
 import { discardLogger, realClock, sleep, type Clientset, type Clock, type Logger } from '@skiff/machinery';
 import { canonical } from '../status/pod-status.js';
@@ -64,14 +66,30 @@ export class NodeStatusReporter {
       }
       this.log.info('node exists: adopted', { node: want.metadata.name });
     }
-    await this.sync(true);
+    await this.write(this.node, true);
     return this.node;
   }
 
-  /** Writes the status when it changed, or when the report is due (or `force`); true when written. */
+  /**
+   * Reads the Node from the apiserver, then writes its status when it differs from what the agent
+   * sees, or when the report is due (or `force`); true when written.
+   */
   async sync(force = false): Promise<boolean> {
-    const node = this.node;
-    if (!node) throw new Error('the node is not registered');
+    if (!this.node) throw new Error('the node is not registered');
+    let node: Node;
+    try {
+      node = await this.o.clients.nodes().get(this.node.metadata.name ?? '');
+    } catch (e) {
+      if (!isApiError(e, 'NOT_FOUND')) throw e;
+      this.log.warn('the Node object is gone: registering again', { node: this.node.metadata.name });
+      await this.register();
+      return true;
+    }
+    this.node = node;
+    return this.write(node, force);
+  }
+
+  private async write(node: Node, force: boolean): Promise<boolean> {
     const now = this.clock.now();
     const want = nodeObject(this.o.facts(), this.o.podCIDR).status ?? {};
     const prev: NodeCondition[] = node.status?.conditions ?? [];
