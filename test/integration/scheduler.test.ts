@@ -225,6 +225,7 @@ describe('skiff-scheduler', () => {
     const out = await describe('expl-fits');
     assert.match(out, /Placement:\s+chosen a-expl-big \(score 0\)/);
     assert.match(out, /rejected: .*a-expl-small \(NodeResourcesFit: Insufficient cpu\)/);
+    assert.doesNotMatch(out, /scheduler\.skiff\.io\/explanation/, 'the raw annotation is left out of Annotations');
     assert.match(out, /a-expl-tainted \(TaintToleration: node\(s\) had untolerated taint \{dedicated: db\}\)/);
     assert.match(await describe('expl-scored'), new RegExp(`Placement:\\s+chosen ${chosen} \\(score ${top.score}: .*NodeResourcesFit ${top.plugins.NodeResourcesFit}`));
     const never = await describe('expl-never');
