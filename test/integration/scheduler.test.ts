@@ -2,7 +2,9 @@
 // capacity, allocatable and a Ready condition; no agent): placement by resources, node affinity and
 // taints; the failure summary, the FailedScheduling Event and the PodScheduled condition; a node
 // that fits binds the pending pod at once (an event, not the periodic flush); preemption; and two
-// real scheduler processes racing (never a pod bound twice) and taking over from a killed leader.
+// real scheduler processes racing (never a pod bound twice) and taking over from a killed leader;
+// the placement explanation on the pod (with the bind, and after a failed attempt) and its
+// Placement section in `skiffctl describe pod`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Event, Lease, Node, Pod, PodSpec, PriorityClass, Taint } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type Event, type Lease, type Node, type Pod, type PodSpec, type PriorityClass, type Taint } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
+import { runCli, StringOutput } from '@skiff/skiffctl';
 import { defaultRunConfig, run, type RunningScheduler } from '@skiff/scheduler';
 import { startCluster, type TestCluster } from '../harness/index.js';
 
@@ -169,6 +172,66 @@ describe('skiff-scheduler', () => {
     // No agent: play the kubelet, which removes the pod once its containers stopped.
     await cs.pods('default').delete('prio-low', { gracePeriodSeconds: 0 });
     assert.equal(await waitBound('prio-high'), 'prio-node');
+  });
+
+  it('publishes the placement explanation on the pod, and describe pod shows it', async () => {
+    // Names starting "a-" sort before every other test's nodes: the explanation lists the first 10
+    // rejected nodes by name, so these three are always among them.
+    const taints = [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }];
+    await cs.nodes().create(hollowNode('a-expl-small', { cpu: '1', labels: { suite: 'expl' } }));
+    await cs.nodes().create(hollowNode('a-expl-tainted', { cpu: '8', labels: { suite: 'expl' }, taints }));
+    await cs.nodes().create(hollowNode('a-expl-big', { cpu: '8', labels: { suite: 'expl' } }));
+    await cs.pods('default').create(pod('expl-fits', { cpu: '2', spec: { nodeSelector: { suite: 'expl' } } }));
+    await cs.pods('default').create(pod('expl-never', { cpu: '2', spec: { nodeSelector: { suite: 'expl', missing: 'label' } } }));
+    assert.equal(await waitBound('expl-fits'), 'a-expl-big');
+
+    const placed = parsePlacementExplanation((await cs.pods('default').get('expl-fits')).metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION]);
+    assert.ok(placed, 'the bind wrote the explanation');
+    assert.equal(placed.result, 'Scheduled');
+    assert.equal(placed.node, 'a-expl-big');
+    assert.equal(placed.feasible, 1);
+    const byNode = Object.fromEntries(placed.rejected.map((r) => [r.node, `${r.plugin}: ${r.reason}`]));
+    assert.equal(byNode['a-expl-small'], 'NodeResourcesFit: Insufficient cpu');
+    assert.equal(byNode['a-expl-tainted'], 'TaintToleration: node(s) had untolerated taint {dedicated: db}');
+
+    // With one feasible node Kubernetes skips scoring; a second pod that two nodes can hold is scored.
+    await cs.nodes().create(hollowNode('a-expl-big2', { cpu: '8', labels: { suite: 'expl2' } }));
+    await cs.nodes().create(hollowNode('a-expl-big3', { cpu: '4', labels: { suite: 'expl2' } }));
+    await cs.pods('default').create(pod('expl-scored', { cpu: '1', spec: { nodeSelector: { suite: 'expl2' } } }));
+    const chosen = await waitBound('expl-scored');
+    const scored = parsePlacementExplanation((await cs.pods('default').get('expl-scored')).metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION]);
+    assert.equal(scored?.candidates[0]?.node, chosen);
+    assert.equal(scored?.candidates.length, 2);
+    const top = scored!.candidates[0]!;
+    assert.ok(Object.keys(top.plugins).includes('NodeResourcesFit'), JSON.stringify(top));
+    const sum = Object.values(top.plugins).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - top.score) <= Object.keys(top.plugins).length, `the plugins sum to the total, within rounding: ${sum} vs ${top.score}`);
+
+    const failed = await until('the explanation of the failed attempt', async () =>
+      parsePlacementExplanation((await cs.pods('default').get('expl-never')).metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION]),
+    );
+    assert.equal(failed.result, 'Unschedulable');
+    // The first filter that fails names the node (Kubernetes' order: TaintToleration before NodeAffinity).
+    const rejectedBy = new Set(failed.rejected.map((r) => `${r.node} ${r.plugin}`));
+    for (const want of ['a-expl-big NodeAffinity', 'a-expl-small NodeAffinity', 'a-expl-tainted TaintToleration']) assert.ok(rejectedBy.has(want), `${want} in ${[...rejectedBy].join(', ')}`);
+
+    const describe = async (name: string): Promise<string> => {
+      const stdout = new StringOutput();
+      const stderr = new StringOutput();
+      const code = await runCli(['--server', c.server.address, 'describe', 'pod', name], { stdout, stderr, stdin: (async function* () {})() }, { env: {} });
+      assert.equal(code, 0, stderr.text);
+      return stdout.text;
+    };
+    const out = await describe('expl-fits');
+    assert.match(out, /Placement:\s+chosen a-expl-big \(score 0\)/);
+    assert.match(out, /rejected: .*a-expl-small \(NodeResourcesFit: Insufficient cpu\)/);
+    assert.doesNotMatch(out, /scheduler\.skiff\.io\/explanation/, 'the raw annotation is left out of Annotations');
+    assert.match(out, /a-expl-tainted \(TaintToleration: node\(s\) had untolerated taint \{dedicated: db\}\)/);
+    assert.match(await describe('expl-scored'), new RegExp(`Placement:\\s+chosen ${chosen} \\(score ${top.score}: .*NodeResourcesFit ${top.plugins.NodeResourcesFit}`));
+    const never = await describe('expl-never');
+    assert.match(never, /Placement:\s+no node fits/);
+    assert.match(never, /a-expl-small \(NodeAffinity: node\(s\) didn't match Pod's node affinity\/selector\)/);
+    assert.match(never, /a-expl-tainted \(TaintToleration: /);
   });
 
   it('serves /metrics, /healthz and /readyz', async () => {

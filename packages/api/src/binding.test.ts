@@ -57,3 +57,11 @@ for (const c of binds) {
     assert.deepEqual(c.cur, before, 'the stored pod is not changed');
   });
 }
+
+void test('bindToNode: the Binding annotations are merged into the pod', () => {
+  const cur = pod();
+  cur.metadata.annotations = { keep: 'me', 'scheduler.skiff.io/explanation': 'old' };
+  const next = bindToNode(cur, 'n1', 'T', { 'scheduler.skiff.io/explanation': 'new' });
+  assert.deepEqual(next.metadata.annotations, { keep: 'me', 'scheduler.skiff.io/explanation': 'new' });
+  assert.equal(cur.metadata.annotations['scheduler.skiff.io/explanation'], 'old', 'the stored pod is not changed');
+});

@@ -6,7 +6,7 @@ import type { PodStatus } from './types/pod.js';
 
 /** A Binding as sent: the pod (metadata) and the node it goes to (target). */
 export interface Binding {
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; annotations?: Record<string, string> };
   target?: { kind?: string; name?: string };
 }
 
@@ -22,10 +22,11 @@ export function validateBinding(binding: Binding): void {
 
 /**
  * The pod `cur` bound to `nodeName`: spec.nodeName set once, with a PodScheduled=True condition at
- * `timestamp`. FAILED_PRECONDITION (reason Conflict) if it already has a node or is being deleted.
- * `cur` is not changed.
+ * `timestamp`, and the Binding's annotations copied onto the pod (as Kubernetes' BindingREST, which
+ * the scheduler uses to publish its placement explanation in the same write). FAILED_PRECONDITION
+ * (reason Conflict) if it already has a node or is being deleted. `cur` is not changed.
  */
-export function bindToNode(cur: KObject, nodeName: string, timestamp: string): KObject {
+export function bindToNode(cur: KObject, nodeName: string, timestamp: string, annotations?: Record<string, string>): KObject {
   const name = cur.metadata.name ?? '';
   const spec = (cur.spec ?? {}) as { nodeName?: string };
   if (spec.nodeName) {
@@ -34,6 +35,7 @@ export function bindToNode(cur: KObject, nodeName: string, timestamp: string): K
   if (cur.metadata.deletionTimestamp) throw new ApiError('FAILED_PRECONDITION', `pod ${name} is being deleted, cannot be assigned to a host`, { reason: 'Conflict' });
   const next = structuredClone(cur);
   (next.spec as { nodeName?: string }).nodeName = nodeName;
+  if (annotations && Object.keys(annotations).length > 0) next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...annotations };
   const status = (next.status ?? {}) as PodStatus;
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastTransitionTime: timestamp }];
   next.status = status;

@@ -12,6 +12,7 @@ export * from './framework/nominator.js';
 export * from './framework/framework.js';
 export * from './schedule/fit-error.js';
 export * from './schedule/explanation.js';
+export * from './schedule/explanation-annotation.js';
 export * from './schedule/nodes-to-find.js';
 export * from './schedule/schedule-pod.js';
 export * from './queue/scheduling-queue.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Pod } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type Pod } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
 import { resolveConfig } from './config/resolve.js';
 import { AssignedPodDelete, NodeAdd } from './framework/events.js';
@@ -11,6 +11,7 @@ import { makeNode, makePod } from './testing/builders.js';
 
 function setup(failBinds = false) {
   const bound: string[] = [];
+  const annotations: (Record<string, string> | undefined)[] = [];
   const failures: { pod: string; failure: FailureInfo }[] = [];
   const clock = new FakeClock();
   const s = new Scheduler({
@@ -18,10 +19,12 @@ function setup(failBinds = false) {
     registry: inTreeRegistry,
     clock,
     random: () => 0,
-    binder: { bind: (pod: Pod, node: string) => (failBinds ? Promise.reject(new Error('conflict')) : (bound.push(`${pod.metadata.name}->${node}`), Promise.resolve())) },
+    binder: {
+      bind: (pod: Pod, node: string, a?: Record<string, string>) => (failBinds ? Promise.reject(new Error('conflict')) : (bound.push(`${pod.metadata.name}->${node}`), annotations.push(a), Promise.resolve())),
+    },
     hooks: { failed: (pod, failure) => failures.push({ pod: pod.metadata.name ?? '', failure }) },
   });
-  return { s, bound, failures, clock };
+  return { s, bound, annotations, failures, clock };
 }
 
 async function scheduleAll(s: Scheduler): Promise<void> {
@@ -39,6 +42,21 @@ void test('Scheduler', async (t) => {
     await scheduleAll(s);
     assert.deepEqual(bound.map((b) => b.split('->')[1]).sort(), ['a', 'b']);
     assert.equal(s.cache.podCount, 2);
+  });
+
+  await t.test('the bind carries the placement explanation', async () => {
+    const { s, bound, annotations } = setup();
+    s.cache.addNode(makeNode('small', { cpu: '1' }));
+    s.cache.addNode(makeNode('big', { cpu: '8' }));
+    s.cache.addNode(makeNode('mid', { cpu: '4' }));
+    s.queue.add(makePod('p', { cpu: '2' }));
+    await scheduleAll(s);
+    assert.deepEqual(bound, ['p->big']);
+    const e = parsePlacementExplanation(annotations[0]?.[PLACEMENT_EXPLANATION_ANNOTATION]);
+    assert.equal(e?.node, 'big');
+    assert.deepEqual(e?.candidates.map((c) => c.node), ['big', 'mid']);
+    assert.ok(Object.keys(e?.candidates[0].plugins ?? {}).includes('NodeResourcesFit'));
+    assert.deepEqual(e?.rejected, [{ node: 'small', plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' }]);
   });
 
   await t.test('a profile per schedulerName: the bin-packer fills one node', async () => {

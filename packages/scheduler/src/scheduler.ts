@@ -18,6 +18,7 @@ import { Snapshot } from './framework/snapshot.js';
 import { Code, SchedulingError, Status } from './framework/status.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { DEFAULT_MAX_REJECTED, explainRejections, type Explanation } from './schedule/explanation.js';
+import { explanationAnnotations } from './schedule/explanation-annotation.js';
 import { FitError } from './schedule/fit-error.js';
 import { SchedulingAlgorithm, type ScheduleResult } from './schedule/schedule-pod.js';
 
@@ -168,6 +169,7 @@ export class Scheduler {
 
   private async bindingCycle(fwk: Framework, state: CycleState, q: QueuedPodInfo, assumed: Pod, info: PodInfo, host: string, explanation: Explanation, cycle: number, attempt: AttemptInfo): Promise<void> {
     let status: Status;
+    state.bindingAnnotations = explanationAnnotations(explanation, host);
     try {
       status = await fwk.runBindPlugins(state, info, host);
     } catch (err) {

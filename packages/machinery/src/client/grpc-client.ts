@@ -219,10 +219,11 @@ class GrpcClient implements Client {
     }
   }
 
-  async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<KObject> {
-    const metadata: Record<string, string> = { name: podName, namespace };
+  async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject> {
+    const metadata: Record<string, unknown> = { name: podName, namespace };
     if (preconditions?.uid) metadata.uid = preconditions.uid;
     if (preconditions?.resourceVersion) metadata.resourceVersion = preconditions.resourceVersion;
+    if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
     const { response } = await this.unary<KObject>('Bind', { binding: { metadata, target: { kind: 'Node', name: nodeName } } });
     return response;
   }

@@ -35,8 +35,8 @@ export interface TypedClient<T extends KObject> {
 }
 
 export interface PodClient<T extends KObject> extends TypedClient<T> {
-  /** Binds the pod to a node (FAILED_PRECONDITION when it already has one). */
-  bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<T>;
+  /** Binds the pod to a node (FAILED_PRECONDITION when it already has one); `annotations` are set on the pod in the same write. */
+  bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<T>;
 }
 
 function typeOf(resource: string): ResourceType {
@@ -120,8 +120,8 @@ class Typed<T extends KObject> implements TypedClient<T> {
 }
 
 class TypedPods<T extends KObject> extends Typed<T> implements PodClient<T> {
-  async bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<T> {
-    return (await this.client.bind(this.requireNamespace('bind'), name, nodeName, preconditions)) as T;
+  async bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<T> {
+    return (await this.client.bind(this.requireNamespace('bind'), name, nodeName, preconditions, annotations)) as T;
   }
 }
 

@@ -134,8 +134,8 @@ export interface Client {
    * or ends when the server closed cleanly).
    */
   watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>>;
-  /** Binds a pod to a node (FAILED_PRECONDITION if it already has one). */
-  bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<KObject>;
+  /** Binds a pod to a node (FAILED_PRECONDITION if it already has one); `annotations` are set on the pod in the same write. */
+  bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject>;
   discovery(): Promise<DiscoveryInfo>;
   close(): void;
 }

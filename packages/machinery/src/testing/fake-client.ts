@@ -383,8 +383,8 @@ export class FakeClient implements Client {
     ) as AsyncIterable<WatchBatch<T>>;
   }
 
-  async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }): Promise<KObject> {
-    this.enter({ verb: 'bind', resource: 'pods', namespace, name: podName, body: { nodeName, preconditions } });
+  async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject> {
+    this.enter({ verb: 'bind', resource: 'pods', namespace, name: podName, body: { nodeName, preconditions, ...(annotations ? { annotations } : {}) } });
     const t = typeOf('pods');
     validateBinding({ metadata: { name: podName, namespace }, target: { kind: 'Node', name: nodeName } });
     const cur = this.current(t, namespaceOf(t, namespace), podName);
@@ -392,7 +392,7 @@ export class FakeClient implements Client {
     if (preconditions?.uid && preconditions.uid !== cur.metadata.uid) {
       throw conflict('pods', podName, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${cur.metadata.uid}`);
     }
-    const next = bindToNode(cur, nodeName, this.timestamp());
+    const next = bindToNode(cur, nodeName, this.timestamp(), annotations);
     return this.store(t, cur, next);
   }
 

@@ -16,6 +16,8 @@ export class CycleState {
   readonly skipScorePlugins = new Set<string>();
   /** Set by the Framework after PreFilter: the Filter plugins this cycle runs (the hot loop reads it). */
   filterPlugins: readonly FilterPlugin[] | undefined;
+  /** Set by the Scheduler before Bind: annotations the binder writes with the binding (the placement explanation). */
+  bindingAnnotations: Record<string, string> | undefined;
 
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -35,6 +37,7 @@ export class CycleState {
     for (const p of this.skipFilterPlugins) c.skipFilterPlugins.add(p);
     for (const p of this.skipScorePlugins) c.skipScorePlugins.add(p);
     c.filterPlugins = this.filterPlugins;
+    c.bindingAnnotations = this.bindingAnnotations;
     return c;
   }
 }

@@ -91,7 +91,8 @@ export interface EnqueueExtensions extends Plugin {
 
 /** Performs the Bind RPC; supplied by the wiring (a typed client), faked in tests. */
 export interface PodBinder {
-  bind(pod: Pod, nodeName: string): Promise<void>;
+  /** `annotations` go onto the pod in the same write (the Binding's metadata, as Kubernetes). */
+  bind(pod: Pod, nodeName: string, annotations?: Record<string, string>): Promise<void>;
 }
 
 /** The part of a profile's Framework that preemption uses to try a node without some pods. */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Event, Pod } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, type Event, type Pod } from '@skiff/api';
 import { Clientset, EventBroadcaster, createMetrics, discardLogger, realClock } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
 import type { AttemptInfo, FailureInfo } from '../scheduler.js';
@@ -23,11 +23,16 @@ interface Case {
   after?: (cs: Clientset) => Promise<unknown>;
   /** The informer's view of the pod ("gone": deleted). */
   lister?: 'gone' | 'bound';
-  want: { events: string[]; condition?: string; nominated?: string; deleting?: string[] };
+  want: { events: string[]; condition?: string; nominated?: string; deleting?: string[]; explanation?: string; writes?: number };
 }
 
 const pending = (name: string, priority = 0): Pod => ({ ...makePod(name, { cpu: '1' }), spec: { ...makePod(name, { cpu: '1' }).spec!, priority } });
 const bound = (name: string, node: string): Pod => ({ ...pending(name), spec: { ...pending(name).spec!, nodeName: node } });
+
+const rejectedA = { candidates: [], rejected: { a: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } }, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 0 };
+const explainedA = '{"result":"Unschedulable","evaluated":1,"feasible":0,"candidates":[],"candidatesOmitted":0,"rejected":[{"node":"a","plugin":"NodeResourcesFit","reason":"Insufficient cpu"}],"rejectedOmitted":0}';
+const withExplanation = (p: Pod): Pod => ({ ...p, metadata: { ...p.metadata, annotations: { [PLACEMENT_EXPLANATION_ANNOTATION]: explainedA } } });
+const failedBefore = (p: Pod): Pod => ({ ...p, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: summary }] } });
 
 const cases: Case[] = [
   {
@@ -43,6 +48,28 @@ const cases: Case[] = [
     pod: 'p',
     failure: () => ({ reason: 'Unschedulable', message: summary }),
     want: { events: [`Warning FailedScheduling p: ${summary}`], condition: `False Unschedulable ${summary}` },
+  },
+  {
+    name: 'unschedulable with an explanation: the annotation, then the status',
+    seed: [pending('p')],
+    pod: 'p',
+    failure: () => ({ reason: 'Unschedulable', message: summary, explanation: rejectedA }),
+    want: { events: [`Warning FailedScheduling p: ${summary}`], condition: `False Unschedulable ${summary}`, explanation: explainedA, writes: 2 },
+  },
+  {
+    name: 'the same outcome again: neither annotation nor status written',
+    seed: [failedBefore(withExplanation(pending('p')))],
+    pod: 'p',
+    failure: () => ({ reason: 'Unschedulable', message: summary, explanation: rejectedA }),
+    want: { events: [`Warning FailedScheduling p: ${summary}`], condition: `False Unschedulable ${summary}`, explanation: explainedA, writes: 0 },
+  },
+  {
+    name: 'bound on the server after the informer saw it: no stale explanation',
+    seed: [pending('p')],
+    pod: 'p',
+    after: (cs) => cs.pods('default').bind('p', 'n2'),
+    failure: () => ({ reason: 'Unschedulable', message: summary, explanation: rejectedA }),
+    want: { events: [`Warning FailedScheduling p: ${summary}`], condition: 'True' },
   },
   {
     name: 'already bound in the informer: nothing written',
@@ -105,8 +132,10 @@ describe('OutcomeWriter', () => {
       });
       const pod = pods[c.pod]!;
       if (c.scheduled) w.scheduled(pod, c.scheduled, { candidates: [], rejected: {}, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 1 }, attempt);
+      const before = client.calls.length;
       if (c.failure) w.failed(pod, c.failure(pods), attempt);
       await w.drain();
+      if (c.want.writes !== undefined) assert.equal(client.calls.slice(before).filter((a) => a.verb === 'patch').length, c.want.writes);
       await broadcaster.flush();
 
       const events = (client.objects('events') as Event[]).map((e) => `${e.type} ${e.reason} ${e.involvedObject.name}: ${e.message}`).sort();
@@ -115,6 +144,7 @@ describe('OutcomeWriter', () => {
       const cond = now.status?.conditions?.find((x) => x.type === 'PodScheduled');
       assert.equal(cond ? [cond.status, cond.reason, cond.message].filter(Boolean).join(' ') : undefined, c.want.condition);
       assert.equal(now.status?.nominatedNodeName, c.want.nominated);
+      assert.equal(now.metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION], c.want.explanation);
       const deleting = (client.objects('pods') as Pod[]).filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
       assert.deepEqual(deleting, c.want.deleting ?? []);
     });

@@ -2,13 +2,16 @@
 //   scheduled: Event Scheduled "Successfully assigned ns/pod to node"; metrics.
 //   failed:    unless the pod is gone or already bound (another scheduler, a re-list): Event
 //              FailedScheduling with the summary; preemption's victims deleted gracefully, each with
-//              an Event Preempted naming the preemptor; status patched (PodScheduled=False,
-//              nominatedNodeName) only when it changed; metrics.
+//              an Event Preempted naming the preemptor; the explanation annotation (rejected nodes)
+//              patched when it changed; status patched (PodScheduled=False, nominatedNodeName) only
+//              when it changed; metrics.
+// (A placement's explanation goes with the bind itself: ClientPodBinder.)
 // Writes are asynchronous and never throw into the loop: failures are logged (the next attempt or
 // the informer's view corrects them).
-import { isApiError, objectKey, type Pod } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, isApiError, objectKey, type Pod } from '@skiff/api';
 import type { Clientset, Clock, EventRecorder, Logger } from '@skiff/machinery';
 import type { Explanation } from '../schedule/explanation.js';
+import { explanationAnnotations } from '../schedule/explanation-annotation.js';
 import type { AttemptInfo, FailureInfo, SchedulerHooks } from '../scheduler.js';
 import type { SchedulerMetrics } from './metrics.js';
 import { failureStatusPatch } from './pod-status.js';
@@ -56,19 +59,26 @@ export class OutcomeWriter implements SchedulerHooks {
   }
 
   /**
-   * Patches the status with the pod's uid and resourceVersion as preconditions, so that a pod bound
-   * meanwhile (by another scheduler, or a bind the informer has not shown yet) never gets
-   * PodScheduled=False: on a conflict the pod is read again and the patch recomputed, or dropped.
+   * Patches the explanation annotation, then the status, each only when it changed and with the
+   * pod's uid and resourceVersion as preconditions, so that a pod bound meanwhile (by another
+   * scheduler, or a bind the informer has not shown yet) never gets PodScheduled=False nor a stale
+   * explanation: on a conflict the pod is read again and the patches recomputed, or dropped.
    */
   private async writeStatus(pod: Pod, failure: FailureInfo, log: Logger): Promise<void> {
     const client = this.o.cs.pods(pod.metadata.namespace ?? 'default');
+    const annotations = failure.explanation ? explanationAnnotations(failure.explanation) : undefined;
     let cur: Pod | undefined = pod;
     for (let tries = 0; cur && tries < 3; tries++) {
       if (cur.spec?.nodeName || cur.metadata.uid !== pod.metadata.uid) return;
-      const patch = failureStatusPatch(cur, failure, new Date(this.o.clock.now()).toISOString());
-      if (!patch) return;
-      const body = { metadata: { uid: cur.metadata.uid, resourceVersion: cur.metadata.resourceVersion }, ...patch };
       try {
+        const explained = annotations?.[PLACEMENT_EXPLANATION_ANNOTATION];
+        if (explained !== undefined && cur.metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION] !== explained) {
+          const meta = { metadata: { uid: cur.metadata.uid, resourceVersion: cur.metadata.resourceVersion, annotations } };
+          cur = await client.patch(cur.metadata.name ?? '', meta);
+        }
+        const patch = failureStatusPatch(cur, failure, new Date(this.o.clock.now()).toISOString());
+        if (!patch) return;
+        const body = { metadata: { uid: cur.metadata.uid, resourceVersion: cur.metadata.resourceVersion }, ...patch };
         await client.patch(cur.metadata.name ?? '', body, { subresource: 'status', patchType: 'application/strategic-merge-patch+json' });
         return;
       } catch (err) {

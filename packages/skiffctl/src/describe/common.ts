@@ -1,6 +1,6 @@
 // Parts every description shares: the metadata header, Controlled By, pod templates and
 // containers, and the Events table at the end.
-import type { KObject } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, type KObject } from '@skiff/api';
 import { age } from '../age.js';
 import { LAST_APPLIED } from '../last-applied.js';
 import { eventCount, eventFirstSeen, eventLastSeen, eventSource } from '../printers/cluster-columns.js';
@@ -23,9 +23,12 @@ export function header(w: DescribeWriter, obj: KObject, now: number, opts: { nam
   if (owner) w.kv(0, 'Controlled By', `${owner.kind}/${owner.name}`);
 }
 
-/** Annotations `k: v`, without the (long) last-applied configuration, as kubectl shows them. */
+/**
+ * Annotations `k: v`, without the (long) last-applied configuration, as kubectl shows them, and
+ * without the scheduler's explanation (describe pod shows it readably as Placement).
+ */
 export function annotations(w: DescribeWriter, indent: number, a: Record<string, string> | undefined): void {
-  const shown = Object.fromEntries(Object.entries(a ?? {}).filter(([k]) => k !== LAST_APPLIED));
+  const shown = Object.fromEntries(Object.entries(a ?? {}).filter(([k]) => k !== LAST_APPLIED && k !== PLACEMENT_EXPLANATION_ANNOTATION));
   w.map(indent, 'Annotations', shown, ': ');
 }
 

@@ -1,12 +1,13 @@
 // describe pod, in kubectl's order: priority and service account, node, start time, status (with
-// Terminating and the grace period), IPs, nominated node, containers with their state, readiness
-// gates, conditions, volumes, QoS class, node selectors and tolerations (events follow, from
-// describe.ts).
+// Terminating and the grace period), IPs, nominated node, Placement (the scheduler's explanation,
+// placement.ts), containers with their state, readiness gates, conditions, volumes, QoS class, node
+// selectors and tolerations (events follow, from describe.ts).
 import type { KObject } from '@skiff/api';
 import { age } from '../age.js';
 import type { Loose } from '../printers/column.js';
 import { conditions, containers } from './common.js';
 import type { DescribeContext } from './context.js';
+import { placement } from './placement.js';
 import { describeTime } from './time.js';
 import { volumes } from './volumes.js';
 
@@ -49,6 +50,7 @@ export function describePod(obj: KObject, { w, now }: DescribeContext): void {
     w.kv(0, 'IPs', '<none>');
   }
   if (status.nominatedNodeName) w.kv(0, 'Nominated Node Name', status.nominatedNodeName);
+  placement(w, obj);
   containers(w, 0, 'Init Containers', spec.initContainers ?? [], status.initContainerStatuses ?? [], pod);
   containers(w, 0, 'Containers', spec.containers ?? [], status.containerStatuses ?? [], pod);
   const gates = (spec.readinessGates ?? []) as Loose[];

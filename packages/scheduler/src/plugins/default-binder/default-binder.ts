@@ -1,4 +1,5 @@
 // Bind: the apiserver's Bind RPC, through the PodBinder the wiring supplies.
+import type { CycleState } from '../../framework/cycle-state.js';
 import type { BindPlugin, Handle } from '../../framework/interface.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { Status } from '../../framework/status.js';
@@ -9,11 +10,11 @@ export class DefaultBinder implements BindPlugin {
 
   constructor(private readonly handle: Handle) {}
 
-  async bind(_state: unknown, pod: PodInfo, nodeName: string): Promise<Status> {
+  async bind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status> {
     const binder = this.handle.binder;
     if (!binder) return Status.error(new Error('no binder configured'));
     try {
-      await binder.bind(pod.pod, nodeName);
+      await binder.bind(pod.pod, nodeName, state.bindingAnnotations);
       return Status.SUCCESS;
     } catch (err) {
       return Status.error(err);

@@ -11,5 +11,5 @@ export async function bindPod(registry: Registry, ctx: RequestContext, binding: 
   const t = resourceByKind('Pod')!;
   const namespace = binding.metadata?.namespace || 'default';
   const preconditions = { resourceVersion: binding.metadata?.resourceVersion || undefined, uid: binding.metadata?.uid || undefined };
-  return registry.guaranteedUpdate(ctx, t, namespace, binding.metadata!.name!, preconditions, false, (cur) => bindToNode(cur, binding.target!.name!, now()));
+  return registry.guaranteedUpdate(ctx, t, namespace, binding.metadata!.name!, preconditions, false, (cur) => bindToNode(cur, binding.target!.name!, now(), binding.metadata?.annotations));
 }
