@@ -154,7 +154,9 @@ void describe('the seed app on a 2-node cluster from skiff-cluster up', { timeou
       return running.length === 3 && items.length === 3 && !items.some((p) => p.metadata.name === victim.name) ? running : undefined;
     });
     const fresh = pods.find((p) => !result.seed.pods.some((o) => o.name === p.metadata.name))!;
-    assert.equal((await httpGet(fresh.status!.podIP!, result.seed.port)).trim(), fresh.metadata.name);
+    // Running is not listening: the seed's pod has no readiness probe, so its app may still be starting.
+    const answer = await eventually('the new pod answers on its IP', 30_000, () => httpGet(fresh.status!.podIP!, result.seed.port));
+    assert.equal(answer.trim(), fresh.metadata.name);
   });
 
   void it('the supervisor restarts a killed process and logs it', async () => {

@@ -112,8 +112,12 @@ void describe('logs, exec, port-forward and top on a 1-node lab', { timeout: 300
   });
 
   void it('logs --tail and logs -f of a real container', async () => {
-    const tail = await cli(['logs', 'ticker', '--tail', '2']);
-    assert.equal(tail.code, 0, tail.stderr);
+    // Running may come before the second tick: ask until the container has written two lines.
+    const tail = await eventually('two lines by logs --tail 2', 15_000, async () => {
+      const r = await cli(['logs', 'ticker', '--tail', '2']);
+      assert.equal(r.code, 0, r.stderr);
+      return /^tick \d+\ntick \d+\n$/.test(r.stdout) ? r : undefined;
+    });
     assert.match(tail.stdout, /^tick \d+\ntick \d+\n$/);
     const ac = new AbortController();
     const following = cli(['logs', '-f', 'ticker', '--tail', '1'], { signal: ac.signal });
