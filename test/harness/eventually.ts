@@ -23,3 +23,15 @@ export async function poll<T>(what: string, timeoutMs: number, f: () => Promise<
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }
+
+/**
+ * Waits until `cond` holds, checking every `intervalMs`; an error from `cond` ends the wait at once
+ * (unlike poll, which counts it as "not yet").
+ */
+export async function waitUntil(cond: () => Promise<boolean> | boolean, what: string, timeoutMs: number, intervalMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

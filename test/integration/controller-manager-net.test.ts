@@ -8,16 +8,11 @@ import type { Endpoints, Node, Pod, Service } from '@skiff/api';
 import { type Client, discardLogger } from '@skiff/machinery';
 import { run, type RunningControllerManager } from '@skiff/controller-manager';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
 const NS = 'default';
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 const pod = (name: string, labels: Record<string, string>, port = 8080): Pod => ({
   apiVersion: 'v1',

@@ -10,18 +10,13 @@ import { type Client, discardLogger } from '@skiff/machinery';
 import { run, type RunningControllerManager } from '@skiff/controller-manager';
 import { defaultRunConfig, run as runScheduler, type RunningScheduler } from '@skiff/scheduler';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
 const NS = 'default';
 const NODES = ['n1', 'n2', 'n3'];
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 function hollowNode(name: string): Node {
   const resources = { cpu: '4', memory: '8Gi', pods: '110' };

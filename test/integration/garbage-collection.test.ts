@@ -11,14 +11,9 @@ import { type Client, discardLogger } from '@skiff/machinery';
 import { run, type RunningControllerManager } from '@skiff/controller-manager';
 import { StringOutput, runCli } from '@skiff/skiffctl';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
-async function until(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 const deployment = (namespace: string, name: string, replicas: number): Deployment => ({
   apiVersion: 'apps/v1',

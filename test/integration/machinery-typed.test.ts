@@ -8,14 +8,9 @@ import { type ConfigMap, type Deployment, type Event, type KObject, type Pod, is
 import { Clientset, type Client, DeletedFinalStateUnknown, EventBroadcaster, SharedInformer, discardLogger } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => waitUntil(cond, what, timeoutMs, 20);
 
 const pod = (name: string, labels: Record<string, string> = {}): Pod => ({
   apiVersion: 'v1',

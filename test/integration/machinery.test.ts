@@ -7,14 +7,9 @@ import { Etcd3 } from 'etcd3';
 import { isApiError, type KObject } from '@skiff/api';
 import { deletedObject, discardLogger, LeaderElector, SharedInformer } from '@skiff/machinery';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => waitUntil(cond, what, timeoutMs, 20);
 
 /** Waits until the client's channel, refused while the server was down, reaches the new server. */
 async function reconnected(c: TestCluster): Promise<void> {

@@ -9,23 +9,16 @@ import { isApiError, type Event, type Lease, type Node, type Pod } from '@skiff/
 import { Clientset } from '@skiff/machinery';
 import { FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { poll } from '../harness/eventually.js';
 
 const NODE = 'agent-node-1';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` every 100 ms until it returns a value other than undefined or false (errors count as "not yet"). */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> =>
+  poll(what, timeoutMs, async () => {
+    const v = await probe();
+    return v === false ? undefined : v;
+  }, { intervalMs: 100 });
 
 function pod(name: string, spec: Partial<Pod['spec']> = {}): Pod {
   return {

@@ -17,6 +17,7 @@ import { decode, encode, type DecodedPacket, type RecordType } from 'dns-packet'
 import type { Endpoints, Service } from '@skiff/api';
 import { ExecIptables, spawnCommand, type Backend } from '@skiff/proxy';
 import { startCluster, type TestCluster } from '../harness/index.js';
+import { poll } from '../harness/eventually.js';
 
 const MAIN = resolve(import.meta.dirname, '../../../packages/proxy/dist/main.js');
 const DNS_IP = '169.254.20.10';
@@ -58,20 +59,12 @@ function endpoints(ns: string, name: string, addrs: { ip: string; hostname?: str
   return { apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: ns, name }, subsets: [{ addresses: addrs.map((a) => ({ ...a, nodeName: 'node1' })), ports }] };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Polls `probe` every 100 ms until it returns a value other than undefined or false (errors count as "not yet"). */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> =>
+  poll(what, timeoutMs, async () => {
+    const v = await probe();
+    return v === false ? undefined : v;
+  }, { intervalMs: 100 });
 
 /** Relays connections on a unix socket to host:port (the apiserver on the host's loopback). */
 function relay(path: string, target: string): Promise<Server> {

@@ -7,16 +7,11 @@ import { Etcd3 } from 'etcd3';
 import { isApiError, type KObject } from '@skiff/api';
 import { discardLogger, SharedInformer, type WatchBatch } from '@skiff/machinery';
 import { startCluster, startEtcd, type TestCluster, type TestEtcd } from '../harness/index.js';
+import { waitUntil } from '../harness/eventually.js';
 
 const cm = (name: string, v = '1'): KObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { v } }) as KObject;
 
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> => waitUntil(cond, what, timeoutMs, 20);
 
 /** Retries `fn` while the client's channel still reconnects to a restarted server. */
 async function reachable<T>(fn: () => Promise<T>): Promise<T> {
