@@ -49,7 +49,7 @@ const SIZES = args.sizes.split(',').map(Number);
 const CONC = Number(args.concurrency);
 const NS = 'sched-bench';
 const NS_CEILING = 'ceiling';
-const BIND_TIMEOUT_MS = 300_000;
+const BIND_STALL_MS = 120_000;
 const root = new URL('../..', import.meta.url).pathname;
 
 const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
@@ -117,11 +117,17 @@ class PlacementWatch {
     })();
   }
 
-  async waitAllBound(timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
+  /** Until every pod is bound; fails once no pod was bound for `stallMs` (a loaded machine is slow, a stuck scheduler makes no progress). */
+  async waitAllBound(stallMs: number): Promise<void> {
+    let seen = this.boundCount;
+    let progressAt = performance.now();
     while (this.boundCount < this.bound.length) {
       if (this.error) throw this.error;
-      if (performance.now() > deadline) throw new Error(`only ${this.boundCount} of ${this.bound.length} pods bound after ${timeoutMs / 1000} s`);
+      if (this.boundCount !== seen) {
+        seen = this.boundCount;
+        progressAt = performance.now();
+      }
+      if (performance.now() - progressAt > stallMs) throw new Error(`only ${this.boundCount} of ${this.bound.length} pods bound, none in the last ${stallMs / 1000} s`);
       await sleep(20);
     }
   }
@@ -194,7 +200,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     const t0 = performance.now();
     const creates = await closedLoop(PODS, CONC, (i) => cs.pods(NS).create(benchPod(NS, `p-${i}`)));
     check('pod creates', creates);
-    await watch.waitAllBound(BIND_TIMEOUT_MS);
+    await watch.waitAllBound(BIND_STALL_MS);
     let last = 0;
     for (const t of watch.bound) last = Math.max(last, t);
     const wallS = (last - t0) / 1000;
@@ -243,7 +249,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
         await cs.pods(NS_CEILING).bind(created.metadata.name!, nodeName(i), { uid: created.metadata.uid! });
       });
       check('ceiling create + bind', ceil);
-      await watch.waitAllBound(BIND_TIMEOUT_MS);
+      await watch.waitAllBound(BIND_STALL_MS);
       await watch.stop();
       watch = undefined;
       const cp = pcts(ceil.latencies);
