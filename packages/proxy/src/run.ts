@@ -157,6 +157,14 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
         return;
       }
       health.updated();
+      const end = clock.now();
+      log.debug('synced proxy rules', {
+        full: r.plan?.full,
+        durationMs: r.durationMs,
+        restores: r.plan?.restores.length,
+        rulesWritten: r.plan?.rulesWritten,
+        programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
+      });
       if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs });
       syncedOnce = true;
     },
