@@ -81,10 +81,8 @@ export class ProxyProcess {
     this.proc.stderr?.on('data', onData);
   }
 
-  /** Every parsed log line goes here first. */
-  onLine: (l: LogLine) => void = (l) => this.dispatch(l);
-
-  protected dispatch(l: LogLine): void {
+  private onLine(l: LogLine): void {
+    if (l.level === 'error' || l.level === 'warn') process.stderr.write(`[skiff-proxy ${l.level}] ${JSON.stringify(l)}\n`);
     this.waiters = this.waiters.filter((w) => {
       if (!w.match(l)) return true;
       w.resolve(l);

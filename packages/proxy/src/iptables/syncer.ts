@@ -35,10 +35,13 @@ export class IptablesSyncer {
     this.planner = new RulesPlanner({ ...chunked, ...cfg });
   }
 
-  /** True when a canary chain is gone: someone flushed or deleted our tables. */
+  /**
+   * True when the canary chain is gone: someone flushed or deleted our tables. As kube-proxy's
+   * monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
+   * nat holds 10,000 services (the legacy backend reads a whole table to list one chain).
+   */
   async canaryMissing(): Promise<boolean> {
-    for (const t of CANARY_TABLES) if (!(await this.iptables.chainExists(t, CANARY_CHAIN))) return true;
-    return false;
+    return !(await this.iptables.chainExists(CANARY_TABLES[0] ?? 'mangle', CANARY_CHAIN));
   }
 
   async sync(input: SyncInput): Promise<SyncPlan> {
