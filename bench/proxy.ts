@@ -23,7 +23,7 @@ import type { Endpoints, Service } from '@skiff/api';
 import { createClient, type Client } from '@skiff/machinery';
 import { EndpointsChangeTracker, ExecIptables, JUMPS, RulesPlanner, ServiceChangeTracker, spawnCommand, type Backend, type EndpointsMap, type ServicePortMap } from '@skiff/proxy';
 import { procSample, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
-import { dnsQps, NetNs, ProxyProcess, relay, startDnsmasq } from './lib/proxy-node.js';
+import { dnsQps, NetNs, ProxyProcess, relay, removeAll, startDnsmasq } from './lib/proxy-node.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const MAIN = process.env.PROXY_BENCH_MAIN ?? join(root, 'packages/proxy/dist/main.js');
@@ -224,8 +224,10 @@ let apiserver: BenchApiServer | undefined;
 let client: Client | undefined;
 const runs: Run[] = [];
 const onSignal = (): void => {
+  removeAll(); // proxies first (SIGKILL), then the namespaces
   etcd?.killNow();
   apiserver?.killNow();
+  rmSync(dir, { recursive: true, force: true });
   process.exit(130);
 };
 process.once('SIGINT', onSignal);

@@ -7,14 +7,29 @@ import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server } from 'node:net';
 import { encode } from 'dns-packet';
 
+/** The namespaces and processes alive now, for a signal handler: removeAll() takes them down. */
+const live = new Set<{ kill(): void }>();
+
+export function removeAll(): void {
+  for (const x of [...live]) {
+    try {
+      x.kill();
+    } catch {
+      // best effort on the way out
+    }
+  }
+}
+
 export class NetNs {
   readonly name = `skiff-bp-${randomBytes(4).toString('hex')}`;
   readonly path = `/var/run/netns/${this.name}`;
   private created = false;
+  private readonly handle = { kill: () => this.remove() };
 
   create(): this {
     execFileSync('ip', ['netns', 'add', this.name]);
     this.created = true;
+    live.add(this.handle);
     this.exec('ip', 'link', 'set', 'lo', 'up');
     return this;
   }
@@ -26,6 +41,7 @@ export class NetNs {
   remove(): void {
     if (!this.created) return;
     this.created = false;
+    live.delete(this.handle);
     execFileSync('ip', ['netns', 'del', this.name]);
   }
 }
@@ -79,6 +95,9 @@ export class ProxyProcess {
     };
     this.proc.stdout?.on('data', onData);
     this.proc.stderr?.on('data', onData);
+    const handle = { kill: () => this.proc.kill('SIGKILL') };
+    live.add(handle);
+    this.proc.once('exit', () => live.delete(handle));
   }
 
   private onLine(l: LogLine): void {
@@ -126,11 +145,15 @@ export class ProxyProcess {
 
 /** dnsmasq answering `name` from a host record, no upstream, in the namespace on ip:53. */
 export function startDnsmasq(ns: NetNs, ip: string, name: string, answer: string): ChildProcess {
-  return spawn(
+  const c = spawn(
     'nsenter',
     [`--net=${ns.path}`, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--no-negcache', `--listen-address=${ip}`, '--bind-interfaces', '--port=53', `--host-record=${name},${answer}`, '--user=root', '--pid-file='],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const handle = { kill: () => c.kill('SIGKILL') };
+  live.add(handle);
+  c.once('exit', () => live.delete(handle));
+  return c;
 }
 
 /** Inside the namespace: `sockets` UDP sockets each keep one query in flight for `seconds`; prints answers. */

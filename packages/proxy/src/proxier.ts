@@ -11,6 +11,7 @@ import type { Clock } from '@skiff/machinery';
 import { IptablesSyncer } from './iptables/syncer.js';
 import type { Iptables } from './iptables/iptables.js';
 import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
+import { healthCheckServices, type HealthCheckService } from './process/service-health.js';
 import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
 import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
 import { serviceKey } from './tracker/service-port.js';
@@ -51,6 +52,8 @@ export interface ProxierConfig extends PlannerConfig {
   syncPeriodMs?: number;
   /** Told of each sync's outcome (metrics, logs). */
   onSync?: (result: SyncResult) => void;
+  /** --nodeport-addresses: the local addresses that accept node ports, asked at each sync; unset or undefined: all. */
+  nodePortIPs?: () => readonly string[] | undefined;
 }
 
 export class Proxier {
@@ -121,6 +124,11 @@ export class Proxier {
     return this.serviceChanges.pending() + this.endpointsChanges.pending();
   }
 
+  /** Services with a health check node port and their local ready endpoints, as of the last sync. */
+  healthCheckServices(): Map<string, HealthCheckService> {
+    return healthCheckServices(this.services, this.endpoints);
+  }
+
   /** Resolves when no sync is in progress. */
   idle(): Promise<void> {
     return this.runner.idle();
@@ -136,7 +144,13 @@ export class Proxier {
     this.triggerTimes.clear();
     const full = start - this.lastFullSync >= Math.max(this.cfg.syncPeriodMs ?? 30000, FULL_SYNC_COST_FACTOR * this.lastFullSyncMs);
     try {
-      const plan = await this.syncer.sync({ services: this.services, endpoints: this.endpoints, ...(full ? {} : { changed: this.changed }) });
+      const nodePortIPs = this.cfg.nodePortIPs?.();
+      const plan = await this.syncer.sync({
+        services: this.services,
+        endpoints: this.endpoints,
+        ...(full ? {} : { changed: this.changed }),
+        ...(nodePortIPs ? { nodePortIPs } : {}),
+      });
       this.changed = new Set();
       const triggerTimes = this.applyingTriggerTimes;
       this.applyingTriggerTimes = [];

@@ -6,7 +6,7 @@
 // succeeded; after a failure, plan a full sync.
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
-import { DEFAULT_MASQUERADE_BIT, NODEPORTS_JUMP, fixedChains, jumpLine, type Jump, type Table } from './fixed-rules.js';
+import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
 import { emptyTable, renderPayload, type TablePayload } from './payload.js';
 import { appendRule, comment } from './rule-line.js';
 import { servicePortRules, type ProxyRulesConfig, type ServicePortRules } from './service-rules.js';
@@ -30,6 +30,8 @@ export interface SyncRequest {
   existingNatChains?: Iterable<string>;
   /** Full sync: jumps missing from the built-in chains, added in the last restore. */
   missingJumps?: readonly Jump[];
+  /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
+  nodePortIPs?: readonly string[];
 }
 
 export interface SyncPlan {
@@ -128,7 +130,7 @@ export class RulesPlanner {
       const svc = req.services.get(name);
       if (svc && !clusterIPs.has(svc.clusterIP)) clusterIPs.set(svc.clusterIP, svc.service);
     }
-    dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(NODEPORTS_JUMP);
+    dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...nodePortsJumps(req.nodePortIPs));
     // A port the service does not define: not DNATed, so still addressed to the cluster IP here.
     for (const [ip, service] of clusterIPs)
       dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(appendRule(SERVICES_CHAIN, ...comment(`${service} has no such port`), '-d', ip, '-j', 'REJECT'));

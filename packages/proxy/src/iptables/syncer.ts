@@ -15,6 +15,8 @@ export interface SyncInput {
   endpoints: EndpointsMap;
   /** Services ("ns/name") changed since the last sync; undefined asks for a full sync. */
   changed?: ReadonlySet<string>;
+  /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
+  nodePortIPs?: readonly string[];
 }
 
 function jumpsTo(rules: readonly string[], chain: string): boolean {
@@ -63,6 +65,7 @@ export class IptablesSyncer {
     const filter = parseSavedTable(await this.iptables.save('filter'));
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
-    return this.planner.plan({ services: input.services, endpoints: input.endpoints, existingNatChains: nat.keys(), missingJumps });
+    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
+    return this.planner.plan({ services: input.services, endpoints: input.endpoints, ...nodePortIPs, existingNatChains: nat.keys(), missingJumps });
   }
 }
