@@ -67,6 +67,8 @@ export class Proxier {
   private endpointsSynced = false;
   private lastFullSync = Number.NEGATIVE_INFINITY;
   private lastFullSyncMs = 0;
+  /** When a sync last looked for the canary chain (a full sync puts it back). */
+  private lastCanaryCheck = Number.NEGATIVE_INFINITY;
   /** Services changed since the last successful sync (kept across failed syncs). */
   private changed = new Set<string>();
   /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
@@ -145,12 +147,16 @@ export class Proxier {
     const full = start - this.lastFullSync >= Math.max(this.cfg.syncPeriodMs ?? 30000, FULL_SYNC_COST_FACTOR * this.lastFullSyncMs);
     try {
       const nodePortIPs = this.cfg.nodePortIPs?.();
+      // As kube-proxy's canary monitor: looked for once per sync period, not in every change's path.
+      const checkCanary = start - this.lastCanaryCheck >= (this.cfg.syncPeriodMs ?? 30000);
       const plan = await this.syncer.sync({
         services: this.services,
         endpoints: this.endpoints,
         ...(full ? {} : { changed: this.changed }),
         ...(nodePortIPs ? { nodePortIPs } : {}),
+        checkCanary,
       });
+      if (checkCanary || plan.full) this.lastCanaryCheck = start;
       this.changed = new Set();
       const triggerTimes = this.applyingTriggerTimes;
       this.applyingTriggerTimes = [];

@@ -17,6 +17,8 @@ export interface SyncInput {
   changed?: ReadonlySet<string>;
   /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
   nodePortIPs?: readonly string[];
+  /** A partial sync looks for the canary first unless this is false. */
+  checkCanary?: boolean;
 }
 
 function jumpsTo(rules: readonly string[], chain: string): boolean {
@@ -48,7 +50,7 @@ export class IptablesSyncer {
 
   async sync(input: SyncInput): Promise<SyncPlan> {
     let full = input.changed === undefined || this.planner.needsFullSync();
-    if (!full && (await this.canaryMissing())) full = true;
+    if (!full && input.checkCanary !== false && (await this.canaryMissing())) full = true;
     try {
       const plan = full ? await this.planFull(input) : this.planner.plan(input);
       for (const payload of plan.restores) await this.iptables.restore(payload);
