@@ -11,8 +11,10 @@
 # --release, --set, --only, --root: as install-control-plane.sh (components: node-agent, proxy).
 #
 # It installs docker.io, iptables, iproute2 and nodejs when missing and enables docker.service;
-# writes /etc/skiff/skiff.conf, proxy.token and agent-server.token (0600); installs the two units,
-# enables them and restarts those whose unit, release or configuration changed. Idempotent.
+# writes /etc/skiff/skiff.conf, proxy.token and agent-server.token (0600); loads the release's
+# images (skiff/pause:0.1, skiff/testbox:0.1) into the dockerd at SKIFF_DOCKER_HOST when it lacks
+# them (with --root: when that dockerd answers); installs the two units, enables them and restarts
+# those whose unit, release or configuration changed. Idempotent.
 # The workers must share one layer-2 network (the agents route each node's pod block to it).
 set -euo pipefail
 SCRIPT_NAME=install-worker
@@ -54,6 +56,20 @@ if [ "$ROOT" = / ] && ! systemctl is-active --quiet docker.service; then
   systemctl enable --now docker.service
   CHANGED+=("started docker.service")
 fi
+# the release's images (the pod sandbox first of all: there may be no registry to pull it from)
+docker_cmd=(docker -H "${CONF[SKIFF_DOCKER_HOST]}")
+if ! command -v docker >/dev/null 2>&1 || ! "${docker_cmd[@]}" version >/dev/null 2>&1; then
+  [ "$ROOT" != / ] || die "dockerd does not answer on ${CONF[SKIFF_DOCKER_HOST]} (systemctl status docker)"
+  say "dockerd does not answer on ${CONF[SKIFF_DOCKER_HOST]}: images not loaded"
+elif [ -f "$(p "opt/skiff/active/node-agent")/images/images.txt" ]; then
+  images=$(p "opt/skiff/active/node-agent")/images
+  while read -r ref id file; do
+    [ "$("${docker_cmd[@]}" image inspect --format '{{.Id}}' "$ref" 2>/dev/null)" != "$id" ] || continue
+    "${docker_cmd[@]}" load -q -i "$images/$file" >/dev/null
+    CHANGED+=("image $ref")
+  done <"$images/images.txt"
+fi
+
 start_units skiff-node-agent:node-agent skiff-proxy:proxy
 summary
 say "node ${CONF[SKIFF_NODE_NAME]} (${CONF[SKIFF_NODE_IP]}) joins ${CONF[SKIFF_API_ADDRESS]}:${CONF[SKIFF_API_PORT]}: skiffctl get nodes"

@@ -5,16 +5,18 @@
 #   bash scripts/package.sh [--out DIR]   # the same from an existing build
 #
 # The tarball holds one folder, skiff-<version>-g<commit>[-dirty]/, with each package's compiled
-# dist/ (tests left out) and package.json, packages/api/proto, the production node_modules (the
-# workspace's own, `npm prune --omit=dev`, offline), deploy/ (units, install scripts, skiff.conf)
-# and a RELEASE file naming it. The last line of stdout is the tarball's path.
+# dist/ (tests left out) and package.json, packages/api/proto, the production node_modules (copied
+# from the workspace's, as `npm ls --omit=dev` lists them: no network), deploy/ (units, install
+# scripts, skiff.conf), images/ (skiff/pause:0.1, the pod sandbox, and skiff/testbox:0.1: docker
+# save tarballs built from the host's files like the lab's, scripts/package-images.mjs) and a
+# RELEASE file naming it. The last line of stdout is the tarball's path.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/release
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT=$2; shift ;;
-    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -48,6 +50,8 @@ cp -r deploy/systemd deploy/skiff.conf deploy/install-lib.sh deploy/install-cont
   awk 'kept == "" || index($0, kept "/") != 1 { print; kept = $0 }' >"$STAGE_PARENT/deps"
 [ -s "$STAGE_PARENT/deps" ] || { echo "npm ls found no production dependencies: run npm ci first" >&2; exit 1; }
 tar -C "$ROOT" -cf - -T "$STAGE_PARENT/deps" | tar -C "$STAGE" -xf -
+# the pod sandbox and a test image, for workers without a registry
+node scripts/package-images.mjs "$STAGE/images"
 echo "$NAME" >"$STAGE/RELEASE"
 
 mkdir -p "$OUT"

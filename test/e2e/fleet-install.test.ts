@@ -1,12 +1,15 @@
 // The VM fleet install (deploy/) on 3 lab machines standing in for VMs: n1 the control-plane host,
-// n2 and n3 workers. A release tarball from scripts/package.sh; each host's install script run into
-// its own root directory (twice: the second run changes nothing); the units checked with
+// n2 and n3 workers (their engines emptied of the lab's images, as a fresh host's). A release
+// tarball from scripts/package.sh; each host's install script run into its own root directory
+// (twice: the second run changes nothing; the workers' loads the release's images into the
+// node's dockerd); the units checked with
 // `systemd-analyze verify` where the tool exists; every process started exactly as its unit's
 // ExecStart says, with the EnvironmentFile's values, inside the machine's network namespace
 // (`nsenter --net`), the only change being the install root put before /opt/skiff, /etc/skiff and
 // /var/lib/skiff; then the cluster works: both workers Ready, a Deployment's pods Running and
 // answering across nodes, its Service by ClusterIP. Processes, lab and files are removed after,
-// also when a check failed. systemd's User= and the journal are not reproduced (logs go to files).
+// also when a check failed. systemd's Restart=always is (RestartSec after an exit); User= and the
+// journal are not (the processes run as root, their logs go to <root>/var/log/).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -14,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { labNames } from '@skiff/lab';
+import { labNames, PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import { eventually, httpGetFromNode, labStatusJson, labTraces, mustRun, repoRoot, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
 import { execStart, parseEnvironmentFile, parseUnit, unitValue } from '../harness/systemd-unit.js';
 
@@ -168,16 +171,20 @@ void describe('deploy/: a 1 + 2 host install on lab machines, started as the uni
   });
 
   void it('installs the control-plane host and the workers into their roots; a second run changes nothing', async () => {
-    await install(cp, 'install-control-plane.sh', ['--config', join(repoRoot, 'deploy/skiff.conf'), '--set', `SKIFF_API_ADDRESS=${cp.node.address}`, '--set', `SKIFF_CLUSTER_CIDR=${clusterCIDR}`]);
+    // the workers' engines as a fresh host's: without the lab's images, which the release brings
+    for (const w of workers) await mustRun('docker', ['-H', w.node.dockerHost, 'rmi', PAUSE_IMAGE, TESTBOX_IMAGE]);
+    const cpArgs = ['--config', join(repoRoot, 'deploy/skiff.conf'), '--set', `SKIFF_API_ADDRESS=${cp.node.address}`, '--set', `SKIFF_CLUSTER_CIDR=${clusterCIDR}`];
+    await install(cp, 'install-control-plane.sh', cpArgs);
+    // the workers take the control plane's configuration (its tokens), as an operator copies it
     const conf = join(cp.root, 'etc/skiff/skiff.conf');
     const workerArgs = (w: Host) => ['--config', conf, '--set', `SKIFF_NODE_NAME=${w.node.name}`, '--set', `SKIFF_NODE_IP=${w.node.address}`, '--set', `SKIFF_DOCKER_HOST=${w.node.dockerHost}`];
-    await Promise.all(workers.map((w) => install(w, 'install-worker.sh', workerArgs(w))));
-    await install(cp, 'install-control-plane.sh', ['--config', join(repoRoot, 'deploy/skiff.conf'), '--set', `SKIFF_API_ADDRESS=${cp.node.address}`, '--set', `SKIFF_CLUSTER_CIDR=${clusterCIDR}`]);
+    await Promise.all([install(cp, 'install-control-plane.sh', cpArgs), ...workers.map((w) => install(w, 'install-worker.sh', workerArgs(w)))]);
     await Promise.all(workers.map((w) => install(w, 'install-worker.sh', workerArgs(w))));
     for (const h of [cp, ...workers]) {
       const [first, second] = installRuns[h.node.name]!;
       assert.match(first!, /changed: .*etc\/skiff\/skiff\.conf/);
       assert.match(second!, /changed: nothing/, `second run on ${h.node.name}`);
+      if (h !== cp) assert.match(first!, /changed: .*image skiff\/pause:0\.1; image skiff\/testbox:0\.1/, `the release's images loaded on ${h.node.name}`);
       for (const u of h.units) assert.ok(existsSync(join(h.root, 'etc/systemd/system', `${u}.service`)), `${u} on ${h.node.name}`);
     }
     // the workers share the control plane's tokens; the per-host keys are their own
@@ -237,7 +244,7 @@ spec:
     metadata: {labels: {app: fleet-web}}
     spec:
       containers:
-      - {name: web, image: "skiff/testbox:0.1", imagePullPolicy: IfNotPresent, ports: [{containerPort: 8080}]}
+      - {name: web, image: "${TESTBOX_IMAGE}", imagePullPolicy: IfNotPresent, ports: [{containerPort: 8080}]}
 ---
 apiVersion: v1
 kind: Service
