@@ -49,7 +49,9 @@ cp -r deploy/systemd deploy/skiff.conf deploy/install-lib.sh deploy/install-cont
 { npm ls --omit=dev --all --parseable 2>/dev/null || true; } | sed -n "s#^$ROOT/##p" | grep '^node_modules/' | sort -u |
   awk 'kept == "" || index($0, kept "/") != 1 { print; kept = $0 }' >"$STAGE_PARENT/deps"
 [ -s "$STAGE_PARENT/deps" ] || { echo "npm ls found no production dependencies: run npm ci first" >&2; exit 1; }
-tar -C "$ROOT" -cf - -T "$STAGE_PARENT/deps" | tar -C "$STAGE" -xf -
+# (without what only a compiler or a reader needs: type declarations, source maps, docs)
+tar -C "$ROOT" -cf - --exclude='*.map' --exclude='*.d.ts' --exclude='*.d.mts' --exclude='*.d.cts' --exclude='*.md' \
+  -T "$STAGE_PARENT/deps" | tar -C "$STAGE" -xf -
 # the pod sandbox and a test image, for workers without a registry
 node scripts/package-images.mjs "$STAGE/images"
 echo "$NAME" >"$STAGE/RELEASE"
