@@ -5,18 +5,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureImage, type CachedImage, type ImageRecipe, type Runner } from '@skiff/lab';
+import { ensureImage, type ImageRecipe, type Runner } from '@skiff/lab';
 import { imageId } from './docker.js';
 
 export const DOCKERFILE = 'deploy/compose/Dockerfile';
 /** the packages whose programs the compose services run */
 const RUNS = ['apiserver', 'scheduler', 'controller-manager', 'node-agent', 'proxy'];
 
-/** Loads a lab-built image (its cached tarball, built first when missing) unless the engine holds that build. */
-export async function ensureLoaded(runner: Runner, cacheDir: string, recipe: ImageRecipe): Promise<CachedImage> {
+/**
+ * Loads a lab-built image (its cached tarball, built first when missing) unless the engine holds that
+ * build; true when it loaded it.
+ */
+export async function ensureLoaded(runner: Runner, cacheDir: string, recipe: ImageRecipe): Promise<boolean> {
   const img = await ensureImage(runner, cacheDir, recipe);
-  if ((await imageId(runner, img.ref)) !== img.id) await runner.run('docker', ['load', '-q', '-i', img.tarball]);
-  return img;
+  if ((await imageId(runner, img.ref)) === img.id) return false;
+  await runner.run('docker', ['load', '-q', '-i', img.tarball]);
+  return true;
 }
 
 /** Paths under the repository that go into the build context, shortest covering set. */

@@ -104,8 +104,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   });
   await step(timings, log, 'images', async () => {
     if (settings.base === BASE_IMAGE) {
-      await ensureLoaded(runner, o.imageCacheDir, baseRecipe);
-      remember(BASE_IMAGE);
+      if (await ensureLoaded(runner, o.imageCacheDir, baseRecipe)) remember(BASE_IMAGE);
     }
     await buildImage(runner, { repoRoot: o.repoRoot, tag: settings.image, base: settings.base, workDir: paths.dir });
     remember(settings.image);
@@ -125,8 +124,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
       if (Date.now() > deadline) throw new Error(`the registry did not become healthy: ${r.stdout.trim()} ${r.stderr.trim()}`);
       await new Promise((res) => setTimeout(res, 300));
     }
-    const pause = await ensureLoaded(runner, o.imageCacheDir, pauseRecipe);
-    remember(pause.ref);
+    if (await ensureLoaded(runner, o.imageCacheDir, pauseRecipe)) remember(PAUSE_IMAGE);
     await pushToRegistry(runner, settings, PAUSE_IMAGE, PAUSE_IMAGE);
   });
   await step(timings, log, 'services', async () => {
