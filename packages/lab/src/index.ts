@@ -15,5 +15,6 @@ export { NODE_IMAGE } from './image-node.js';
 export { DEFAULT_LAB_NAME, labNames, type LabNames } from './names.js';
 export { LabError } from './errors.js';
 export { HostRunner, type Runner, type CommandResult } from './exec.js';
+export { unmountUnder } from './mounts.js';
 export { seedDataRoot } from './engine-seed.js';
 export { SocketEngineApi, type EngineApi } from './engine-api.js';
