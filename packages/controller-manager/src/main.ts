@@ -2,15 +2,14 @@
 // skiff-controller-manager: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung } from '@skiff/machinery';
+import { apiClientFlags, apiClientFromFlags, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './run.js';
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-controller-manager')
   .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment, Endpoints, garbage collector, namespace, node IPAM, node lifecycle, taint eviction, pod GC), leader-elected')
-  .option('server', { type: 'string', default: defaultConfig.server, describe: 'apiserver host:port' })
-  .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
+  .options(apiClientFlags({ server: defaultConfig.server, qps: defaultConfig.qps, burst: defaultConfig.burst }))
   .option('http-listen', { type: 'string', default: defaultConfig.httpListen, describe: '/metrics, /healthz, /readyz address ("" disables)' })
   .option('controllers', {
     type: 'string',
@@ -19,8 +18,6 @@ const argv = yargs(hideBin(process.argv))
   })
   .option('concurrent-syncs', { type: 'number', default: defaultConfig.workers, describe: 'objects reconciled at once per controller' })
   .options(leaderElectionFlags(defaultConfig))
-  .option('kube-api-qps', { type: 'number', default: defaultConfig.qps, describe: 'client requests per second (0: unlimited)' })
-  .option('kube-api-burst', { type: 'number', default: defaultConfig.burst })
   .option('endpoint-updates-batch-period', { type: 'number', default: defaultConfig.endpointUpdatesBatchPeriodMs / 1000, describe: 'seconds: pod changes are written to a Service\'s Endpoints at most once per period' })
   .option('cluster-cidr', { type: 'string', default: defaultConfig.clusterCIDR, describe: 'the range node pod CIDRs are allocated from' })
   .option('node-cidr-mask-size', { type: 'number', default: defaultConfig.nodeCIDRMaskSize, describe: 'prefix length of each node\'s pod CIDR' })
@@ -32,6 +29,7 @@ const argv = yargs(hideBin(process.argv))
   .option('unhealthy-zone-threshold', { type: 'number', default: defaultConfig.unhealthyZoneThreshold, describe: 'fraction of not-ready nodes from which a zone is partially disrupted' })
   .option('large-cluster-size-threshold', { type: 'number', default: defaultConfig.largeClusterSizeThreshold, describe: 'zones up to this many nodes stop evicting when partially disrupted' })
   .option('terminated-pod-gc-threshold', { type: 'number', default: defaultConfig.terminatedPodGCThreshold, describe: 'terminated pods kept before the oldest are deleted (0 disables)' })
+  .options(logLevelFlags)
   .strict()
   .help()
   .parseSync();
@@ -43,18 +41,13 @@ if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
 const ac = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort());
 try {
-  const { readFileSync } = await import('node:fs');
-  const token = argv['token-file'] ? readFileSync(argv['token-file'], 'utf8').trim() : undefined;
   const cm = await run(
     {
-      server: argv.server,
-      ...(token ? { token } : {}),
+      ...apiClientFromFlags(argv),
       httpListen: argv['http-listen'],
       controllers: argv.controllers.split(',').map((s) => s.trim()).filter(Boolean),
       workers: argv['concurrent-syncs'],
       ...leaderElectionFromFlags(argv),
-      qps: argv['kube-api-qps'],
-      burst: argv['kube-api-burst'],
       endpointUpdatesBatchPeriodMs: argv['endpoint-updates-batch-period'] * 1000,
       clusterCIDR: argv['cluster-cidr'],
       nodeCIDRMaskSize: argv['node-cidr-mask-size'],
@@ -68,6 +61,7 @@ try {
       terminatedPodGCThreshold: argv['terminated-pod-gc-threshold'],
     },
     ac.signal,
+    loggerFromFlags('skiff-controller-manager', argv),
   );
   if ((await cm.stopped) === 'leadership-lost') process.exitCode = 1;
 } catch (e) {

@@ -35,3 +35,4 @@ export * from './controller/controller-ref.js';
 export * from './client/stream-types.js';
 export * from './client/stream-client.js';
 export * from './shared-token.js';
+export * from './process-flags.js';

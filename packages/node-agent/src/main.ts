@@ -2,7 +2,7 @@
 // skiff-node-agent: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createLogger, letHttp2StreamsDieYoung, readSharedToken } from '@skiff/machinery';
+import { apiClientFlags, apiClientFromFlags, DEFAULT_BURST, DEFAULT_QPS, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags, readSharedToken } from '@skiff/machinery';
 import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
 import { DEFAULT_EVICTION_HARD } from './node/pressure.js';
@@ -12,8 +12,7 @@ import { DEFAULT_ROOT_DIR } from './volumes/volume-manager.js';
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-node-agent')
   .usage('$0 [flags]: the node agent: registers the Node and runs the pods bound to it')
-  .option('server', { type: 'string', default: '127.0.0.1:6443', describe: 'host:port of the apiserver' })
-  .option('token', { type: 'string', describe: 'bearer token for the apiserver' })
+  .options(apiClientFlags({ server: '127.0.0.1:6443', qps: DEFAULT_QPS, burst: DEFAULT_BURST }))
   .option('node-name', { type: 'string', default: hostname().toLowerCase(), describe: 'the Node object this agent registers and serves' })
   .option('node-ip', { type: 'string', describe: "the node's InternalIP (default: the first non-loopback IPv4)" })
   .option('runtime', { choices: ['docker', 'fake'] as const, default: defaultAgentConfig.runtime, describe: 'docker, or fake: in memory, for hollow nodes' })
@@ -29,6 +28,7 @@ const argv = yargs(hideBin(process.argv))
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
   .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
   .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
+  .options(logLevelFlags)
   .strict()
   .help()
   .parseSync();
@@ -37,14 +37,13 @@ const argv = yargs(hideBin(process.argv))
 // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.
 if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
 
-const log = createLogger({ component: 'node-agent' });
+const log = loggerFromFlags('node-agent', argv);
 const ac = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => ac.abort());
 try {
   const agent = await run(
     {
-      server: argv.server,
-      ...(argv.token ? { token: argv.token } : {}),
+      ...apiClientFromFlags(argv),
       nodeName: argv['node-name'],
       ...(argv['node-ip'] ? { nodeIP: argv['node-ip'] } : {}),
       runtime: argv.runtime,

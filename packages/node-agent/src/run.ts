@@ -56,6 +56,9 @@ export interface AgentConfig {
   /** host:port of the apiserver */
   server: string;
   token?: string;
+  /** client-side rate limit towards the apiserver (the kubelet's --kube-api-qps/--kube-api-burst; <= 0: off) */
+  qps?: number;
+  burst?: number;
   nodeName: string;
   /** the node's InternalIP (default: the first non-loopback IPv4) */
   nodeIP?: string;
@@ -144,7 +147,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const clock = config.clock ?? realClock;
   // every loop of the agent waits on this signal (a dozen at once): not a leak
   setMaxListeners(Math.max(getMaxListeners(signal), 32), signal);
-  const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent' });
+  const client = config.client ?? createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-node-agent', rateLimit: { ...(config.qps !== undefined ? { qps: config.qps } : {}), ...(config.burst !== undefined ? { burst: config.burst } : {}) } });
   const clients = new Clientset(client);
   const runtime = makeRuntime(config);
   const version = await runtime.version();

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 // skiff-proxy: flags (kube-proxy's where they apply), then run(), or --cleanup.
-import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { createLogger, letHttp2StreamsDieYoung, logLevels, type LogLevel } from '@skiff/machinery';
+import { apiClientFlags, apiClientFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { cleanupNode } from './process/cleanup-node.js';
 import { NodePortAddresses } from './process/node-port-addresses.js';
 import { DEFAULT_CLUSTER_DNS_IP, defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
@@ -14,9 +13,7 @@ import { run } from './run.js';
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-proxy')
   .usage('$0 [flags]: programs iptables for Services on this node (kube-proxy\'s iptables mode)')
-  .option('server', { type: 'string', default: process.env.SKIFF_SERVER || d.server, describe: 'apiserver host:port (else $SKIFF_SERVER)' })
-  .option('token', { type: 'string', describe: 'bearer token (else $SKIFF_TOKEN, --token-file)' })
-  .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
+  .options(apiClientFlags(d))
   .option('hostname-override', { type: 'string', alias: 'node-name', default: hostname().toLowerCase(), describe: 'the Node this proxy runs on (its endpoints are local)' })
   .option('cluster-cidr', { type: 'string', describe: 'the pods\' CIDR: traffic to a ClusterIP from outside it is masqueraded' })
   .option('nodeport-addresses', { type: 'string', array: true, default: [] as string[], describe: 'CIDRs (comma-separated or repeated) whose local addresses accept node ports; unset: every local address' })
@@ -31,9 +28,7 @@ const argv = yargs(hideBin(process.argv))
   .option('cleanup', { type: 'boolean', default: false, describe: 'remove every rule and chain the proxy made, then exit' })
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/healthz (fails when syncs stall), /readyz, /metrics (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
-  .option('kube-api-qps', { type: 'number', default: d.qps, describe: 'client-side rate limit towards the apiserver (<= 0: off)' })
-  .option('kube-api-burst', { type: 'number', default: d.burst })
-  .option('log-level', { type: 'string', choices: [...logLevels], describe: 'default $SKIFF_LOG_LEVEL, else info' })
+  .options(logLevelFlags)
   .strict()
   .help()
   .parseSync();
@@ -51,7 +46,7 @@ function duration(flag: string, text: string): number {
   return parts.reduce((sum, p) => sum + Number(p[1]) * (units[p[2] ?? 's'] ?? 0), 0);
 }
 
-const log = createLogger({ component: 'proxy', ...(argv['log-level'] ? { level: argv['log-level'] as LogLevel } : {}) });
+const log = loggerFromFlags('proxy', argv);
 const backend = argv['iptables-backend'] as BackendChoice;
 
 if (argv.cleanup) {
@@ -66,11 +61,9 @@ if (argv.cleanup) {
 
 let config: ProxyRunConfig = { ...d, nodeName: '' };
 try {
-  const token = argv.token || process.env.SKIFF_TOKEN || (argv['token-file'] ? readFileSync(argv['token-file'], 'utf8').trim() : undefined);
   config = {
     ...d,
-    server: argv.server,
-    ...(token ? { token } : {}),
+    ...apiClientFromFlags(argv),
     nodeName: argv['hostname-override'],
     ...(argv['cluster-cidr'] ? { clusterCIDR: argv['cluster-cidr'] } : {}),
     masqueradeAll: argv['masquerade-all'],
@@ -80,8 +73,6 @@ try {
     iptablesBackend: backend,
     healthPort: argv['health-port'],
     healthHost: argv['health-host'],
-    qps: argv['kube-api-qps'],
-    burst: argv['kube-api-burst'],
     ...(argv['cluster-dns-ip'] ? { clusterDNSIP: argv['cluster-dns-ip'] } : {}),
     clusterDomain: argv['cluster-domain'],
     dnsPort: argv['cluster-dns-port'],
