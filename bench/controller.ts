@@ -61,7 +61,8 @@ async function rawCreateRate(client: Client, round: number): Promise<number> {
   if (r.errors) throw new Error(`raw creates failed: ${String(r.firstError)}`);
   const raw = async (): Promise<Pod[]> => (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=raw' })).items;
   await waitFor('the raw pods Ready', async () => (await raw()).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 10 * 60_000);
-  await client.deleteCollection('pods', { namespace: NS, labelSelector: 'app=raw' });
+  const names = (await raw()).map((p) => p.metadata.name!);
+  await closedLoop(names.length, RAW_CONCURRENCY, (i) => client.delete('pods', NS, names[i]!));
   await waitFor('the raw pods gone', async () => (await raw()).length === 0, 10 * 60_000);
   return RAW_PODS / (r.elapsedMs / 1000);
 }

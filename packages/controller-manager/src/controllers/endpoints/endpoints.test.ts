@@ -194,7 +194,8 @@ describe('endpoints controller', () => {
       const before = client.writes().filter((w) => w.resource === 'endpoints').length;
       const start = Date.now();
       let i = 0;
-      while (Date.now() - start < 1_000) {
+      // At least a second and at least 60 pod changes (a loaded machine may run the loop slowly).
+      while (Date.now() - start < 1_000 || i < 60) {
         client.seed(pod(`p${i}`, { ip: `10.244.2.${(i % 250) + 1}`, ready: i % 2 === 0 }));
         i++;
         await new Promise((r) => setTimeout(r, 5));
