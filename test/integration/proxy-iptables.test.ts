@@ -129,6 +129,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
 
     void it('a deleted canary chain forces a full sync; the full resync period does too', async () => {
       await iptables.restore('*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
+      clock.advance(30000); // the canary is looked for once per sync period
       assert.equal((await sync()).full, true);
       assert.equal(await iptables.chainExists('mangle', 'SKIFF-PROXY-CANARY'), true);
       assert.equal((await sync()).full, false);

@@ -2,33 +2,32 @@
 // a CIDR containing every address, 0.0.0.0/0) means every local address (the rule matches
 // `-m addrtype --dst-type LOCAL`); otherwise one jump per local address in the CIDRs, recomputed at
 // each sync, so an address added to the node later is picked up. IPv4 only, as the proxy.
-import { BlockList, isIPv4 } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
+import { ipv4CidrContains, ipv4ToNumber, parseIpv4Cidr, type Ipv4Cidr } from '@skiff/api';
 
 export class NodePortAddresses {
-  private readonly list = new BlockList();
+  private readonly parsed: Ipv4Cidr[];
   /** True when node ports are on every local address. */
   readonly all: boolean;
 
   constructor(readonly cidrs: readonly string[]) {
-    let all = cidrs.length === 0;
-    for (const c of cidrs) {
-      const [ip, bits, ...rest] = c.split('/');
-      const prefix = Number(bits);
-      if (rest.length > 0 || !ip || !isIPv4(ip) || bits === undefined || !/^\d+$/.test(bits) || prefix > 32) {
-        throw new Error(`--nodeport-addresses: "${c}" is not an IPv4 CIDR (e.g. 192.168.0.0/16)`);
-      }
-      if (prefix === 0) all = true;
-      this.list.addSubnet(ip, prefix, 'ipv4');
-    }
-    this.all = all;
+    this.parsed = cidrs.map((c) => {
+      const p = parseIpv4Cidr(c);
+      if (!p) throw new Error(`--nodeport-addresses: "${c}" is not an IPv4 CIDR (e.g. 192.168.0.0/16)`);
+      return p;
+    });
+    this.all = this.parsed.length === 0 || this.parsed.some((c) => c.prefix === 0);
   }
 
   /** The local IPv4 addresses in the CIDRs, sorted; undefined when node ports are on every local address. */
   localIPs(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces()): string[] | undefined {
     if (this.all) return undefined;
     const ips = new Set<string>();
-    for (const addrs of Object.values(interfaces)) for (const a of addrs ?? []) if (a.family === 'IPv4' && this.list.check(a.address, 'ipv4')) ips.add(a.address);
+    for (const addrs of Object.values(interfaces))
+      for (const a of addrs ?? []) {
+        const n = a.family === 'IPv4' ? ipv4ToNumber(a.address) : undefined;
+        if (n !== undefined && this.parsed.some((c) => ipv4CidrContains(c, n))) ips.add(a.address);
+      }
     return [...ips].sort();
   }
 }
