@@ -3,9 +3,16 @@
 // every pod IP, with each step's share; then `down --purge`. A private cluster (own lab name, state
 // folder, subnet, cluster CIDR, free ports) on 3 nodes, CLUSTER_BENCH_ROUNDS rounds (default 3),
 // medians. The peer figure is cited, not measured here: kind takes 12-17 s to one node's API server
-// with nothing deployed. Also the RSS of each Skiff process with the seed app running (not part (c),
-// which needs 100 pods). The last line is one JSON object.
+// with nothing deployed. Also the RSS of each Skiff process with the seed app running. Then, on the
+// last round's cluster, parts (b) and (c) (lib/cluster-100.ts): a Deployment of 100 replicas to all
+// Ready against the same containers by plain `docker run -d` (CLUSTER_BENCH_DOCKER_PARALLEL pods in
+// flight per node, default 8), and the RSS of every Skiff process with those pods running
+// (CLUSTER_BENCH_REPLICAS=0 leaves (b) and (c) out). The last line is one JSON object.
 import { execFile, spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
+import { deploy100, type Deploy100Result } from './lib/cluster-100.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -15,10 +22,14 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 const ROUNDS = Number(process.env.CLUSTER_BENCH_ROUNDS ?? 3);
+const REPLICAS = Number(process.env.CLUSTER_BENCH_REPLICAS ?? 100);
+const DOCKER_PARALLEL = Number(process.env.CLUSTER_BENCH_DOCKER_PARALLEL ?? 8);
 const root = new URL('../../', import.meta.url).pathname;
 const cli = join(root, 'packages/cluster/dist/main.js');
 
 interface UpJson {
+  server: string;
+  nodes: { name: string; dockerHost: string }[];
   seed: { pods: { name: string; ip: string }[]; port: number };
   timings: { step: string; seconds: number }[];
 }
@@ -69,6 +80,15 @@ const subnet = `10.196.${third}.0/24`;
 const clusterCIDR = `10.${second}.0.0/16`;
 const rounds: { total: number; steps: Record<string, number> }[] = [];
 let rss: Record<string, number> = {};
+let big: Deploy100Result | undefined;
+const load: number[] = [loadavg()[0]!];
+
+/** RSS in MB of every process the supervisor runs, by name. */
+async function processRss(state: string[]): Promise<Record<string, number>> {
+  const st = await run([...state, 'status', '-o', 'json']);
+  const procs = (JSON.parse(st.stdout) as { processes: { name: string; pid?: number }[] }).processes;
+  return Object.fromEntries(await Promise.all(procs.filter((p) => p.pid).map(async (p) => [p.name, await rssMb(p.pid!)] as const)));
+}
 
 for (let round = 0; round < ROUNDS; round++) {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-bench-cluster-'));
@@ -88,10 +108,24 @@ for (let round = 0; round < ROUNDS; round++) {
     const total = (performance.now() - t0) / 1000;
     rounds.push({ total, steps: Object.fromEntries(r.timings.map((t) => [t.step, t.seconds])) });
     process.stdout.write(`round ${round + 1}: ${total.toFixed(2)} s (${r.timings.map((t) => `${t.step} ${t.seconds.toFixed(2)}`).join(', ')})\n`);
+    load.push(loadavg()[0]!);
     if (round === ROUNDS - 1) {
-      const st = await run([...state, 'status', '-o', 'json']);
-      const procs = (JSON.parse(st.stdout) as { processes: { name: string; pid?: number }[] }).processes;
-      rss = Object.fromEntries(await Promise.all(procs.filter((p) => p.pid).map(async (p) => [p.name, await rssMb(p.pid!)] as const)));
+      rss = await processRss(state);
+      if (REPLICAS > 0) {
+        big = await deploy100({
+          server: r.server,
+          token: readFileSync(join(dir, 'state', 'admin.token'), 'utf8').trim(),
+          nodes: r.nodes,
+          replicas: REPLICAS,
+          image: TESTBOX_IMAGE,
+          pauseImage: PAUSE_IMAGE,
+          podNetwork: 'skiff-pods',
+          dockerParallel: DOCKER_PARALLEL,
+          rss: () => processRss(state),
+          log: (line) => process.stdout.write(`${line}\n`),
+        });
+        load.push(loadavg()[0]!);
+      }
     }
   } finally {
     const down = await run([...state, 'down', '--purge']);
@@ -110,12 +144,34 @@ for (const s of steps) {
 }
 process.stdout.write(`  (the image build overlaps the control plane and nodes steps; "image" is what remained)\n`);
 process.stdout.write(`\nRSS with the seed app running (MB): ${Object.entries(rss).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
-const cp = r2((rss.apiserver ?? 0) + (rss.scheduler ?? 0) + (rss['controller-manager'] ?? 0));
+const controlPlane = (m: Record<string, number>) => r2((m.apiserver ?? 0) + (m.scheduler ?? 0) + (m['controller-manager'] ?? 0));
+/** agent + proxy of the node that uses the most */
+const nodeMax = (m: Record<string, number>) => r2(Math.max(...Object.keys(m).filter((k) => k.startsWith('agent-')).map((k) => (m[k] ?? 0) + (m[`proxy-${k.slice('agent-'.length)}`] ?? 0))));
+const cp = controlPlane(rss);
+if (big) {
+  const b = big;
+  process.stdout.write(`\n(b) ${REPLICAS} replicas on 3 nodes to all Ready: ${b.deploy_s.toFixed(2)} s (created ${b.milestones.created.toFixed(2)}, bound ${b.milestones.bound.toFixed(2)}, Running ${b.milestones.running.toFixed(2)}, Ready ${b.milestones.ready.toFixed(2)}); per node ${JSON.stringify(b.perNode)}\n`);
+  process.stdout.write(`    the same containers by docker run -d (${DOCKER_PARALLEL} pods in flight per node): ${b.docker_s.toFixed(2)} s; ratio ${(b.deploy_s / b.docker_s).toFixed(2)} (target 1.3)\n`);
+  process.stdout.write(`(c) RSS with the ${REPLICAS} pods running (MB): ${Object.entries(b.rss).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  process.stdout.write(`    control plane (apiserver + scheduler + controller-manager) ${controlPlane(b.rss)} (target 300); agent + proxy per node, the largest, ${nodeMax(b.rss)} (target 150); etcd ${b.rss.etcd ?? 0}\n`);
+}
+process.stdout.write(`load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}\n`);
 process.stdout.write(
   JSON.stringify({
     start_s: r2(start),
     ...Object.fromEntries(steps.map((s) => [`step_${s.replace(/ /g, '_')}_s`, r2(median(rounds.map((r) => r.steps[s] ?? 0)))])),
     control_plane_rss_mb_seed: cp,
     agent_rss_mb_seed: r2(Math.max(...Object.entries(rss).filter(([k]) => k.startsWith('agent-')).map(([, v]) => v))),
+    ...(big
+      ? {
+          deploy_100_s: r2(big.deploy_s),
+          docker_100_s: r2(big.docker_s),
+          deploy_ratio: r2(big.deploy_s / big.docker_s),
+          control_plane_rss_mb: controlPlane(big.rss),
+          node_rss_mb: nodeMax(big.rss),
+          etcd_rss_mb: big.rss.etcd ?? 0,
+        }
+      : {}),
+    load_avg_max: r2(Math.max(...load)),
   }) + '\n',
 );

@@ -30,6 +30,8 @@ export interface ClusterConfig {
   ports: ClusterPorts;
   /** host routes `up` made to the nodes' pod CIDRs (`<cidr> via <node address>`), removed by `down` */
   routes: { destination: string; via: string }[];
+  /** more flags for a component's processes, by component name (`controller-manager`, `node-agent`...), appended to its command line */
+  extraArgs?: Record<string, string[]>;
 }
 
 export const DEFAULT_PORTS: ClusterPorts = { etcd: 2379, etcdPeer: 2380, api: 6443, apiHttp: 6444, schedulerHealth: 10251, controllerManagerHttp: 10257 };

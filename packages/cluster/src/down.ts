@@ -1,9 +1,12 @@
 // `skiff-cluster down` (`npm stop`): stops every process (through the supervisor, else by their
 // pidfiles), removes the host routes, then the lab (its namespaces, engines with every container
-// and image, bridge, chains). `purge` also removes the state folder (etcd's data, logs, tokens).
+// and image, bridge, chains), then what the agents mounted for their pods' volumes (a Secret's tmpfs
+// outlives its container: the agents leave their pods running when they stop, as the kubelet does).
+// `purge` also removes the state folder (etcd's data, logs, tokens).
 // Nothing there: a no-op.
 import { existsSync, rmSync } from 'node:fs';
-import { down as labDown } from '@skiff/lab';
+import { join } from 'node:path';
+import { HostRunner, down as labDown, unmountUnder } from '@skiff/lab';
 import { readClusterConfig, writeClusterConfig } from './cluster-config.js';
 import { removeHostRoute } from './host-routes.js';
 import { statePaths } from './state-dir.js';
@@ -50,6 +53,7 @@ export async function down(o: DownOptions): Promise<string[]> {
     const lab = await labDown({ name: config.labName, stateDir: paths.lab });
     if (lab.removed.length) note(`removed lab ${config.labName}: ${lab.removed.length} items (namespaces, engines, containers, images, bridge, chains)`);
   }
+  await unmountUnder(new HostRunner(), join(paths.dir, 'agents'));
   for (const f of [paths.table, paths.supervisorStatus]) rmSync(f, { force: true });
   if (o.purge) {
     rmSync(paths.dir, { recursive: true, force: true });

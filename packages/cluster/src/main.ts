@@ -9,8 +9,8 @@ import { REPO_ROOT } from './repo-root.js';
 
 const STATE = join(REPO_ROOT, '.skiff', 'local');
 
-async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string; subnet?: string; 'cluster-cidr'?: string; 'free-ports': boolean; 'image-cache'?: string; 'user-config': boolean; seed: boolean; timeout: number; json: boolean }) {
-  const [{ up }, { StepFailed }, { summary }] = await Promise.all([import('./up.js'), import('./progress.js'), import('./summary.js')]);
+async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string; subnet?: string; 'cluster-cidr'?: string; 'free-ports': boolean; 'image-cache'?: string; 'user-config': boolean; seed: boolean; timeout: number; json: boolean; 'extra-args'?: string[] }) {
+  const [{ up }, { StepFailed }, { summary }, { parseExtraArgs }] = await Promise.all([import('./up.js'), import('./progress.js'), import('./summary.js'), import('./components/registry.js')]);
   try {
     const r = await up({
       stateDir: argv['state-dir'],
@@ -22,6 +22,7 @@ async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string;
       ...(argv['image-cache'] ? { imageCacheDir: argv['image-cache'] } : {}),
       writeUserConfig: argv['user-config'],
       seed: argv.seed,
+      ...(argv['extra-args'] ? { extraArgs: parseExtraArgs(argv['extra-args']) } : {}),
       timeoutMs: argv.timeout * 1000,
     });
     if (argv.json) process.stdout.write(JSON.stringify({ server: r.server, stateDir: r.paths.dir, skiffctlConfig: r.paths.skiffctlConfig, nodes: r.lab.nodes, seed: r.seed, timings: r.timings, totalSeconds: r.totalSeconds }) + '\n');
@@ -68,6 +69,7 @@ await yargs(hideBin(process.argv))
         .option('image-cache', { type: 'string', describe: 'the lab\'s image cache (default /var/cache/skiff/lab/images)' })
         .option('user-config', { type: 'boolean', default: true, describe: 'point ~/.skiff/config (skiffctl) at this cluster' })
         .option('seed', { type: 'boolean', default: true, describe: 'build and deploy the seed\'s node app' })
+        .option('extra-args', { type: 'string', array: true, describe: 'COMPONENT=FLAG: one more flag for a component (controller-manager, node-agent, proxy, scheduler, apiserver, etcd); recorded' })
         .option('timeout', { type: 'number', default: 120, describe: 'seconds each waiting step may take' })
         .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),
     (argv) => runUp(argv),

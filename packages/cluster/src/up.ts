@@ -46,6 +46,8 @@ export interface UpOptions {
   writeUserConfig?: boolean;
   /** build the seed's image and deploy it (default true) */
   seed?: boolean;
+  /** more flags per component (`{ 'controller-manager': ['--node-monitor-grace-period=20'] }`); recorded, and replaced when given again */
+  extraArgs?: Record<string, string[]>;
   /** how long each waiting step may take (default 120 s) */
   timeoutMs?: number;
   out?: (line: string) => void;
@@ -103,6 +105,7 @@ async function settings(o: UpOptions, paths: StatePaths, out: (line: string) => 
   if (o.nodes !== undefined) config.nodes = o.nodes;
   if (o.labSubnet) config.labSubnet = o.labSubnet;
   if (o.clusterCIDR) config.clusterCIDR = o.clusterCIDR;
+  if (o.extraArgs) config.extraArgs = o.extraArgs;
   nodePodCIDR(config.clusterCIDR, config.nodes); // refuses a cluster CIDR without a /24 for every node
   writeClusterConfig(paths.config, config);
   return config;
