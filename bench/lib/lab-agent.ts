@@ -38,7 +38,7 @@ function spawnTracked(cmd: string, args: string[]): Child {
     proc,
     pid: proc.pid!,
     logTail: () => log,
-    async stop(graceMs = 5000) {
+    async stop(graceMs = 20_000) {
       if (!alive()) return;
       proc.kill('SIGTERM');
       const t = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);
@@ -89,7 +89,7 @@ export async function startLabAgent(root: string, tag: string): Promise<LabAgent
     api = spawnTracked(process.execPath, [join(root, 'packages/apiserver/dist/main.js'), '--etcd-servers', etcd.endpoint, '--listen', address, '--http-listen', '', '--token-file', tokenFile]);
     client = createClient({ server: address, token, rateLimit: UNLIMITED });
     const cs = new Clientset(client);
-    await until(`skiff-apiserver at ${address}`, 30_000, api, async () => (await client!.discovery(), true));
+    await until(`skiff-apiserver at ${address}`, 120_000, api, async () => (await client!.discovery(), true));
     const podCIDR = await freeSubnet(194);
     agent = spawnTracked('nsenter', [
       `--net=/run/netns/${node.netns}`,
@@ -107,7 +107,7 @@ export async function startLabAgent(root: string, tag: string): Promise<LabAgent
       '--root-dir', join(dir, 'agent'),
       '--health-port', '-1',
     ]);
-    await until('the node Ready', 60_000, agent, async () => {
+    await until('the node Ready', 120_000, agent, async () => {
       const n = await cs.nodes().get(node.name).catch(() => undefined);
       return n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
     });

@@ -195,6 +195,13 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.deepEqual(w, { reason: 'CreateContainerConfigError', message: "couldn't find key absent in ConfigMap default/settings" });
   });
 
+  void it('terminationMessagePolicy File: what the container wrote to /dev/termination-log is its message', async () => {
+    await cs.pods('default').create(bind(pod('says-bye', { restartPolicy: 'Never', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'echo bye > /dev/termination-log; exit 3'] }] })));
+    const t = await eventually('terminated', 60_000, async () => (await get('says-bye')).status?.containerStatuses?.[0]?.state?.terminated);
+    assert.deepEqual([t.exitCode, t.reason, t.message], [3, 'Error', 'bye\n']);
+    assert.equal((await get('says-bye')).status?.phase, 'Failed');
+  });
+
   void it('a failing readiness probe marks the pod not Ready', async () => {
     await cs.pods('default').create(
       bind(

@@ -46,6 +46,8 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
 import { mkdir, statfs } from 'node:fs/promises';
 import { Housekeeping } from './gc/housekeeping.js';
 import { LocalStorageEviction } from './eviction/local-storage.js';
+import { PressureEviction } from './eviction/pressure-eviction.js';
+import { podMemoryUsage } from './eviction/pod-usage.js';
 import { ImageGC } from './gc/image-gc.js';
 import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
@@ -305,6 +307,17 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     }
   };
 
+  const imageGC = volumes
+    ? new ImageGC({
+        runtime,
+        pinnedRefs: [config.infraImage],
+        now,
+        fsStats: async () => {
+          const fs = await statfs(volumes.rootDir);
+          return { capacityBytes: fs.blocks * fs.bsize, availableBytes: fs.bavail * fs.bsize };
+        },
+      })
+    : undefined;
   log.info('node agent running', { node: config.nodeName, runtime: version.runtimeName, podCIDR: reporter.podCIDR() });
   const stopped = Promise.allSettled([
     new NodeLease(clients, config.nodeName, () => reporter.current()?.metadata.uid, { clock, log, ...(config.leaseRenewMs ? { renewMs: config.leaseRenewMs } : {}) }).run(signal),
@@ -318,18 +331,25 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     new Housekeeping({
       runtime,
       podExists: (uid) => pods.list().some((p) => p.metadata.uid === uid),
-      ...(volumes
+      ...(thresholds.length > 0
+        ? {
+            pressureEviction: new PressureEviction({
+              thresholds,
+              figures: () => readNodeFigures(rootDir ?? '/'),
+              usage: () => podMemoryUsage(runtime),
+              pods: () => pods.list(),
+              evict: (pod, message) => {
+                syncer.markEvicted(pod.metadata.uid ?? '', message);
+                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
+              },
+              ...(imageGC ? { reclaimDisk: async () => void (await imageGC.collect()) } : {}),
+            }),
+          }
+        : {}),
+      ...(volumes && imageGC
         ? {
             volumes,
-            images: new ImageGC({
-              runtime,
-              pinnedRefs: [config.infraImage],
-              now,
-              fsStats: async () => {
-                const fs = await statfs(volumes.rootDir);
-                return { capacityBytes: fs.blocks * fs.bsize, availableBytes: fs.bavail * fs.bsize };
-              },
-            }),
+            images: imageGC,
             localStorage: new LocalStorageEviction({
               pods: () => pods.list(),
               volumes,

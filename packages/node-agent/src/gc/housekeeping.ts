@@ -22,6 +22,8 @@ export interface HousekeepingOptions {
   images?: ImageGC;
   /** emptyDir sizeLimit checks, every period */
   localStorage?: LocalStorageEviction;
+  /** eviction under node pressure (hard thresholds), every period */
+  pressureEviction?: { check(): Promise<string[]> };
   policy?: ContainerGCPolicy;
   clock?: Clock;
   log?: Logger;
@@ -72,7 +74,7 @@ export class Housekeeping {
       if (r.removed.length > 0 || r.wantedBytes > 0) this.log.info('image garbage collection', { removed: r.removed.length, freedBytes: r.freedBytes, wantedBytes: r.wantedBytes });
       if (r.freedBytes < r.wantedBytes) this.log.warn('image garbage collection freed too little', { freedBytes: r.freedBytes, wantedBytes: r.wantedBytes });
     }
-    const evicted = (await this.o.localStorage?.check()) ?? [];
+    const evicted = [...((await this.o.localStorage?.check()) ?? []), ...((await this.o.pressureEviction?.check()) ?? [])];
     if (evicted.length > 0) this.log.warn('pods evicted', { pods: evicted });
   }
 

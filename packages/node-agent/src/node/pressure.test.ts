@@ -13,12 +13,13 @@ const parseCases: { name: string; spec: string; want: unknown }[] = [
     want: [
       { signal: 'memory.available', bytes: 100 * Mi },
       { signal: 'nodefs.available', percent: 10 },
+      { signal: 'imagefs.available', percent: 15 },
       { signal: 'nodefs.inodesFree', percent: 5 },
     ],
   },
   { name: 'absolute disk threshold', spec: 'nodefs.available<1Gi', want: [{ signal: 'nodefs.available', bytes: 1 << 30 }] },
   { name: 'empty: no thresholds', spec: '', want: [] },
-  { name: 'unknown signal', spec: 'pid.available<10', want: 'unsupported eviction signal "pid.available": one of memory.available, nodefs.available, nodefs.inodesFree' },
+  { name: 'unknown signal', spec: 'pid.available<10', want: 'unsupported eviction signal "pid.available": one of memory.available, nodefs.available, imagefs.available, nodefs.inodesFree' },
   { name: 'not a threshold', spec: 'memory.available=1Gi', want: 'invalid eviction threshold "memory.available=1Gi": want SIGNAL<QUANTITY or SIGNAL<PERCENT%' },
   { name: 'percentage above 100', spec: 'nodefs.available<120%', want: 'invalid percentage in "nodefs.available<120%"' },
 ];

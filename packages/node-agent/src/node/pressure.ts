@@ -1,16 +1,17 @@
 // MemoryPressure and DiskPressure from the node's real figures, as the kubelet's eviction manager
 // sets them from its hard thresholds (defaults `memory.available<100Mi,nodefs.available<10%,
-// nodefs.inodesFree<5%`): memory.available is the kernel's MemAvailable, nodefs the filesystem of
+// imagefs.available<15%,nodefs.inodesFree<5%`): memory.available is the kernel's MemAvailable, nodefs the filesystem of
 // the agent's root directory. A condition stays True for the pressure transition period (5 min)
 // after its threshold was last crossed, so it does not flap. (The node lifecycle controller turns
 // the conditions into node.kubernetes.io/memory-pressure and disk-pressure NoSchedule taints.)
 import { readFile, statfs } from 'node:fs/promises';
 import { toMilli } from '@skiff/api';
 
-export const DEFAULT_EVICTION_HARD = 'memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%';
+export const DEFAULT_EVICTION_HARD = 'memory.available<100Mi,nodefs.available<10%,imagefs.available<15%,nodefs.inodesFree<5%';
 export const PRESSURE_TRANSITION_PERIOD_MS = 5 * 60_000;
 
-export type EvictionSignal = 'memory.available' | 'nodefs.available' | 'nodefs.inodesFree';
+/** imagefs is taken as the filesystem of the agent's root directory too (a lab node's dockerd keeps its data there) */
+export type EvictionSignal = 'memory.available' | 'nodefs.available' | 'imagefs.available' | 'nodefs.inodesFree';
 
 /** a threshold is an absolute quantity or a percentage of the capacity */
 export interface Threshold {
@@ -19,7 +20,7 @@ export interface Threshold {
   percent?: number;
 }
 
-const SIGNALS: readonly EvictionSignal[] = ['memory.available', 'nodefs.available', 'nodefs.inodesFree'];
+const SIGNALS: readonly EvictionSignal[] = ['memory.available', 'nodefs.available', 'imagefs.available', 'nodefs.inodesFree'];
 
 /** `memory.available<100Mi,nodefs.available<10%` → thresholds; throws with the bad part */
 export function parseEvictionHard(spec: string): Threshold[] {
@@ -59,7 +60,7 @@ export function observePressure(f: NodeFigures, thresholds: readonly Threshold[]
   let disk = false;
   for (const t of thresholds) {
     if (t.signal === 'memory.available') memory ||= crossed(t, f.memoryAvailableBytes, f.memoryCapacityBytes);
-    if (t.signal === 'nodefs.available') disk ||= crossed(t, f.nodefsAvailableBytes, f.nodefsCapacityBytes);
+    if (t.signal === 'nodefs.available' || t.signal === 'imagefs.available') disk ||= crossed(t, f.nodefsAvailableBytes, f.nodefsCapacityBytes);
     if (t.signal === 'nodefs.inodesFree') disk ||= crossed(t, f.nodefsInodesFree, f.nodefsInodes);
   }
   return { memory, disk };

@@ -137,6 +137,8 @@ export interface ContainerStatus extends ContainerSummary {
   /** OOMKilled, Completed, Error, ContainerCannotRun: as a terminated state's reason */
   reason?: string;
   message?: string;
+  /** the container's bind mounts (where its terminationMessagePath lives on the node) */
+  mounts?: { hostPath: string; containerPath: string }[];
 }
 
 export interface ImageInfo {

@@ -1,7 +1,7 @@
 // PodSyncer with a VolumeManager (temp directory, fake mounter, fake runtime, FakeClient).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, realpath, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pod } from '@skiff/api';
@@ -61,7 +61,9 @@ void test('PodSyncer volumes: a missing ConfigMap keeps the pod in ContainerCrea
       const [c] = await t.runtime.listContainers();
       const uid = t.pod.metadata.uid ?? '';
       const dir = path.join(t.root, 'pods', uid, 'volumes');
-      assert.deepEqual(t.runtime.configOf(c?.id ?? '')?.mounts, [
+      const mounts = t.runtime.configOf(c?.id ?? '')?.mounts ?? [];
+      assert.ok(mounts.some((m) => m.containerPath === '/dev/termination-log'), 'the termination message file');
+      assert.deepEqual(mounts.filter((m) => m.containerPath !== '/dev/termination-log'), [
         { hostPath: path.join(dir, 'kubernetes.io~configmap/cfg'), containerPath: '/etc/app', readOnly: true },
         { hostPath: path.join(dir, 'kubernetes.io~empty-dir/scratch'), containerPath: '/tmp/s', readOnly: false },
       ]);
@@ -116,3 +118,33 @@ void test('PodSyncer volumes: an evicted pod is stopped and ends Failed/Evicted,
     await t.syncer.sync(got);
     assert.deepEqual((await t.runtime.listContainers({ podUid: uid })).map((c) => c.state), ['exited'], 'nothing restarts');
   }));
+
+void test('PodSyncer: terminationMessagePolicy File and FallbackToLogsOnError, as the kubelet reads them', async (t) => {
+  const cases: { name: string; policy: 'File' | 'FallbackToLogsOnError'; write?: string; log?: string; exitCode: number; want: string | undefined }[] = [
+    { name: 'File: what the container wrote', policy: 'File', write: 'bye\n', exitCode: 0, want: 'bye\n' },
+    { name: 'File: the last 4096 bytes of a long message', policy: 'File', write: `${'a'.repeat(100)}${'b'.repeat(4096)}`, exitCode: 1, want: 'b'.repeat(4096) },
+    { name: 'File: nothing written, no message (the log is not read)', policy: 'File', log: 'oops', exitCode: 1, want: undefined },
+    { name: 'FallbackToLogsOnError: the file wins', policy: 'FallbackToLogsOnError', write: 'from file', log: 'from log', exitCode: 1, want: 'from file' },
+    { name: 'FallbackToLogsOnError: an empty file and a failure give the log', policy: 'FallbackToLogsOnError', log: 'from log', exitCode: 2, want: 'from log\n' },
+    { name: 'FallbackToLogsOnError: success does not read the log', policy: 'FallbackToLogsOnError', log: 'from log', exitCode: 0, want: undefined },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, () =>
+      withSetup({ restartPolicy: 'Never', containers: [{ name: 'a', image: 'busybox:1.36', terminationMessagePolicy: c.policy }] }, async (s) => {
+        await s.syncer.sync(s.pod);
+        const [container] = await s.runtime.listContainers();
+        const file = s.runtime.configOf(container?.id ?? '')?.mounts?.find((m) => m.containerPath === '/dev/termination-log')?.hostPath ?? '';
+        assert.ok(file.startsWith(path.join(s.root, 'pods', s.pod.metadata.uid ?? '', 'containers', 'a')), file);
+        assert.equal((await stat(file)).mode & 0o777, 0o666);
+        if (c.write) await writeFile(file, c.write);
+        if (c.log) s.runtime.writeLog(container?.id ?? '', 'stdout', c.log);
+        s.runtime.exitContainer(container?.id ?? '', c.exitCode);
+        s.syncer.invalidate(s.pod.metadata.uid ?? '');
+        await s.syncer.sync(await s.cs.pods('default').get('p'));
+        const terminated = (await s.cs.pods('default').get('p')).status?.containerStatuses?.[0]?.state?.terminated;
+        assert.equal(terminated?.exitCode, c.exitCode);
+        assert.equal(terminated?.message, c.want);
+      }),
+    );
+  }
+});

@@ -20,7 +20,7 @@ import { PodStateCache, readPodState, type PodRuntimeState } from './pod-state.j
 import type { ProbeManager } from '../probe/probe-manager.js';
 import { noProbes } from '../probe/probe-results.js';
 import { HookRunner } from '../lifecycle/hooks.js';
-import { TerminationMessages } from '../status/termination-message.js';
+import { createTerminationMessageFile, TerminationMessages } from '../status/termination-message.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 import { containerMounts } from '../volumes/container-mounts.js';
 import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
@@ -255,6 +255,11 @@ export class PodSyncer {
     if ('failed' in mounts) {
       this.d.record(pod, 'Warning', 'Failed', `Error: ${mounts.failed}`);
       return { waiting: { reason: 'CreateContainerConfigError', message: mounts.failed } };
+    }
+    if (this.d.volumes && container.terminationMessagePath) {
+      // the file the container writes its termination message to, its own per instance
+      const file = await createTerminationMessageFile(this.d.volumes.podDir(pod.metadata.uid ?? ''), container.name);
+      mounts.mounts.push({ hostPath: file, containerPath: container.terminationMessagePath, readOnly: false });
     }
     if (mounts.mounts.length > 0) config.mounts = mounts.mounts;
     const id = await this.d.runtime.createContainer(sandboxId, config);

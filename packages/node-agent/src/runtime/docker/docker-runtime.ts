@@ -195,6 +195,8 @@ export class DockerRuntime implements ContainerRuntime {
       ...t,
     };
     if (p.specHash !== undefined) status.specHash = p.specHash;
+    const binds = (info.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => ({ hostPath: m.Source, containerPath: m.Destination }));
+    if (binds.length > 0) status.mounts = binds;
     return status;
   }
 

@@ -297,7 +297,8 @@ export class FakeRuntime implements ContainerRuntime {
 
   async containerStatus(id: string): Promise<ContainerStatus> {
     const r = this.get(id, 'container');
-    return { ...this.summaryOf(r), ...terminationInfo(r.state) };
+    const mounts = (r.config?.mounts ?? []).map((m) => ({ hostPath: m.hostPath, containerPath: m.containerPath }));
+    return { ...this.summaryOf(r), ...terminationInfo(r.state), ...(mounts.length > 0 ? { mounts } : {}) };
   }
 
   async inspectImage(ref: string): Promise<ImageInfo | undefined> {
