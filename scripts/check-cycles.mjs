@@ -30,8 +30,10 @@ for (const name of pkgs.keys()) visit(name, []);
 // Components never import each other: only library packages may be dependencies.
 const libraries = new Set(['@skiff/api', '@skiff/machinery']);
 // Except the tool that assembles the components into a cluster (like the tests and benchmarks do):
-// skiff-cluster drives the lab through @skiff/lab's API and writes skiffctl's config with its code.
-const assemblers = new Set(['@skiff/cluster']);
+// skiff-cluster drives the lab through @skiff/lab's API and writes skiffctl's config with its code;
+// skiff-compose (the docker-compose lab) builds its images with the lab's image code and reuses
+// skiff-cluster's tokens and pod CIDRs.
+const assemblers = new Set(['@skiff/cluster', '@skiff/compose']);
 for (const [name, { deps }] of pkgs) {
   if (assemblers.has(name)) continue;
   for (const d of deps) {
