@@ -95,6 +95,16 @@ void describe('the docker-compose lab with 2 nodes and its registry', { timeout:
     const list = await pods(label);
     return list.length === count && list.every((p) => p.status?.phase === 'Running' && p.status.podIP) ? list : undefined;
   };
+  /** Waits for `count` Running pods; on a timeout the error shows the pods and their events. */
+  const waitRunning = async (label: string, count: number): Promise<PodJson[]> => {
+    try {
+      return await eventually(`${count} pods ${label} Running`, 240_000, () => runningOn(label, count));
+    } catch (e) {
+      const table = await skiffctl('get', 'pods', '-o', 'wide');
+      const events = await skiffctl('get', 'events');
+      throw new Error(`${(e as Error).message}\n${table.stdout}${table.stderr}\n${events.stdout.split('\n').slice(-30).join('\n')}`);
+    }
+  };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-compose-'));
@@ -161,7 +171,7 @@ void describe('the docker-compose lab with 2 nodes and its registry', { timeout:
     const manifest = join(dir, 'hello.yaml');
     await writeFile(manifest, HELLO);
     ok(await skiffctl('apply', '-f', manifest), 'apply hello');
-    const list = await eventually('4 hello pods Running', 180_000, () => runningOn('app=hello', 4));
+    const list = await waitRunning('app=hello', 4);
     assert.deepEqual([...new Set(list.map((p) => p.spec.nodeName))].sort(), ['node1', 'node2'], 'pods on both nodes');
     // every node's dockerd pulled it from the registry (no node had it before)
     const events = await skiffctl('get', 'events', '-o', 'json');
@@ -202,7 +212,7 @@ void describe('the docker-compose lab with 2 nodes and its registry', { timeout:
     // `image: my-flask` is docker.io/library/my-flask: the nodes' dockerd find it through the registry mirror
     ok(await composeCmd('push', 'my-flask', 'library/my-flask:latest'), 'push my-flask');
     ok(await skiffctl('apply', '-f', join(repoRoot, 'examples/seed/flask/deployment.yaml'), '-f', join(repoRoot, 'examples/seed/flask/service.yaml')), 'apply the seed manifests');
-    const list = await eventually('3 my-flask pods Running', 180_000, () => runningOn('app=my-flask', 3));
+    const list = await waitRunning('app=my-flask', 3);
     assert.equal(list.length, 3);
     const svc = await service('my-flask');
     for (const node of ['node1', 'node2']) {
