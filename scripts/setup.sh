@@ -19,6 +19,11 @@ command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v grpc_python_plugin >/dev/null 2>&1 || need+=(protobuf-compiler-grpc)
 [ -f /usr/include/google/protobuf/any.proto ] || need+=(libprotobuf-dev)
+# The compose lab (deploy/compose, test/e2e/compose-lab): docker-compose, and what its offline images
+# are made of: Debian's registry (the base image) and Flask (python:3 for the seed's Flask example).
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+/usr/bin/python3 -c 'import flask' >/dev/null 2>&1 || need+=(python3-flask)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "skiff setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2
@@ -29,7 +34,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # Debian starts services on install; Skiff starts its own etcd and dockerds.
-  systemctl disable --now etcd >/dev/null 2>&1 || true
+  systemctl disable --now etcd docker-registry >/dev/null 2>&1 || true
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

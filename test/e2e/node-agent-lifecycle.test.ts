@@ -39,6 +39,9 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
   let runtime: DockerRuntime;
   let nodeName = '';
   let logPath = '';
+  let startAgent: () => ChildProcess = () => {
+    throw new Error('no lab');
+  };
 
   before(async () => {
     lab = await testLab();
@@ -58,30 +61,32 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     cs = new Clientset(client);
     runtime = new DockerRuntime({ dockerHost: node.dockerHost, infraImage: 'skiff/pause:0.1', network: 'skiff-pods' });
     logPath = join(lab.dir, 'agent.log');
-    const log = createWriteStream(logPath);
-    agent = spawn(
-      'nsenter',
-      [
-        `--net=/run/netns/${node.netns}`,
-        process.execPath,
-        join(repoRoot, 'packages/node-agent/dist/main.js'), // skiff-node-agent
-        '--server', api.address,
-        '--token', token,
-        '--node-name', nodeName,
-        '--node-ip', node.address,
-        '--docker-host', node.dockerHost,
-        '--pod-cidr', await freeSubnet(198),
-        '--cluster-cidr', '10.198.0.0/16',
-        '--cluster-dns', CLUSTER_DNS,
-        '--health-port', '-1',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    killOnExit(agent);
-    agent.stdout?.pipe(log);
-    agent.stderr?.pipe(log);
-    if (process.env.SKIFF_E2E_AGENT_LOG) agent.stderr?.on('data', (b: Buffer) => process.stderr.write(b));
-    if (process.env.SKIFF_E2E_AGENT_LOG) agent.stdout?.on('data', (b: Buffer) => process.stderr.write(b));
+    const podCIDR = await freeSubnet(198);
+    const agentArgs = [
+      `--net=/run/netns/${node.netns}`,
+      process.execPath,
+      join(repoRoot, 'packages/node-agent/dist/main.js'), // skiff-node-agent
+      '--server', api.address,
+      '--token', token,
+      '--node-name', nodeName,
+      '--node-ip', node.address,
+      '--docker-host', node.dockerHost,
+      '--pod-cidr', podCIDR,
+      '--cluster-cidr', '10.198.0.0/16',
+      '--cluster-dns', CLUSTER_DNS,
+      '--health-port', '-1',
+    ];
+    startAgent = () => {
+      const log = createWriteStream(logPath, { flags: 'a' });
+      const proc = spawn('nsenter', agentArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+      killOnExit(proc);
+      proc.stdout?.pipe(log);
+      proc.stderr?.pipe(log);
+      if (process.env.SKIFF_E2E_AGENT_LOG) proc.stderr?.on('data', (b: Buffer) => process.stderr.write(b));
+      if (process.env.SKIFF_E2E_AGENT_LOG) proc.stdout?.on('data', (b: Buffer) => process.stderr.write(b));
+      return proc;
+    };
+    agent = startAgent();
     await eventually('the node Ready', 60_000, async () => {
       const n = await cs.nodes().get(nodeName).catch(() => undefined);
       return n?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? n : undefined;
@@ -146,6 +151,42 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.match(resolv, /^options ndots:5$/m);
     const hosts = (await runtime.execSync(containerId(p), ['cat', '/etc/hosts'], 5000)).stdout;
     assert.match(hosts, new RegExp(`^${(p.status?.podIP ?? 'x').replace(/\./g, '\\.')}\\s+env$`, 'm'));
+  });
+
+  void it('kill -9 of the agent while pods run, then a restart: no container restarted, statuses unchanged', async () => {
+    await cs.pods('default').create(
+      bind(pod('steady', { containers: ['one', 'two'].map((name) => ({ name, image: TESTBOX_IMAGE, command: ['sleep', '3600'] })) })),
+    );
+    await cs.pods('default').create(bind(pod('done', { restartPolicy: 'Never', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 0'] }] })));
+    await eventually('steady Running and Ready', 60_000, async () => ((await get('steady')).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined));
+    await eventually('done Succeeded', 60_000, async () => ((await get('done')).status?.phase === 'Succeeded' ? true : undefined));
+    const names = ['env', 'steady', 'done'];
+    // let the last status writes land, then take what the API and the node hold
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = await Promise.all(names.map(get));
+    const runtimeIds = async () => (await runtime.listContainers()).filter((c) => before.some((p) => p.metadata.uid === c.pod.uid)).map((c) => `${c.id} ${c.state}`).sort();
+    const containersBefore = await runtimeIds();
+    assert.equal(containersBefore.length, 4);
+
+    agent?.kill('SIGKILL');
+    await new Promise((r) => agent?.once('exit', r));
+    assert.deepEqual(await runtimeIds(), containersBefore, 'nothing stops with the agent');
+    agent = startAgent();
+    // the restarted agent re-adopts the containers: its first resync runs at once; wait two more periods
+    await eventually('the node Ready again', 60_000, async () => {
+      const n = await cs.nodes().get(nodeName);
+      return n.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 22_000));
+    assert.equal(agent.exitCode, null, 'the agent runs');
+    assert.deepEqual(await runtimeIds(), containersBefore, 'no container created, restarted or removed');
+    const after = await Promise.all(names.map(get));
+    for (const [i, p] of after.entries()) {
+      assert.deepEqual(p.status, before[i]!.status, `${names[i]}: status unchanged`);
+      assert.equal(p.metadata.resourceVersion, before[i]!.metadata.resourceVersion, `${names[i]}: no write`);
+      for (const c of p.status?.containerStatuses ?? []) assert.equal(c.restartCount, 0, `${names[i]}/${c.name}`);
+    }
+    await Promise.all(['steady', 'done'].map((n) => cs.pods('default').delete(n, { gracePeriodSeconds: 0 })));
   });
 
   void it('a missing ConfigMap key is CreateContainerConfigError, and the agent serves other pods', async () => {

@@ -9,17 +9,14 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { totalmem } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import type { Container } from '@skiff/api';
+import { ipv4CidrContains, ipv4ToNumber, parseIpv4Cidr, type Container } from '@skiff/api';
 import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import {
-  cidrContains,
   containerConfig,
   DockerRuntime,
   HostCommandRunner,
   HostPodNetwork,
-  ipToNumber,
   minOomScoreAdj,
-  parseCidr,
   Pleg,
   type PodLifecycleEvent,
   type PodRef,
@@ -121,7 +118,7 @@ void describe('node runtime and pod network on a 2-node lab', { timeout: 300_000
       const sandbox = await n.runtime.runPodSandbox({ pod: n.pod, attempt: 0, hostname: n.pod.name, labels: { app: 'web' } });
       n.sandboxId = sandbox.id;
       assert.equal(sandbox.state, 'ready');
-      assert.ok(sandbox.ip && cidrContains(parseCidr(n.podCIDR), ipToNumber(sandbox.ip)!), `pod IP ${sandbox.ip} in ${n.podCIDR}`);
+      assert.ok(sandbox.ip && ipv4CidrContains(parseIpv4Cidr(n.podCIDR)!, ipv4ToNumber(sandbox.ip)!), `pod IP ${sandbox.ip} in ${n.podCIDR}`);
       n.podIP = sandbox.ip;
       const config = containerConfig({
         pod: n.pod,

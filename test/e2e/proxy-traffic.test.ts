@@ -27,6 +27,7 @@ const NETWORK = 'skiff-pods';
 const PORT = 8080;
 const DNS_IP = '169.254.20.10';
 const MAIN = join(repoRoot, 'packages/proxy/dist/main.js');
+const CLUSTER_CIDR = '10.198.0.0/16';
 
 const web: Container = { name: 'web', image: TESTBOX_IMAGE, command: ['sh', '-c'], args: [`mkdir -p /www && echo "$POD_NAME" > /www/index.html && exec httpd -f -p ${PORT} -h /www`] };
 
@@ -93,13 +94,23 @@ void describe('service traffic through skiff-proxy on a 2-node lab', { timeout: 
     subsets: [{ addresses: ps.map((p) => ({ ip: p.ip, nodeName: p.node.name, hostname: p.ref.name })), ports: [{ name: 'http', port: PORT }] }],
   });
 
+  /** skiff-proxy in the node's namespace (`nsenter --net` execs node: the pid is the proxy's). */
+  const startProxy = (n: TestNode): void => {
+    const args = [`--net=/run/netns/${n.netns}`, process.execPath, MAIN, '--server', `unix:${join(dir, 'api.sock')}`, '--hostname-override', n.name, '--cluster-cidr', CLUSTER_CIDR];
+    args.push('--iptables-min-sync-period', '100ms', '--health-port', '-1', '--cluster-dns-ip', DNS_IP, '--resolv-conf', join(dir, 'resolv.conf'));
+    const proxy = spawn('nsenter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    n.proxy = proxy;
+    proxy.stdout?.on('data', (b: Buffer) => (n.output += b.toString()));
+    proxy.stderr?.on('data', (b: Buffer) => (n.output += b.toString()));
+  };
+
   before(async () => {
     lab = await testLab();
     const up = await lab.cli('up', '--nodes', '2', '--subnet', lab.subnet, '--image-cache', lab.imageCache);
     assert.equal(up.code, 0, up.stderr);
     const status = await labStatusJson(lab);
     const cidrs = [await freeSubnet(198), await freeSubnet(198)];
-    const clusterCIDR = '10.198.0.0/16';
+    const clusterCIDR = CLUSTER_CIDR;
     for (const [i, s] of status.nodes.entries()) {
       const runtime = new DockerRuntime({ dockerHost: s.dockerHost, infraImage: PAUSE_IMAGE, network: NETWORK });
       const net = new HostPodNetwork(runtime.docker, new HostCommandRunner(`/run/netns/${s.netns}`), { podCIDR: cidrs[i]!, clusterCIDR, networkName: NETWORK, bridgeName: 'cbr0' });
@@ -138,13 +149,7 @@ void describe('service traffic through skiff-proxy on a 2-node lab', { timeout: 
     await cluster.client.create(endpointsOf('sticky', pods.slice(0, 2)));
     hairpin = await cluster.client.create<Service>({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'default', name: 'hairpin' }, spec: { ports: [{ name: 'http', port: 80, targetPort: PORT }] } });
     await cluster.client.create(endpointsOf('hairpin', pods.slice(0, 1)));
-    for (const n of nodes) {
-      const args = [`--net=/run/netns/${n.netns}`, process.execPath, MAIN, '--server', `unix:${join(dir, 'api.sock')}`, '--hostname-override', n.name, '--cluster-cidr', clusterCIDR];
-      args.push('--iptables-min-sync-period', '100ms', '--health-port', '-1', '--cluster-dns-ip', DNS_IP, '--resolv-conf', join(dir, 'resolv.conf'));
-      n.proxy = spawn('nsenter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      n.proxy.stdout?.on('data', (b: Buffer) => (n.output += b.toString()));
-      n.proxy.stderr?.on('data', (b: Buffer) => (n.output += b.toString()));
-    }
+    for (const n of nodes) startProxy(n);
     for (const n of nodes) {
       await eventually(`the proxy rules on ${n.name}`, 30_000, async () => {
         const nat = (await inNode(n.netns, 'iptables-save', ['-t', 'nat'])).stdout;
@@ -212,6 +217,40 @@ void describe('service traffic through skiff-proxy on a 2-node lab', { timeout: 
   void it('a pod reaches itself through a Service it backs (hairpin)', async () => {
     const got = await requests(pods[0]!, hairpin.spec!.clusterIP!, 80, 5);
     assert.deepEqual(got, ['web-a', 'web-a', 'web-a', 'web-a', 'web-a']);
+  });
+
+  void it('kill -9 of the proxy: traffic keeps working while it is down, and the restart converges without a failed request', async () => {
+    const n = nodes[1]!;
+    const ip = svc.spec!.clusterIP!;
+    const stop = join(dir, 'stop-traffic');
+    // A client on the node: a request every ~50 ms until told to stop; each answer or FAIL on a line.
+    const loop = `while [ ! -f ${stop} ]; do r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 3 ${ip} 80 | busybox tail -n 1); case "$r" in web-*) echo "$r";; *) echo FAIL;; esac; busybox usleep 50000; done`;
+    const traffic = inNode(n.netns, 'busybox', ['sh', '-c', loop]);
+    const natRules = async (): Promise<string> => (await inNode(n.netns, 'iptables-save', ['-t', 'nat'])).stdout.replace(/^[#:].*\n/gm, '');
+    try {
+      const before = await natRules();
+      const old = n.proxy!;
+      const killed = new Promise((r) => old.once('exit', r));
+      old.kill('SIGKILL');
+      await killed;
+      // While it is down: its rules stay, and a change waits for the restart (web-c comes back).
+      const current = await cluster!.client.get<Endpoints>('endpoints', 'default', 'web');
+      await cluster!.client.update({ ...endpointsOf('web', pods), metadata: current.metadata });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(await natRules(), before, 'the rules stay while the proxy is down');
+      n.output = '';
+      startProxy(n);
+      await eventually('the restarted proxy programs the change', 60_000, async () => (await natRules()).includes(`--to-destination ${pods[2]!.ip}:${PORT}`) || undefined).catch((e: Error) => {
+        throw new Error(`${e.message}; the proxy said:\n${n.output}`);
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+    } finally {
+      writeFileSync(stop, '');
+    }
+    const got = (await traffic).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.ok(got.length >= 20, `requests made during the restart: ${got.length}`);
+    assert.equal(got.filter((l) => l === 'FAIL').length, 0, `failed requests: ${JSON.stringify(count(got))}`);
+    assert.ok(got.includes('web-c'), `the change made while the proxy was down reached the rules: ${JSON.stringify(count(got))}`);
   });
 
   void it('cluster DNS answers a pod on 169.254.20.10', async () => {

@@ -154,6 +154,21 @@ describe('registry behaviours', () => {
     assert.equal((none.spec as Spec).sessionAffinityConfig, undefined);
   });
 
+  it('a LoadBalancer Service with externalTrafficPolicy Local gets a health check node port, kept on update, freed when Cluster', async () => {
+    const lb = await c.client.create(svc('lb-local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }));
+    const hc = (lb.spec as Spec).healthCheckNodePort as number;
+    assert.ok(hc >= 30000 && hc <= 32767, `allocated from the node port range: ${hc}`);
+    assert.notEqual(hc, (lb.spec as Spec).ports[0].nodePort);
+    const kept = await c.client.patch('services', 'default', 'lb-local', { spec: { ports: [{ port: 81 }] } });
+    assert.equal((kept.spec as Spec).healthCheckNodePort, hc);
+    const taken = await rejects(c.client.create(svc('lb-taken', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: hc })), 'INVALID_ARGUMENT');
+    assert.equal(taken.fields[0].field, 'spec.healthCheckNodePort');
+    const cluster = await c.client.patch('services', 'default', 'lb-local', { spec: { externalTrafficPolicy: 'Cluster' } });
+    assert.equal((cluster.spec as Spec).healthCheckNodePort, undefined);
+    const reuse = await c.client.create(svc('lb-reuse', { type: 'NodePort', ports: [{ port: 80, nodePort: hc }] }));
+    assert.equal((reuse.spec as Spec).ports[0].nodePort, hc, 'the health check node port was freed');
+  });
+
   it('Services get ipFamilies / ipFamilyPolicy defaults as Kubernetes', async () => {
     const cases: { name: string; spec: object; policy?: string; families?: string[] }[] = [
       { name: 'fam-cluster', spec: {}, policy: 'SingleStack', families: ['IPv4'] },

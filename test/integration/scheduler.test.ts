@@ -139,7 +139,7 @@ describe('skiff-scheduler', () => {
     assert.ok(ms < 10_000, `bound ${ms} ms after the node was added`);
   });
 
-  it('preempts a lower-priority pod: graceful deletion, a Preempted event, nominatedNodeName, then binds', async () => {
+  it('preempts a lower-priority pod: graceful deletion, a Preempted event, nominatedNodeName, then binds and clears it', async () => {
     await cs.nodes().create(hollowNode('prio-node', { cpu: '2', labels: { suite: 'prio' } }));
     const sel = { nodeSelector: { suite: 'prio' } };
     // Priorities come from PriorityClasses, as admission requires: no class is priority 0.
@@ -172,6 +172,8 @@ describe('skiff-scheduler', () => {
     // No agent: play the kubelet, which removes the pod once its containers stopped.
     await cs.pods('default').delete('prio-low', { gracePeriodSeconds: 0 });
     assert.equal(await waitBound('prio-high'), 'prio-node');
+    // Bound: the nomination is over (Kubernetes' ClearingNominatedNodeNameAfterBinding).
+    await until('prio-high to lose its nomination', async () => !(await cs.pods('default').get('prio-high')).status?.nominatedNodeName);
   });
 
   it('publishes the placement explanation on the pod, and describe pod shows it', async () => {

@@ -1,6 +1,7 @@
 // What discovery says of each resource type (Kubernetes' APIResource): the apiserver serves it and
 // the fake client answers with the same.
 import { resourceTypes, type ResourceType } from './registry.js';
+import { SCALABLE_KINDS } from './scale.js';
 
 export interface APIResourceInfo {
   name: string;
@@ -18,7 +19,10 @@ export interface APIResourceInfo {
 export const RESOURCE_VERBS: readonly string[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** Subresources other than status, by kind. */
-const OTHER_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = { Pod: ['binding'] };
+const OTHER_SUBRESOURCES: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['binding'],
+  ...Object.fromEntries([...SCALABLE_KINDS].map((k) => [k, ['scale']])),
+};
 
 export function apiResourceInfo(t: ResourceType): APIResourceInfo {
   return {

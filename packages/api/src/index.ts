@@ -5,6 +5,8 @@ export * from './discovery.js';
 export * from './json-equal.js';
 export * from './deletion.js';
 export * from './binding.js';
+export * from './ipv4.js';
+export * from './scale.js';
 export * from './placement-explanation.js';
 export * from './proto-root.js';
 export * from './wire.js';

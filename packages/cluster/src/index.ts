@@ -9,3 +9,4 @@ export type { ProcessSpec, Gate } from './process-spec.js';
 export { nodePodCIDR } from './pod-cidr.js';
 export { Progress, StepError, StepFailed, type StepTiming } from './progress.js';
 export { SEED_IMAGE, SEED_DEPLOYMENT, buildSeedImage } from './seed.js';
+export { ensureTokens, ensureAgentServerToken, TOKEN_ROLES, type TokenRole } from './tokens.js';

@@ -18,3 +18,15 @@ export { HostRunner, type Runner, type CommandResult } from './exec.js';
 export { unmountUnder } from './mounts.js';
 export { seedDataRoot } from './engine-seed.js';
 export { SocketEngineApi, type EngineApi } from './engine-api.js';
+// Image building for other packages (skiff-compose's images, the Flask example's python:3).
+export { ensureImage, loadImages } from './images.js';
+export type { ImageRecipe } from './image-recipe.js';
+export type { ImageConfig } from './image-archive.js';
+export { pauseRecipe } from './image-pause.js';
+export { testboxRecipe } from './image-testbox.js';
+export { findHostNode } from './image-node.js';
+export { PYTHON_IMAGE, pythonRecipe } from './image-python.js';
+export { BUSYBOX, copyWithLibraries, fileFingerprint, populateBusybox, populateSkeleton, writeFiles } from './rootfs.js';
+export { ensureDebianPackages, installedPackages, packageClosure, packageVersions, populateDebianPackages } from './debian-packages.js';
+export { which } from './which.js';
+export { removeCgroupParent } from './cgroups.js';

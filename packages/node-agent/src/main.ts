@@ -67,5 +67,7 @@ try {
   await agent.stopped;
 } catch (e) {
   process.stderr.write(`skiff-node-agent: ${(e as Error).message}\n`);
-  process.exitCode = 1;
+  // exit now: what started before the failure (the agent server) would keep the process alive, and
+  // a service manager restarts only a process that exits (the apiserver not up yet at boot)
+  process.exit(1);
 }

@@ -306,7 +306,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const stopped = Promise.allSettled([
     new NodeLease(clients, config.nodeName, () => reporter.current()?.metadata.uid, { clock, log, ...(config.leaseRenewMs ? { renewMs: config.leaseRenewMs } : {}) }).run(signal),
     reporter.run(signal),
-    pleg.run(signal, (event) => loop.push({ source: 'pleg', event })),
+    pleg.run(signal, (event) => {
+      syncer.invalidate(event.podUid);
+      loop.push({ source: 'pleg', event });
+    }),
     loop.run(signal),
     routes(),
     new Housekeeping({

@@ -19,6 +19,8 @@ export * from './process/run-config.js';
 export * from './process/sync-health.js';
 export * from './process/metrics.js';
 export * from './process/cleanup-node.js';
+export * from './process/node-port-addresses.js';
+export * from './process/service-health.js';
 export * from './run.js';
 export * from './dns/zone-index.js';
 export * from './dns/cluster-zone.js';

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createLogger, letHttp2StreamsDieYoung, logLevels, type LogLevel } from '@skiff/machinery';
 import { cleanupNode } from './process/cleanup-node.js';
+import { NodePortAddresses } from './process/node-port-addresses.js';
 import { DEFAULT_CLUSTER_DNS_IP, defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
 import { run } from './run.js';
 
@@ -18,6 +19,7 @@ const argv = yargs(hideBin(process.argv))
   .option('token-file', { type: 'string', describe: 'file holding the bearer token' })
   .option('hostname-override', { type: 'string', alias: 'node-name', default: hostname().toLowerCase(), describe: 'the Node this proxy runs on (its endpoints are local)' })
   .option('cluster-cidr', { type: 'string', describe: 'the pods\' CIDR: traffic to a ClusterIP from outside it is masqueraded' })
+  .option('nodeport-addresses', { type: 'string', array: true, default: [] as string[], describe: 'CIDRs (comma-separated or repeated) whose local addresses accept node ports; unset: every local address' })
   .option('masquerade-all', { type: 'boolean', default: d.masqueradeAll, describe: 'masquerade all traffic sent to a service' })
   .option('iptables-min-sync-period', { type: 'string', default: '1s', describe: 'least time between syncs (e.g. 1s, 500ms)' })
   .option('iptables-sync-period', { type: 'string', default: '30s', describe: 'full resync period and longest time between syncs' })
@@ -72,6 +74,7 @@ try {
     nodeName: argv['hostname-override'],
     ...(argv['cluster-cidr'] ? { clusterCIDR: argv['cluster-cidr'] } : {}),
     masqueradeAll: argv['masquerade-all'],
+    nodePortAddresses: argv['nodeport-addresses'].flatMap((a) => a.split(',')).map((a) => a.trim()).filter((a) => a !== ''),
     minSyncPeriodMs: duration('iptables-min-sync-period', argv['iptables-min-sync-period']),
     syncPeriodMs: duration('iptables-sync-period', argv['iptables-sync-period']),
     iptablesBackend: backend,
@@ -84,6 +87,7 @@ try {
     dnsPort: argv['cluster-dns-port'],
     resolvConf: argv['resolv-conf'],
   };
+  new NodePortAddresses(config.nodePortAddresses); // refuses what is not a CIDR, before anything runs
   if (config.syncPeriodMs <= 0) fail('--iptables-sync-period must be greater than 0');
   if (config.clusterDNSIP && isIPv4(config.clusterDNSIP) === false) fail(`--cluster-dns-ip: "${config.clusterDNSIP}" is not an IPv4 address`);
 } catch (e) {

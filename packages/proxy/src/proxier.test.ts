@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { FakeClock } from '@skiff/machinery';
 import { FakeIptables } from './iptables/fake-iptables.js';
 import type { SyncPlan } from './iptables/rules-planner.js';
-import { Proxier } from './proxier.js';
+import type { Table } from './iptables/fixed-rules.js';
+import { FULL_SYNC_COST_FACTOR, Proxier } from './proxier.js';
 import { endpoints, service } from './testing/objects.js';
 
 function setup() {
@@ -55,6 +56,42 @@ void describe('proxier', () => {
     assert.deepEqual(syncs.at(-1)?.plan?.full, true);
     assert.equal(syncs.at(-1)?.at, 31000);
     ac.abort();
+  });
+
+  void it('a slow full sync stretches the full resync period; the canary is looked for once per sync period, not per change', async () => {
+    const clock = new FakeClock(0);
+    let canaryChecks = 0;
+    class SlowFullSyncs extends FakeIptables {
+      override restore(payload: string): Promise<void> {
+        if (payload.includes(':SKIFF-PROXY-CANARY')) clock.advance(5000); // a full sync takes 5 s
+        return super.restore(payload);
+      }
+      override chainExists(table: Table, chain: string): Promise<boolean> {
+        canaryChecks++;
+        return super.chainExists(table, chain);
+      }
+    }
+    const syncs: { at: number; full?: boolean }[] = [];
+    const proxier = new Proxier({ nodeName: 'node1', iptables: new SlowFullSyncs(), clock, onSync: (r) => syncs.push({ at: clock.now(), full: r.plan?.full }) });
+    const ac = new AbortController();
+    proxier.start(ac.signal);
+    proxier.onServiceUpdate(undefined, web);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.1'));
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    for (let i = 2; clock.now() < 140_000; i++) {
+      proxier.onEndpointsUpdate(eps(`10.244.1.${i - 1}`), eps(`10.244.1.${i}`));
+      await clock.tick(2000);
+    }
+    ac.abort();
+    const full = syncs.filter((x) => x.full).map((x) => x.at);
+    const stretched = FULL_SYNC_COST_FACTOR * 5000;
+    assert.equal(full[0], 5000, 'the first sync is full (and took 5 s)');
+    assert.ok(full[1] !== undefined && full[1] >= stretched && full[1] <= stretched + 10_000, `the next full sync after ${stretched} ms, not 30 s: ${JSON.stringify(full)}`);
+    const partial = syncs.filter((x) => x.full === false).length;
+    assert.ok(partial >= 50, `partial syncs: ${partial}`);
+    assert.ok(canaryChecks <= 5, `canary checks: ${canaryChecks} over ${partial} partial syncs`);
   });
 
   void it('a failed restore is reported and retried as a full sync after the minimum period', async () => {

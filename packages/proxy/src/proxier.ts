@@ -1,7 +1,7 @@
 // The proxier: informer handlers record Service and Endpoints changes in the trackers and ask the
 // runner for a sync; each sync applies the pending changes and writes them through the syncer, a
 // partial sync with the changed services, or a full one when the full resync period has passed
-// (or after a failure, or when the canary chain is gone). Nothing is written until Services and
+// (see FULL_SYNC_COST_FACTOR; or after a failure, or when the canary chain is gone). Nothing is written until Services and
 // Endpoints have both synced once. A failed sync is retried (as a full sync) after the minimum
 // sync period. Each Endpoints change carries its trigger time (the endpoints controller's
 // `endpoints.kubernetes.io/last-change-trigger-time` annotation, else when the proxy received it),
@@ -11,6 +11,7 @@ import type { Clock } from '@skiff/machinery';
 import { IptablesSyncer } from './iptables/syncer.js';
 import type { Iptables } from './iptables/iptables.js';
 import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
+import { healthCheckServices, type HealthCheckService } from './process/service-health.js';
 import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
 import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
 import { serviceKey } from './tracker/service-port.js';
@@ -24,6 +25,14 @@ export function endpointsTriggerTime(ep: Endpoints | undefined, receivedAt: numb
   const t = raw === undefined ? Number.NaN : Date.parse(raw);
   return Number.isFinite(t) ? t : receivedAt;
 }
+
+/**
+ * The periodic full resync comes every sync period, or FULL_SYNC_COST_FACTOR times the last full
+ * sync's duration when that is longer: full syncs take at most about 5% of the time, so changes
+ * are rarely held behind one (10,000 services on nf_tables: a full sync is over a minute; kube-proxy
+ * since 1.28 full-syncs only hourly for the same reason).
+ */
+export const FULL_SYNC_COST_FACTOR = 20;
 
 export interface SyncResult {
   plan?: SyncPlan;
@@ -43,6 +52,8 @@ export interface ProxierConfig extends PlannerConfig {
   syncPeriodMs?: number;
   /** Told of each sync's outcome (metrics, logs). */
   onSync?: (result: SyncResult) => void;
+  /** --nodeport-addresses: the local addresses that accept node ports, asked at each sync; unset or undefined: all. */
+  nodePortIPs?: () => readonly string[] | undefined;
 }
 
 export class Proxier {
@@ -55,6 +66,9 @@ export class Proxier {
   private servicesSynced = false;
   private endpointsSynced = false;
   private lastFullSync = Number.NEGATIVE_INFINITY;
+  private lastFullSyncMs = 0;
+  /** When a sync last looked for the canary chain (a full sync puts it back). */
+  private lastCanaryCheck = Number.NEGATIVE_INFINITY;
   /** Services changed since the last successful sync (kept across failed syncs). */
   private changed = new Set<string>();
   /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
@@ -112,6 +126,11 @@ export class Proxier {
     return this.serviceChanges.pending() + this.endpointsChanges.pending();
   }
 
+  /** Services with a health check node port and their local ready endpoints, as of the last sync. */
+  healthCheckServices(): Map<string, HealthCheckService> {
+    return healthCheckServices(this.services, this.endpoints);
+  }
+
   /** Resolves when no sync is in progress. */
   idle(): Promise<void> {
     return this.runner.idle();
@@ -125,14 +144,28 @@ export class Proxier {
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
     for (const times of this.triggerTimes.values()) this.applyingTriggerTimes.push(...times);
     this.triggerTimes.clear();
-    const full = start - this.lastFullSync >= (this.cfg.syncPeriodMs ?? 30000);
+    const full = start - this.lastFullSync >= Math.max(this.cfg.syncPeriodMs ?? 30000, FULL_SYNC_COST_FACTOR * this.lastFullSyncMs);
     try {
-      const plan = await this.syncer.sync({ services: this.services, endpoints: this.endpoints, ...(full ? {} : { changed: this.changed }) });
+      const nodePortIPs = this.cfg.nodePortIPs?.();
+      // As kube-proxy's canary monitor: looked for once per sync period, not in every change's path.
+      const checkCanary = start - this.lastCanaryCheck >= (this.cfg.syncPeriodMs ?? 30000);
+      const plan = await this.syncer.sync({
+        services: this.services,
+        endpoints: this.endpoints,
+        ...(full ? {} : { changed: this.changed }),
+        ...(nodePortIPs ? { nodePortIPs } : {}),
+        checkCanary,
+      });
+      if (checkCanary || plan.full) this.lastCanaryCheck = start;
       this.changed = new Set();
       const triggerTimes = this.applyingTriggerTimes;
       this.applyingTriggerTimes = [];
-      if (plan.full) this.lastFullSync = start;
-      this.cfg.onSync?.({ plan, durationMs: this.cfg.clock.now() - start, triggerTimes });
+      const durationMs = this.cfg.clock.now() - start;
+      if (plan.full) {
+        this.lastFullSync = start;
+        this.lastFullSyncMs = durationMs;
+      }
+      this.cfg.onSync?.({ plan, durationMs, triggerTimes });
     } catch (error) {
       this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });
       this.runner.retryAfter(this.cfg.minSyncPeriodMs ?? 1000);

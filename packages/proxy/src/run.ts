@@ -33,7 +33,9 @@ import { detectBackend } from './iptables/backend.js';
 import { ExecIptables, spawnCommand } from './iptables/exec-iptables.js';
 import type { Backend, Iptables } from './iptables/iptables.js';
 import { ProxyMetrics } from './process/metrics.js';
+import { NodePortAddresses } from './process/node-port-addresses.js';
 import type { ProxyRunConfig } from './process/run-config.js';
+import { ServiceHealthServer } from './process/service-health.js';
 import { SyncHealth } from './process/sync-health.js';
 import { Proxier } from './proxier.js';
 
@@ -46,6 +48,8 @@ export interface RunningProxy {
   healthServer?: HealthServer;
   /** Set when cluster DNS runs. */
   dns?: DnsServer;
+  /** The health check node ports of externalTrafficPolicy Local services. */
+  serviceHealth: ServiceHealthServer;
   /** Settles once everything stopped after the signal aborted (the rules stay, as kube-proxy's). */
   stopped: Promise<void>;
 }
@@ -139,6 +143,16 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
   // Starting counts as waiting: a proxy that never gets to its first sync turns unhealthy.
   health.queuedUpdate();
   let syncedOnce = false;
+  const nodePortAddresses = new NodePortAddresses(config.nodePortAddresses);
+  const proxyHealthy = (): boolean => {
+    try {
+      health.check();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const serviceHealth = new ServiceHealthServer({ proxyHealthy, log });
   // Read at scrape time, once `proxier` exists.
   const metrics: ProxyMetrics = new ProxyMetrics(registry, () => proxier.pendingChanges());
   const proxier: Proxier = new Proxier({
@@ -149,6 +163,7 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     masqueradeAll: config.masqueradeAll,
     minSyncPeriodMs: config.minSyncPeriodMs,
     syncPeriodMs: config.syncPeriodMs,
+    nodePortIPs: () => nodePortAddresses.localIPs(),
     onSync: (r) => {
       metrics.observe(r, clock.now());
       if (r.error !== undefined) {
@@ -157,6 +172,15 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
         return;
       }
       health.updated();
+      serviceHealth.sync(proxier.healthCheckServices());
+      const end = clock.now();
+      log.debug('synced proxy rules', {
+        full: r.plan?.full,
+        durationMs: r.durationMs,
+        restores: r.plan?.restores.length,
+        rulesWritten: r.plan?.rulesWritten,
+        programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
+      });
       if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs });
       syncedOnce = true;
     },
@@ -188,6 +212,7 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     }
   } catch (err) {
     stop.abort();
+    await serviceHealth.close();
     await dns?.close();
     await factory.stopped();
     client.close();
@@ -202,10 +227,11 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     signal.removeEventListener('abort', onAbort);
     await Promise.all(feeding);
     await proxier.idle();
+    await serviceHealth.close();
     await dns?.close();
     await factory.stopped();
     await healthServer?.close();
     if (!config.client) client.close();
   })();
-  return { proxier, backend: iptables.backend, metrics: registry, health, ...(healthServer ? { healthServer } : {}), ...(dns ? { dns } : {}), stopped };
+  return { proxier, backend: iptables.backend, metrics: registry, health, serviceHealth, ...(healthServer ? { healthServer } : {}), ...(dns ? { dns } : {}), stopped };
 }

@@ -4,6 +4,7 @@ import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type Pod }
 import { FakeClock } from '@skiff/machinery';
 import { resolveConfig } from './config/resolve.js';
 import { AssignedPodDelete, NodeAdd } from './framework/events.js';
+import { PodInfo } from './framework/pod-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { FitError } from './schedule/fit-error.js';
 import { Scheduler, type FailureInfo } from './scheduler.js';
@@ -148,4 +149,68 @@ void test('Scheduler', async (t) => {
     assert.deepEqual(bound, ['high->a']);
     assert.equal(s.nominator.size, 0);
   });
+});
+
+interface NominationCase {
+  name: string;
+  /** Pending pods nominated before the preemptor's attempt: name, priority, node. */
+  nominated: { name: string; priority: number; node: string }[];
+  wantCleared: string[];
+  wantKept: string[];
+}
+
+// Node a (4 cpu) holds `low` (3 cpu, priority 1); `high` (2 cpu, priority 100) preempts it; node b
+// (1 cpu) fits nobody. Nominated pods ask for 1 cpu each.
+const nominationCases: NominationCase[] = [
+  { name: 'a lower-priority pod nominated to the node loses its nomination', nominated: [{ name: 'mid', priority: 50, node: 'a' }], wantCleared: ['mid'], wantKept: [] },
+  { name: 'a higher-priority nominated pod keeps it', nominated: [{ name: 'top', priority: 200, node: 'a' }], wantCleared: [], wantKept: ['top'] },
+  {
+    name: 'an equal-priority pod keeps it, a lower one loses it',
+    nominated: [
+      { name: 'same', priority: 100, node: 'a' },
+      { name: 'mid', priority: 50, node: 'a' },
+    ],
+    wantCleared: ['mid'],
+    wantKept: ['same'],
+  },
+  { name: 'a lower-priority pod nominated to another node keeps it', nominated: [{ name: 'mid', priority: 50, node: 'b' }], wantCleared: [], wantKept: ['mid'] },
+];
+
+void test('Scheduler: nominations a preemptor clears', async (t) => {
+  for (const c of nominationCases) {
+    await t.test(c.name, async () => {
+      const { s, failures } = setup();
+      s.cache.addNode(makeNode('a', { cpu: '4' }));
+      s.cache.addNode(makeNode('b', { cpu: '1' }));
+      s.cache.addPod(makePod('low', { nodeName: 'a', cpu: '3', priority: 1 }));
+      const pods = new Map<string, Pod>();
+      for (const n of c.nominated) {
+        const p = makePod(n.name, { cpu: '1', priority: n.priority });
+        pods.set(n.name, p);
+        s.nominator.add(new PodInfo(p), n.node);
+      }
+      s.queue.add(makePod('high', { cpu: '2', priority: 100 }));
+      s.scheduleOne(s.queue.popNow()!);
+      await s.drain();
+      assert.equal(failures[0]?.failure.nominatedNodeName, 'a');
+      assert.deepEqual((failures[0]?.failure.clearNominations ?? []).map((p) => p.metadata.name).sort(), c.wantCleared);
+      for (const n of c.wantCleared) assert.equal(s.nominator.nominatedNodeOf(pods.get(n)!), undefined, n);
+      for (const n of c.wantKept) assert.equal(s.nominator.nominatedNodeOf(pods.get(n)!), c.nominated.find((x) => x.name === n)!.node, n);
+      assert.equal(s.nominator.nominatedNodeOf(makePod('high')), 'a');
+    });
+  }
+});
+
+void test('Scheduler: a nominated pod bound elsewhere leaves its nominated node free', async () => {
+  const { s, bound } = setup();
+  s.cache.addNode(makeNode('a', { cpu: '1' }));
+  s.cache.addNode(makeNode('b', { cpu: '4' }));
+  const p = makePod('p', { cpu: '2', priority: 10 });
+  const nominatedP: Pod = { ...p, status: { ...p.status, nominatedNodeName: 'a' } };
+  s.nominator.add(new PodInfo(nominatedP), 'a');
+  s.queue.add(nominatedP);
+  await scheduleAll(s);
+  assert.deepEqual(bound, ['p->b']);
+  assert.equal(s.nominator.nominatedPodsForNode('a').length, 0);
+  assert.equal(s.nominator.size, 0);
 });

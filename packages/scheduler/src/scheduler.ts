@@ -31,6 +31,8 @@ export interface FailureInfo {
   nominatedNodeName?: string;
   /** Pods to delete for the preemptor (with an event naming it). */
   victims?: Pod[];
+  /** Lower-priority pods that were nominated to the preemptor's node: clear their status.nominatedNodeName. */
+  clearNominations?: Pod[];
   explanation?: Explanation;
 }
 
@@ -142,9 +144,16 @@ export class Scheduler {
     if (result instanceof FitError) {
       const post = fwk.runPostFilterPlugins(state, q.podInfo, result.diagnosis.nodeToStatus);
       if (!post.status.isSuccess() && post.status.message()) result.diagnosis.postFilterMsg = post.status.message();
-      if (post.nominatedNodeName) this.nominator.add(q.podInfo, post.nominatedNodeName);
+      const cleared = post.nominatedNodeName ? this.nominate(q.podInfo, post.nominatedNodeName) : [];
       const explanation: Explanation = { candidates: [], ...explainRejections(result.diagnosis.nodeToStatus, DEFAULT_MAX_REJECTED), evaluatedNodes: result.diagnosis.nodeToStatus.size, feasibleNodes: 0 };
-      const failure: FailureInfo = { reason: 'Unschedulable', message: result.message, nominatedNodeName: post.nominatedNodeName, victims: post.victims, explanation };
+      const failure: FailureInfo = {
+        reason: 'Unschedulable',
+        message: result.message,
+        nominatedNodeName: post.nominatedNodeName,
+        victims: post.victims,
+        ...(cleared.length ? { clearNominations: cleared } : {}),
+        explanation,
+      };
       return this.fail(q, cycle, failure, [...result.diagnosis.unschedulablePlugins], attempt);
     }
     const host = result.suggestedHost;
@@ -184,6 +193,18 @@ export class Scheduler {
     fwk.runReservePluginsUnreserve(state, info, host);
     this.cache.forgetPod(assumed);
     this.fail(q, cycle, { reason: 'SchedulerError', message: `binding rejected: ${status.message()}` }, [], attempt);
+  }
+
+  /**
+   * Records the preemptor's nomination and, as Kubernetes' prepareCandidate, drops the nominations
+   * of lower-priority pods to the same node (they may no longer fit there); returns those pods, whose
+   * status.nominatedNodeName the wiring clears.
+   */
+  private nominate(preemptor: PodInfo, nodeName: string): Pod[] {
+    const lower = this.nominator.lowerPriorityNominatedPods(nodeName, preemptor.priority).filter((p) => p.key !== preemptor.key);
+    for (const p of lower) this.nominator.delete(p.pod);
+    this.nominator.add(preemptor, nodeName);
+    return lower.map((p) => p.pod);
   }
 
   private fail(q: QueuedPodInfo, cycle: number, failure: FailureInfo, plugins: string[], attempt: AttemptInfo): void {

@@ -88,9 +88,10 @@ export function verbCommands(select: Select): Module[] {
       (y) =>
         output(dry(targets(y)))
           .option('replicas', { type: 'number', describe: 'The new number of replicas' })
-          .option('current-replicas', { type: 'number', describe: 'Precondition: only scale if this is the current number' }),
+          .option('current-replicas', { type: 'number', describe: 'Precondition: only scale if this is the current number' })
+          .option('resource-version', { type: 'string', describe: 'Precondition: only scale if this is the current resourceVersion' }),
       select('scale', (c, f, conn, _d, io) =>
-        scale(c, { ...targetArgs(f, conn), ...(f.replicas !== undefined ? { replicas: Number(f.replicas) } : {}), ...(f['current-replicas'] !== undefined ? { currentReplicas: Number(f['current-replicas']) } : {}), dryRun: dryRun(f['dry-run']), ...optional('output', str(f.output)) }, io),
+        scale(c, { ...targetArgs(f, conn), ...(f.replicas !== undefined ? { replicas: Number(f.replicas) } : {}), ...(f['current-replicas'] !== undefined ? { currentReplicas: Number(f['current-replicas']) } : {}), ...optional('resourceVersion', str(f['resource-version'])), dryRun: dryRun(f['dry-run']), ...optional('output', str(f.output)) }, io),
       ),
     ),
     module('rollout', 'Manage the rollout of a Deployment', (y) => y.command(rollout(select)).demandCommand(1, 'You must specify a rollout subcommand'), () => undefined),

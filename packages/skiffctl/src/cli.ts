@@ -14,6 +14,7 @@ import { clusterInfo } from './commands/cluster-info.js';
 import { create } from './commands/create.js';
 import { del } from './commands/delete.js';
 import { describe } from './commands/describe.js';
+import { explainPlacementCommand } from './commands/explain-placement.js';
 import { get } from './commands/get.js';
 import { version } from './commands/version.js';
 import { STREAM_COMMANDS, streamCommands } from './streams/commands.js';
@@ -253,6 +254,7 @@ function buildParser(select: Select): Argv {
       ),
     )
     .command(verbCommands(select))
+    .command(explainPlacementCommand(select))
     .command(streamCommands(select))
     .demandCommand(1, 'You must specify a command')
     .recommendCommands()

@@ -1,35 +1,21 @@
-// IPv4 CIDR arithmetic for the ClusterIP range.
+// The ClusterIP range (--service-cluster-ip-range) over @skiff/api's IPv4 arithmetic.
+import { ipv4CidrContains, ipv4CidrSize, ipv4ToNumber, parseIpv4Cidr, type Ipv4Cidr } from '@skiff/api';
 
-export interface Cidr {
-  base: number;
-  bits: number;
+export { numberToIpv4 as intToIp } from '@skiff/api';
+
+export interface Cidr extends Ipv4Cidr {
   size: number;
 }
 
+/** Throws for a malformed range or a prefix outside /8 to /30. */
 export function parseCidr(s: string): Cidr {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(s);
-  if (!m) throw new Error(`invalid CIDR ${s}`);
-  const octets = m.slice(1, 5).map(Number);
-  const bits = Number(m[5]);
-  if (octets.some((o) => o > 255) || bits < 8 || bits > 30) throw new Error(`invalid CIDR ${s} (prefix must be /8 to /30)`);
-  const ip = ipToInt(octets.join('.'))!;
-  const size = 2 ** (32 - bits);
-  return { base: ip - (ip % size), bits, size };
-}
-
-export function ipToInt(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (!m) return undefined;
-  const o = m.slice(1).map(Number);
-  if (o.some((x) => x > 255)) return undefined;
-  return ((o[0]! * 256 + o[1]!) * 256 + o[2]!) * 256 + o[3]!;
-}
-
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+  const c = parseIpv4Cidr(s);
+  if (!c) throw new Error(`invalid CIDR ${s}`);
+  if (c.prefix < 8 || c.prefix > 30) throw new Error(`invalid CIDR ${s} (prefix must be /8 to /30)`);
+  return { base: c.base, prefix: c.prefix, size: ipv4CidrSize(c) };
 }
 
 export function cidrContains(c: Cidr, ip: string): boolean {
-  const n = ipToInt(ip);
-  return n !== undefined && n >= c.base && n < c.base + c.size;
+  const n = ipv4ToNumber(ip);
+  return n !== undefined && ipv4CidrContains(c, n);
 }

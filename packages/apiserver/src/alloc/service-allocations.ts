@@ -15,7 +15,12 @@ interface ServiceSpec {
   clusterIP?: string;
   clusterIPs?: string[];
   ports?: ServicePort[];
+  externalTrafficPolicy?: string;
+  healthCheckNodePort?: number;
 }
+
+/** A LoadBalancer Service with externalTrafficPolicy Local gets a health check node port. */
+const needsHealthCheckNodePort = (s: ServiceSpec): boolean => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
 
 export interface AllocationPlan {
   allocateIPs: string[];
@@ -39,11 +44,12 @@ export function allocatedIPs(svc: KObject | undefined): string[] {
 
 export function allocatedPorts(svc: KObject | undefined): number[] {
   const spec = (svc?.spec ?? {}) as ServiceSpec;
-  return (spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number' && p > 0);
+  const ports = (spec.ports ?? []).map((p) => p.nodePort);
+  return [...ports, spec.healthCheckNodePort].filter((p): p is number => typeof p === 'number' && p > 0);
 }
 
 /**
- * Fills spec.clusterIP(s) and ports[].nodePort of `svc` (mutated) and returns the plan.
+ * Fills spec.clusterIP(s), ports[].nodePort and healthCheckNodePort of `svc` (mutated) and returns the plan.
  * `old` is the stored Service on update. Throws INVALID_ARGUMENT for a requested value that is out
  * of range or known to be taken.
  */
@@ -98,6 +104,29 @@ export function planServiceAllocations(
   const oldPorts = oldSpec.ports ?? [];
   const oldKept = new Set(allocatedPorts(old));
   const chosen = new Set<number>();
+  /** A port the client asked for: kept, newly allocated, or an error. */
+  const requested = (path: string, port: number): void => {
+    if (chosen.has(port)) errors.push(fieldError(path, 'Duplicate', 'node port is used twice in this Service', port));
+    else if (oldKept.has(port)) chosen.add(port);
+    else if (!ports.contains(port)) errors.push(fieldError(path, 'Invalid', 'provided port is not in the valid range', port));
+    else if (ports.isTaken(port)) errors.push(fieldError(path, 'Invalid', 'provided port is already allocated', port));
+    else {
+      chosen.add(port);
+      plan.allocatePorts.push(port);
+    }
+  };
+  /** A port the server picks; undefined (and an error) when the range is full. */
+  const pick = (path: string): number | undefined => {
+    const picked = ports.pick(chosen);
+    if (picked === undefined) {
+      errors.push(fieldError(path, 'Invalid', 'the NodePort range is full'));
+      return undefined;
+    }
+    chosen.add(picked);
+    plan.allocatePorts.push(picked);
+    plan.autoPorts.add(picked);
+    return picked;
+  };
   (spec.ports ?? []).forEach((p, i) => {
     const path = `spec.ports[${i}].nodePort`;
     if (!wantsNodePorts) {
@@ -105,14 +134,7 @@ export function planServiceAllocations(
       return;
     }
     if (p.nodePort) {
-      if (chosen.has(p.nodePort)) errors.push(fieldError(path, 'Duplicate', 'node port is used twice in this Service', p.nodePort));
-      else if (oldKept.has(p.nodePort)) chosen.add(p.nodePort);
-      else if (!ports.contains(p.nodePort)) errors.push(fieldError(path, 'Invalid', 'provided port is not in the valid range', p.nodePort));
-      else if (ports.isTaken(p.nodePort)) errors.push(fieldError(path, 'Invalid', 'provided port is already allocated', p.nodePort));
-      else {
-        chosen.add(p.nodePort);
-        plan.allocatePorts.push(p.nodePort);
-      }
+      requested(path, p.nodePort);
       return;
     }
     const match = oldPorts.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP') && o.nodePort && !chosen.has(o.nodePort));
@@ -121,16 +143,23 @@ export function planServiceAllocations(
       chosen.add(match.nodePort);
       return;
     }
-    const picked = ports.pick(chosen);
-    if (picked === undefined) {
-      errors.push(fieldError(path, 'Invalid', 'the NodePort range is full'));
-      return;
-    }
-    p.nodePort = picked;
-    chosen.add(picked);
-    plan.allocatePorts.push(picked);
-    plan.autoPorts.add(picked);
+    const picked = pick(path);
+    if (picked !== undefined) p.nodePort = picked;
   });
+  // The health check node port (Kubernetes' allocHealthCheckNodePort): kept across updates that
+  // omit it, freed when the Service no longer needs one.
+  if (needsHealthCheckNodePort(spec)) {
+    const path = 'spec.healthCheckNodePort';
+    const keep = needsHealthCheckNodePort(oldSpec) ? oldSpec.healthCheckNodePort : undefined;
+    if (spec.healthCheckNodePort) requested(path, spec.healthCheckNodePort);
+    else if (keep && oldKept.has(keep) && !chosen.has(keep)) {
+      spec.healthCheckNodePort = keep;
+      chosen.add(keep);
+    } else {
+      const picked = pick(path);
+      if (picked !== undefined) spec.healthCheckNodePort = picked;
+    }
+  }
   plan.freePorts = [...oldKept].filter((p) => !chosen.has(p));
   if (errors.length > 0) throw invalid('Service', name, errors);
   return plan;

@@ -7,6 +7,7 @@ import { ApiError, apiResources, type KObject } from '@skiff/api';
 import { isUndecodable, toGrpcStatus, type Logger } from '@skiff/machinery';
 import type { Registry } from '../registry/registry.js';
 import { bindPod } from '../registry/kinds/pod/binding.js';
+import { getScale, updateScale } from '../registry/scale.js';
 import { makeFilter } from '../cache/filter.js';
 import type { Metrics } from '../metrics.js';
 import type { Authentication } from './auth.js';
@@ -133,6 +134,11 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
       },
     })),
     Bind: unary('Bind', d, async (req, ctx) => ({ response: await bindPod(r, ctx, req.binding ?? {}) })),
+    GetScale: unary('GetScale', d, async (req) => ({ response: await getScale(r, req.resource ?? '', req.namespace ?? '', req.name ?? '') })),
+    UpdateScale: unary('UpdateScale', d, async (req, ctx) => {
+      if (!req.scale?.metadata) throw new ApiError('INVALID_ARGUMENT', 'the request carries no scale', { reason: 'BadRequest' });
+      return { response: await updateScale(r, ctx, req.resource ?? '', req.scale, !!req.dryRun) };
+    }),
     Discovery: unary('Discovery', d, async () => ({
       response: {
         gitVersion: `v${VERSION}`,

@@ -1,5 +1,6 @@
 // What a component needs to describe its processes: the cluster's settings, the state folder, the
 // lab's nodes and where the programs are.
+import { hostname } from 'node:os';
 import type { ClusterConfig } from '../cluster-config.js';
 import type { ProcessSpec } from '../process-spec.js';
 import type { StatePaths } from '../state-dir.js';
@@ -38,4 +39,14 @@ export interface ComponentContext {
 export interface Component {
   name: string;
   processes(ctx: ComponentContext): ProcessSpec[];
+}
+
+/**
+ * The Lease identity of a leader-elected process the supervisor runs once per cluster: the same
+ * across restarts, so a process restarted after a crash (kill -9) renews its own unexpired Lease at
+ * once instead of waiting out the lease duration of its dead predecessor (a second instance of the
+ * same cluster never runs: the supervisor stops the old one first).
+ */
+export function leaderIdentity(config: ClusterConfig, processName: string): string {
+  return `${hostname()}_skiff-cluster-${config.labName}-${processName}`;
 }

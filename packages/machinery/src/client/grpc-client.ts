@@ -1,6 +1,6 @@
 // The Client over gRPC: one HTTP/2 connection to the apiserver, typed methods, ApiErrors out.
 import * as grpc from '@grpc/grpc-js';
-import { ApiError, lookupResource, type KObject } from '@skiff/api';
+import { ApiError, lookupResource, type KObject, type Scale } from '@skiff/api';
 import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
@@ -226,6 +226,14 @@ class GrpcClient implements Client {
     if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
     const { response } = await this.unary<KObject>('Bind', { binding: { metadata, target: { kind: 'Node', name: nodeName } } });
     return response;
+  }
+
+  async getScale(resource: string, namespace: string, name: string): Promise<Scale> {
+    return (await this.unary<Scale>('GetScale', { resource, namespace, name })).response;
+  }
+
+  async updateScale(resource: string, scale: Scale, opts?: WriteOptions): Promise<Scale> {
+    return (await this.unary<Scale>('UpdateScale', { resource, scale, ...dry(opts) })).response;
   }
 
   async discovery(): Promise<DiscoveryInfo> {

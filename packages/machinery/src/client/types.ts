@@ -1,6 +1,6 @@
 // The typed client contract every component uses to talk to the apiserver. The gRPC implementation
 // is in grpc-client.ts; tests may use any other implementation of the same interface.
-import type { APIResourceInfo, KObject } from '@skiff/api';
+import type { APIResourceInfo, KObject, Scale } from '@skiff/api';
 
 export interface ListOptions {
   /** Empty or undefined: every namespace (for namespaced resources). */
@@ -136,6 +136,10 @@ export interface Client {
   watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>>;
   /** Binds a pod to a node (FAILED_PRECONDITION if it already has one); `annotations` are set on the pod in the same write. */
   bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject>;
+  /** The scale subresource (deployments, replicasets): spec.replicas, status.replicas and the selector string. */
+  getScale(resource: string, namespace: string, name: string): Promise<Scale>;
+  /** Writes spec.replicas; scale.metadata.resourceVersion, when set, is a precondition (ABORTED). */
+  updateScale(resource: string, scale: Scale, opts?: WriteOptions): Promise<Scale>;
   discovery(): Promise<DiscoveryInfo>;
   close(): void;
 }

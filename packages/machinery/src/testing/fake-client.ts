@@ -14,7 +14,13 @@ import {
   apiVersionOf,
   apiResources,
   applyDefaults,
+  applyScale,
   bindToNode,
+  hasScaleSubresource,
+  noScaleSubresource,
+  scaleOf,
+  validateScale,
+  type Scale,
   checkStructure,
   conflict,
   expired,
@@ -50,7 +56,7 @@ import { MERGE_PATCH, applyPatch, patchDocument } from './fake-patch.js';
 import { FakeAllocator, fakeStrategies } from './fake-strategies.js';
 import { type FakeWatcher, type HistoryEntry, type Matcher, eventFor, watchStream } from './fake-watch.js';
 
-export type Verb = 'create' | 'get' | 'list' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'deleteCollection' | 'watch' | 'bind' | 'discovery';
+export type Verb = 'create' | 'get' | 'list' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'deleteCollection' | 'watch' | 'bind' | 'getScale' | 'updateScale' | 'discovery';
 
 /** One call the fake received, for assertions. */
 export interface FakeCall {
@@ -70,7 +76,7 @@ export interface FakeClientOptions {
   now?: () => number;
 }
 
-const WRITES: readonly Verb[] = ['create', 'update', 'updateStatus', 'patch', 'delete', 'deleteCollection', 'bind'];
+const WRITES: readonly Verb[] = ['create', 'update', 'updateStatus', 'patch', 'delete', 'deleteCollection', 'bind', 'updateScale'];
 
 function qualified(t: ResourceType): string {
   return t.group ? `${t.resource}.${t.group}` : t.resource;
@@ -79,6 +85,12 @@ function qualified(t: ResourceType): string {
 function typeOf(resource: string): ResourceType {
   const t = lookupResource(resource);
   if (!t) throw new ApiError('NOT_FOUND', `the server could not find the requested resource (${resource})`);
+  return t;
+}
+
+function scalable(resource: string): ResourceType {
+  const t = typeOf(resource);
+  if (!hasScaleSubresource(t.kind)) throw noScaleSubresource(t.resource);
   return t;
 }
 
@@ -394,6 +406,23 @@ export class FakeClient implements Client {
     }
     const next = bindToNode(cur, nodeName, this.timestamp(), annotations);
     return this.store(t, cur, next);
+  }
+
+  async getScale(resource: string, namespace: string, name: string): Promise<Scale> {
+    this.enter({ verb: 'getScale', resource, namespace, name });
+    const t = scalable(resource);
+    return scaleOf(this.current(t, namespaceOf(t, namespace), name));
+  }
+
+  /** As the apiserver's UpdateScale: spec.replicas through an ordinary update, the Scale's resourceVersion a precondition. */
+  async updateScale(resource: string, scale: Scale, opts?: WriteOptions): Promise<Scale> {
+    this.enter({ verb: 'updateScale', resource, namespace: scale.metadata?.namespace ?? '', name: scale.metadata?.name ?? '', body: scale, opts });
+    const t = scalable(resource);
+    validateScale(scale);
+    const cur = this.current(t, namespaceOf(t, scale.metadata.namespace), scale.metadata.name!);
+    const next = applyScale(cur, scale);
+    if (scale.metadata.resourceVersion) next.metadata.resourceVersion = scale.metadata.resourceVersion;
+    return scaleOf(this.replace('', next, opts));
   }
 
   async discovery(): Promise<DiscoveryInfo> {

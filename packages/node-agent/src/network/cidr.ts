@@ -1,54 +1,21 @@
-// IPv4 CIDRs ("10.244.1.0/24"): parsing with a clear error, containment, and the n-th address.
+// IPv4 CIDRs of the pod network ("10.244.1.0/24") over @skiff/api's arithmetic: parsing with an
+// error naming the field, and the n-th address.
+import { formatIpv4Cidr, ipv4CidrSize, numberToIpv4, parseIpv4Cidr, type Ipv4Cidr } from '@skiff/api';
 import { PodNetworkError } from '../errors.js';
 
-export interface Cidr {
-  /** the network address as an unsigned 32-bit number */
-  base: number;
-  prefix: number;
-}
+export { ipv4ToNumber as ipToNumber, formatIpv4Cidr as formatCidr, ipv4CidrWithin as cidrWithin, ipv4CidrSize as cidrSize } from '@skiff/api';
+export type Cidr = Ipv4Cidr;
 
-export function ipToNumber(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return undefined;
-  return parts.reduce((n, p) => n * 256 + Number(p), 0);
-}
-
-export function numberToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function mask(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
+/** Throws PodNetworkError for a malformed CIDR or one with host bits set. */
 export function parseCidr(s: string, field = 'cidr'): Cidr {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
-  const ip = m ? ipToNumber(m[1]) : undefined;
-  const prefix = m ? Number(m[2]) : NaN;
-  if (ip === undefined || !(prefix >= 0 && prefix <= 32)) throw new PodNetworkError(`${field}: invalid CIDR address: ${s}`);
-  if ((ip & ~mask(prefix)) >>> 0 !== 0) throw new PodNetworkError(`${field}: ${s} has host bits set (network address ${formatCidr({ base: (ip & mask(prefix)) >>> 0, prefix })})`);
-  return { base: ip, prefix };
-}
-
-export function formatCidr(c: Cidr): string {
-  return `${numberToIp(c.base)}/${c.prefix}`;
-}
-
-export function cidrContains(outer: Cidr, ip: number): boolean {
-  return ((ip & mask(outer.prefix)) >>> 0) === outer.base;
-}
-
-export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
-  return inner.prefix >= outer.prefix && cidrContains(outer, inner.base);
+  const c = parseIpv4Cidr(s);
+  if (!c) throw new PodNetworkError(`${field}: invalid CIDR address: ${s}`);
+  if (c.address !== c.base) throw new PodNetworkError(`${field}: ${s} has host bits set (network address ${formatIpv4Cidr(c)})`);
+  return { base: c.base, prefix: c.prefix };
 }
 
 /** The address `n` after the network address ("10.244.1.0/24", 1 -> "10.244.1.1"). */
 export function nthAddress(c: Cidr, n: number): string {
-  const size = 2 ** (32 - c.prefix);
-  if (n < 0 || n >= size) throw new PodNetworkError(`${formatCidr(c)} has no address number ${n}`);
-  return numberToIp(c.base + n);
-}
-
-export function cidrSize(c: Cidr): number {
-  return 2 ** (32 - c.prefix);
+  if (n < 0 || n >= ipv4CidrSize(c)) throw new PodNetworkError(`${formatIpv4Cidr(c)} has no address number ${n}`);
+  return numberToIpv4(c.base + n);
 }

@@ -16,7 +16,7 @@ import { envInput } from './env.js';
 import { noEnvSources, type EnvSources } from '../env/env-sources.js';
 import { DEFAULT_CLUSTER_DOMAIN, podDNS, podExtraHosts, podHostnameAndDomain, type DNSNode } from '../dns/pod-dns.js';
 import type { ImageManager, RecordEvent } from './images.js';
-import { readPodState, type PodRuntimeState } from './pod-state.js';
+import { PodStateCache, readPodState, type PodRuntimeState } from './pod-state.js';
 import type { ProbeManager } from '../probe/probe-manager.js';
 import { noProbes } from '../probe/probe-results.js';
 import { HookRunner } from '../lifecycle/hooks.js';
@@ -26,6 +26,8 @@ import { containerMounts } from '../volumes/container-mounts.js';
 import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
+/** how long a steady pod's runtime state is used without reading it again (the PLEG reports changes meanwhile) */
+export const STEADY_STATE_MAX_AGE_MS = 60_000;
 /** a pod whose volumes could not be set up is synced again after this long */
 export const VOLUME_RETRY_MS = 2_000;
 
@@ -75,10 +77,16 @@ export class PodSyncer {
   private readonly messages: TerminationMessages;
   /** uid → why the pod is evicted (until it is removed) */
   private readonly evictions = new Map<string, string>();
+  private readonly cache = new PodStateCache();
 
   constructor(private readonly d: PodSyncerDeps) {
     this.hooks = new HookRunner(d.runtime, d.record, d.now);
     this.messages = new TerminationMessages(d.runtime);
+  }
+
+  /** The runtime changed something of the pod (a PLEG event): its next sync reads the runtime afresh. */
+  invalidate(uid: string): void {
+    this.cache.invalidate(uid);
   }
 
   /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
@@ -106,11 +114,17 @@ export class PodSyncer {
       await this.writeStatus(pod, new Map());
       return { retryAfterMs: VOLUME_RETRY_MS };
     }
-    const state = await readPodState(this.d.runtime, uid);
+    // a steady pod's state as last read, unless the PLEG reported a change since (the kubelet's pod cache)
+    const gen = this.cache.generation(uid);
+    const steady = this.cache.steady(uid, this.d.now(), STEADY_STATE_MAX_AGE_MS);
+    const state = steady ?? (await this.readState(uid));
     this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
     const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
-    await this.carryOut(pod, actions, volumes, signal);
-    await this.writeStatus(pod, actions.waiting);
+    const changed = await this.carryOut(pod, actions, state, volumes, signal);
+    if (changed) this.cache.invalidate(uid);
+    else if (!steady) this.cache.keepState(uid, gen, this.d.now(), state);
+    // a sync that changed nothing reports the state it read
+    await this.writeStatus(pod, actions.waiting, false, undefined, changed ? undefined : state);
     const retry = Math.min(actions.retryAfterMs ?? Infinity, deadlineMs ?? Infinity);
     return retry === Infinity ? {} : { retryAfterMs: retry };
   }
@@ -135,7 +149,7 @@ export class PodSyncer {
     if (pod && spec?.lifecycle?.preStop && grace > 0) {
       const status = await this.d.runtime.containerStatus(c.id).catch(() => undefined);
       if (status?.state === 'running') {
-        const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+        const state = await this.readState(pod.metadata.uid ?? '');
         const ip = podIPOf(pod, state, this.d.node.hostIP);
         grace = await this.hooks.preStop({ pod, container: spec, containerId: c.id, ...(ip ? { podIP: ip } : {}) }, grace);
       }
@@ -152,7 +166,13 @@ export class PodSyncer {
     return undefined;
   }
 
-  private async carryOut(pod: Pod, actions: PodActions, volumes: PodVolumes, signal?: AbortSignal): Promise<void> {
+  private readState(uid: string): Promise<PodRuntimeState> {
+    return readPodState(this.d.runtime, uid, this.cache);
+  }
+
+  /** whether it changed anything in the runtime */
+  private async carryOut(pod: Pod, actions: PodActions, state: PodRuntimeState, volumes: PodVolumes, signal?: AbortSignal): Promise<boolean> {
+    const changed = actions.kill.length + actions.stopSandboxIds.length + actions.start.length > 0 || actions.createSandbox;
     const grace = pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     await Promise.all(
       actions.kill.map(async (k) => {
@@ -161,8 +181,9 @@ export class PodSyncer {
       }),
     );
     for (const id of actions.stopSandboxIds) await this.d.runtime.stopPodSandbox(id, grace);
-    let sandboxId = (await this.d.runtime.listPodSandboxes({ podUid: pod.metadata.uid ?? '' })).find((s) => s.state === 'ready')?.id;
-    let podIP: string | undefined;
+    const ready = actions.stopSandboxIds.length === 0 ? state.sandboxes.find((s) => s.state === 'ready') : undefined;
+    let sandboxId = ready ? ready.id : (await this.d.runtime.listPodSandboxes({ podUid: pod.metadata.uid ?? '' })).find((s) => s.state === 'ready')?.id;
+    let podIP: string | undefined = ready?.ip;
     if (actions.createSandbox) {
       const spec = pod.spec ?? { containers: [] };
       const dnsNode = this.d.dns ?? { clusterDNS: [], clusterDomain: DEFAULT_CLUSTER_DOMAIN, host: { servers: [], searches: [], options: [] } };
@@ -183,16 +204,16 @@ export class PodSyncer {
       });
       sandboxId = sandbox.id;
       podIP = sandbox.ip;
-    } else if (sandboxId) {
+    } else if (sandboxId && !ready) {
       podIP = (await this.d.runtime.podSandboxStatus(sandboxId)).ip;
     }
-    if (!sandboxId) return;
+    if (!sandboxId) return changed;
     for (const s of actions.start) {
       const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, volumes, signal);
       if (waiting) {
         actions.waiting.set(s.container.name, waiting.waiting);
         if (waiting.retryAfterMs !== undefined) actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, waiting.retryAfterMs);
-        if (s.init) return;
+        if (s.init) return changed;
         continue;
       }
       if (s.restart) this.d.backoff.next(backoffKey(pod, s.container.name), this.d.now());
@@ -200,6 +221,7 @@ export class PodSyncer {
     for (const [name, w] of actions.waiting) {
       if (w.reason === 'CrashLoopBackOff') this.d.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${name} in pod ${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`);
     }
+    return changed;
   }
 
   /** undefined once started; else why it waits */
@@ -246,8 +268,8 @@ export class PodSyncer {
     return undefined;
   }
 
-  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false, failed?: { reason: string; message: string }): Promise<void> {
-    const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+  private async writeStatus(pod: Pod, waiting: ReadonlyMap<string, Waiting>, terminating = false, failed?: { reason: string; message: string }, read?: PodRuntimeState): Promise<void> {
+    const state = read ?? (await this.readState(pod.metadata.uid ?? ''));
     if (!terminating && !failed) this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
     await this.messages.fill(pod, state).catch(() => undefined); // a log that cannot be read leaves the message empty
     const status = computePodStatus({
@@ -268,7 +290,7 @@ export class PodSyncer {
   private async evict(pod: Pod, message: string): Promise<void> {
     this.d.record(pod, 'Warning', 'Evicted', message);
     await this.stopPod(pod.metadata.uid ?? '', 0, pod);
-    const state = await readPodState(this.d.runtime, pod.metadata.uid ?? '');
+    const state = await this.readState(pod.metadata.uid ?? '');
     const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
     await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });
   }
@@ -313,5 +335,6 @@ export class PodSyncer {
     this.d.images.forget(uid);
     this.d.statuses.forget(uid);
     this.evictions.delete(uid);
+    this.cache.forget(uid);
   }
 }

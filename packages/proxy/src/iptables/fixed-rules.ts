@@ -78,14 +78,12 @@ export function fixedChains(masqueradeBit: number = DEFAULT_MASQUERADE_BIT): Rec
   };
 }
 
-/** The last rule of nat SKIFF-SERVICES: node-local destinations go on to the node ports. */
-export const NODEPORTS_JUMP = appendRule(
-  SERVICES_CHAIN,
-  ...comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'),
-  '-m',
-  'addrtype',
-  '--dst-type',
-  'LOCAL',
-  '-j',
-  NODEPORTS_CHAIN,
-);
+/**
+ * The last rules of nat SKIFF-SERVICES: node-local destinations go on to the node ports; with
+ * --nodeport-addresses, only the listed local addresses (one rule each, none when none is local).
+ */
+export function nodePortsJumps(nodePortIPs?: readonly string[]): string[] {
+  const note = comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain');
+  if (nodePortIPs === undefined) return [appendRule(SERVICES_CHAIN, ...note, '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', NODEPORTS_CHAIN)];
+  return nodePortIPs.map((ip) => appendRule(SERVICES_CHAIN, ...note, '-d', `${ip}/32`, '-j', NODEPORTS_CHAIN));
+}

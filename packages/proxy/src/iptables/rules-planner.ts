@@ -6,7 +6,7 @@
 // succeeded; after a failure, plan a full sync.
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
-import { DEFAULT_MASQUERADE_BIT, NODEPORTS_JUMP, fixedChains, jumpLine, type Jump, type Table } from './fixed-rules.js';
+import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
 import { emptyTable, renderPayload, type TablePayload } from './payload.js';
 import { appendRule, comment } from './rule-line.js';
 import { servicePortRules, type ProxyRulesConfig, type ServicePortRules } from './service-rules.js';
@@ -30,6 +30,8 @@ export interface SyncRequest {
   existingNatChains?: Iterable<string>;
   /** Full sync: jumps missing from the built-in chains, added in the last restore. */
   missingJumps?: readonly Jump[];
+  /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
+  nodePortIPs?: readonly string[];
 }
 
 export interface SyncPlan {
@@ -46,8 +48,27 @@ export interface SyncPlan {
   rulesTotal: number;
 }
 
+/**
+ * What a sync keeps of a service port's rules for the next partial sync: its dispatch lines and
+ * the names of its chains, not their bodies (at 10,000 services the bodies are most of the memory).
+ */
+interface KeptRules {
+  natServices: readonly string[];
+  natNodePorts: readonly string[];
+  filterServices: readonly string[];
+  filterExternal: readonly string[];
+  chainNames: readonly string[];
+  chainRules: number;
+}
+
+function kept(r: ServicePortRules): KeptRules {
+  let chainRules = 0;
+  for (const c of r.chains.values()) chainRules += c.length;
+  return { natServices: r.natServices, natNodePorts: r.natNodePorts, filterServices: r.filterServices, filterExternal: r.filterExternal, chainNames: [...r.chains.keys()], chainRules };
+}
+
 interface State {
-  rules: Map<string, ServicePortRules>;
+  rules: Map<string, KeptRules>;
   dispatch: Map<string, string>;
   active: Set<string>;
 }
@@ -78,16 +99,18 @@ export class RulesPlanner {
   plan(req: SyncRequest): SyncPlan {
     const prev = req.changed === undefined ? undefined : this.state;
     const full = prev === undefined;
-    const rules = new Map<string, ServicePortRules>();
-    const rewritten = new Set<string>();
+    const rules = new Map<string, KeptRules>();
+    // The chains of the rewritten service ports, in service order.
+    const serviceChains: Map<string, readonly string[]>[] = [];
     for (const name of [...req.services.keys()].sort()) {
       const svc = req.services.get(name);
       if (!svc) continue;
       const old = prev?.rules.get(name);
       if (old && !req.changed?.has(svc.service)) rules.set(name, old);
       else {
-        rules.set(name, servicePortRules(svc, req.endpoints.get(name) ?? [], this.cfg));
-        rewritten.add(name);
+        const r = servicePortRules(svc, req.endpoints.get(name) ?? [], this.cfg);
+        rules.set(name, kept(r));
+        serviceChains.push(r.chains);
       }
     }
 
@@ -107,7 +130,7 @@ export class RulesPlanner {
       const svc = req.services.get(name);
       if (svc && !clusterIPs.has(svc.clusterIP)) clusterIPs.set(svc.clusterIP, svc.service);
     }
-    dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(NODEPORTS_JUMP);
+    dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...nodePortsJumps(req.nodePortIPs));
     // A port the service does not define: not DNATed, so still addressed to the cluster IP here.
     for (const [ip, service] of clusterIPs)
       dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(appendRule(SERVICES_CHAIN, ...comment(`${service} has no such port`), '-d', ip, '-j', 'REJECT'));
@@ -129,11 +152,7 @@ export class RulesPlanner {
 
     // Service chains, and the stale ones.
     const active = new Set<string>();
-    const serviceChains: Map<string, readonly string[]>[] = [];
-    for (const [name, r] of rules) {
-      for (const c of r.chains.keys()) active.add(c);
-      if (rewritten.has(name)) serviceChains.push(r.chains);
-    }
+    for (const r of rules.values()) for (const c of r.chainNames) active.add(c);
     const before = full ? [...(req.existingNatChains ?? [])].filter(isServiceChain) : [...prev.active];
     tables.nat.deletes.push(...before.filter((c) => !active.has(c)).sort());
 
@@ -146,7 +165,7 @@ export class RulesPlanner {
     }
     let rulesTotal = 0;
     for (const lines of dispatch.values()) rulesTotal += lines.length;
-    for (const r of rules.values()) for (const c of r.chains.values()) rulesTotal += c.length;
+    for (const r of rules.values()) rulesTotal += r.chainRules;
 
     this.pending = { rules, dispatch: dispatchText, active };
     return { full, restores, chainsWritten, rulesWritten, chainsDeleted: tables.nat.deletes.length, rulesTotal };

@@ -42,10 +42,10 @@ async function harness(cfg: PlannerConfig = { clusterCIDR: '10.244.0.0/16' }, fa
     syncer,
     svc: (prev: Service | undefined, cur: Service | undefined) => st.update(prev, cur),
     ep: (prev: Endpoints | undefined, cur: Endpoints | undefined) => et.update(prev, cur),
-    sync: async (full = false) => {
+    sync: async (full = false, nodePortIPs?: string[]) => {
       const changed = new Set([...st.apply(services), ...et.apply(eps)]);
       const before = fake.restores.length;
-      const plan = await syncer.sync({ services, endpoints: eps, ...(full ? {} : { changed }) });
+      const plan = await syncer.sync({ services, endpoints: eps, ...(full ? {} : { changed }), ...(nodePortIPs ? { nodePortIPs } : {}) });
       return { plan, payloads: fake.restores.slice(before) };
     },
   };
@@ -187,6 +187,30 @@ COMMIT
       'SKIFF-PROXY-CANARY',
       'SKIFF-SERVICES',
     ]);
+  });
+
+  void it('--nodeport-addresses: SKIFF-SERVICES ends with a jump per listed local address, rewritten when they change', async () => {
+    const h = await harness();
+    const np = service('ns1', 'np', { type: 'NodePort', clusterIP: '10.96.0.11', ports: [{ name: 'http', port: 80, nodePort: 30080 }] });
+    h.svc(undefined, np);
+    h.ep(undefined, endpoints('ns1', 'np', [{ ip: '10.244.1.3' }], [{ name: 'http', port: 8080 }]));
+    const tail = (): string[] => (h.fake.chains('nat').get('SKIFF-SERVICES') ?? []).filter((r) => r.includes('SKIFF-NODEPORTS'));
+    const note = '-m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
+    const cases: { name: string; ips: string[] | undefined; want: string[] }[] = [
+      { name: 'two addresses', ips: ['192.168.5.10', '192.168.5.11'], want: [`-A SKIFF-SERVICES ${note} -d 192.168.5.10/32 -j SKIFF-NODEPORTS`, `-A SKIFF-SERVICES ${note} -d 192.168.5.11/32 -j SKIFF-NODEPORTS`] },
+      { name: 'one gone', ips: ['192.168.5.11'], want: [`-A SKIFF-SERVICES ${note} -d 192.168.5.11/32 -j SKIFF-NODEPORTS`] },
+      { name: 'none local', ips: [], want: [] },
+      { name: 'unset: every local address', ips: undefined, want: [`-A SKIFF-SERVICES ${note} -m addrtype --dst-type LOCAL -j SKIFF-NODEPORTS`] },
+    ];
+    let first = true;
+    for (const c of cases) {
+      const { plan, payloads } = await h.sync(false, c.ips);
+      assert.equal(plan.full, first, c.name);
+      first = false;
+      assert.deepEqual(tail(), c.want, c.name);
+      if (c.want.length > 0) assert.deepEqual((h.fake.chains('nat').get('SKIFF-SERVICES') ?? []).slice(-c.want.length), c.want, `${c.name}: the last rules`);
+      if (!plan.full) assert.match(payloads[0] ?? '', /^:SKIFF-SERVICES - \[0:0\]$/m, `${c.name}: the partial sync rewrote the dispatch chain`);
+    }
   });
 
   void it('a flushed table (canary gone) forces a full sync that puts everything back', async () => {

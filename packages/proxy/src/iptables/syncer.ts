@@ -15,6 +15,10 @@ export interface SyncInput {
   endpoints: EndpointsMap;
   /** Services ("ns/name") changed since the last sync; undefined asks for a full sync. */
   changed?: ReadonlySet<string>;
+  /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
+  nodePortIPs?: readonly string[];
+  /** A partial sync looks for the canary first unless this is false. */
+  checkCanary?: boolean;
 }
 
 function jumpsTo(rules: readonly string[], chain: string): boolean {
@@ -35,15 +39,18 @@ export class IptablesSyncer {
     this.planner = new RulesPlanner({ ...chunked, ...cfg });
   }
 
-  /** True when a canary chain is gone: someone flushed or deleted our tables. */
+  /**
+   * True when the canary chain is gone: someone flushed or deleted our tables. As kube-proxy's
+   * monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
+   * nat holds 10,000 services (the legacy backend reads a whole table to list one chain).
+   */
   async canaryMissing(): Promise<boolean> {
-    for (const t of CANARY_TABLES) if (!(await this.iptables.chainExists(t, CANARY_CHAIN))) return true;
-    return false;
+    return !(await this.iptables.chainExists(CANARY_TABLES[0] ?? 'mangle', CANARY_CHAIN));
   }
 
   async sync(input: SyncInput): Promise<SyncPlan> {
     let full = input.changed === undefined || this.planner.needsFullSync();
-    if (!full && (await this.canaryMissing())) full = true;
+    if (!full && input.checkCanary !== false && (await this.canaryMissing())) full = true;
     try {
       const plan = full ? await this.planFull(input) : this.planner.plan(input);
       for (const payload of plan.restores) await this.iptables.restore(payload);
@@ -60,6 +67,7 @@ export class IptablesSyncer {
     const filter = parseSavedTable(await this.iptables.save('filter'));
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
-    return this.planner.plan({ services: input.services, endpoints: input.endpoints, existingNatChains: nat.keys(), missingJumps });
+    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
+    return this.planner.plan({ services: input.services, endpoints: input.endpoints, ...nodePortIPs, existingNatChains: nat.keys(), missingJumps });
   }
 }

@@ -15,6 +15,8 @@ export interface ProxyRunConfig {
   /** The pods' CIDR: traffic to a ClusterIP from outside it is masqueraded (unset: none is). */
   clusterCIDR?: string;
   masqueradeAll: boolean;
+  /** --nodeport-addresses: CIDRs whose local addresses accept node ports (empty: every local address). */
+  nodePortAddresses: string[];
   /** Least time between syncs (kube-proxy's --iptables-min-sync-period, 1 s). */
   minSyncPeriodMs: number;
   /** Full resync period and the longest time between syncs (--iptables-sync-period, 30 s). */
@@ -48,6 +50,7 @@ export interface ProxyRunConfig {
 export const defaultProxyRunConfig = {
   server: '127.0.0.1:6443',
   masqueradeAll: false,
+  nodePortAddresses: [] as string[],
   minSyncPeriodMs: 1000,
   syncPeriodMs: 30000,
   iptablesBackend: 'auto' as BackendChoice,

@@ -23,6 +23,8 @@ export interface ServicePortInfo {
   readonly affinityTimeoutSeconds?: number;
   readonly externalPolicyLocal: boolean;
   readonly internalPolicyLocal: boolean;
+  /** spec.healthCheckNodePort of an externalTrafficPolicy Local service (the apiserver allocates it for LoadBalancers). */
+  readonly healthCheckNodePort?: number;
 }
 
 export function servicePortName(service: string, portName: string | undefined): string {
@@ -68,6 +70,8 @@ export function servicePortsOf(svc: Service | undefined): Map<string, ServicePor
       ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS)
       : undefined;
   const nodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+  const externalPolicyLocal = spec.externalTrafficPolicy === 'Local' && (nodePorts || (spec.externalIPs?.length ?? 0) > 0);
+  const healthCheck = externalPolicyLocal && spec.healthCheckNodePort ? { healthCheckNodePort: spec.healthCheckNodePort } : {};
   for (const p of spec.ports ?? []) {
     const name = servicePortName(service, p.name);
     out.set(name, {
@@ -80,8 +84,9 @@ export function servicePortsOf(svc: Service | undefined): Map<string, ServicePor
       nodePort: nodePorts ? (p.nodePort ?? 0) : 0,
       externalIPs: [...(spec.externalIPs ?? [])],
       ...(affinity !== undefined ? { affinityTimeoutSeconds: affinity } : {}),
-      externalPolicyLocal: spec.externalTrafficPolicy === 'Local' && (nodePorts || (spec.externalIPs?.length ?? 0) > 0),
+      externalPolicyLocal,
       internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
+      ...healthCheck,
     });
   }
   return out;

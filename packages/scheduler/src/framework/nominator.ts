@@ -36,6 +36,15 @@ export class Nominator {
     return this.byNode.get(nodeName) ?? [];
   }
 
+  /**
+   * Kubernetes' getLowerPriorityNominatedPods: the pods nominated to `nodeName` whose priority is
+   * lower than `priority` (the preemptor's). Once a preemptor takes the node they may no longer fit
+   * there, so their nomination is cleared.
+   */
+  lowerPriorityNominatedPods(nodeName: string, priority: number): PodInfo[] {
+    return this.nominatedPodsForNode(nodeName).filter((p) => p.priority < priority);
+  }
+
   nominatedNodeOf(pod: Pod): string | undefined {
     return this.nodeOf.get(objectKey(pod));
   }

@@ -23,7 +23,7 @@ interface Case {
   after?: (cs: Clientset) => Promise<unknown>;
   /** The informer's view of the pod ("gone": deleted). */
   lister?: 'gone' | 'bound';
-  want: { events: string[]; condition?: string; nominated?: string; deleting?: string[]; explanation?: string; writes?: number };
+  want: { events: string[]; condition?: string; nominated?: string; deleting?: string[]; explanation?: string; writes?: number; othersNominated?: Record<string, string | undefined> };
 }
 
 const pending = (name: string, priority = 0): Pod => ({ ...makePod(name, { cpu: '1' }), spec: { ...makePod(name, { cpu: '1' }).spec!, priority } });
@@ -32,6 +32,7 @@ const bound = (name: string, node: string): Pod => ({ ...pending(name), spec: { 
 const rejectedA = { candidates: [], rejected: { a: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } }, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 0 };
 const explainedA = '{"result":"Unschedulable","evaluated":1,"feasible":0,"candidates":[],"candidatesOmitted":0,"rejected":[{"node":"a","plugin":"NodeResourcesFit","reason":"Insufficient cpu"}],"rejectedOmitted":0}';
 const withExplanation = (p: Pod): Pod => ({ ...p, metadata: { ...p.metadata, annotations: { [PLACEMENT_EXPLANATION_ANNOTATION]: explainedA } } });
+const nominated = (p: Pod, node: string): Pod => ({ ...p, status: { ...p.status, nominatedNodeName: node } });
 const failedBefore = (p: Pod): Pod => ({ ...p, status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: summary }] } });
 
 const cases: Case[] = [
@@ -107,6 +108,33 @@ const cases: Case[] = [
       deleting: ['low'],
     },
   },
+  {
+    name: 'preemption: lower-priority pods nominated to the node lose their nomination, others keep theirs',
+    seed: [bound('low', 'n1'), pending('high', 100), nominated(pending('mid', 50), 'n1'), nominated(pending('other', 10), 'n2')],
+    pod: 'high',
+    failure: (pods) => ({ reason: 'Unschedulable', message: summary, nominatedNodeName: 'n1', victims: [pods.low!], clearNominations: [pods.mid!] }),
+    want: {
+      events: [`Warning FailedScheduling high: ${summary}`, `Normal Preempted low: Preempted by pod ${'uid-high'} on node n1`],
+      condition: `False Unschedulable ${summary}`,
+      nominated: 'n1',
+      deleting: ['low'],
+      othersNominated: { mid: undefined, other: 'n2' },
+    },
+  },
+  {
+    name: 'a nominated pod bound elsewhere: its nomination is cleared',
+    seed: [nominated(bound('p', 'n2'), 'n1')],
+    pod: 'p',
+    scheduled: 'n2',
+    want: { events: ['Normal Scheduled p: Successfully assigned default/p to n2'], nominated: undefined, writes: 1 },
+  },
+  {
+    name: 'a nominated pod bound on its nominated node: the nomination is over too',
+    seed: [nominated(bound('p', 'n1'), 'n1')],
+    pod: 'p',
+    scheduled: 'n1',
+    want: { events: ['Normal Scheduled p: Successfully assigned default/p to n1'], nominated: undefined },
+  },
 ];
 
 describe('OutcomeWriter', () => {
@@ -132,7 +160,7 @@ describe('OutcomeWriter', () => {
       });
       const pod = pods[c.pod]!;
       if (c.scheduled) w.scheduled(pod, c.scheduled, { candidates: [], rejected: {}, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 1 }, attempt);
-      const before = client.calls.length;
+      const before = c.scheduled ? 0 : client.calls.length;
       if (c.failure) w.failed(pod, c.failure(pods), attempt);
       await w.drain();
       if (c.want.writes !== undefined) assert.equal(client.calls.slice(before).filter((a) => a.verb === 'patch').length, c.want.writes);
@@ -147,6 +175,7 @@ describe('OutcomeWriter', () => {
       assert.equal(now.metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION], c.want.explanation);
       const deleting = (client.objects('pods') as Pod[]).filter((p) => p.metadata.deletionTimestamp).map((p) => p.metadata.name);
       assert.deepEqual(deleting, c.want.deleting ?? []);
+      for (const [name, node] of Object.entries(c.want.othersNominated ?? {})) assert.equal((client.find('pods', 'default', name) as Pod).status?.nominatedNodeName, node, name);
     });
   }
 });

@@ -1,8 +1,10 @@
 // What the process does with each outcome of the scheduling loop (the SchedulerHooks):
-//   scheduled: Event Scheduled "Successfully assigned ns/pod to node"; metrics.
+//   scheduled: Event Scheduled "Successfully assigned ns/pod to node"; metrics; a nominated pod's
+//              status.nominatedNodeName cleared.
 //   failed:    unless the pod is gone or already bound (another scheduler, a re-list): Event
 //              FailedScheduling with the summary; preemption's victims deleted gracefully, each with
-//              an Event Preempted naming the preemptor; the explanation annotation (rejected nodes)
+//              an Event Preempted naming the preemptor; the nominations of lower-priority pods to
+//              the preemptor's node cleared; the explanation annotation (rejected nodes)
 //              patched when it changed; status patched (PodScheduled=False, nominatedNodeName) only
 //              when it changed; metrics.
 // (A placement's explanation goes with the bind itself: ClientPodBinder.)
@@ -34,6 +36,9 @@ export class OutcomeWriter implements SchedulerHooks {
   scheduled(pod: Pod, nodeName: string, _explanation: Explanation, attempt: AttemptInfo): void {
     this.o.metrics.attempt('scheduled', attempt);
     this.o.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${objectKey(pod)} to ${nodeName}`);
+    // A nominated pod is bound (on its nominated node or elsewhere): its nomination is over
+    // (Kubernetes' ClearingNominatedNodeNameAfterBinding, beta since 1.35).
+    if (pod.status?.nominatedNodeName) this.track(this.clearNomination(pod, this.o.log.child({ pod: objectKey(pod) })));
   }
 
   failed(pod: Pod, failure: FailureInfo, attempt: AttemptInfo): void {
@@ -55,7 +60,19 @@ export class OutcomeWriter implements SchedulerHooks {
     const log = this.o.log.child({ pod: objectKey(pod) });
     // As Kubernetes' preemption: the victims go first, then the preemptor's nominated node.
     await Promise.all(victims.map((v) => this.evict(v, pod, failure.nominatedNodeName ?? '', log)));
+    // Lower-priority pods nominated to that node may no longer fit there (prepareCandidate).
+    await Promise.all((failure.clearNominations ?? []).map((p) => this.clearNomination(p, log)));
     await this.writeStatus(pod, failure, log);
+  }
+
+  /** Removes status.nominatedNodeName (the pod's uid as precondition: a namesake is left alone). */
+  private async clearNomination(pod: Pod, log: Logger): Promise<void> {
+    try {
+      const body = { metadata: { uid: pod.metadata.uid }, status: { nominatedNodeName: null } };
+      await this.o.cs.pods(pod.metadata.namespace ?? 'default').patch(pod.metadata.name ?? '', body, { subresource: 'status', patchType: 'application/strategic-merge-patch+json' });
+    } catch (err) {
+      if (!(isApiError(err) && err.code === 'NOT_FOUND')) log.warn('clearing a nomination failed', { nominated: objectKey(pod), err });
+    }
   }
 
   /**

@@ -29,6 +29,9 @@ const cases: Case[] = [
   { name: '--all', argv: ['scale', 'deploy', '--all', '--replicas', '2'], stdout: 'deployment.apps/api scaled\ndeployment.apps/web scaled\n', replicas: [2, 2] },
   { name: '--current-replicas matches', argv: ['scale', 'deploy/web', '--current-replicas=3', '--replicas=6'], stdout: 'deployment.apps/web scaled\n', replicas: [6, 1] },
   { name: '--current-replicas differs', argv: ['scale', 'deploy/web', '--current-replicas=2', '--replicas=6'], stdout: '', stderr: /^error: Expected replicas to be 2, was 3\n$/, code: 1, replicas: [3, 1] },
+  { name: '--resource-version matches', argv: ['scale', 'deploy/web', '--resource-version=1', '--replicas=6'], stdout: 'deployment.apps/web scaled\n', replicas: [6, 1] },
+  { name: '--resource-version differs', argv: ['scale', 'deploy/web', '--resource-version=7', '--replicas=6'], stdout: '', stderr: /^error: Expected resource version to be 7, was 1\n$/, code: 1, replicas: [3, 1] },
+  { name: 'both preconditions hold', argv: ['scale', 'deploy/web', '--resource-version=1', '--current-replicas=3', '--replicas=0'], stdout: 'deployment.apps/web scaled\n', replicas: [0, 1] },
   { name: '--replicas missing', argv: ['scale', 'deploy/web'], stdout: '', stderr: /^error: required flag\(s\) "replicas" not set\n/, code: 1, replicas: [3, 1] },
   { name: 'negative --replicas', argv: ['scale', 'deploy/web', '--replicas=-1'], stdout: '', stderr: /^error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n/, code: 1, replicas: [3, 1] },
   { name: 'not found', argv: ['scale', 'deploy/nope', '--replicas=1'], stdout: '', stderr: /^Error from server \(NotFound\): deployments.apps "nope" not found\n$/, code: 1, replicas: [3, 1] },
@@ -55,9 +58,16 @@ for (const c of cases) {
 test('scale: --current-replicas re-reads after a conflict and checks again', async () => {
   const client = new FakeClient({ objects: [deploy('web', 3)] });
   const { ApiError } = await import('@skiff/api');
-  client.injectError('update', new ApiError('ABORTED', 'the object has been modified'), 1);
+  client.injectError('updateScale', new ApiError('ABORTED', 'the object has been modified'), 1);
   const r = await run(client, ['scale', 'deploy/web', '--current-replicas=3', '--replicas=4']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal((client.find('deployments', 'default', 'web') as { spec: { replicas: number } }).spec.replicas, 4);
-  assert.equal(client.calls.filter((x) => x.verb === 'get').length, 2);
+  assert.equal(client.calls.filter((x) => x.verb === 'getScale').length, 2);
+});
+
+test('scale: writes through the scale subresource (no update or patch of the object)', async () => {
+  const client = new FakeClient({ objects: [deploy('web', 3)] });
+  const r = await run(client, ['scale', 'deploy/web', '--replicas=4']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(client.calls.filter((x) => ['update', 'patch', 'updateScale'].includes(x.verb)).map((x) => x.verb), ['updateScale']);
 });

@@ -1,8 +1,9 @@
-// skiffctl scale: sets spec.replicas of Deployments and ReplicaSets. The apiserver has no scale
-// subresource, so the write is a merge patch of spec.replicas, or, with --current-replicas, an
-// update carrying the resourceVersion read with the precondition (a conflict re-reads and re-checks,
-// as kubectl's ScaleWithRetries does).
-import { ApiError, type KObject } from '@skiff/api';
+// skiffctl scale: sets spec.replicas of Deployments and ReplicaSets through their scale subresource
+// (UpdateScale), as kubectl. Without preconditions the write is unconditional (the server retries
+// concurrent changes); with --current-replicas or --resource-version the Scale is read, the
+// preconditions checked, and the update carries the resourceVersion read (a conflict re-reads and
+// re-checks, as kubectl's ScaleWithRetries does).
+import { ApiError, hasScaleSubresource } from '@skiff/api';
 import type { Client } from '@skiff/machinery';
 import { CliError, UsageError } from '../cli-error.js';
 import type { Io } from '../io.js';
@@ -15,17 +16,18 @@ export interface ScaleArgs extends TargetArgs {
   replicas?: number;
   /** Precondition: the current spec.replicas (-1 or unset: none). */
   currentReplicas?: number;
+  /** Precondition: the object's current resourceVersion (empty or unset: none). */
+  resourceVersion?: string;
   dryRun?: DryRun;
   output?: string;
 }
 
-/** Resources with a spec.replicas that scale writes. */
-const SCALABLE = new Set(['deployments', 'replicasets']);
 const CONFLICT_RETRIES = 3;
 
+/** kubectl's PreconditionError: "Expected replicas to be 2, was 3". */
 export class PreconditionError extends CliError {
-  constructor(expected: number, actual: number) {
-    super(`Expected replicas to be ${expected}, was ${actual}`);
+  constructor(precondition: 'replicas' | 'resource version', expected: number | string, actual: number | string) {
+    super(`Expected ${precondition} to be ${expected}, was ${actual}`);
   }
 }
 
@@ -38,7 +40,7 @@ export async function scale(client: Client, args: ScaleArgs, io: Io): Promise<nu
   let failed = false;
   for (const t of targets) {
     try {
-      if (!SCALABLE.has(t.type.resource)) throw new CliError(`no scaler has been implemented for ${t.type.kind}`);
+      if (!hasScaleSubresource(t.type.kind)) throw new CliError(`no scaler has been implemented for ${t.type.kind}`);
       await scaleOne(client, t, args.replicas, args);
       out(io, args.output === 'name' ? objectRef(t.type, t.name) : `${objectRef(t.type, t.name)} scaled${dryRunSuffix(args.dryRun)}`);
     } catch (e) {
@@ -51,22 +53,26 @@ export async function scale(client: Client, args: ScaleArgs, io: Io): Promise<nu
 
 async function scaleOne(client: Client, t: Target, replicas: number, args: ScaleArgs): Promise<void> {
   const current = args.currentReplicas ?? -1;
+  const resourceVersion = args.resourceVersion ?? '';
   const dry = args.dryRun === 'server' ? { dryRun: true } : {};
-  if (current < 0) {
+  const name = { name: t.name, ...(t.namespace ? { namespace: t.namespace } : {}) };
+  if (current < 0 && !resourceVersion) {
     if (args.dryRun === 'client') {
-      await client.get(t.type.resource, t.namespace, t.name);
+      await client.getScale(t.type.resource, t.namespace, t.name);
       return;
     }
-    await client.patch(t.type.resource, t.namespace, t.name, { spec: { replicas } }, dry);
+    await client.updateScale(t.type.resource, { metadata: name, spec: { replicas } }, dry);
     return;
   }
   for (let attempt = 0; ; attempt++) {
-    const obj = await client.get<KObject & { spec?: { replicas?: number } }>(t.type.resource, t.namespace, t.name);
-    const actual = obj.spec?.replicas ?? 1;
-    if (actual !== current) throw new PreconditionError(current, actual);
+    const scale = await client.getScale(t.type.resource, t.namespace, t.name);
+    const actual = scale.spec?.replicas ?? 0;
+    if (current >= 0 && actual !== current) throw new PreconditionError('replicas', current, actual);
+    const rv = scale.metadata.resourceVersion ?? '';
+    if (resourceVersion && rv !== resourceVersion) throw new PreconditionError('resource version', resourceVersion, rv);
     if (args.dryRun === 'client') return;
     try {
-      await client.update({ ...obj, spec: { ...obj.spec, replicas } }, dry);
+      await client.updateScale(t.type.resource, { metadata: { ...name, resourceVersion: rv }, spec: { replicas } }, dry);
       return;
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 'ABORTED') || attempt >= CONFLICT_RETRIES) throw e;

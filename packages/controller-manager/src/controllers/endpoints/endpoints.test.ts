@@ -172,6 +172,22 @@ describe('endpoints controller', () => {
     }, undefined, fast);
   });
 
+  it('truncates over 1000 addresses, ready ones first, with the over-capacity annotation; removes it below', async () => {
+    const ip = (i: number) => `10.244.${Math.floor(i / 250) + 1}.${(i % 250) + 1}`;
+    const pods = Array.from({ length: 1005 }, (_, i) => pod(`p${i}`, { ip: ip(i), ready: i < 990 }));
+    await withControllers([endpointsController], [service('web'), ...pods], async ({ client }) => {
+      const ep = () => endpointsOf(client.objects('endpoints'), 'web');
+      await until(() => !!ep()?.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], 'annotated');
+      const s = ep()!.subsets!;
+      assert.equal(s.reduce((n, x) => n + (x.addresses?.length ?? 0), 0), 990, 'every ready address kept');
+      assert.equal(s.reduce((n, x) => n + (x.notReadyAddresses?.length ?? 0), 0), 10, 'not-ready cut to the capacity');
+      assert.equal(ep()!.metadata.annotations!['endpoints.kubernetes.io/over-capacity'], 'truncated');
+      for (let i = 1000; i < 1005; i++) await client.delete('pods', ns, `p${i}`);
+      await until(() => !ep()?.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], 'annotation removed at capacity');
+      assert.equal(readyIPs(ep()).length, 990);
+    }, undefined, fast);
+  });
+
   it('batches pod churn: at most one write per Service per batch period', async () => {
     await withControllers([endpointsController], [service('web'), pod('a', { ip: '10.244.1.2' })], async ({ client }) => {
       await until(() => readyIPs(endpointsOf(client.objects('endpoints'), 'web')).length === 1, 'first write');

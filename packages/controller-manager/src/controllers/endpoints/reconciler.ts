@@ -1,10 +1,12 @@
 // The Endpoints reconciler, as Kubernetes' endpoints controller's syncService: a Service that is
 // gone takes its Endpoints with it; a Service without a selector is left to the user; otherwise the
 // Endpoints of the same name hold the subsets computed from the selected pods and the Service's
-// labels (plus service.kubernetes.io/headless for a headless Service), written only when different.
+// labels (plus service.kubernetes.io/headless for a headless Service), at most 1000 addresses (the
+// over-capacity annotation says when some were left out, truncate.ts), written only when different.
 import { type Endpoints, type Pod, type Service, clone, isApiError, jsonEqual, selectorFromSet } from '@skiff/api';
 import type { Client, EventRecorder, Lister, ReconcileContext, ReconcileResult, Reconciler, Request } from '@skiff/machinery';
 import { desiredSubsets } from './subsets.js';
+import { OVER_CAPACITY_ANNOTATION, TRUNCATED, truncateSubsets } from './truncate.js';
 
 /** The label Kubernetes puts on the Endpoints of a headless Service. */
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
@@ -23,6 +25,14 @@ export function endpointsLabels(service: Service): Record<string, string> {
   delete labels[HEADLESS_LABEL];
   if (service.spec?.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
   return labels;
+}
+
+/** The annotations of `current` with the over-capacity mark set or removed. */
+function withCapacityMark(annotations: Record<string, string> | undefined, overCapacity: boolean): Record<string, string> {
+  const next = { ...(annotations ?? {}) };
+  if (overCapacity) next[OVER_CAPACITY_ANNOTATION] = TRUNCATED;
+  else delete next[OVER_CAPACITY_ANNOTATION];
+  return next;
 }
 
 function hasSelector(service: Service): boolean {
@@ -47,22 +57,27 @@ export class EndpointsReconciler implements Reconciler {
     if (!hasSelector(service)) return;
 
     const selected = pods.list(namespace, selectorFromSet(service.spec!.selector));
-    const { subsets, ready, notReady } = desiredSubsets(service, selected);
+    const desired = desiredSubsets(service, selected);
+    const { ready, notReady } = desired;
+    const { subsets, overCapacity } = truncateSubsets(desired.subsets);
     const labels = endpointsLabels(service);
     const current = endpoints.get(namespace, name);
-    if (current && jsonEqual(current.subsets ?? [], subsets) && jsonEqual(current.metadata.labels ?? {}, labels)) return;
+    const annotations = withCapacityMark(current?.metadata.annotations, overCapacity);
+    if (current && jsonEqual(current.subsets ?? [], subsets) && jsonEqual(current.metadata.labels ?? {}, labels) && jsonEqual(current.metadata.annotations ?? {}, annotations)) return;
 
     try {
       if (!current) {
-        const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, ...(Object.keys(labels).length ? { labels } : {}) }, subsets };
+        const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, ...(Object.keys(labels).length ? { labels } : {}), ...(overCapacity ? { annotations } : {}) }, subsets };
         await client.create(ep);
       } else {
         const next = clone(current);
         next.metadata.labels = labels;
+        if (Object.keys(annotations).length) next.metadata.annotations = annotations;
+        else delete next.metadata.annotations;
         next.subsets = subsets;
         await client.update(next);
       }
-      ctx.log.debug('wrote Endpoints', { ready, notReady, created: !current });
+      ctx.log.debug('wrote Endpoints', { ready, notReady, overCapacity, created: !current });
     } catch (e) {
       // A Service being deleted in a terminating namespace: nothing to do.
       if (!current && service.metadata.deletionTimestamp && isApiError(e, 'PERMISSION_DENIED')) return;

@@ -23,6 +23,8 @@ import { type ManageError, calculateStatus } from './status.js';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500;
+/** Kubernetes' statusUpdateRetries: one more status write on a fresh copy after a conflict. */
+const STATUS_UPDATE_RETRIES = 1;
 
 export interface ReplicaSetReconcilerDeps {
   client: Client;
@@ -150,10 +152,24 @@ export class ReplicaSetReconciler implements Reconciler {
     return undefined;
   }
 
+  /**
+   * As Kubernetes' updateReplicaSetStatus: the status is written on the cached copy; when that copy
+   * is stale (the deployment controller scaled it meanwhile: ABORTED), once more on a fresh GET
+   * (statusUpdateRetries = 1), instead of failing the whole sync into a requeue with backoff.
+   */
   private async updateStatus(rs: ReplicaSet, status: ReplicaSet['status']): Promise<ReplicaSet> {
-    if (jsonEqual(rs.status ?? {}, status)) return rs;
-    const next = clone(rs);
-    next.status = status;
-    return this.deps.client.updateStatus(next);
+    let cur = rs;
+    for (let attempt = 0; ; attempt++) {
+      if (jsonEqual(cur.status ?? {}, status)) return cur;
+      const next = clone(cur);
+      next.status = status;
+      try {
+        return await this.deps.client.updateStatus(next);
+      } catch (e) {
+        if (!isApiError(e, 'ABORTED') || attempt >= STATUS_UPDATE_RETRIES) throw e;
+        cur = await this.deps.client.get<ReplicaSet>('replicasets', rs.metadata.namespace ?? '', rs.metadata.name!);
+        if (cur.metadata.uid !== rs.metadata.uid) throw e;
+      }
+    }
   }
 }

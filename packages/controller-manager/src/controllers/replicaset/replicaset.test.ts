@@ -182,4 +182,16 @@ describe('replicaset controller', () => {
       }, 'a replacement');
     });
   });
+
+  it('a status write on a stale copy is retried once on a fresh GET, not failed into a requeue', async () => {
+    const web = rs('web', 2);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      client.injectError('updateStatus', new ApiError('ABORTED', 'Operation cannot be fulfilled on replicasets "web": the object has been modified'), 1);
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.observedGeneration === 1, 'status written');
+      const calls = client.calls.map((c) => `${c.verb} ${c.resource}`);
+      const failed = calls.indexOf('updateStatus ReplicaSet');
+      assert.ok(failed >= 0, calls.join(', '));
+      assert.deepEqual(calls.slice(failed, failed + 3), ['updateStatus ReplicaSet', 'get replicasets', 'updateStatus ReplicaSet']);
+    });
+  });
 });

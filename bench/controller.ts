@@ -1,0 +1,252 @@
+// `npm run bench -- controller`: skiff-controller-manager scaling a Deployment from 0 to 3,000 pods,
+// then rolling all 3,000 over (maxSurge 25 %, maxUnavailable 25 %), against a real apiserver and
+// etcd (child processes) with hollow nodes. In this process: a binder standing in for the scheduler
+// and a fake agent marking each bound pod Running and Ready at once (bench/lib/hollow-pods.ts).
+// The peer, measured in the same run just before and just after the scale-up: the apiserver's raw
+// create rate for the same pods (a closed loop of creates straight through the API, with the same
+// binder and fake agent binding them and marking them Ready meanwhile, so both figures carry the same
+// per-pod work besides the create). Figures: time to
+// all available for both phases, pods created per second (first to last pod seen) and its ratio to
+// the raw rate, the controller-manager's peak RSS and CPU seconds. Last line: JSON.
+//
+// The controller-manager runs with --kube-api-qps 0 (no client-side rate limit; its default 50 qps
+// would make the limiter, not the controllers, the measure) and --leader-elect=false (one instance;
+// on a machine this loaded a renewal may miss its deadline, and a leader that loses its Lease exits).
+// Flags: --replicas N (default 3000),
+// --nodes N (default 30).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Deployment, KObject, Pod } from '@skiff/api';
+import { createClient, letHttp2StreamsDieYoung, type Client } from '@skiff/machinery';
+import { freePort, procSample, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
+import { closedLoop, sleep } from './lib/apiserver-load.js';
+import { hollowNode, runHollowPods } from './lib/hollow-pods.js';
+
+// Workaround, measured on Node 20: see machinery's http2-release.ts (as every component's main).
+if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const REPLICAS = arg('replicas', 3000);
+const NODES = arg('nodes', 30);
+const RAW_PODS = Math.min(REPLICAS, 1500);
+const RAW_CONCURRENCY = 100;
+const NS = 'default';
+const root = new URL('../..', import.meta.url).pathname;
+
+const fmt = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const log = (s: string): void => console.error(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+function template(image: string): NonNullable<Deployment['spec']>['template'] {
+  return {
+    metadata: { labels: { app: 'bench' } },
+    spec: { containers: [{ name: 'app', image, resources: { requests: { cpu: '1m', memory: '1Mi' } } }], terminationGracePeriodSeconds: 30 },
+  };
+}
+
+function rawPod(i: number): KObject {
+  const t = template('bench:raw');
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: `raw-${i}`, namespace: NS, labels: { app: 'raw' } }, spec: t.spec } as KObject;
+}
+
+/** The apiserver's raw create rate for these pods (per second); once all are Ready they are removed. */
+async function rawCreateRate(client: Client, round: number): Promise<number> {
+  const base = round * RAW_PODS;
+  const r = await closedLoop(RAW_PODS, RAW_CONCURRENCY, (i) => client.create(rawPod(base + i)));
+  if (r.errors) throw new Error(`raw creates failed: ${String(r.firstError)}`);
+  const raw = async (): Promise<Pod[]> => (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=raw' })).items;
+  await waitFor('the raw pods Ready', async () => (await raw()).every((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 10 * 60_000);
+  await client.deleteCollection('pods', { namespace: NS, labelSelector: 'app=raw' });
+  await waitFor('the raw pods gone', async () => (await raw()).length === 0, 10 * 60_000);
+  return RAW_PODS / (r.elapsedMs / 1000);
+}
+
+async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: number, onTick?: () => void): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    onTick?.();
+    await sleep(100);
+  }
+}
+
+async function settled(client: Client, replicas: number): Promise<boolean> {
+  const d = await client.get<Deployment>('deployments', NS, 'bench');
+  const s = d.status ?? {};
+  return s.observedGeneration === d.metadata.generation && s.updatedReplicas === replicas && s.availableReplicas === replicas && s.replicas === replicas;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-controller-'));
+  const load0 = loadavg()[0]!;
+  let etcd: BenchEtcd | undefined;
+  let api: BenchApiServer | undefined;
+  let cm: ReturnType<typeof spawn> | undefined;
+  const stop = new AbortController();
+  let client: Client | undefined;
+  let agentClient: Client | undefined;
+  const cleanup = (): void => {
+    cm?.kill('SIGKILL');
+    api?.killNow();
+    etcd?.killNow();
+  };
+  process.once('exit', cleanup);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+  try {
+    etcd = await startEtcd(dir);
+    api = await startApiServer(root, etcd.endpoint);
+    client = createClient({ server: api.address, rateLimit: UNLIMITED, timeoutMs: 60_000 });
+    agentClient = createClient({ server: api.address, rateLimit: UNLIMITED, timeoutMs: 60_000 });
+    log(`apiserver ${api.address}; ${NODES} hollow nodes`);
+    const nodes = Array.from({ length: NODES }, (_, i) => `hollow-${i}`);
+    for (const n of nodes) await client.create(hollowNode(n, Math.ceil((REPLICAS * 2) / NODES) + 10));
+
+    const hollow = await runHollowPods(agentClient, NS, nodes, stop.signal, () => performance.now());
+    // The peer, first round (before the controller-manager exists).
+    const raw1 = await rawCreateRate(client, 0);
+    log(`raw pod creates: ${fmt(raw1, 0)}/s`);
+
+    const http = `127.0.0.1:${await freePort()}`;
+    cm = spawn(process.execPath, [join(root, 'packages/controller-manager/dist/main.js'), '--server', api.address, '--http-listen', http, '--kube-api-qps', '0', '--leader-elect=false'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' },
+    });
+    let cmErr = '';
+    const failures = new Map<string, number>();
+    const keep = (d: Buffer): void => {
+      const text = d.toString();
+      for (const m of text.matchAll(/"msg":"reconcile failed, retrying","controller":"([^"]+)"/g)) failures.set(m[1]!, (failures.get(m[1]!) ?? 0) + 1);
+      cmErr = (cmErr + text).slice(-4000);
+    };
+    cm.stdout?.on('data', keep);
+    cm.stderr?.on('data', keep);
+    const cmProc = cm;
+    const cmAlive = (): void => {
+      if (cmProc.exitCode !== null || cmProc.signalCode !== null) throw new Error(`skiff-controller-manager exited (${cmProc.exitCode ?? cmProc.signalCode}): ${cmErr}`);
+    };
+    const cmPid = cm.pid!;
+    await waitFor('the controller-manager to lead and sync', async () => (await fetch(`http://${http}/readyz`).catch(() => undefined))?.status === 200, 60_000);
+
+    await client.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'bench', namespace: NS },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'bench' } }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, template: template('bench:1') },
+    } as Deployment);
+    await waitFor('the empty Deployment', () => settled(client!, 0), 60_000);
+
+    let peakRss = 0;
+    const sample = (): void => {
+      cmAlive();
+      try {
+        peakRss = Math.max(peakRss, procSample(cmPid).rssMb);
+      } catch {
+        // exited
+      }
+    };
+    const cpu0 = procSample(cmPid).cpuS;
+
+    // Scale-up through the scale subresource, as `skiffctl scale`.
+    log(`scaling to ${REPLICAS}`);
+    const t0 = performance.now();
+    await client.updateScale('deployments', { metadata: { name: 'bench', namespace: NS }, spec: { replicas: REPLICAS } });
+    await waitFor('all pods available', () => settled(client!, REPLICAS), 30 * 60_000, sample);
+    const tUp = performance.now();
+    const firstSights = [...hollow.stats.created].filter(([k]) => k.startsWith(`${NS}/bench-`)).map(([, t]) => t);
+    const lastCreate = Math.max(...firstSights);
+    const createRate = REPLICAS / ((lastCreate - t0) / 1000);
+    const cpuUp = procSample(cmPid).cpuS - cpu0;
+    log(`scale-up: ${fmt((tUp - t0) / 1000)} s, ${fmt(createRate, 0)} pods/s`);
+
+    // Rolling update of every pod.
+    const t1 = performance.now();
+    await client.patch('deployments', NS, 'bench', { spec: { template: { spec: { containers: [{ name: 'app', image: 'bench:2' }] } } } }, { patchType: 'application/strategic-merge-patch+json' });
+    let maxPods = 0;
+    let minAvailable = REPLICAS;
+    await waitFor(
+      'the rollout',
+      async () => {
+        const d = await client!.get<Deployment>('deployments', NS, 'bench');
+        maxPods = Math.max(maxPods, d.status?.replicas ?? 0);
+        if (d.status?.observedGeneration === d.metadata.generation) minAvailable = Math.min(minAvailable, d.status?.availableReplicas ?? 0);
+        return settled(client!, REPLICAS);
+      },
+      30 * 60_000,
+      sample,
+    );
+    const tRoll = performance.now();
+    sample();
+    const cpuAll = procSample(cmPid).cpuS - cpu0;
+    const hwm = procSample(cmPid).hwmMb;
+    log(`rollout: ${fmt((tRoll - t1) / 1000)} s`);
+    const leftover = (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=bench' })).items.length;
+
+    // The peer, second round (after, under the same machine load).
+    const raw2 = await rawCreateRate(client, 1);
+    const raw = (raw1 + raw2) / 2;
+    const ratio = createRate / raw;
+    const rssMb = Math.max(peakRss, hwm);
+
+    const rows: [string, string, string, string][] = [
+      ['scale-up 0 -> N, time to all available', `${fmt((tUp - t0) / 1000)} s`, '', ''],
+      ['pods created per second (scale-up)', fmt(createRate, 0), `raw ${fmt(raw1, 0)} / ${fmt(raw2, 0)} (mean ${fmt(raw, 0)})`, ''],
+      ['create ratio (ours / raw)', fmt(ratio, 2), '1.00', '>= 0.8'],
+      ['rolling update of N, time to all available', `${fmt((tRoll - t1) / 1000)} s`, '', ''],
+      ['controller-manager peak RSS', `${fmt(rssMb, 0)} MB`, '', '<= 300 MB'],
+      ['controller-manager CPU (scale-up / total)', `${fmt(cpuUp, 1)} / ${fmt(cpuAll, 1)} s`, '', ''],
+      ['rollout: most pods (Deployment status, sampled)', String(maxPods), `bound ${Math.ceil(REPLICAS * 1.25)}`, ''],
+      ['rollout: fewest available (Deployment status)', String(minAvailable), `bound ${REPLICAS - Math.floor(REPLICAS * 0.25)}`, ''],
+    ];
+    const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'skiff', 'peer', 'target'][i]!.length));
+    const line = (r: string[]): string => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
+    console.log('');
+    console.log(`controller benchmark: N = ${REPLICAS} replicas on ${NODES} hollow nodes, maxSurge 25 %, maxUnavailable 25 %; controller-manager --kube-api-qps 0`);
+    console.log(line(['measure', 'skiff', 'peer', 'target']));
+    console.log(line(w.map((x) => '-'.repeat(x))));
+    for (const r of rows) console.log(line(r));
+    console.log(`raw: ${RAW_PODS} pod creates, ${RAW_CONCURRENCY} in flight, through the same apiserver with the same binder and agent, before and after the scale-up`);
+    console.log(`hollow agent: ${hollow.stats.binds} binds, ${hollow.stats.statusWrites} status writes, ${hollow.stats.deletes} deletes, ${hollow.stats.errors()} errors; ${leftover} pods at the end`);
+    console.log(`machine load average: ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at the end (2 cores shared; other work skews every figure)`);
+    console.log(`controller-manager reconciles failed (retried): ${failures.size ? [...failures].map(([k, n]) => `${k} ${n}`).join(', ') : 'none'}`);
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
+    console.log(
+      JSON.stringify({
+        scale_up_s: r2((tUp - t0) / 1000),
+        rollout_s: r2((tRoll - t1) / 1000),
+        create_ratio: r2(ratio),
+        rss_mb: r2(rssMb),
+        cpu_s: r2(cpuAll),
+        create_per_s: r2(createRate),
+        raw_create_per_s: r2(raw),
+        replicas: REPLICAS,
+        loadavg_start: r2(load0),
+        loadavg_end: r2(loadavg()[0]!),
+      }),
+    );
+  } finally {
+    stop.abort();
+    client?.close();
+    agentClient?.close();
+    if (cm && cm.exitCode === null) {
+      cm.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 500));
+      cm.kill('SIGKILL');
+    }
+    await api?.stop();
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

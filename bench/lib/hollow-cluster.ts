@@ -1,0 +1,86 @@
+// The scheduler benchmark's cluster: hollow nodes (Node objects with capacity, allocatable and a
+// Ready condition; no agent), pods shaped like scheduler_perf's SchedulingBasic (one container with
+// cpu and memory requests), and skiff-scheduler as its own process (its real main), ready once its
+// /readyz answers (the informers' initial contents are in its cache).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Node, Pod } from '@skiff/api';
+import { freePort, type Child } from './apiserver-etcd.js';
+import { sleep } from './apiserver-load.js';
+
+/** scheduler_perf's node-default.yaml: 4 cpu, 32Gi, 110 pods. */
+export function hollowNode(name: string): Node {
+  const resources = { cpu: '4', memory: '32Gi', pods: '110' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    spec: {},
+    status: { capacity: resources, allocatable: resources, conditions: [{ type: 'Ready', status: 'True', reason: 'HollowNode' }] },
+  } as Node;
+}
+
+/** scheduler_perf's pod-default.yaml: requests 100m cpu, 500Mi memory; `nodeName` set: already placed. */
+export function benchPod(namespace: string, name: string, nodeName?: string): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { app: 'sched-bench' } },
+    spec: {
+      ...(nodeName ? { nodeName } : {}),
+      containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.9', resources: { requests: { cpu: '100m', memory: '500Mi' } } }],
+    },
+  };
+}
+
+export interface BenchScheduler extends Child {
+  healthUrl: string;
+}
+
+/**
+ * `node packages/scheduler/dist/main.js` against `server`, without leader election and without the
+ * client-side rate limit (kube-scheduler's 50 qps would cap it at 50 binds/s; scheduler_perf lifts it
+ * too). Resolves once /readyz answers 200.
+ */
+export async function startScheduler(root: string, server: string, nodeArgs: string[] = []): Promise<BenchScheduler> {
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, join(root, 'packages/scheduler/dist/main.js'), '--server', server, '--leader-elect=false', '--health-port', String(port), '--kube-api-qps', '0'],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' } },
+  );
+  let log = '';
+  const add = (d: Buffer): void => void (log = (log + d.toString()).slice(-6000));
+  proc.stdout.on('data', add);
+  proc.stderr.on('data', add);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const alive = (): boolean => proc.exitCode === null && proc.signalCode === null;
+  const child: BenchScheduler = {
+    proc,
+    pid: proc.pid!,
+    healthUrl: `http://127.0.0.1:${port}`,
+    logTail: () => log,
+    async stop(graceMs = 5000) {
+      if (!alive()) return;
+      proc.kill('SIGTERM');
+      const t = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(t);
+    },
+    killNow() {
+      if (alive()) proc.kill('SIGKILL');
+    },
+  };
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`skiff-scheduler exited (${proc.exitCode}): ${log}`);
+    try {
+      if ((await fetch(`${child.healthUrl}/readyz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.killNow();
+  throw new Error(`skiff-scheduler not ready within 120 s: ${log}`);
+}

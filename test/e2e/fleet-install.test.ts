@@ -1,0 +1,286 @@
+// The VM fleet install (deploy/) on 3 lab machines standing in for VMs: n1 the control-plane host,
+// n2 and n3 workers (their engines emptied of the lab's images, as a fresh host's). A release
+// tarball from scripts/package.sh; each host's install script run into its own root directory
+// (twice: the second run changes nothing; the workers' loads the release's images into the
+// node's dockerd); the units checked with
+// `systemd-analyze verify` where the tool exists; every process started exactly as its unit's
+// ExecStart says, with the EnvironmentFile's values, inside the machine's network namespace
+// (`nsenter --net`), the only change being the install root put before /opt/skiff, /etc/skiff and
+// /var/lib/skiff; then the cluster works: both workers Ready, a Deployment's pods Running and
+// answering across nodes, its Service by ClusterIP. Processes, lab and files are removed after,
+// also when a check failed. systemd's Restart=always is (RestartSec after an exit); User= and the
+// journal are not (the processes run as root, their logs go to <root>/var/log/).
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { labNames, PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
+import { eventually, httpGetFromNode, labStatusJson, labTraces, mustRun, repoRoot, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
+import { execStart, parseEnvironmentFile, parseUnit, unitValue } from '../harness/systemd-unit.js';
+
+const CONTROL_PLANE_UNITS = ['skiff-etcd', 'skiff-apiserver', 'skiff-scheduler', 'skiff-controller-manager'];
+const WORKER_UNITS = ['skiff-node-agent', 'skiff-proxy'];
+/** the install layout's top folders: under the install root in this test */
+const INSTALLED = ['/opt/skiff/', '/etc/skiff/', '/var/lib/skiff/'];
+
+interface Host {
+  node: StatusJson['nodes'][number];
+  root: string;
+  units: string[];
+}
+
+/** a unit's process as the test runs it, restarted as Restart=always says */
+interface Supervised {
+  name: string;
+  child: ChildProcess | undefined;
+  restarts: number;
+  stopping: boolean;
+}
+
+interface PodJson {
+  metadata: { name: string };
+  spec: { nodeName?: string };
+  status?: { phase?: string; podIP?: string };
+}
+
+/** A 10.X.0.0/16 for the pods that no route or address of the machine touches. */
+async function freeClusterCIDR(): Promise<string> {
+  const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
+  const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
+  for (let second = 230; second > 190; second--) {
+    const prefix = `10.${second}.`;
+    if (!routes.includes(prefix) && !addrs.includes(prefix)) return `${prefix}0.0/16`;
+  }
+  throw new Error('no free 10.X.0.0/16 for the pods');
+}
+
+/**
+ * The unit's process as systemd would start it: its ExecStart with the install root before the
+ * installed paths, an environment of the EnvironmentFile's variables (and PATH, as systemd's), and
+ * the delay before a restart when Restart=always.
+ */
+function unitCommand(root: string, unitName: string): { argv: string[]; env: Record<string, string>; restartMs: number | undefined } {
+  const unit = parseUnit(readFileSync(join(root, 'etc/systemd/system', `${unitName}.service`), 'utf8'));
+  const envFile = unitValue(unit, 'Service', 'EnvironmentFile');
+  const env = envFile ? parseEnvironmentFile(rooted(root, envFile.replace(/^-/, ''))) : {};
+  const restart = unitValue(unit, 'Service', 'Restart');
+  const restartSec = Number(unitValue(unit, 'Service', 'RestartSec') ?? '0.1');
+  return {
+    argv: execStart(unit, env).map((arg) => rooted(root, arg)),
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
+    restartMs: restart === 'always' ? restartSec * 1000 : undefined,
+  };
+}
+
+function rooted(root: string, arg: string): string {
+  return INSTALLED.some((p) => arg.startsWith(p)) ? join(root, arg) : arg;
+}
+
+void describe('deploy/: a 1 + 2 host install on lab machines, started as the units say', { timeout: 400_000 }, () => {
+  const started = Date.now();
+  let dir = '';
+  let lab: TestLab | undefined;
+  let tarball = '';
+  let clusterCIDR = '';
+  let cp: Host;
+  let workers: Host[] = [];
+  let skiffctlArgs: string[] = [];
+  const children: Supervised[] = [];
+  const installRuns: Record<string, string[]> = {};
+  let verifyNote = '';
+  let restartNote = '';
+
+  const skiffctl = (...args: string[]) => run(process.execPath, [...skiffctlArgs, ...args]);
+  const install = async (host: Host, script: string, args: string[]) => {
+    const r = await run('bash', [join(repoRoot, 'deploy', script), '--root', host.root, '--release', tarball, ...args]);
+    assert.equal(r.code, 0, `${script} on ${host.node.name} failed:\n${r.stderr}\n${r.stdout}`);
+    (installRuns[host.node.name] ??= []).push(r.stdout);
+  };
+  // systemd's part: start the unit's command, and with Restart=always start it again RestartSec
+  // after it exits (the node agent exits when the apiserver is not up yet, as it may at boot)
+  const startUnit = (host: Host, unit: string) => {
+    const { argv, env, restartMs } = unitCommand(host.root, unit);
+    mkdirSync(join(host.root, 'var/log'), { recursive: true });
+    const entry: Supervised = { name: `${host.node.name}/${unit}`, child: undefined, restarts: 0, stopping: false };
+    const spawnOnce = () => {
+      const log = openSync(join(host.root, 'var/log', `${unit}.log`), 'a');
+      const child = spawn('nsenter', [`--net=/run/netns/${host.node.netns}`, '--', ...argv], { stdio: ['ignore', log, log], detached: true, env });
+      closeSync(log);
+      child.on('error', () => {});
+      child.on('exit', () => {
+        if (entry.stopping || restartMs === undefined) return;
+        entry.restarts++;
+        setTimeout(() => {
+          if (!entry.stopping) spawnOnce();
+        }, restartMs).unref();
+      });
+      entry.child = child;
+    };
+    spawnOnce();
+    children.push(entry);
+  };
+  const pods = async (): Promise<PodJson[]> => {
+    const r = await skiffctl('get', 'pods', '-l', 'app=fleet-web', '-o', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { items: PodJson[] }).items;
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-fleet-'));
+    lab = await testLab();
+    clusterCIDR = await freeClusterCIDR();
+    // the release and the 3 machines at once (the lab's default image cache, as npm start's)
+    const [pkg, up] = await Promise.all([
+      run('bash', [join(repoRoot, 'scripts/package.sh'), '--out', join(dir, 'release')]),
+      lab.cli('up', '--nodes', '3', '--subnet', lab.subnet),
+    ]);
+    assert.equal(up.code, 0, `lab up failed:\n${up.stderr}`);
+    assert.equal(pkg.code, 0, `package failed:\n${pkg.stderr}`);
+    tarball = pkg.stdout.trim().split('\n').pop()!;
+    const nodes = (await labStatusJson(lab)).nodes;
+    cp = { node: nodes[0]!, root: join(dir, 'roots', nodes[0]!.name), units: CONTROL_PLANE_UNITS };
+    workers = nodes.slice(1).map((node) => ({ node, root: join(dir, 'roots', node.name), units: WORKER_UNITS }));
+    for (const h of [cp, ...workers]) mkdirSync(h.root, { recursive: true });
+  });
+
+  after(async () => {
+    const exited = (c: ChildProcess | undefined) => !c || c.exitCode !== null || c.signalCode !== null;
+    for (const e of children) {
+      e.stopping = true;
+      if (!exited(e.child)) e.child!.kill('SIGTERM');
+    }
+    await eventually("the units' processes to exit", 10_000, async () => (children.every((e) => exited(e.child)) ? true : undefined)).catch(() => {
+      for (const e of children) if (!exited(e.child)) e.child!.kill('SIGKILL');
+    });
+    const traces: string[] = [];
+    if (lab) {
+      const down = await lab.cli('down');
+      if (down.code !== 0) traces.push(`lab down: ${down.stderr}`);
+      traces.push(...(await labTraces(lab, labNames(lab.name).hash)));
+      await rm(lab.dir, { recursive: true, force: true });
+    }
+    if (dir) {
+      const ps = (await mustRun('ps', ['-eo', 'pid,args'])).split('\n').filter((l) => l.includes(dir));
+      traces.push(...ps.map((l) => `process: ${l}`));
+      await rm(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(traces, [], 'nothing left behind');
+  });
+
+  void it('installs the control-plane host and the workers into their roots; a second run changes nothing', async () => {
+    // the workers' engines as a fresh host's: without the lab's images, which the release brings
+    for (const w of workers) await mustRun('docker', ['-H', w.node.dockerHost, 'rmi', PAUSE_IMAGE, TESTBOX_IMAGE]);
+    const cpArgs = ['--config', join(repoRoot, 'deploy/skiff.conf'), '--set', `SKIFF_API_ADDRESS=${cp.node.address}`, '--set', `SKIFF_CLUSTER_CIDR=${clusterCIDR}`];
+    await install(cp, 'install-control-plane.sh', cpArgs);
+    // the workers take the control plane's configuration (its tokens), as an operator copies it
+    const conf = join(cp.root, 'etc/skiff/skiff.conf');
+    const workerArgs = (w: Host) => ['--config', conf, '--set', `SKIFF_NODE_NAME=${w.node.name}`, '--set', `SKIFF_NODE_IP=${w.node.address}`, '--set', `SKIFF_DOCKER_HOST=${w.node.dockerHost}`];
+    await Promise.all([install(cp, 'install-control-plane.sh', cpArgs), ...workers.map((w) => install(w, 'install-worker.sh', workerArgs(w)))]);
+    await Promise.all(workers.map((w) => install(w, 'install-worker.sh', workerArgs(w))));
+    for (const h of [cp, ...workers]) {
+      const [first, second] = installRuns[h.node.name]!;
+      assert.match(first!, /changed: .*etc\/skiff\/skiff\.conf/);
+      assert.match(second!, /changed: nothing/, `second run on ${h.node.name}`);
+      if (h !== cp) assert.match(first!, /changed: .*image skiff\/pause:0\.1; image skiff\/testbox:0\.1/, `the release's images loaded on ${h.node.name}`);
+      for (const u of h.units) assert.ok(existsSync(join(h.root, 'etc/systemd/system', `${u}.service`)), `${u} on ${h.node.name}`);
+    }
+    // the workers share the control plane's tokens; the per-host keys are their own
+    const cpEnv = parseEnvironmentFile(conf);
+    for (const w of workers) {
+      const env = parseEnvironmentFile(join(w.root, 'etc/skiff/skiff.conf'));
+      assert.equal(env.SKIFF_NODE_TOKEN, cpEnv.SKIFF_NODE_TOKEN);
+      assert.equal(env.SKIFF_NODE_NAME, w.node.name);
+      assert.match(env.SKIFF_NODE_TOKEN!, /^[0-9a-f]{48}$/);
+    }
+    const release = join(cp.root, 'opt/skiff/active/apiserver');
+    skiffctlArgs = [join(release, 'packages/skiffctl/dist/main.js'), '--server', `${cp.node.address}:6443`, '--token', cpEnv.SKIFF_ADMIN_TOKEN!];
+  });
+
+  void it('the units pass systemd-analyze verify', async (t) => {
+    const which = await run('sh', ['-c', 'command -v systemd-analyze']);
+    if (which.code !== 0) {
+      verifyNote = 'systemd-analyze not found on this machine: the units were NOT verified';
+      t.diagnostic(verifyNote);
+      return;
+    }
+    for (const h of [cp, ...workers]) {
+      const files = h.units.map((u) => join(h.root, 'etc/systemd/system', `${u}.service`));
+      const r = await run('systemd-analyze', ['verify', ...files]);
+      assert.equal(r.code, 0, `systemd-analyze verify on ${h.node.name}:\n${r.stderr}${r.stdout}`);
+      assert.equal(r.stderr.trim(), '', `no warnings on ${h.node.name}`);
+    }
+    verifyNote = 'systemd-analyze verify passed';
+  });
+
+  void it('the processes started as the units say make a cluster with both workers Ready', async () => {
+    for (const u of cp.units) startUnit(cp, u);
+    for (const w of workers) for (const u of w.units) startUnit(w, u);
+    const ready = await eventually('both workers Ready', 90_000, async () => {
+      const r = await skiffctl('get', 'nodes', '-o', 'json');
+      if (r.code !== 0) return undefined;
+      const items = (JSON.parse(r.stdout) as { items: { metadata: { name: string }; status?: { conditions?: { type: string; status: string }[] } }[] }).items;
+      const names = items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((n) => n.metadata.name).sort();
+      return names.length === workers.length ? names : undefined;
+    }).catch((e: Error) => {
+      const restarted = children.filter((c) => c.restarts > 0).map((c) => `${c.name} restarted ${c.restarts} times`);
+      throw new Error(`${e.message}; ${restarted.join(', ') || 'no process restarted'} (logs in <root>/var/log/)`);
+    });
+    assert.deepEqual(ready, workers.map((w) => w.node.name).sort());
+    restartNote = children.filter((c) => c.restarts > 0).map((c) => `${c.name} restarted ${c.restarts}x`).join(', ') || 'no restarts';
+  });
+
+  void it('a Deployment runs, its pods answer across nodes and its Service answers by ClusterIP', async () => {
+    const manifest = join(dir, 'web.yaml');
+    writeFileSync(manifest, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: fleet-web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: fleet-web}}
+  template:
+    metadata: {labels: {app: fleet-web}}
+    spec:
+      containers:
+      - {name: web, image: "${TESTBOX_IMAGE}", imagePullPolicy: IfNotPresent, ports: [{containerPort: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: fleet-web}
+spec:
+  selector: {app: fleet-web}
+  ports: [{port: 80, targetPort: 8080}]
+`);
+    const apply = await skiffctl('apply', '-f', manifest);
+    assert.equal(apply.code, 0, apply.stderr);
+    const running = await eventually('2 pods Running with their IPs', 90_000, async () => {
+      const items = (await pods()).filter((p) => p.status?.phase === 'Running' && p.status.podIP);
+      return items.length === 2 ? items : undefined;
+    });
+    for (const p of running) {
+      assert.ok(p.status!.podIP!.startsWith(clusterCIDR.split('.').slice(0, 2).join('.') + '.'), `pod IP ${p.status!.podIP} in ${clusterCIDR}`);
+      const other = workers.find((w) => w.node.name !== p.spec.nodeName)!;
+      const reply = await eventually(`${p.metadata.name} from ${other.node.name}`, 30_000, async () => {
+        const r = await httpGetFromNode(other.node.netns, p.status!.podIP!, 8080);
+        return r.includes('200 OK') ? r : undefined;
+      });
+      assert.match(reply, new RegExp(p.metadata.name));
+    }
+    const svc = await skiffctl('get', 'service', 'fleet-web', '-o', 'json');
+    assert.equal(svc.code, 0, svc.stderr);
+    const clusterIP = (JSON.parse(svc.stdout) as { spec: { clusterIP: string } }).spec.clusterIP;
+    for (const w of workers) {
+      const reply = await eventually(`the Service ${clusterIP} from ${w.node.name}`, 30_000, async () => {
+        const r = await httpGetFromNode(w.node.netns, clusterIP, 80);
+        return r.includes('200 OK') ? r : undefined;
+      });
+      assert.ok(running.some((p) => reply.includes(p.metadata.name)), `answered by a replica: ${reply}`);
+    }
+  });
+
+  void it('reports its time', (t) => {
+    t.diagnostic(`${verifyNote}; until Ready: ${restartNote}; ${((Date.now() - started) / 1000).toFixed(1)} s from the start (release and lab, installs, cluster up, checks)`);
+  });
+});
