@@ -6,7 +6,7 @@
 // with nothing deployed. Also the RSS of each Skiff process with the seed app running. Then, on the
 // last round's cluster, parts (b) and (c) (lib/cluster-100.ts): a Deployment of 100 replicas to all
 // Ready against the same containers by plain `docker run -d` (CLUSTER_BENCH_DOCKER_PARALLEL pods in
-// flight per node, default 8), and the RSS of every Skiff process with those pods running
+// flight per node, default 34: all of a node's pods at once, as the agent starts them), and the RSS of every Skiff process with those pods running
 // (CLUSTER_BENCH_REPLICAS=0 leaves (b) and (c) out). The last line is one JSON object.
 import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 const ROUNDS = Number(process.env.CLUSTER_BENCH_ROUNDS ?? 3);
 const REPLICAS = Number(process.env.CLUSTER_BENCH_REPLICAS ?? 100);
-const DOCKER_PARALLEL = Number(process.env.CLUSTER_BENCH_DOCKER_PARALLEL ?? 8);
+const DOCKER_PARALLEL = Number(process.env.CLUSTER_BENCH_DOCKER_PARALLEL ?? 34);
 const root = new URL('../../', import.meta.url).pathname;
 const cli = join(root, 'packages/cluster/dist/main.js');
 

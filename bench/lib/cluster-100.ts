@@ -76,6 +76,7 @@ async function pool<T>(jobs: (() => Promise<T>)[], parallel: number): Promise<T[
 
 async function skiffDeploy(o: Deploy100Options, cs: Clientset): Promise<Pick<Deploy100Result, 'deploy_s' | 'milestones' | 'perNode' | 'rss'>> {
   const t0 = performance.now();
+  const wall0 = Date.now();
   await cs.deployments(NS).create({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -108,6 +109,19 @@ async function skiffDeploy(o: Deploy100Options, cs: Clientset): Promise<Pick<Dep
   });
   const deploy_s = milestones.ready!;
   const rss = await o.rss();
+  // each pod's own record, in seconds since the Deployment's create: when it was bound, when its
+  // container really started (Docker's startedAt), when the agent reported it Ready
+  const pods = (await cs.pods(NS).list({ labelSelector: `app=${NAME}` })).items;
+  const since = (iso: string | undefined) => (iso ? Date.parse(iso) - wall0 : NaN) / 1000;
+  const cond = (p: (typeof pods)[number], type: string) => p.status?.conditions?.find((c) => c.type === type)?.lastTransitionTime;
+  const spread = (xs: number[]) => {
+    const v = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    return v.length ? `median ${v[v.length >> 1]!.toFixed(1)}, last ${v[v.length - 1]!.toFixed(1)}` : 'n/a';
+  };
+  const bound = pods.map((p) => since(cond(p, 'PodScheduled')));
+  const started = pods.map((p) => since(p.status?.containerStatuses?.[0]?.state?.running?.startedAt));
+  const ready = pods.map((p) => since(cond(p, 'Ready')));
+  o.log(`    per pod (s since the create; whole seconds in the API): bound ${spread(bound)}; container started ${spread(started)}; reported Ready ${spread(ready)}; started-to-Ready ${spread(ready.map((r, i) => r - started[i]!))}`);
   return { deploy_s, milestones: milestones as Deploy100Result['milestones'], perNode, rss };
 }
 
