@@ -320,6 +320,8 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
       });
       const done = Date.now();
       console.log(`kill -9 ${v.process}: rollout ${((done - start) / 1000).toFixed(1)} s (killed at +${((killedAt - start) / 1000).toFixed(1)} s); at most ${watch!.maxActiveSeen} active and at least ${watch!.minReadySeen} ready pods; watch relisted ${watch!.relists} times\n  ${loops.map((l) => l.summary(start)).join('\n  ')}`);
+      const supervised = readFileSync(join(stateDir, 'supervisor.log'), 'utf8').split('\n').filter((l) => Date.parse(l.slice(0, 24)) >= killedAt - 1000);
+      console.log(`  supervisor: ${supervised.map((l) => `+${((Date.parse(l.slice(0, 24)) - killedAt) / 1000).toFixed(1)} s ${l.slice(25).replace(/; log .*$/, '')}`).join('\n  supervisor: ')}`);
       assertTraffic(start, Date.now(), 1000);
       // the first restart is at once; one after another exit (e.g. leadership lost while the apiserver was away) backs off
       assert.match(readFileSync(join(stateDir, 'supervisor.log'), 'utf8'), new RegExp(`${v.process}: pid ${pid} was killed by SIGKILL after [\\d.]+ s; restarting (now|in [\\d.]+ s)`));
