@@ -20,7 +20,7 @@ export interface TrafficTarget {
   port: number;
   /** run in this lab node's network namespace (nsenter --net); on the host without */
   netns?: string;
-  /** a request that takes longer fails (default 700 ms) */
+  /** a request that takes longer fails (default 900 ms) */
   timeoutMs?: number;
   /** pause between requests (default 30 ms) */
   pauseMs?: number;
@@ -66,7 +66,7 @@ export class TrafficLoop {
   private stderr = '';
 
   constructor(readonly target: TrafficTarget) {
-    const args = ['-e', LOOP, target.ip, String(target.port), String(target.timeoutMs ?? 700), String(target.pauseMs ?? 30)];
+    const args = ['-e', LOOP, target.ip, String(target.port), String(target.timeoutMs ?? 900), String(target.pauseMs ?? 30)];
     this.child = target.netns
       ? spawn('nsenter', [`--net=/run/netns/${target.netns}`, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
