@@ -11,7 +11,7 @@
 # --release, --set, --only, --root: as install-control-plane.sh (components: node-agent, proxy).
 #
 # It installs docker.io, iptables, iproute2 and nodejs when missing and enables docker.service;
-# writes /etc/skiff/skiff.conf, proxy.token and agent-server.token (0600); loads the release's
+# writes /etc/skiff/skiff.conf, node.token, proxy.token and agent-server.token (0600); loads the release's
 # images (skiff/pause:0.1, skiff/testbox:0.1) into the dockerd at SKIFF_DOCKER_HOST when it lacks
 # them (with --root: when that dockerd answers); installs the two units, enables them and restarts
 # those whose unit, release or configuration changed. Idempotent.
@@ -42,6 +42,7 @@ check_node
 
 prepare_release
 build_conf
+token_file node.token SKIFF_NODE_TOKEN
 token_file proxy.token SKIFF_PROXY_TOKEN
 token_file agent-server.token SKIFF_AGENT_SERVER_TOKEN
 if [ ! -d "$(p var/lib/skiff/agent)" ]; then

@@ -6,12 +6,12 @@ import type { Component } from './context.js';
 
 export const nodeAgent: Component = {
   name: 'node-agent',
-  processes: ({ config, paths, server, nodes, tokens, main, node, revision }) =>
+  processes: ({ config, paths, server, nodes, main, node, revision }) =>
     nodes.map((n) => ({
       name: `agent-${n.name}`,
       argv: [
         node, main('node-agent'),
-        '--server', server, '--token', tokens.node,
+        '--server', server, '--token-file', paths.tokenOf('node'),
         '--node-name', n.name, '--node-ip', n.address,
         '--docker-host', n.dockerHost,
         // its own directory for the pods' volumes (the agents share the host's filesystem)
