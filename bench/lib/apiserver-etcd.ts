@@ -30,7 +30,8 @@ export interface Child {
   killNow(): void;
 }
 
-function track(proc: ChildProcess): Child {
+/** A spawned process with the tail of its output and a stop that escalates to SIGKILL after `defaultGraceMs`. */
+export function track(proc: ChildProcess, defaultGraceMs = 3000): Child {
   let log = '';
   const add = (d: Buffer): void => {
     log = (log + d.toString()).slice(-6000);
@@ -46,7 +47,7 @@ function track(proc: ChildProcess): Child {
     proc,
     pid: proc.pid!,
     logTail: () => log,
-    async stop(graceMs = 3000) {
+    async stop(graceMs = defaultGraceMs) {
       if (!alive()) return;
       proc.kill('SIGTERM');
       const t = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);

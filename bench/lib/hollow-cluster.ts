@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Node, Pod } from '@skiff/api';
-import { freePort, type Child } from './apiserver-etcd.js';
+import { freePort, track, type Child } from './apiserver-etcd.js';
 import { sleep } from './apiserver-load.js';
 
 /** scheduler_perf's node-default.yaml: 4 cpu, 32Gi, 110 pods. */
@@ -49,31 +49,11 @@ export async function startScheduler(root: string, server: string, nodeArgs: str
     [...nodeArgs, join(root, 'packages/scheduler/dist/main.js'), '--server', server, '--leader-elect=false', '--health-port', String(port), '--kube-api-qps', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' } },
   );
-  let log = '';
-  const add = (d: Buffer): void => void (log = (log + d.toString()).slice(-6000));
-  proc.stdout.on('data', add);
-  proc.stderr.on('data', add);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const child: BenchScheduler = { ...track(proc, 5000), healthUrl: `http://127.0.0.1:${port}` };
   const alive = (): boolean => proc.exitCode === null && proc.signalCode === null;
-  const child: BenchScheduler = {
-    proc,
-    pid: proc.pid!,
-    healthUrl: `http://127.0.0.1:${port}`,
-    logTail: () => log,
-    async stop(graceMs = 5000) {
-      if (!alive()) return;
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(t);
-    },
-    killNow() {
-      if (alive()) proc.kill('SIGKILL');
-    },
-  };
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (!alive()) throw new Error(`skiff-scheduler exited (${proc.exitCode}): ${log}`);
+    if (!alive()) throw new Error(`skiff-scheduler exited (${proc.exitCode}): ${child.logTail()}`);
     try {
       if ((await fetch(`${child.healthUrl}/readyz`)).ok) return child;
     } catch {
@@ -82,5 +62,5 @@ export async function startScheduler(root: string, server: string, nodeArgs: str
     await sleep(100);
   }
   child.killNow();
-  throw new Error(`skiff-scheduler not ready within 120 s: ${log}`);
+  throw new Error(`skiff-scheduler not ready within 120 s: ${child.logTail()}`);
 }

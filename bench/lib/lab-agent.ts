@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_IMAGE_CACHE, down, status, up, type NodeStatus } from '@skiff/lab';
 import { Clientset, createClient, type Client } from '@skiff/machinery';
-import { freePort, startEtcd, UNLIMITED, type BenchEtcd, type Child } from './apiserver-etcd.js';
+import { freePort, startEtcd, track, UNLIMITED, type BenchEtcd, type Child } from './apiserver-etcd.js';
 
 const exec = promisify(execFile);
 
@@ -26,29 +26,7 @@ async function freeSubnet(second: number): Promise<string> {
 
 function spawnTracked(cmd: string, args: string[]): Child {
   const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' } });
-  let log = '';
-  const add = (d: Buffer): void => {
-    log = (log + d.toString()).slice(-6000);
-  };
-  proc.stdout.on('data', add);
-  proc.stderr.on('data', add);
-  const alive = (): boolean => proc.exitCode === null && proc.signalCode === null;
-  const exited = new Promise<void>((resolve) => (alive() ? proc.once('exit', () => resolve()) : resolve()));
-  return {
-    proc,
-    pid: proc.pid!,
-    logTail: () => log,
-    async stop(graceMs = 20_000) {
-      if (!alive()) return;
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(t);
-    },
-    killNow() {
-      if (alive()) proc.kill('SIGKILL');
-    },
-  };
+  return track(proc, 20_000);
 }
 
 export interface LabAgent {
