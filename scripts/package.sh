@@ -45,8 +45,9 @@ done
 cp -r packages/api/proto "$STAGE/packages/api/proto"
 mkdir -p "$STAGE/deploy"
 cp -r deploy/systemd deploy/skiff.conf deploy/install-lib.sh deploy/install-control-plane.sh deploy/install-worker.sh deploy/README.md "$STAGE/deploy/"
-# the production dependencies, as npm resolves them (the workspace links included), copied as they are
-{ npm ls --omit=dev --all --parseable 2>/dev/null || true; } | sed -n "s#^$ROOT/##p" | grep '^node_modules/' | sort -u |
+# the production dependencies, as npm resolves them (the workspace links included, and the copies npm
+# nests under a package when its version differs from the hoisted one), copied as they are
+{ npm ls --omit=dev --all --parseable 2>/dev/null || true; } | sed -n "s#^$ROOT/##p" | grep -E '^(packages/[^/]+/)?node_modules/' | sort -u |
   awk 'kept == "" || index($0, kept "/") != 1 { print; kept = $0 }' >"$STAGE_PARENT/deps"
 [ -s "$STAGE_PARENT/deps" ] || { echo "npm ls found no production dependencies: run npm ci first" >&2; exit 1; }
 # (without what only a compiler or a reader needs: type declarations, source maps, docs)

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KObject } from '@skiff/api';
+import { ApiError, type KObject } from '@skiff/api';
 import { FakeClient } from '@skiff/machinery/testing';
 import { run } from '../../testing/run.js';
 
@@ -190,6 +190,20 @@ test('rollout status exits 1 when the deadline is exceeded during the watch', as
   const r = await done;
   assert.equal(r.code, 1);
   assert.equal(r.stderr, 'error: deployment "web" exceeded its progress deadline\n');
+});
+
+test('rollout status rides through the apiserver going away (watch broken, reads refused for a while)', async () => {
+  const client = new FakeClient({ objects: [deploy({ status: { observedGeneration: 1, replicas: 3, updatedReplicas: 1, availableReplicas: 1 } })] });
+  const done = run(client, ['rollout', 'status', 'deploy/web', '--timeout=20s']);
+  await new Promise((r) => setTimeout(r, 20));
+  const refused = new ApiError('UNAVAILABLE', 'No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:6443.');
+  client.injectError('get', refused, 2);
+  client.breakWatches('UNAVAILABLE', refused.message);
+  const d = client.find('deployments', 'default', 'web')!;
+  await client.updateStatus({ ...d, status: { observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 } });
+  const r = await done;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /deployment "web" successfully rolled out\n$/);
 });
 
 test('rollout status --timeout', async () => {

@@ -1,8 +1,10 @@
 // skiffctl rollout status: follows the Deployment with a watch and prints kubectl's progress lines
 // until the rollout is complete (exit 0), the deadline is exceeded (Progressing=False with
-// ProgressDeadlineExceeded: exit 1), the object is deleted, or --timeout passes.
+// ProgressDeadlineExceeded: exit 1), the object is deleted, or --timeout passes. Like kubectl's
+// (a reflector under the watch), it rides through the apiserver going away: while the server is
+// unavailable it tries again every second, until the rollout ends or --timeout passes.
 import { ApiError, type KObject } from '@skiff/api';
-import type { Client } from '@skiff/machinery';
+import { realClock, sleep, type Client } from '@skiff/machinery';
 import { CliError, UsageError } from '../../cli-error.js';
 import type { Io } from '../../io.js';
 import { out } from '../../io-lines.js';
@@ -73,6 +75,16 @@ async function follow(client: Client, namespace: string, name: string, watch: bo
   const first = await client.get('deployments', namespace, name);
   if (show(first) || !watch) return true;
   let rv = first.metadata.resourceVersion ?? '';
+  /** Reads the object again after the watch broke; undefined while the server is unavailable. */
+  const reread = async (): Promise<string | undefined> => {
+    try {
+      const d = await client.get('deployments', namespace, name);
+      return show(d) ? undefined : (d.metadata.resourceVersion ?? '');
+    } catch (e) {
+      if (isUnavailable(e) && !signal.aborted) return '';
+      throw e;
+    }
+  };
   while (!signal.aborted) {
     try {
       for await (const batch of client.watch('deployments', { namespace, fieldSelector: `metadata.name=${name}`, resourceVersion: rv }, signal)) {
@@ -83,12 +95,21 @@ async function follow(client: Client, namespace: string, name: string, watch: bo
         }
       }
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 'OUT_OF_RANGE')) throw e;
-      // The revision was compacted: read the object again and watch from there.
-      const d = await client.get('deployments', namespace, name);
-      if (show(d)) return true;
-      rv = d.metadata.resourceVersion ?? '';
+      if (signal.aborted) return false;
+      if (isUnavailable(e)) {
+        // The apiserver is restarting or unreachable: wait a second, then read and watch again.
+        await sleep(realClock, 1000, signal);
+        if (signal.aborted) return false;
+      } else if (!(e instanceof ApiError && e.code === 'OUT_OF_RANGE')) throw e;
+      // The revision was compacted, or the server was away: read the object again and watch from there.
+      const next = await reread();
+      if (next === undefined) return true;
+      if (next !== '') rv = next;
     }
   }
   return false;
+}
+
+function isUnavailable(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'UNAVAILABLE';
 }
