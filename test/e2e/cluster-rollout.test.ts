@@ -154,7 +154,16 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
   async function rolloutTo(next: string, during?: () => Promise<void>): Promise<number> {
     await mustSkiffctl('set', 'image', 'deployment/web', `web=${IMAGE}:${next}`);
     version = next;
-    const status = skiffctl('rollout', 'status', 'deployment/web', '--timeout', '150s');
+    // rollout status started while the apiserver is down (kill -9 of it) fails at once with
+    // "connection refused", as kubectl's does: the user runs it again, and so does the test
+    const status = (async () => {
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const r = await skiffctl('rollout', 'status', 'deployment/web', '--timeout', '150s');
+        if (r.code === 0 || !/was refused/.test(r.stderr) || Date.now() > deadline) return r;
+        await new Promise((res) => setTimeout(res, 1000));
+      }
+    })();
     if (during) await during();
     const r = await status;
     const done = Date.now();
