@@ -146,6 +146,7 @@ void describe('the docker-compose lab with 2 nodes and its registry', { timeout:
       const labDown = await lab.cli('down');
       if (labDown.code !== 0) traces.push(`skiff-lab down: ${labDown.stderr}`);
       if ((await mustRun('ip', ['netns', 'list'])).includes(`skiff-${lab.name}-`)) traces.push('lab namespace left');
+      await rm(lab.dir, { recursive: true, force: true });
     }
     if (dir) await rm(dir, { recursive: true, force: true });
     process.stderr.write(`compose lab test, up to down: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
