@@ -23,7 +23,7 @@ import { labNames } from '@skiff/lab';
 import { Clientset, createClient, type Client } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { httpGet } from '../harness/http-get.js';
-import { eventually, freeSubnet, mustRun, repoRoot, run } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, freeSubnet, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
 
 const cli = join(repoRoot, 'packages/cluster/dist/main.js');
 const NS = 'heal';
@@ -139,10 +139,7 @@ void describe('self-healing and day-2 operations on a 2-node cluster from skiff-
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-heal-'));
     stateDir = join(dir, 'state');
-    const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
-    const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
-    for (let second = 191; second < 196 && !clusterCIDR; second++) if (!routes.includes(`10.${second}.`) && !addrs.includes(`10.${second}.`)) clusterCIDR = `10.${second}.0.0/16`;
-    assert.ok(clusterCIDR, 'a free 10.X.0.0/16 for the pods');
+    clusterCIDR = await freeClusterCIDR(range(191, 196));
     const subnet = await freeSubnet(199);
     const t0 = Date.now();
     const up = await cluster(

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createClient, type Client } from '@skiff/machinery';
-import { eventually, freeSubnet, mustRun, repoRoot, run } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, freeSubnet, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
 import { RolloutWatch, isActive } from '../harness/rollout-watch.js';
 import { startTraffic, type TrafficLoop } from '../harness/traffic.js';
 
@@ -117,17 +117,6 @@ spec:
     targetPort: ${APP_PORT}
 `;
 
-/** A 10.X.0.0/16 for the pods that no route or address of the machine touches (cluster-seed takes 150-189). */
-async function freeClusterCIDR(): Promise<string> {
-  const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
-  const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
-  for (let second = 190; second < 230; second++) {
-    const prefix = `10.${second}.`;
-    if (!routes.includes(prefix) && !addrs.includes(prefix)) return `${prefix}0.0/16`;
-  }
-  throw new Error('no free 10.X.0.0/16 for the pods');
-}
-
 void describe('rolling updates under traffic on a 2-node cluster from skiff-cluster up', { timeout: 480_000 }, () => {
   const name = `e2e-ro-${randomBytes(3).toString('hex')}`;
   let dir = '';
@@ -226,7 +215,7 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-rollout-'));
     stateDir = join(dir, 'state');
-    clusterCIDR = await freeClusterCIDR();
+    clusterCIDR = await freeClusterCIDR(range(190, 230));
     const subnet = await freeSubnet(199);
     const up = await cluster('up', '--name', name, '--nodes', '2', '--subnet', subnet, '--cluster-cidr', clusterCIDR, '--free-ports', '--no-user-config', '--no-seed', '--json', '--timeout', '180');
     assert.equal(up.code, 0, `up failed:\n${up.stderr}\n${up.stdout}`);

@@ -14,7 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, freeSubnet, httpGetFromNode, mustRun, repoRoot, run } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, freeSubnet, httpGetFromNode, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
 import { httpGet } from '../harness/http-get.js';
 
 const cli = join(repoRoot, 'packages/cluster/dist/main.js');
@@ -35,17 +35,6 @@ interface PodJson {
   status?: { phase?: string; podIP?: string };
 }
 
-/** A 10.X.0.0/16 for the pods that no route or address of the machine touches. */
-async function freeClusterCIDR(): Promise<string> {
-  const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
-  const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
-  for (let second = 150; second < 190; second++) {
-    const prefix = `10.${second}.`;
-    if (!routes.includes(prefix) && !addrs.includes(prefix)) return `${prefix}0.0/16`;
-  }
-  throw new Error('no free 10.X.0.0/16 for the pods');
-}
-
 void describe('the seed app on a 2-node cluster from skiff-cluster up', { timeout: 600_000 }, () => {
   const name = `e2e-cl-${randomBytes(3).toString('hex')}`;
   let dir = '';
@@ -63,7 +52,7 @@ void describe('the seed app on a 2-node cluster from skiff-cluster up', { timeou
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-cluster-'));
     stateDir = join(dir, 'state');
-    clusterCIDR = await freeClusterCIDR();
+    clusterCIDR = await freeClusterCIDR(range(150, 190));
     const subnet = await freeSubnet(199);
     const up = await cluster('up', '--name', name, '--nodes', '2', '--subnet', subnet, '--cluster-cidr', clusterCIDR, '--free-ports', '--no-user-config', '--json', '--timeout', '180');
     assert.equal(up.code, 0, `up failed:\n${up.stderr}\n${up.stdout}`);

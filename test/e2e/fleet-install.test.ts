@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labNames, PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
-import { eventually, httpGetFromNode, labStatusJson, labTraces, mustRun, repoRoot, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, httpGetFromNode, labStatusJson, labTraces, mustRun, range, repoRoot, run, testLab, type StatusJson, type TestLab } from '../harness/lab-env.js';
 import { execStart, parseEnvironmentFile, parseUnit, unitValue } from '../harness/systemd-unit.js';
 
 const CONTROL_PLANE_UNITS = ['skiff-etcd', 'skiff-apiserver', 'skiff-scheduler', 'skiff-controller-manager'];
@@ -44,17 +44,6 @@ interface PodJson {
   metadata: { name: string };
   spec: { nodeName?: string };
   status?: { phase?: string; podIP?: string };
-}
-
-/** A 10.X.0.0/16 for the pods that no route or address of the machine touches. */
-async function freeClusterCIDR(): Promise<string> {
-  const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
-  const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
-  for (let second = 230; second > 190; second--) {
-    const prefix = `10.${second}.`;
-    if (!routes.includes(prefix) && !addrs.includes(prefix)) return `${prefix}0.0/16`;
-  }
-  throw new Error('no free 10.X.0.0/16 for the pods');
 }
 
 /**
@@ -131,7 +120,7 @@ void describe('deploy/: a 1 + 2 host install on lab machines, started as the uni
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-fleet-'));
     lab = await testLab();
-    clusterCIDR = await freeClusterCIDR();
+    clusterCIDR = await freeClusterCIDR(range(230, 190));
     // the release and the 3 machines at once (the lab's default image cache, as npm start's)
     const [pkg, up] = await Promise.all([
       run('bash', [join(repoRoot, 'scripts/package.sh'), '--out', join(dir, 'release')]),

@@ -65,6 +65,25 @@ export async function freeSubnet(second: number): Promise<string> {
   throw new Error(`no free /24 in 10.${second}.0.0/16`);
 }
 
+/**
+ * A 10.X.0.0/16 for a test cluster's pods that no route or address of the machine touches, X taken
+ * in order from `seconds` (each test file its own range, so files never share one).
+ */
+export async function freeClusterCIDR(seconds: readonly number[]): Promise<string> {
+  const routes = await mustRun('ip', ['-4', 'route', 'show', 'table', 'all']);
+  const addrs = await mustRun('ip', ['-4', '-o', 'addr', 'show']);
+  for (const second of seconds) {
+    const prefix = `10.${second}.`;
+    if (!routes.includes(prefix) && !addrs.includes(prefix)) return `${prefix}0.0/16`;
+  }
+  throw new Error(`no free 10.X.0.0/16 for the pods (X in ${seconds[0]}..${seconds[seconds.length - 1]})`);
+}
+
+/** second, second + 1, ... up to (not including) end; downwards when end < start. */
+export function range(start: number, end: number): number[] {
+  return start <= end ? Array.from({ length: end - start }, (_, i) => start + i) : Array.from({ length: start - end }, (_, i) => start - i);
+}
+
 export async function testLab(imageCache?: string): Promise<TestLab> {
   const name = `e2e-lab-${randomBytes(4).toString('hex')}`;
   const dir = await mkdtemp(join(tmpdir(), 'skiff-e2e-lab-'));
