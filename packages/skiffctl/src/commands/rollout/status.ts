@@ -75,7 +75,7 @@ async function follow(client: Client, namespace: string, name: string, watch: bo
   const first = await client.get('deployments', namespace, name);
   if (show(first) || !watch) return true;
   let rv = first.metadata.resourceVersion ?? '';
-  /** Reads the object again after the watch broke; undefined while the server is unavailable. */
+  /** Reads the object again after the watch broke: undefined once the rollout is complete, "" while the server is unavailable, else the revision to watch from. */
   const reread = async (): Promise<string | undefined> => {
     try {
       const d = await client.get('deployments', namespace, name);
