@@ -8,7 +8,7 @@ import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { RecordEvent } from '../sync/images.js';
 import { instancesOf, timeMs, type PodRuntimeState } from '../sync/pod-state.js';
 import { runHandler } from './handler.js';
-import { ProbeWorker, type ProbeType } from './probe-worker.js';
+import { ProbeWorker, type ProbeResult, type ProbeType } from './probe-worker.js';
 import type { ContainerProbeStatus, ProbeResults } from './probe-results.js';
 
 export interface ProbeManagerDeps {
@@ -26,6 +26,20 @@ const TYPES: { type: ProbeType; of: (c: Container) => Probe | undefined }[] = [
   { type: 'liveness', of: (c) => c.livenessProbe },
   { type: 'readiness', of: (c) => c.readinessProbe },
 ];
+
+/**
+ * What the pod's status in the API says of this very container instance: a restarted agent (even
+ * after kill -9) resumes a worker from it rather than from the initial result, so a running, ready
+ * pod does not turn not-ready until its first probe (the kubelet's does). The first attempt, at
+ * once, confirms or corrects it. Liveness starts as success anyway.
+ */
+function reportedResult(pod: Pod, name: string, containerId: string, type: ProbeType): ProbeResult | undefined {
+  if (type === 'liveness') return undefined;
+  const s = pod.status?.containerStatuses?.find((cs) => cs.name === name);
+  if (!s?.containerID?.endsWith(`://${containerId}`) || !s.state?.running) return undefined;
+  if (type === 'readiness') return s.ready ? 'success' : undefined;
+  return s.started ? 'success' : undefined;
+}
 
 export class ProbeManager implements ProbeResults {
   private readonly workers = new Map<string, ProbeWorker>();
@@ -49,6 +63,7 @@ export class ProbeManager implements ProbeResults {
         const key = this.key(uid, c.name, type);
         wanted.add(key);
         let w = this.workers.get(key);
+        const fresh = !w;
         if (!w) {
           w = new ProbeWorker(type, probe, {
             clock: this.d.clock,
@@ -60,6 +75,8 @@ export class ProbeManager implements ProbeResults {
           this.workers.set(key, w);
         }
         w.setTarget({ pod, container: c, containerId: latest.id, startedAtMs: timeMs(latest.startedAt ?? latest.createdAt), ...(podIP ? { podIP } : {}) });
+        const resumed = fresh ? reportedResult(pod, c.name, latest.id, type) : undefined;
+        if (resumed) w.resume(resumed);
         if (this.d.autoStart !== false) w.start();
       }
     }

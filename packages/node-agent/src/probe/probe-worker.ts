@@ -75,6 +75,11 @@ export class ProbeWorker {
     return this.target?.containerId === containerId ? this.resultValue : INITIAL[this.type];
   }
 
+  /** before the first attempt on the current instance: start from the result last reported for it */
+  resume(result: ProbeResult): void {
+    if (this.run === 0 && this.lastRaw === 'unknown') this.resultValue = result;
+  }
+
   stop(): void {
     this.ac.abort();
   }

@@ -1,6 +1,6 @@
 // Runs skiffctl in-process against a fake client for tests: captured output, a fixed clock, an
 // empty environment and a temporary home directory.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Client } from '@skiff/machinery';
@@ -38,8 +38,16 @@ async function* toStream(s: string): AsyncIterable<string> {
   yield s;
 }
 
+/** The temp dirs this test process made: removed when it exits, pass or fail. */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'skiffctl-test-'));
+  const dir = mkdtempSync(join(tmpdir(), 'skiffctl-test-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes files (path relative to a new temp dir) and returns the dir. */
