@@ -7,7 +7,8 @@ import { isApiError, type Container, type Pod, type ResourceList } from '@skiff/
 import type { Clientset } from '@skiff/machinery';
 import { containerConfig, type NodeFacts } from '../spec/container-config.js';
 import { sandboxPorts } from '../spec/ports.js';
-import type { ContainerRuntime, PodRef } from '../runtime/runtime.js';
+import type { ContainerRuntime, PodRef, PodSandboxStatus } from '../runtime/runtime.js';
+import { PodSandboxError } from '../errors.js';
 import { computePodStatus } from '../status/pod-status.js';
 import type { StatusManager } from '../status/status-manager.js';
 import { backoffKey, computePodActions, type PodActions, type Waiting } from './actions.js';
@@ -120,7 +121,17 @@ export class PodSyncer {
     const state = steady ?? (await this.readState(uid));
     this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
     const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
-    const changed = await this.carryOut(pod, actions, state, volumes, signal);
+    let changed: boolean;
+    try {
+      changed = await this.carryOut(pod, actions, state, volumes, signal);
+    } catch (e) {
+      if (e instanceof PodSandboxError) {
+        // as the kubelet: the status still says what there is (Pending, ContainerCreating); the worker retries
+        this.cache.invalidate(uid);
+        await this.writeStatus(pod, actions.waiting);
+      }
+      throw e;
+    }
     if (changed) this.cache.invalidate(uid);
     else if (!steady) this.cache.keepState(uid, gen, this.d.now(), state);
     // a sync that changed nothing reports the state it read
@@ -191,17 +202,25 @@ export class PodSyncer {
       for (const [reason, message] of dns.warnings) this.d.record(pod, 'Warning', reason, message);
       const { hostname, domain } = podHostnameAndDomain(pod, dnsNode.clusterDomain);
       const extraHosts = podExtraHosts(pod);
-      const sandbox = await this.d.runtime.runPodSandbox({
-        pod: podRef(pod),
-        attempt: actions.attempt,
-        hostname,
-        hostNetwork: Boolean(spec.hostNetwork),
-        ports: sandboxPorts(spec),
-        labels: { ...(pod.metadata.labels ?? {}) },
-        ...(dns.config ? { dns: dns.config } : {}),
-        ...(domain ? { domain } : {}),
-        ...(extraHosts.length > 0 ? { extraHosts } : {}),
-      });
+      let sandbox: PodSandboxStatus;
+      try {
+        sandbox = await this.d.runtime.runPodSandbox({
+          pod: podRef(pod),
+          attempt: actions.attempt,
+          hostname,
+          hostNetwork: Boolean(spec.hostNetwork),
+          ports: sandboxPorts(spec),
+          labels: { ...(pod.metadata.labels ?? {}) },
+          ...(dns.config ? { dns: dns.config } : {}),
+          ...(domain ? { domain } : {}),
+          ...(extraHosts.length > 0 ? { extraHosts } : {}),
+        });
+      } catch (e) {
+        // the runtime's own words (Docker's "port is already allocated"...) in the kubelet's event
+        const message = `Failed to create pod sandbox: ${(e as Error).message}`;
+        this.d.record(pod, 'Warning', 'FailedCreatePodSandBox', message);
+        throw new PodSandboxError(message, { cause: e });
+      }
       sandboxId = sandbox.id;
       podIP = sandbox.ip;
     } else if (sandboxId && !ready) {
