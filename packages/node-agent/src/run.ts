@@ -353,8 +353,9 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
             localStorage: new LocalStorageEviction({
               pods: () => pods.list(),
               volumes,
-              evict: (pod, message) => {
-                syncer.markEvicted(pod.metadata.uid ?? '', message);
+              runtime,
+              evict: (pod, message, graceSeconds) => {
+                syncer.markEvicted(pod.metadata.uid ?? '', message, graceSeconds);
                 workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
               },
             }),

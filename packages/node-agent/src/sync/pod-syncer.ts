@@ -76,8 +76,8 @@ function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | und
 export class PodSyncer {
   private readonly hooks: HookRunner;
   private readonly messages: TerminationMessages;
-  /** uid → why the pod is evicted (until it is removed) */
-  private readonly evictions = new Map<string, string>();
+  /** uid → why the pod is evicted and the grace its containers get (until it is removed) */
+  private readonly evictions = new Map<string, { message: string; graceSeconds: number }>();
   private readonly cache = new PodStateCache();
 
   constructor(private readonly d: PodSyncerDeps) {
@@ -90,9 +90,12 @@ export class PodSyncer {
     this.cache.invalidate(uid);
   }
 
-  /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
-  markEvicted(uid: string, message: string): void {
-    this.evictions.set(uid, message);
+  /**
+   * Marks a pod evicted (the eviction manager's verdict): its next sync stops its containers with
+   * `graceSeconds` (the eviction's grace period override) and writes Failed/Evicted.
+   */
+  markEvicted(uid: string, message: string, graceSeconds = 0): void {
+    this.evictions.set(uid, { message, graceSeconds });
   }
 
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
@@ -100,7 +103,7 @@ export class PodSyncer {
     const uid = pod.metadata.uid ?? '';
     const eviction = this.evictions.get(uid);
     if (eviction !== undefined && !terminal(pod)) {
-      await this.evict(pod, eviction);
+      await this.evict(pod, eviction.message, eviction.graceSeconds);
       return {};
     }
     if (terminal(pod)) {
@@ -310,10 +313,10 @@ export class PodSyncer {
     await this.d.statuses.setStatus(pod, status);
   }
 
-  /** The kubelet's eviction: an Evicted event, every container stopped at once, phase Failed with reason Evicted. */
-  private async evict(pod: Pod, message: string): Promise<void> {
+  /** The kubelet's eviction: an Evicted event, every container stopped with the eviction's grace period, phase Failed with reason Evicted. */
+  private async evict(pod: Pod, message: string, graceSeconds: number): Promise<void> {
     this.d.record(pod, 'Warning', 'Evicted', message);
-    await this.stopPod(pod.metadata.uid ?? '', 0, pod);
+    await this.stopPod(pod.metadata.uid ?? '', graceSeconds, pod);
     const state = await this.readState(pod.metadata.uid ?? '');
     const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
     await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });

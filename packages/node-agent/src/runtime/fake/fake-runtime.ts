@@ -7,6 +7,7 @@ import { containerLabels, parseLabels, sandboxLabels } from '../labels.js';
 import { containerName, sandboxName } from '../names.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerDiskUsage,
   ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
@@ -388,6 +389,15 @@ export class FakeRuntime implements ContainerRuntime {
     const r = this.get(containerId, 'container');
     if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
     return { cpuNanoCores: 0, memoryWorkingSetBytes: 0, ...this.usage.get(r.id), windowSeconds: 1, timeMs: this.now() };
+  }
+
+  /** what `containerDiskUsage` reports, by container id (tests set it; default: no writable layer, the log lines written) */
+  readonly disk = new Map<string, Partial<ContainerDiskUsage>>();
+
+  async containerDiskUsage(containerId: string): Promise<ContainerDiskUsage> {
+    const r = this.get(containerId, 'container');
+    const logsBytes = r.logs.reduce((n, l) => n + Buffer.byteLength(l.line) + 1, 0);
+    return { rootfsBytes: 0, logsBytes, ...this.disk.get(r.id) };
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
