@@ -83,6 +83,9 @@ interface KeptRules {
   chainNames: readonly string[];
   /** Rules in the chains (counted when they are written). */
   chainRules: number;
+  clusterIP: string;
+  /** Its filter SKIFF-SERVICES line for the other ports of its cluster IP (one per cluster IP). */
+  noSuchPort: string;
 }
 
 interface State {
@@ -142,7 +145,13 @@ export class RulesPlanner {
         continue;
       }
       const layout = servicePortLayout(svc, req.endpoints.get(name) ?? []);
-      const kept: KeptRules = { ...servicePortDispatch(layout), chainNames: servicePortChainNames(layout), chainRules: 0 };
+      const kept: KeptRules = {
+        ...servicePortDispatch(layout),
+        chainNames: servicePortChainNames(layout),
+        chainRules: 0,
+        clusterIP: svc.clusterIP,
+        noSuchPort: appendRule(SERVICES_CHAIN, ...comment(`${svc.service} has no such port`), '-d', svc.clusterIP, '-j', 'REJECT'),
+      };
       rules.set(name, kept);
       rewrites.push({ layout, kept });
     }
@@ -154,19 +163,18 @@ export class RulesPlanner {
       [`filter ${SERVICES_CHAIN}`, []],
       [`filter ${EXTERNAL_SERVICES_CHAIN}`, []],
     ]);
-    const clusterIPs = new Map<string, string>();
-    for (const [name, r] of rules) {
+    // A port the service does not define: not DNATed, so still addressed to the cluster IP here
+    // (the line of the first service port with that cluster IP).
+    const noSuchPort = new Map<string, string>();
+    for (const r of rules.values()) {
       dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...r.natServices);
       dispatch.get(`nat ${NODEPORTS_CHAIN}`)?.push(...r.natNodePorts);
       dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(...r.filterServices);
       dispatch.get(`filter ${EXTERNAL_SERVICES_CHAIN}`)?.push(...r.filterExternal);
-      const svc = req.services.get(name);
-      if (svc && !clusterIPs.has(svc.clusterIP)) clusterIPs.set(svc.clusterIP, svc.service);
+      if (!noSuchPort.has(r.clusterIP)) noSuchPort.set(r.clusterIP, r.noSuchPort);
     }
     dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...nodePortsJumps(req.nodePortIPs));
-    // A port the service does not define: not DNATed, so still addressed to the cluster IP here.
-    for (const [ip, service] of clusterIPs)
-      dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(appendRule(SERVICES_CHAIN, ...comment(`${service} has no such port`), '-d', ip, '-j', 'REJECT'));
+    dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(...noSuchPort.values());
 
     const tables: Record<Table, TablePayload> = { filter: emptyTable(), nat: emptyTable(), mangle: emptyTable() };
     for (const [key, lines] of dispatch) {
