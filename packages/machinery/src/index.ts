@@ -31,6 +31,7 @@ export * from './client/clientset.js';
 export * from './events/event-correlator.js';
 export * from './events/event-broadcaster.js';
 export * from './controller/expectations.js';
+export * from './controller/write-outcome.js';
 export * from './controller/controller-ref.js';
 export * from './controller/controlled-index.js';
 export * from './client/stream-types.js';
