@@ -105,6 +105,20 @@ void test('Scheduler', async (t) => {
     assert.deepEqual(failures[0].failure.victims?.map((v) => v.metadata.name), ['low']);
   });
 
+  await t.test('a long queue does not keep I/O out: the loop yields between slices of cycles', async () => {
+    const { s, bound } = setup();
+    for (let i = 0; i < 100; i++) s.cache.addNode(makeNode(`n${i}`, { cpu: '64', pods: '1000' }));
+    for (let i = 0; i < 1000; i++) s.queue.add(makePod(`p${i}`, { cpu: '10m' }));
+    const ac = new AbortController();
+    let boundWhenIoRan = -1;
+    setImmediate(() => (boundWhenIoRan = bound.length));
+    const running = s.run(ac.signal);
+    while (bound.length < 1000) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await running;
+    assert.ok(boundWhenIoRan >= 0 && boundWhenIoRan < 1000, `I/O ran after ${boundWhenIoRan} of 1000 binds`);
+  });
+
   await t.test('a failed bind forgets the assumed pod and backs off', async () => {
     const { s, failures } = setup(true);
     s.cache.addNode(makeNode('a'));

@@ -23,6 +23,11 @@ import { FitError } from './schedule/fit-error.js';
 import { answerPlacement } from './schedule/placement-answer.js';
 import { SchedulingAlgorithm, type ScheduleResult } from './schedule/schedule-pod.js';
 
+/** Scheduling cycles run back to back for at most this long before the loop lets I/O in. */
+const SLICE_MS = 5;
+
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** The pod names a schedulerName none of this scheduler's profiles has. */
 export class NoProfileError extends Error {
   constructor(
@@ -114,14 +119,24 @@ export class Scheduler {
     return this.profiles.has(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
   }
 
-  /** Pops and schedules pods until the signal aborts. */
+  /**
+   * Pops and schedules pods until the signal aborts. A pop that finds a pod resolves at once, so a
+   * long queue would keep the event loop from sending the binds and reading the watch: after each
+   * slice of SLICE_MS of cycles the loop yields to I/O (as Kubernetes' binding goroutines run beside
+   * its scheduling loop).
+   */
   async run(signal: AbortSignal): Promise<void> {
     this.queue.run(signal);
     this.cache.run(signal);
+    let sliceStart = performance.now();
     for (;;) {
       const q = await this.queue.pop(signal);
       if (!q) break;
       this.scheduleOne(q);
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await yieldToIo();
+        sliceStart = performance.now();
+      }
     }
     await this.drain();
   }

@@ -17,6 +17,7 @@ export class SchedulerMetrics {
   private readonly victims;
   private readonly preemptionAttempts;
   private readonly now: () => number;
+  private readonly bound = new Map<string, { attempts: { inc(): void }; e2e: { observe(v: number): void } }>();
 
   constructor(registry: Registry, pending: () => PendingCounts, now: () => number) {
     this.now = now;
@@ -40,9 +41,22 @@ export class SchedulerMetrics {
   }
 
   attempt(result: AttemptResult, a: AttemptInfo): void {
-    this.attempts.inc({ result, profile: a.profile });
-    this.e2e.observe({ result, profile: a.profile }, (this.now() - a.startMs) / 1000);
-    if (result === 'scheduled') this.podLatency.observe({ attempts: String(Math.min(a.attempts, 15)) }, (this.now() - a.initialAttemptMs) / 1000);
+    const c = this.children(result, a.profile);
+    const now = this.now();
+    c.attempts.inc();
+    c.e2e.observe((now - a.startMs) / 1000);
+    if (result === 'scheduled') this.podLatency.labels({ attempts: String(Math.min(a.attempts, 15)) }).observe((now - a.initialAttemptMs) / 1000);
+  }
+
+  /** The children of one result and profile, bound once (prom-client hashes a label set on every call otherwise). */
+  private children(result: AttemptResult, profile: string): { attempts: { inc(): void }; e2e: { observe(v: number): void } } {
+    const k = `${result}\u0000${profile}`;
+    let c = this.bound.get(k);
+    if (!c) {
+      c = { attempts: this.attempts.labels({ result, profile }), e2e: this.e2e.labels({ result, profile }) };
+      this.bound.set(k, c);
+    }
+    return c;
   }
 
   preemption(victims: number): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type PlacementExplanation } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, encodePlacementExplanation, parsePlacementExplanation, type PlacementExplanation } from '@skiff/api';
 import type { Explanation } from './explanation.js';
 import { explanationAnnotations, placementExplanation } from './explanation-annotation.js';
 
@@ -46,6 +46,7 @@ for (const c of cases) {
     c.want(placementExplanation(c.e, c.node));
     const text = explanationAnnotations(c.e, c.node)[PLACEMENT_EXPLANATION_ANNOTATION];
     assert.deepEqual(parsePlacementExplanation(text), placementExplanation(c.e, c.node), 'the annotation round-trips');
+    assert.equal(text, encodePlacementExplanation(placementExplanation(c.e, c.node)), 'the canonical text, keys in order');
     assert.ok(text.length < 4096, `bounded: ${text.length} bytes`);
   });
 }
