@@ -7,14 +7,17 @@
 // last round's cluster, parts (b) and (c) (lib/cluster-100.ts): a Deployment of 100 replicas to all
 // Ready against the same containers by plain `docker run -d` (CLUSTER_BENCH_DOCKER_PARALLEL pods in
 // flight per node, default 34: all of a node's pods at once, as the agent starts them), and the RSS of every Skiff process with those pods running
-// (CLUSTER_BENCH_REPLICAS=0 leaves (b) and (c) out). The last line is one JSON object.
+// (CLUSTER_BENCH_REPLICAS=0 leaves (b) and (c) out); with it, per node, the agent's and the proxy's own
+// (anonymous) and file-backed memory, and the two with the node binary's shared pages counted once
+// (lib/proc-memory.ts). The last line is one JSON object.
 import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import { deploy100, type Deploy100Result } from './lib/cluster-100.js';
+import { nodeMemoryMb, procMemory, type ProcMemory } from './lib/proc-memory.js';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,9 +69,8 @@ async function free(prefixOf: (i: number) => string, from: number, to: number): 
   throw new Error('no free range');
 }
 
-async function rssMb(pid: number): Promise<number> {
-  const s = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 102.4) / 10;
+function rssMb(pid: number): number {
+  return Math.round(procMemory(pid).rssMb * 10) / 10;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -85,9 +87,34 @@ const load: number[] = [loadavg()[0]!];
 
 /** RSS in MB of every process the supervisor runs, by name. */
 async function processRss(state: string[]): Promise<Record<string, number>> {
+  return Object.fromEntries(Object.entries(await processPids(state)).map(([name, pid]) => [name, rssMb(pid)] as const));
+}
+
+async function processPids(state: string[]): Promise<Record<string, number>> {
   const st = await run([...state, 'status', '-o', 'json']);
   const procs = (JSON.parse(st.stdout) as { processes: { name: string; pid?: number }[] }).processes;
-  return Object.fromEntries(await Promise.all(procs.filter((p) => p.pid).map(async (p) => [p.name, await rssMb(p.pid!)] as const)));
+  return Object.fromEntries(procs.filter((p) => p.pid).map((p) => [p.name, p.pid!] as const));
+}
+
+/** Where each node's memory lies with the 100 pods running: the agent's and the proxy's own pages
+ * (anonymous) and file pages (the node binary, shared), and the node's total with shared pages once. */
+interface NodeMemory {
+  agent: ProcMemory;
+  proxy: ProcMemory;
+  sharedOnceMb: number;
+}
+let nodeMemory: Record<string, NodeMemory> = {};
+
+async function readNodeMemory(state: string[]): Promise<void> {
+  const pids = await processPids(state);
+  nodeMemory = {};
+  for (const name of Object.keys(pids).filter((k) => k.startsWith('agent-'))) {
+    const node = name.slice('agent-'.length);
+    const agent = pids[name]!;
+    const proxy = pids[`proxy-${node}`];
+    if (proxy === undefined) continue;
+    nodeMemory[node] = { agent: procMemory(agent), proxy: procMemory(proxy), sharedOnceMb: nodeMemoryMb([agent, proxy]) };
+  }
 }
 
 for (let round = 0; round < ROUNDS; round++) {
@@ -121,7 +148,10 @@ for (let round = 0; round < ROUNDS; round++) {
           pauseImage: PAUSE_IMAGE,
           podNetwork: 'skiff-pods',
           dockerParallel: DOCKER_PARALLEL,
-          rss: () => processRss(state),
+          rss: async () => {
+            await readNodeMemory(state);
+            return processRss(state);
+          },
           log: (line) => process.stdout.write(`${line}\n`),
         });
         load.push(loadavg()[0]!);
@@ -154,6 +184,10 @@ if (big) {
   process.stdout.write(`    the same containers by docker run -d (${DOCKER_PARALLEL} pods in flight per node): ${b.docker_s.toFixed(2)} s; ratio ${(b.deploy_s / b.docker_s).toFixed(2)} (target 1.3)\n`);
   process.stdout.write(`(c) RSS with the ${REPLICAS} pods running (MB): ${Object.entries(b.rss).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
   process.stdout.write(`    control plane (apiserver + scheduler + controller-manager) ${controlPlane(b.rss)} (target 300); agent + proxy per node, the largest, ${nodeMax(b.rss)} (target 150); etcd ${b.rss.etcd ?? 0}\n`);
+  const f = (x: number) => x.toFixed(1);
+  for (const [node, m] of Object.entries(nodeMemory)) {
+    process.stdout.write(`    ${node}: agent ${f(m.agent.rssMb)} (own ${f(m.agent.anonMb)} + file ${f(m.agent.fileMb)}), proxy ${f(m.proxy.rssMb)} (own ${f(m.proxy.anonMb)} + file ${f(m.proxy.fileMb)}); with the node binary's shared pages counted once ${f(m.sharedOnceMb)}\n`);
+  }
 }
 process.stdout.write(`load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}\n`);
 process.stdout.write(
@@ -169,6 +203,7 @@ process.stdout.write(
           deploy_ratio: r2(big.deploy_s / big.docker_s),
           control_plane_rss_mb: controlPlane(big.rss),
           node_rss_mb: nodeMax(big.rss),
+          node_mem_shared_once_mb: r2(Math.max(...Object.values(nodeMemory).map((m) => m.sharedOnceMb))),
           etcd_rss_mb: big.rss.etcd ?? 0,
         }
       : {}),

@@ -3,14 +3,16 @@
 //     the same dockerd in the same run: plain `docker run -d` of the same containers (per pod the
 //     sandbox on the pod network, then the app joined to its network and IPC namespaces), 30 at once;
 // (b) one pod alone against one sandbox + app `docker run` pair;
-// (c) the agent's RSS with 100 running pods; (d) its CPU per second with 100 running pods and
-//     nothing changing. Targets: ratios <= 1.3, RSS <= 120 MB, idle CPU <= 2 % of a core.
+// (c) the agent's RSS with 100 running pods (and how much of it is its own: lib/proc-memory.ts);
+//     (d) its CPU per second with 100 running pods and nothing changing. Targets: ratios <= 1.3,
+//     RSS <= 120 MB, idle CPU <= 2 % of a core.
 // The last line is one JSON object.
 import { cpus, loadavg } from 'node:os';
 import type { Pod } from '@skiff/api';
 import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import { procSample } from './lib/apiserver-etcd.js';
 import { startLabAgent, type LabAgent } from './lib/lab-agent.js';
+import { procMemory } from './lib/proc-memory.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const BATCH = 30;
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
       rss.push(procSample(env.agent.pid).rssMb);
     }
     const c1 = procSample(env.agent.pid);
+    const mem = procMemory(env.agent.pid); // its own pages and the node binary's (shared with every Node process)
     const idleCpuPct = ((c1.cpuS - c0.cpuS) / ((performance.now() - t0) / 1000)) * 100;
     const rssMb = Math.max(...rss);
     const hwmMb = c1.hwmMb;
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
       ['one alone, median (s)', s50.toFixed(3), sd50.toFixed(3), (s50 / sd50).toFixed(2), '<= 1.3'],
       [`${IDLE_PODS} at once, p50 / max (s)`, `${median(hundred).toFixed(2)} / ${Math.max(...hundred).toFixed(2)}`, '-', '-', '-'],
       [`agent RSS, ${IDLE_PODS} pods (MB)`, rssMb.toFixed(1), '-', '-', '<= 120'],
+      [`  own (anonymous) + file-backed (MB)`, `${mem.anonMb.toFixed(1)} + ${mem.fileMb.toFixed(1)}`, '-', '-', '-'],
       [`agent peak RSS (MB)`, hwmMb.toFixed(1), '-', '-', '-'],
       [`agent CPU idle, ${IDLE_PODS} pods (% of a core)`, idleCpuPct.toFixed(2), '-', '-', '<= 2'],
     ];
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
         single_s: r3(s50),
         docker_single_s: r3(sd50),
         rss_mb_100_pods: r3(rssMb),
+        rss_anon_mb_100_pods: r3(mem.anonMb),
         idle_cpu_pct_100_pods: r3(idleCpuPct),
         load_avg: [r3(load0), r3(load1)],
       }),

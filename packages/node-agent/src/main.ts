@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // skiff-node-agent: flags, then run().
+import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { apiClientFlags, apiClientFromFlags, DEFAULT_BURST, DEFAULT_QPS, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags, readSharedToken } from '@skiff/machinery';
@@ -7,7 +8,6 @@ import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
 import { DEFAULT_EVICTION_HARD } from './node/pressure.js';
 import { DEFAULT_ROOT_DIR } from './volumes/volume-manager.js';
-
 
 const argv = yargs(hideBin(process.argv))
   .scriptName('skiff-node-agent')

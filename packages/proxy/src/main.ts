@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // skiff-proxy: flags (kube-proxy's where they apply), then run(), or --cleanup.
+import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
 import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
 import yargs from 'yargs';
