@@ -3,8 +3,10 @@
 // namespace as on a real VM (nsenter --net, --docker-host of the node). Checked through the API and
 // the node's dockerd: ConfigMap and Secret values as env and the pod's resolv.conf, a failing
 // readiness probe (httpGet from the agent to the pod IP) marks the pod not Ready, a failing liveness
-// probe restarts the container, a crashing one goes to CrashLoopBackOff, and deleting a pod runs its
-// preStop hook, gives SIGTERM, and the object and its containers are gone after.
+// probe restarts the container, a crashing one goes to CrashLoopBackOff, a hostPort that a process
+// outside Skiff holds on the node gives Docker's error in a FailedCreatePodSandBox event (the pod
+// Pending until the port is free), and deleting a pod runs its preStop hook, gives SIGTERM, and the
+// object and its containers are gone after.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +40,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
   let agent: ChildProcess | undefined;
   let runtime: DockerRuntime;
   let nodeName = '';
+  let netns = '';
   let logPath = '';
   let startAgent: () => ChildProcess = () => {
     throw new Error('no lab');
@@ -49,6 +52,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.equal(up.code, 0, up.stderr);
     const node = (await labStatusJson(lab)).nodes[0]!;
     nodeName = node.name;
+    netns = node.netns;
     const gateway = lab.subnet.replace(/\.0\/24$/, '.1');
     etcd = await startEtcd();
     apiAbort = new AbortController();
@@ -193,6 +197,38 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     await cs.pods('default').create(bind(pod('nokey', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'absent' } } }] }] })));
     const w = await eventually('CreateContainerConfigError', 60_000, async () => (await get('nokey')).status?.containerStatuses?.[0]?.state?.waiting);
     assert.deepEqual(w, { reason: 'CreateContainerConfigError', message: "couldn't find key absent in ConfigMap default/settings" });
+  });
+
+  void it('a hostPort held by a process outside Skiff: FailedCreatePodSandBox with Docker\'s error, Pending; the pod runs once the port is free', async () => {
+    const others = async () => (await runtime.listContainers()).filter((c) => c.pod.name !== 'hostport').map((c) => `${c.id} ${c.state}`).sort();
+    const before = await others();
+    // a listener in the node's network namespace, not a container
+    const holder = spawn('nsenter', [`--net=/run/netns/${netns}`, process.execPath, '-e', "require('net').createServer().listen(18080, '0.0.0.0', () => console.log('listening'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    killOnExit(holder);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout?.on('data', (b: Buffer) => b.toString().includes('listening') && resolve());
+        holder.once('exit', (code) => reject(new Error(`the port holder exited with ${String(code)}`)));
+      });
+      await cs.pods('default').create(bind(pod('hostport', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], ports: [{ containerPort: 8080, hostPort: 18080 }] }] })));
+      const ev = await eventually('a FailedCreatePodSandBox event', 60_000, async () =>
+        ((await cs.events('default').list()).items as Event[]).find((e) => e.involvedObject?.name === 'hostport' && e.reason === 'FailedCreatePodSandBox'),
+      );
+      assert.equal(ev.type, 'Warning');
+      assert.match(ev.message ?? '', /^Failed to create pod sandbox: start sandbox skiff_POD_hostport_default_.*: driver failed programming external connectivity on endpoint .*0\.0\.0\.0:18080.*address already in use/);
+      const p = await eventually('the status written', 30_000, async () => ((await get('hostport')).status?.containerStatuses ? get('hostport') : undefined));
+      assert.equal(p.status?.phase, 'Pending');
+      assert.deepEqual(p.status?.containerStatuses?.[0]?.state, { waiting: { reason: 'ContainerCreating' } });
+      assert.deepEqual(await runtime.listPodSandboxes({ podUid: p.metadata.uid ?? '' }), [], 'the sandbox that could not start is removed');
+      assert.deepEqual(await others(), before, "the node's other containers untouched");
+    } finally {
+      holder.kill();
+      if (holder.exitCode === null) await new Promise((r) => holder.once('exit', r));
+    }
+    // the worker retries with back-off (at most 30 s apart)
+    const p = await eventually('hostport Running', 90_000, async () => ((await get('hostport')).status?.phase === 'Running' ? get('hostport') : undefined));
+    assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0);
+    await cs.pods('default').delete('hostport', { gracePeriodSeconds: 0 });
   });
 
   void it('terminationMessagePolicy File: what the container wrote to /dev/termination-log is its message', async () => {

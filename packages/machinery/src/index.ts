@@ -33,6 +33,7 @@ export * from './events/event-broadcaster.js';
 export * from './controller/expectations.js';
 export * from './controller/write-outcome.js';
 export * from './controller/controller-ref.js';
+export * from './controller/controlled-index.js';
 export * from './client/stream-types.js';
 export * from './client/stream-client.js';
 export * from './shared-token.js';

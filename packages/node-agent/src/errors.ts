@@ -43,3 +43,14 @@ export class PodNetworkError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The pod's sandbox could not be made (the kubelet's FailedCreatePodSandBox: e.g. a hostPort that
+ * something else on the node holds); the pod stays Pending and its sync is retried with back-off.
+ */
+export class PodSandboxError extends Error {
+  override readonly name = 'PodSandboxError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -25,6 +25,9 @@ const argv = yargs(hideBin(process.argv))
   .option('resolv-conf', { type: 'string', default: '/etc/resolv.conf', describe: "the node's resolv.conf for Default pods and the search path" })
   .option('root-dir', { type: 'string', describe: `the agent's directory: pods' volumes live under <root-dir>/pods/<uid> (default ${DEFAULT_ROOT_DIR}; the fake runtime sets up volumes only when given)` })
   .option('eviction-hard', { type: 'string', describe: `MemoryPressure/DiskPressure thresholds (default ${DEFAULT_EVICTION_HARD}; none with the fake runtime); signals memory.available, nodefs.available, nodefs.inodesFree` })
+  .option('eviction-soft', { type: 'string', describe: 'soft eviction thresholds (as --eviction-hard): a pod is evicted once one is met for its grace period' })
+  .option('eviction-soft-grace-period', { type: 'string', describe: 'the grace period of each soft threshold, e.g. memory.available=1m30s' })
+  .option('eviction-max-pod-grace-period', { type: 'number', default: 0, describe: "the most seconds a pod evicted for a soft threshold gets to stop (its own terminationGracePeriodSeconds when shorter; negative: always its own)" })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
   .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
   .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
@@ -57,6 +60,9 @@ try {
       healthPort: argv['health-port'],
       ...(argv['root-dir'] ? { rootDir: argv['root-dir'] } : {}),
       ...(argv['eviction-hard'] !== undefined ? { evictionHard: argv['eviction-hard'] } : {}),
+      ...(argv['eviction-soft'] !== undefined ? { evictionSoft: argv['eviction-soft'] } : {}),
+      ...(argv['eviction-soft-grace-period'] !== undefined ? { evictionSoftGracePeriod: argv['eviction-soft-grace-period'] } : {}),
+      evictionMaxPodGracePeriod: argv['eviction-max-pod-grace-period'],
       ...(argv['server-token-file'] ? { serverToken: readSharedToken(argv['server-token-file']) } : {}),
       serverPort: argv['server-port'],
     },

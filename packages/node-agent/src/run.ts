@@ -49,7 +49,7 @@ import { LocalStorageEviction } from './eviction/local-storage.js';
 import { PressureEviction } from './eviction/pressure-eviction.js';
 import { podMemoryUsage } from './eviction/pod-usage.js';
 import { ImageGC } from './gc/image-gc.js';
-import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures } from './node/pressure.js';
+import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, parseEvictionSoft, readNodeFigures } from './node/pressure.js';
 import { FakeMounter, HostMounter, type Mounter } from './volumes/mounter.js';
 import { DEFAULT_ROOT_DIR, VolumeManager } from './volumes/volume-manager.js';
 import { DEFAULT_SERVER_PORT, startAgentServer, type AgentServer } from './server/agent-server.js';
@@ -82,6 +82,12 @@ export interface AgentConfig {
   rootDir?: string;
   /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
   evictionHard?: string;
+  /** soft eviction thresholds (--eviction-soft, same syntax), each with its grace period in evictionSoftGracePeriod */
+  evictionSoft?: string;
+  /** `memory.available=1m30s,...` (--eviction-soft-grace-period, Go durations) */
+  evictionSoftGracePeriod?: string;
+  /** the cap in seconds on the grace period of a soft eviction (--eviction-max-pod-grace-period; default 0; negative: the pod's own) */
+  evictionMaxPodGracePeriod?: number;
   /** the token the apiserver presents to the agent's server (logs, exec, port-forward, stats); the
    * server runs only with one */
   serverToken?: string;
@@ -162,7 +168,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   await pleg.relist();
   const rootDir = rootDirOf(config);
   if (rootDir) await mkdir(rootDir, { recursive: true });
-  const thresholds = parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD));
+  const thresholds = [
+    ...parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD)),
+    ...parseEvictionSoft(config.evictionSoft ?? '', config.evictionSoftGracePeriod ?? ''),
+  ];
   const pressure = new PressureTracker();
   const pressureNow = async () => {
     if (thresholds.length === 0) return {};
@@ -267,6 +276,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     },
     clock,
   );
+  const evictPod = (pod: Pod, message: string, graceSeconds: number) => {
+    syncer.markEvicted(pod.metadata.uid ?? '', message, graceSeconds);
+    workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
+  };
   onProbeChange = (uid) => {
     const pod = pods.list().find((p) => p.metadata.uid === uid);
     if (pod) workers.update(uid, { kind: 'sync', pod });
@@ -338,11 +351,10 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
               figures: () => readNodeFigures(rootDir ?? '/'),
               usage: () => podMemoryUsage(runtime),
               pods: () => pods.list(),
-              evict: (pod, message) => {
-                syncer.markEvicted(pod.metadata.uid ?? '', message);
-                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
-              },
+              evict: evictPod,
               ...(imageGC ? { reclaimDisk: async () => void (await imageGC.collect()) } : {}),
+              ...(config.evictionMaxPodGracePeriod !== undefined ? { maxPodGracePeriodSeconds: config.evictionMaxPodGracePeriod } : {}),
+              now,
             }),
           }
         : {}),
@@ -353,10 +365,8 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
             localStorage: new LocalStorageEviction({
               pods: () => pods.list(),
               volumes,
-              evict: (pod, message) => {
-                syncer.markEvicted(pod.metadata.uid ?? '', message);
-                workers.update(pod.metadata.uid ?? '', { kind: 'sync', pod });
-              },
+              runtime,
+              evict: evictPod,
             }),
           }
         : {}),

@@ -68,13 +68,14 @@ const cases: { name: string; obj: () => KObject; check: (o: any) => void }[] = [
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'p' },
-      spec: { containers: [{ name: 'c', image: 'x:1', resources: { limits: { cpu: '1' } }, livenessProbe: { httpGet: { port: 80 } } }] },
+      spec: { containers: [{ name: 'c', image: 'x:1', resources: { limits: { cpu: '1' } }, livenessProbe: { httpGet: { port: 80 } }, readinessProbe: { grpc: { port: 9000 } } }] },
     }),
     check: (o) => {
       const c = o.spec.containers[0];
       assert.deepEqual(c.resources.requests, { cpu: '1' });
       assert.equal(c.imagePullPolicy, 'IfNotPresent');
       assert.deepEqual(c.livenessProbe, { httpGet: { port: 80, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
+      assert.deepEqual(c.readinessProbe, { grpc: { port: 9000, service: '' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
     },
   },
   {

@@ -27,6 +27,7 @@ function defaultHandler(h: ProbeHandler | undefined): void {
 function defaultProbe(p: Probe | undefined): void {
   if (!p) return;
   defaultHandler(p);
+  if (p.grpc) p.grpc.service ??= '';
   p.timeoutSeconds ??= 1;
   p.periodSeconds ??= 10;
   p.successThreshold ??= 1;

@@ -181,7 +181,17 @@ export interface HTTPGetAction {
   httpHeaders?: { name: string; value: string }[];
 }
 
+/** The gRPC health checking protocol (grpc.health.v1.Health/Check) against the pod IP. */
+export interface GRPCAction {
+  /** 1-65535: a number, not a port name */
+  port: number;
+  /** the service name in the HealthCheckRequest; defaulted to "" (the server's overall health) */
+  service?: string;
+}
+
+/** A probe's handler: a lifecycle hook's handlers plus grpc. */
 export interface Probe extends ProbeHandler {
+  grpc?: GRPCAction;
   initialDelaySeconds?: number;
   timeoutSeconds?: number;
   periodSeconds?: number;

@@ -3,7 +3,7 @@ import type { FieldError } from '../errors.js';
 import { isQualifiedName, isValidLabelValue } from '../labels.js';
 import { isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isValidPortName, isValidPortNum } from '../names.js';
 import { parseQuantity } from '../quantity.js';
-import type { Container, DownwardAPIVolumeFile, EnvVar, PodSpec, PodTemplateSpec, Probe, ProbeHandler, ResourceRequirements, Toleration, Volume } from '../types/pod.js';
+import type { Container, DownwardAPIVolumeFile, EnvVar, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Toleration, Volume } from '../types/pod.js';
 import type { KObject } from '../object.js';
 import { jsonEqual } from '../json-equal.js';
 import {
@@ -426,11 +426,12 @@ function validateResources(e: Errs, r: ResourceRequirements | undefined, path: s
   }
 }
 
-function handlerTypes(h: ProbeHandler): string[] {
-  return (['exec', 'httpGet', 'tcpSocket'] as const).filter((k) => h[k] !== undefined && h[k] !== null);
+function handlerTypes(h: Probe): string[] {
+  return (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((k) => h[k] !== undefined && h[k] !== null);
 }
 
-function validateHandler(e: Errs, h: ProbeHandler, path: string): void {
+/** a probe's handler (exactly one of exec, httpGet, tcpSocket, grpc), or a lifecycle hook's (no grpc in its type) */
+function validateHandler(e: Errs, h: Probe, path: string): void {
   const types = handlerTypes(h);
   if (types.length === 0) e.required(path, 'must specify a handler type');
   else if (types.length > 1) for (const t of types.slice(1)) e.forbidden(child(path, t), 'may not specify more than 1 handler type');
@@ -444,6 +445,13 @@ function validateHandler(e: Errs, h: ProbeHandler, path: string): void {
     });
   }
   if (h.tcpSocket) validatePortNumOrName(e, child(child(path, 'tcpSocket'), 'port'), h.tcpSocket.port);
+  if (h.grpc) {
+    // an int32 in Kubernetes: absent is 0, and a port name is no port
+    const port: unknown = h.grpc.port ?? 0;
+    const f = child(child(path, 'grpc'), 'port');
+    if (typeof port !== 'number') e.invalid(f, port, 'must be an integer');
+    else e.each(f, port, isValidPortNum(port));
+  }
 }
 
 function validateProbe(e: Errs, p: Probe, path: string, successMustBeOne: boolean): void {

@@ -189,6 +189,22 @@ const cases: { name: string; kind: string; mut?: Mut; old?: Mut; want: string[] 
     want: ['spec.containers[0].livenessProbe: Required value: must specify a handler type', 'spec.containers[0].readinessProbe.tcpSocket: Forbidden'],
   },
   { name: 'probe named port', kind: 'Pod', mut: (o) => (o.spec.containers[0].livenessProbe = { httpGet: { port: 'Not_A_Name' } }), want: ['spec.containers[0].livenessProbe.httpGet.port: Invalid value'] },
+  { name: 'grpc probe', kind: 'Pod', mut: (o) => (o.spec.containers[0].readinessProbe = { grpc: { port: 9000, service: 'my.Service' } }), want: [] },
+  {
+    name: 'grpc probe port and handler count',
+    kind: 'Pod',
+    mut: (o) => {
+      o.spec.containers[0].livenessProbe = { grpc: { port: 0 } };
+      o.spec.containers[0].readinessProbe = { grpc: { port: 65536 } };
+      o.spec.containers[0].startupProbe = { tcpSocket: { port: 80 }, grpc: { port: 80 } };
+    },
+    want: [
+      'spec.containers[0].livenessProbe.grpc.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+      'spec.containers[0].readinessProbe.grpc.port: Invalid value: 65536',
+      'spec.containers[0].startupProbe.grpc: Forbidden: may not specify more than 1 handler type',
+    ],
+  },
+  { name: 'grpc probe port is a number', kind: 'Pod', mut: (o) => (o.spec.containers[0].livenessProbe = { grpc: { port: 'grpc' } }), want: ['spec.containers[0].livenessProbe.grpc.port: Invalid value: "grpc": must be an integer'] },
   {
     name: 'tolerations',
     kind: 'Pod',

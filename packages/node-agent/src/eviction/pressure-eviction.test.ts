@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pod } from '@skiff/api';
-import { parseEvictionHard, type NodeFigures } from '../node/pressure.js';
+import { parseEvictionHard, parseEvictionSoft, type NodeFigures } from '../node/pressure.js';
 import { binaryQuantity, PressureEviction, rankForEviction, type PodUsageFigures } from './pressure-eviction.js';
 
 const Mi = 1024 * 1024;
 const GiB = 1024 * Mi;
 
-function pod(name: string, o: { memoryRequest?: string; priority?: number; phase?: string; deleting?: boolean } = {}): Pod {
+function pod(name: string, o: { memoryRequest?: string; priority?: number; phase?: string; deleting?: boolean; grace?: number } = {}): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: 'default', uid: name, ...(o.deleting ? { deletionTimestamp: '2026-12-03T12:00:00Z' } : {}) },
-    spec: { ...(o.priority !== undefined ? { priority: o.priority } : {}), containers: [{ name: 'app', image: 'i', ...(o.memoryRequest ? { resources: { requests: { memory: o.memoryRequest } } } : {}) }] },
+    spec: { ...(o.priority !== undefined ? { priority: o.priority } : {}), ...(o.grace !== undefined ? { terminationGracePeriodSeconds: o.grace } : {}), containers: [{ name: 'app', image: 'i', ...(o.memoryRequest ? { resources: { requests: { memory: o.memoryRequest } } } : {}) }] },
     status: { phase: o.phase ?? 'Running' },
   };
 }
@@ -93,7 +93,10 @@ void describe('PressureEviction.check (hard thresholds, a fake stats source)', (
         figures: async () => (reclaimed && c.after ? c.after : c.figures),
         usage: async () => c.usage,
         pods: () => c.pods,
-        evict: (p, message) => evicted.push([p.metadata.name ?? '', message]),
+        evict: (p, message, grace) => {
+          evicted.push([p.metadata.name ?? '', message]);
+          assert.equal(grace, 1, 'a hard threshold: the kubelet immediate grace period');
+        },
         reclaimDisk: async () => {
           reclaimed = true;
         },
@@ -101,5 +104,71 @@ void describe('PressureEviction.check (hard thresholds, a fake stats source)', (
       await m.check();
       assert.equal(reclaimed, Boolean(c.want.reclaimed));
       assert.deepEqual(evicted, c.want.pod ? [[c.want.pod, c.want.message]] : []);
+    });
+});
+
+void describe('PressureEviction.check (soft thresholds: grace periods over time)', () => {
+  const low = figures({ memoryAvailableBytes: 500 * Mi });
+  const roomy = figures();
+  const soft = (grace = '1m') => parseEvictionSoft('memory.available<1Gi', `memory.available=${grace}`);
+  const cases: {
+    name: string;
+    thresholds: ReturnType<typeof parseEvictionHard>;
+    /** [seconds since start, figures] of each check */
+    steps: [number, NodeFigures][];
+    pods?: Pod[];
+    max?: number;
+    /** the check (index) that evicts, with the pod and its grace; none: no eviction at all */
+    want?: { at: number; pod: string; grace: number };
+  }[] = [
+    { name: 'met, but not for the grace period yet: nothing', thresholds: soft(), steps: [[0, low], [30, low], [59, low]] },
+    { name: 'met for the whole grace period: the pod goes with min(max, its own grace)', thresholds: soft(), max: 10, steps: [[0, low], [30, low], [60, low]], want: { at: 2, pod: 'hog', grace: 10 } },
+    { name: 'a break starts the grace period over', thresholds: soft(), max: 10, steps: [[0, low], [30, roomy], [61, low], [100, low], [121, low]], want: { at: 4, pod: 'hog', grace: 10 } },
+    { name: 'its own grace period when shorter than the max', thresholds: soft(), max: 60, pods: [pod('hog', { grace: 5 })], steps: [[0, low], [60, low]], want: { at: 1, pod: 'hog', grace: 5 } },
+    { name: 'a negative max: the pod\'s own grace period', thresholds: soft(), max: -1, pods: [pod('hog', { grace: 45 })], steps: [[0, low], [60, low]], want: { at: 1, pod: 'hog', grace: 45 } },
+    { name: 'the default max (0)', thresholds: soft(), steps: [[0, low], [60, low]], want: { at: 1, pod: 'hog', grace: 0 } },
+    {
+      name: 'a hard threshold met as well acts at once, with 1 s',
+      thresholds: [...parseEvictionHard('memory.available<600Mi'), ...soft()],
+      max: 10,
+      steps: [[0, low]],
+      want: { at: 0, pod: 'hog', grace: 1 },
+    },
+    {
+      name: 'critical pods are never evicted: the next one goes',
+      thresholds: soft(),
+      pods: [pod('critical', { priority: 2_000_000_000 }), pod('hog', { priority: 5 })],
+      steps: [[0, low], [60, low]],
+      want: { at: 1, pod: 'hog', grace: 0 },
+    },
+    {
+      name: 'a grace period of 0s makes a soft threshold hard (as the kubelet)',
+      thresholds: soft('0s'),
+      steps: [[0, low]],
+      want: { at: 0, pod: 'hog', grace: 1 },
+    },
+  ];
+  for (const c of cases)
+    void it(c.name, async () => {
+      let nowMs = 0;
+      let current = c.steps[0]![1];
+      const evicted: { at: number; pod: string; grace: number }[] = [];
+      let step = 0;
+      const m = new PressureEviction({
+        thresholds: c.thresholds,
+        figures: async () => current,
+        usage: async () => mem({ hog: 900 * Mi, critical: 2 * GiB }),
+        pods: () => c.pods ?? [pod('hog', { grace: 30 })],
+        evict: (p, _message, grace) => evicted.push({ at: step, pod: p.metadata.name ?? '', grace }),
+        now: () => nowMs,
+        ...(c.max !== undefined ? { maxPodGracePeriodSeconds: c.max } : {}),
+      });
+      for (const [i, [seconds, f]] of c.steps.entries()) {
+        step = i;
+        nowMs = seconds * 1000;
+        current = f;
+        await m.check();
+      }
+      assert.deepEqual(evicted, c.want ? [c.want] : []);
     });
 });

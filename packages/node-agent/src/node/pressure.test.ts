@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, readNodeFigures, type NodeFigures } from './pressure.js';
+import { DEFAULT_EVICTION_HARD, PressureTracker, observePressure, parseEvictionHard, parseEvictionSoft, readNodeFigures, type NodeFigures } from './pressure.js';
 import { nodeConditions } from './node-conditions.js';
 
 const Mi = 1 << 20;
@@ -22,12 +22,41 @@ const parseCases: { name: string; spec: string; want: unknown }[] = [
   { name: 'unknown signal', spec: 'pid.available<10', want: 'unsupported eviction signal "pid.available": one of memory.available, nodefs.available, imagefs.available, nodefs.inodesFree' },
   { name: 'not a threshold', spec: 'memory.available=1Gi', want: 'invalid eviction threshold "memory.available=1Gi": want SIGNAL<QUANTITY or SIGNAL<PERCENT%' },
   { name: 'percentage above 100', spec: 'nodefs.available<120%', want: 'invalid percentage in "nodefs.available<120%"' },
+  { name: 'a signal twice', spec: 'memory.available<1Gi,memory.available<2Gi', want: 'found duplicate eviction threshold for signal memory.available' },
 ];
 for (const c of parseCases) {
   void test(`parseEvictionHard: ${c.name}`, () => {
     let got: unknown;
     try {
       got = parseEvictionHard(c.spec);
+    } catch (e) {
+      got = (e as Error).message;
+    }
+    assert.deepEqual(got, c.want);
+  });
+}
+
+const softCases: { name: string; spec: string; grace: string; want: unknown }[] = [
+  {
+    name: 'each threshold with its grace period (Go durations)',
+    spec: 'memory.available<1.5Gi,nodefs.available<15%',
+    grace: 'memory.available=1m30s,nodefs.available=2m',
+    want: [
+      { signal: 'memory.available', bytes: 1536 * Mi, gracePeriodMs: 90_000 },
+      { signal: 'nodefs.available', percent: 15, gracePeriodMs: 120_000 },
+    ],
+  },
+  { name: 'none', spec: '', grace: '', want: [] },
+  { name: 'a threshold without a grace period', spec: 'memory.available<1Gi', grace: 'nodefs.available=1m', want: 'grace period must be specified for the soft eviction threshold memory.available' },
+  { name: 'a negative grace period', spec: 'memory.available<1Gi', grace: 'memory.available=-1s', want: 'invalid eviction grace period specified: -1s, must be a positive value' },
+  { name: 'a duration without unit', spec: 'memory.available<1Gi', grace: 'memory.available=90', want: 'time: missing unit in duration "90"' },
+  { name: 'a grace period of an unknown signal', spec: '', grace: 'pid.available=1m', want: 'unsupported eviction signal "pid.available": one of memory.available, nodefs.available, imagefs.available, nodefs.inodesFree' },
+];
+for (const c of softCases) {
+  void test(`parseEvictionSoft: ${c.name}`, () => {
+    let got: unknown;
+    try {
+      got = parseEvictionSoft(c.spec, c.grace);
     } catch (e) {
       got = (e as Error).message;
     }

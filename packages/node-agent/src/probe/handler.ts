@@ -1,13 +1,15 @@
 // Runs one probe or lifecycle-hook handler against a container, as the kubelet's prober and
 // handler runner do: httpGet from the agent to the pod IP (or `host`), port by number or by the
 // container's port name, headers, HTTPS without verification, success for 200-399; tcpSocket (a
-// connection within the timeout); exec through the runtime (exit code 0). The output is the
-// kubelet's message for events ("HTTP probe failed with statuscode: 500", the command's output...).
+// connection within the timeout); exec through the runtime (exit code 0); grpc (probes only: the
+// gRPC health check to the pod IP, `grpc-health.ts`). The output is the kubelet's message for
+// events ("HTTP probe failed with statuscode: 500", the command's output...).
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { Container, IntOrString, Pod, ProbeHandler } from '@skiff/api';
+import type { Container, GRPCAction, IntOrString, Pod, Probe, ProbeHandler } from '@skiff/api';
 import type { ContainerRuntime } from '../runtime/runtime.js';
+import { grpcHealthCheck, joinHostPort } from './grpc-health.js';
 
 export const PROBE_USER_AGENT = 'kube-probe/1.29';
 /** the kubelet reads at most this much of a probe's HTTP body */
@@ -35,17 +37,13 @@ export function resolvePort(port: IntOrString, container: Container): number {
   return found.containerPort;
 }
 
-function hostPort(host: string, port: number): string {
-  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 async function httpGet(h: NonNullable<ProbeHandler['httpGet']>, t: HandlerTarget, timeoutMs: number, anyStatus: boolean): Promise<HandlerOutcome> {
   const host = h.host || t.podIP || '';
   const port = resolvePort(h.port, t.container);
   const scheme = (h.scheme ?? 'HTTP').toLowerCase() === 'https' ? 'https' : 'http';
   let path = h.path ?? '/';
   if (!path.startsWith('/')) path = `/${path}`;
-  const url = `${scheme}://${hostPort(host, port)}${path}`;
+  const url = `${scheme}://${joinHostPort(host, port)}${path}`;
   const headers: Record<string, string> = { 'User-Agent': PROBE_USER_AGENT, Accept: '*/*' };
   for (const x of h.httpHeaders ?? []) headers[x.name] = x.value;
   const lib = scheme === 'https' ? https : http;
@@ -78,9 +76,9 @@ async function tcpSocket(h: NonNullable<ProbeHandler['tcpSocket']>, t: HandlerTa
       sock.destroy();
       resolve(o);
     };
-    sock.setTimeout(timeoutMs, () => done({ ok: false, output: `dial tcp ${hostPort(host, port)}: i/o timeout` }));
+    sock.setTimeout(timeoutMs, () => done({ ok: false, output: `dial tcp ${joinHostPort(host, port)}: i/o timeout` }));
     sock.once('connect', () => done({ ok: true, output: '' }));
-    sock.once('error', (e) => done({ ok: false, output: `dial tcp ${hostPort(host, port)}: ${e.message}` }));
+    sock.once('error', (e) => done({ ok: false, output: `dial tcp ${joinHostPort(host, port)}: ${e.message}` }));
   });
 }
 
@@ -95,16 +93,22 @@ async function exec(h: NonNullable<ProbeHandler['exec']>, t: HandlerTarget, time
   }
 }
 
+/** the kubelet's gRPC probe: always to the pod IP, the service name defaulting to "" */
+function grpc(h: GRPCAction, t: HandlerTarget, timeoutMs: number): Promise<HandlerOutcome> {
+  return grpcHealthCheck(t.podIP ?? '', h.port, h.service ?? '', timeoutMs, PROBE_USER_AGENT);
+}
+
 /**
  * Runs a handler; a handler with no action or a bad port fails with the reason. A probe's HTTP
  * status must be 200-399; a hook's (`kind: 'hook'`) fails only when no response came, as the
- * kubelet's handler runner.
+ * kubelet's handler runner. Only a probe has a grpc handler.
  */
-export async function runHandler(handler: ProbeHandler, target: HandlerTarget, timeoutMs: number, runtime: ContainerRuntime, kind: 'probe' | 'hook' = 'probe'): Promise<HandlerOutcome> {
+export async function runHandler(handler: Probe, target: HandlerTarget, timeoutMs: number, runtime: ContainerRuntime, kind: 'probe' | 'hook' = 'probe'): Promise<HandlerOutcome> {
   try {
     if (handler.exec) return await exec(handler.exec, target, timeoutMs, runtime);
     if (handler.httpGet) return await httpGet(handler.httpGet, target, timeoutMs, kind === 'hook');
     if (handler.tcpSocket) return await tcpSocket(handler.tcpSocket, target, timeoutMs);
+    if (handler.grpc) return await grpc(handler.grpc, target, timeoutMs);
   } catch (e) {
     return { ok: false, output: (e as Error).message };
   }

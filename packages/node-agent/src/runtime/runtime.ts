@@ -202,6 +202,14 @@ export interface ContainerUsageSample {
   timeMs: number;
 }
 
+/** What a container holds on the node's disk (the kubelet's rootfs and logs stats of a container). */
+export interface ContainerDiskUsage {
+  /** bytes written to the container's writable layer */
+  rootfsBytes: number;
+  /** bytes of the container's log files */
+  logsBytes: number;
+}
+
 export type RuntimeEventType = 'start' | 'die' | 'oom';
 
 /** What the PLEG-like loop hears: a container of a pod started, died or was OOM-killed. */
@@ -266,6 +274,8 @@ export interface ContainerRuntime {
   execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** cpu and memory usage of a running container (`skiffctl top`) */
   containerStats(containerId: string): Promise<ContainerUsageSample>;
+  /** the container's writable layer and log files (local ephemeral storage; costs the engine a walk of the layer) */
+  containerDiskUsage(containerId: string): Promise<ContainerDiskUsage>;
 
   /**
    * start/die/oom of the runtime's own containers, until the signal aborts; with `sinceMs`, those

@@ -7,7 +7,8 @@ import { isApiError, type Container, type Pod, type ResourceList } from '@skiff/
 import type { Clientset } from '@skiff/machinery';
 import { containerConfig, type NodeFacts } from '../spec/container-config.js';
 import { sandboxPorts } from '../spec/ports.js';
-import type { ContainerRuntime, PodRef } from '../runtime/runtime.js';
+import type { ContainerRuntime, PodRef, PodSandboxStatus } from '../runtime/runtime.js';
+import { PodSandboxError } from '../errors.js';
 import { computePodStatus } from '../status/pod-status.js';
 import type { StatusManager } from '../status/status-manager.js';
 import { backoffKey, computePodActions, type PodActions, type Waiting } from './actions.js';
@@ -75,8 +76,8 @@ function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | und
 export class PodSyncer {
   private readonly hooks: HookRunner;
   private readonly messages: TerminationMessages;
-  /** uid → why the pod is evicted (until it is removed) */
-  private readonly evictions = new Map<string, string>();
+  /** uid → why the pod is evicted and the grace its containers get (until it is removed) */
+  private readonly evictions = new Map<string, { message: string; graceSeconds: number }>();
   private readonly cache = new PodStateCache();
 
   constructor(private readonly d: PodSyncerDeps) {
@@ -89,9 +90,12 @@ export class PodSyncer {
     this.cache.invalidate(uid);
   }
 
-  /** Marks a pod evicted (the eviction manager's verdict); its next sync stops it and writes Failed/Evicted. */
-  markEvicted(uid: string, message: string): void {
-    this.evictions.set(uid, message);
+  /**
+   * Marks a pod evicted (the eviction manager's verdict): its next sync stops its containers with
+   * `graceSeconds` (the eviction's grace period override) and writes Failed/Evicted.
+   */
+  markEvicted(uid: string, message: string, graceSeconds = 0): void {
+    this.evictions.set(uid, { message, graceSeconds });
   }
 
   async sync(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
@@ -99,7 +103,7 @@ export class PodSyncer {
     const uid = pod.metadata.uid ?? '';
     const eviction = this.evictions.get(uid);
     if (eviction !== undefined && !terminal(pod)) {
-      await this.evict(pod, eviction);
+      await this.evict(pod, eviction.message, eviction.graceSeconds);
       return {};
     }
     if (terminal(pod)) {
@@ -120,7 +124,17 @@ export class PodSyncer {
     const state = steady ?? (await this.readState(uid));
     this.d.probes?.syncPod(pod, state, podIPOf(pod, state, this.d.node.hostIP));
     const actions = computePodActions(pod, state, this.d.backoff, this.d.now(), this.d.probes ?? noProbes);
-    const changed = await this.carryOut(pod, actions, state, volumes, signal);
+    let changed: boolean;
+    try {
+      changed = await this.carryOut(pod, actions, state, volumes, signal);
+    } catch (e) {
+      if (e instanceof PodSandboxError) {
+        // as the kubelet: the status still says what there is (Pending, ContainerCreating); the worker retries
+        this.cache.invalidate(uid);
+        await this.writeStatus(pod, actions.waiting);
+      }
+      throw e;
+    }
     if (changed) this.cache.invalidate(uid);
     else if (!steady) this.cache.keepState(uid, gen, this.d.now(), state);
     // a sync that changed nothing reports the state it read
@@ -191,17 +205,25 @@ export class PodSyncer {
       for (const [reason, message] of dns.warnings) this.d.record(pod, 'Warning', reason, message);
       const { hostname, domain } = podHostnameAndDomain(pod, dnsNode.clusterDomain);
       const extraHosts = podExtraHosts(pod);
-      const sandbox = await this.d.runtime.runPodSandbox({
-        pod: podRef(pod),
-        attempt: actions.attempt,
-        hostname,
-        hostNetwork: Boolean(spec.hostNetwork),
-        ports: sandboxPorts(spec),
-        labels: { ...(pod.metadata.labels ?? {}) },
-        ...(dns.config ? { dns: dns.config } : {}),
-        ...(domain ? { domain } : {}),
-        ...(extraHosts.length > 0 ? { extraHosts } : {}),
-      });
+      let sandbox: PodSandboxStatus;
+      try {
+        sandbox = await this.d.runtime.runPodSandbox({
+          pod: podRef(pod),
+          attempt: actions.attempt,
+          hostname,
+          hostNetwork: Boolean(spec.hostNetwork),
+          ports: sandboxPorts(spec),
+          labels: { ...(pod.metadata.labels ?? {}) },
+          ...(dns.config ? { dns: dns.config } : {}),
+          ...(domain ? { domain } : {}),
+          ...(extraHosts.length > 0 ? { extraHosts } : {}),
+        });
+      } catch (e) {
+        // the runtime's own words (Docker's "port is already allocated"...) in the kubelet's event
+        const message = `Failed to create pod sandbox: ${(e as Error).message}`;
+        this.d.record(pod, 'Warning', 'FailedCreatePodSandBox', message);
+        throw new PodSandboxError(message, { cause: e });
+      }
       sandboxId = sandbox.id;
       podIP = sandbox.ip;
     } else if (sandboxId && !ready) {
@@ -291,10 +313,10 @@ export class PodSyncer {
     await this.d.statuses.setStatus(pod, status);
   }
 
-  /** The kubelet's eviction: an Evicted event, every container stopped at once, phase Failed with reason Evicted. */
-  private async evict(pod: Pod, message: string): Promise<void> {
+  /** The kubelet's eviction: an Evicted event, every container stopped with the eviction's grace period, phase Failed with reason Evicted. */
+  private async evict(pod: Pod, message: string, graceSeconds: number): Promise<void> {
     this.d.record(pod, 'Warning', 'Evicted', message);
-    await this.stopPod(pod.metadata.uid ?? '', 0, pod);
+    await this.stopPod(pod.metadata.uid ?? '', graceSeconds, pod);
     const state = await this.readState(pod.metadata.uid ?? '');
     const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
     await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });

@@ -171,3 +171,15 @@ const tolerationCases: { name: string; t: Record<string, unknown>; want: string 
 for (const c of tolerationCases) {
   test(`describe pod tolerations: ${c.name}`, () => assert.equal(toleration(c.t), c.want));
 }
+
+test('describe pod: a gRPC probe as kubectl shows it', async () => {
+  const probed: KObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'grpc-1', namespace: 'default', uid: 'u-2' },
+    spec: { containers: [{ name: 'app', image: 'srv:1', readinessProbe: { grpc: { port: 9000, service: 'my.Health' }, timeoutSeconds: 2, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 } }] },
+  };
+  const r = await run(new FakeClient({ objects: [probed] }), ['describe', 'pod', 'grpc-1']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^ {4}Readiness: +grpc <pod>:9000 my\.Health delay=0s timeout=2s period=5s #success=1 #failure=3$/m);
+});

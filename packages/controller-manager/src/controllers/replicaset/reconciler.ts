@@ -32,7 +32,8 @@ const STATUS_UPDATE_RETRIES = 1;
 export interface ReplicaSetReconcilerDeps {
   client: Client;
   replicaSets: Lister<ReplicaSet>;
-  pods: Lister<Pod>;
+  /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
+  podsOf: (rs: ReplicaSet) => Pod[];
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   clock: Clock;
@@ -76,7 +77,7 @@ export class ReplicaSetReconciler implements Reconciler {
   }
 
   async reconcile(ctx: ReconcileContext, { namespace, name }: Request): Promise<ReconcileResult> {
-    const { replicaSets, pods, expectations, client } = this.deps;
+    const { replicaSets, podsOf, expectations, client } = this.deps;
     const key = `${namespace}/${name}`;
     const rs = replicaSets.get(namespace, name);
     if (!rs) {
@@ -96,7 +97,7 @@ export class ReplicaSetReconciler implements Reconciler {
         if (fresh.metadata.deletionTimestamp) throw new Error(`${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
       },
     });
-    const owned = await manager.claim(pods.list(namespace).filter(isPodActive));
+    const owned = await manager.claim(podsOf(rs).filter(isPodActive));
 
     let manageError: ManageError | undefined;
     let cause: unknown;

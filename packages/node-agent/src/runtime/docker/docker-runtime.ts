@@ -7,6 +7,7 @@ import { RuntimeError } from '../../errors.js';
 import { LABELS, labelFilter, parseLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerDiskUsage,
   ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
@@ -31,6 +32,7 @@ import { containerCreateOptions, sandboxCreateOptions } from './create-options.j
 import { engineCall } from './engine-errors.js';
 import { engineEvents, engineExec, engineExecSync, engineLogs } from './streams.js';
 import { engineStats } from './stats.js';
+import { engineDiskUsage } from './disk-usage.js';
 
 export interface DockerRuntimeOptions {
   /** `unix:///path/docker.sock` (a lab node's dockerHost) or a socket path; default /var/run/docker.sock */
@@ -254,6 +256,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   containerStats(containerId: string): Promise<ContainerUsageSample> {
     return engineStats(this.docker.getContainer(containerId));
+  }
+
+  containerDiskUsage(containerId: string): Promise<ContainerDiskUsage> {
+    return engineDiskUsage(this.docker.getContainer(containerId));
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {

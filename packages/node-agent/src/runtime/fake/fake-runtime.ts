@@ -7,6 +7,7 @@ import { containerLabels, parseLabels, sandboxLabels } from '../labels.js';
 import { containerName, sandboxName } from '../names.js';
 import { groupByPod } from '../recover.js';
 import type {
+  ContainerDiskUsage,
   ContainerUsageSample,
   ContainerConfig,
   ContainerRuntime,
@@ -29,6 +30,7 @@ import type {
 } from '../runtime.js';
 import { stateName, terminationInfo, type EngineState } from '../state.js';
 import { EventHub } from './event-hub.js';
+import { FakeHostPorts } from './host-ports.js';
 import { FakeIpPool } from './ip-pool.js';
 
 interface Record_ {
@@ -75,6 +77,8 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly ips: FakeIpPool;
   private readonly now: () => number;
   private seq = 0;
+  /** the node's host ports: sandboxes bind their hostPorts; a test holds one "from outside" with `holdFromOutside` */
+  readonly hostPorts = new FakeHostPorts();
   /** what `exec` and `execSync` run; default: exit 0, no output */
   execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
 
@@ -138,6 +142,7 @@ export class FakeRuntime implements ContainerRuntime {
     if (!r || r.state.Status !== 'running') return;
     if (opts.oomKilled) this.emit('oom', r);
     r.state = { ...r.state, Status: 'exited', ExitCode: exitCode, OOMKilled: Boolean(opts.oomKilled), FinishedAt: this.iso() };
+    this.hostPorts.release(r.id);
     if (r.ip) this.ips.release(r.ip);
     delete r.ip;
     this.emit('die', r, exitCode);
@@ -192,10 +197,20 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandboxStatus> {
-    const r = this.add(sandboxName(config), sandboxLabels(config), this.opts.infraImage ?? 'skiff/pause:0.1');
+    const name = sandboxName(config);
+    const r = this.add(name, sandboxLabels(config), this.opts.infraImage ?? 'skiff/pause:0.1');
     r.hostNetwork = Boolean(config.hostNetwork);
     r.sandboxConfig = config;
-    if (!config.hostNetwork) r.ip = this.ips.allocate();
+    if (!config.hostNetwork) {
+      try {
+        this.hostPorts.bind(r.id, config.ports ?? []);
+      } catch (e) {
+        // Docker refuses the start (HTTP 500); the Docker runtime then removes the sandbox
+        this.records.delete(r.id);
+        throw new RuntimeError('Unavailable', `start sandbox ${name}: driver failed programming external connectivity on endpoint ${name} (${this.nextId()}): ${(e as Error).message}`);
+      }
+      r.ip = this.ips.allocate();
+    }
     this.run(r);
     return this.podSandboxStatus(r.id);
   }
@@ -374,6 +389,15 @@ export class FakeRuntime implements ContainerRuntime {
     const r = this.get(containerId, 'container');
     if (r.state.Status !== 'running') throw new RuntimeError('InvalidArgument', `container ${containerId} is not running`);
     return { cpuNanoCores: 0, memoryWorkingSetBytes: 0, ...this.usage.get(r.id), windowSeconds: 1, timeMs: this.now() };
+  }
+
+  /** what `containerDiskUsage` reports, by container id (tests set it; default: no writable layer, the log lines written) */
+  readonly disk = new Map<string, Partial<ContainerDiskUsage>>();
+
+  async containerDiskUsage(containerId: string): Promise<ContainerDiskUsage> {
+    const r = this.get(containerId, 'container');
+    const logsBytes = r.logs.reduce((n, l) => n + Buffer.byteLength(l.line) + 1, 0);
+    return { rootfsBytes: 0, logsBytes, ...this.disk.get(r.id) };
   }
 
   events(signal: AbortSignal, sinceMs?: number): AsyncIterable<RuntimeEvent> {
