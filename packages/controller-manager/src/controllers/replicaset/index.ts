@@ -32,6 +32,7 @@ async function run(ctx: ControllerContext): Promise<void> {
         client: ctx.client,
         replicaSets,
         podsOf: controlledOrOrphaned(podInformer),
+        pods: listerFor(podInformer),
         expectations,
         recorder: ctx.events.newRecorder({ component: 'replicaset-controller' }),
         clock: ctx.clock,
