@@ -33,6 +33,7 @@ async function run(ctx: ControllerContext): Promise<void> {
         replicaSets,
         pods: listerFor(podInformer),
         podsOf: controlledOrOrphaned(podInformer),
+        pods: listerFor(podInformer),
         expectations,
         recorder: ctx.events.newRecorder({ component: 'replicaset-controller' }),
         clock: ctx.clock,

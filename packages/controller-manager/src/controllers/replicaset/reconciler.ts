@@ -35,6 +35,8 @@ export interface ReplicaSetReconcilerDeps {
   pods: Lister<Pod>;
   /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
   podsOf: (rs: ReplicaSet) => Pod[];
+  /** the pod cache by name (to settle writes of unknown outcome) */
+  pods: Lister<Pod>;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   clock: Clock;
