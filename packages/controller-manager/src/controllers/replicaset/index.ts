@@ -31,7 +31,6 @@ async function run(ctx: ControllerContext): Promise<void> {
       reconciler: new ReplicaSetReconciler({
         client: ctx.client,
         replicaSets,
-        pods: listerFor(podInformer),
         podsOf: controlledOrOrphaned(podInformer),
         pods: listerFor(podInformer),
         expectations,

@@ -32,7 +32,6 @@ const STATUS_UPDATE_RETRIES = 1;
 export interface ReplicaSetReconcilerDeps {
   client: Client;
   replicaSets: Lister<ReplicaSet>;
-  pods: Lister<Pod>;
   /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
   podsOf: (rs: ReplicaSet) => Pod[];
   /** the pod cache by name (to settle writes of unknown outcome) */
