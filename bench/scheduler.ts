@@ -4,7 +4,8 @@
 //
 // Per cluster size (a fresh etcd and skiff-apiserver each): N hollow nodes (lib/hollow-cluster.ts),
 // 1,000 pods already placed on them, then skiff-scheduler started as its own process (its main,
-// without leader election and client-side rate limit) and, once it is ready, 10,000 pods created as
+// without leader election, --kube-api-qps/--kube-api-burst 5000 as scheduler_perf and a deployment
+// for this load would set them: lib/hollow-cluster.ts) and, once it is ready, 10,000 pods created as
 // fast as the apiserver takes them (64 in flight). Throughput: first create sent to last bind seen;
 // per-pod latency: the pod's first event in the benchmark's own watch (created, no node) to the event
 // that shows it bound, in the same watch; the scheduler's CPU and peak RSS from /proc.
@@ -27,7 +28,7 @@ import { Clientset, createClient, letHttp2StreamsDieYoung, type Client } from '@
 import type { Pod } from '@skiff/api';
 import { procSample, selfCpuS, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { closedLoop, pcts, sleep, type LoopResult, type Pcts } from './lib/apiserver-load.js';
-import { benchPod, hollowNode, startScheduler, type BenchScheduler } from './lib/hollow-cluster.js';
+import { BENCH_SCHEDULER_BURST, BENCH_SCHEDULER_QPS, benchPod, hollowNode, startScheduler, type BenchScheduler } from './lib/hollow-cluster.js';
 
 // As the processes' mains do (see machinery's http2-release.ts).
 if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
@@ -279,7 +280,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
 async function main(): Promise<void> {
   const started = performance.now();
   const loadStart = load1();
-  log(`sizes ${SIZES.join(', ')} nodes; ${PLACED} placed + ${PODS} pods each; load average ${loadStart} on ${cpus().length} cpus`);
+  log(`sizes ${SIZES.join(', ')} nodes; ${PLACED} placed + ${PODS} pods each; scheduler --kube-api-qps ${BENCH_SCHEDULER_QPS} --kube-api-burst ${BENCH_SCHEDULER_BURST}; load average ${loadStart} on ${cpus().length} cpus`);
   const results: SizeResult[] = [];
   const largest = Math.max(...SIZES);
   for (const n of SIZES) results.push(await runSize(n, n === largest));

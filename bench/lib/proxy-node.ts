@@ -72,8 +72,8 @@ export class ProxyProcess {
   private buf = '';
   private waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
 
-  constructor(ns: NetNs, main: string, args: string[]) {
-    this.proc = spawn('nsenter', [`--net=${ns.path}`, process.execPath, main, ...args], {
+  constructor(ns: NetNs, main: string, args: string[], nodeFlags: readonly string[] = []) {
+    this.proc = spawn('nsenter', [`--net=${ns.path}`, process.execPath, ...nodeFlags, main, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SKIFF_LOG_LEVEL: 'debug' },
     });

@@ -51,14 +51,14 @@ interface PodJson {
  * installed paths, an environment of the EnvironmentFile's variables (and PATH, as systemd's), and
  * the delay before a restart when Restart=always.
  */
-function unitCommand(root: string, unitName: string): { argv: string[]; env: Record<string, string>; restartMs: number | undefined } {
+function unitCommand(root: string, unitName: string, hostName: string): { argv: string[]; env: Record<string, string>; restartMs: number | undefined } {
   const unit = parseUnit(readFileSync(join(root, 'etc/systemd/system', `${unitName}.service`), 'utf8'));
   const envFile = unitValue(unit, 'Service', 'EnvironmentFile');
   const env = envFile ? parseEnvironmentFile(rooted(root, envFile.replace(/^-/, ''))) : {};
   const restart = unitValue(unit, 'Service', 'Restart');
   const restartSec = Number(unitValue(unit, 'Service', 'RestartSec') ?? '0.1');
   return {
-    argv: execStart(unit, env).map((arg) => rooted(root, arg)),
+    argv: execStart(unit, env, hostName).map((arg) => rooted(root, arg)),
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', ...env },
     restartMs: restart === 'always' ? restartSec * 1000 : undefined,
   };
@@ -91,7 +91,7 @@ void describe('deploy/: a 1 + 2 host install on lab machines, started as the uni
   // systemd's part: start the unit's command, and with Restart=always start it again RestartSec
   // after it exits (the node agent exits when the apiserver is not up yet, as it may at boot)
   const startUnit = (host: Host, unit: string) => {
-    const { argv, env, restartMs } = unitCommand(host.root, unit);
+    const { argv, env, restartMs } = unitCommand(host.root, unit, host.node.name);
     mkdirSync(join(host.root, 'var/log'), { recursive: true });
     const entry: Supervised = { name: `${host.node.name}/${unit}`, child: undefined, restarts: 0, stopping: false };
     const spawnOnce = () => {
@@ -218,6 +218,14 @@ void describe('deploy/: a 1 + 2 host install on lab machines, started as the uni
       throw new Error(`${e.message}; ${restarted.join(', ') || 'no process restarted'} (logs in <root>/var/log/)`);
     });
     assert.deepEqual(ready, workers.map((w) => w.node.name).sort());
+    // the units name each leader after its host (%H): one restarted by systemd takes its Lease back at once
+    for (const lease of ['skiff-scheduler', 'skiff-controller-manager']) {
+      const holder = await eventually(`${lease} Lease held`, 30_000, async () => {
+        const r = await skiffctl('get', 'lease', lease, '-n', 'kube-system', '-o', 'json');
+        return r.code === 0 ? ((JSON.parse(r.stdout) as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? undefined) : undefined;
+      });
+      assert.equal(holder, cp.node.name, `${lease}'s holder`);
+    }
     restartNote = children.filter((c) => c.restarts > 0).map((c) => `${c.name} restarted ${c.restarts}x`).join(', ') || 'no restarts';
   });
 

@@ -1,8 +1,8 @@
 // Reads a systemd unit the way systemd would start it, for tests that run a unit's process without
 // systemd: the [Service] section's ExecStart (continuation lines joined, split into words, ${VAR}
 // expanded from the EnvironmentFile) and the EnvironmentFile's variables. Only the syntax Skiff's
-// units use is accepted; anything else (quotes, $VAR without braces, specifiers, several
-// ExecStart lines) is refused rather than guessed.
+// units use is accepted (and the %H and %% specifiers); anything else (quotes, $VAR without braces,
+// other specifiers, several ExecStart lines) is refused rather than guessed.
 import { readFileSync } from 'node:fs';
 
 export interface ServiceUnit {
@@ -51,12 +51,16 @@ export function parseEnvironmentFile(path: string): Record<string, string> {
   return env;
 }
 
-/** ExecStart's argv with ${VAR} replaced from `env`; an unset or empty variable is an error. */
-export function execStart(unit: ServiceUnit, env: Record<string, string>): string[] {
+/**
+ * ExecStart's argv with ${VAR} replaced from `env` (an unset or empty variable is an error), %H with
+ * the machine's host name and %% with %.
+ */
+export function execStart(unit: ServiceUnit, env: Record<string, string>, hostName: string): string[] {
   const line = unitValue(unit, 'Service', 'ExecStart');
   if (!line) throw new Error('no ExecStart in [Service]');
-  if (/["'%]|^[-@:+!]/.test(line)) throw new Error(`ExecStart uses syntax this reader does not handle: ${line}`);
+  if (/["']|%[^H%]|%$|^[-@:+!]/.test(line)) throw new Error(`ExecStart uses syntax this reader does not handle: ${line}`);
   return line.split(/\s+/).map((word) => {
+    word = word.replace(/%([H%])/g, (_, s: string) => (s === 'H' ? hostName : '%'));
     if (/\$(?!\{)/.test(word)) throw new Error(`ExecStart: $VAR without braces in "${word}"`);
     return word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const v = env[name];

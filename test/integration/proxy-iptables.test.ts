@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Endpoints, Service } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
-import { cleanup, ExecIptables, Proxier, spawnCommand, type Backend, type SyncPlan } from '@skiff/proxy';
+import { cleanup, ExecIptables, Proxier, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
 
 const BASELINE = `*filter
 :DOCKER-USER - [0:0]
@@ -53,7 +53,19 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
   void describe(`proxy rules in real iptables (${backend})`, () => {
     const ns = `skiff-proxy-${randomUUID().slice(0, 8)}`;
     const netns = `/var/run/netns/${ns}`;
-    const iptables = new ExecIptables(backend, spawnCommand(netns));
+    const exec = new ExecIptables(backend, spawnCommand(netns));
+    // The real one, recording each payload restored.
+    const payloads: string[] = [];
+    const iptables: Iptables = {
+      backend,
+      save: (t) => exec.save(t),
+      chainExists: (t, c) => exec.chainExists(t, c),
+      restore: (p) => {
+        const text = typeof p === 'string' ? p : [...p].join('');
+        payloads.push(text);
+        return exec.restore(text);
+      },
+    };
     const save = async (): Promise<string> => {
       let out = '';
       for (const t of ['filter', 'nat', 'mangle'] as const) out += await iptables.save(t);
@@ -96,7 +108,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
       proxier.setEndpointsSynced();
       const plan = await sync();
       assert.equal(plan.full, true);
-      assert.ok(plan.restores.length > 1, 'split into bounded restores');
+      assert.ok(plan.restores > 1, 'split into bounded restores');
       const saved = await save();
       assert.match(saved, /-A PREROUTING .*-j SKIFF-SERVICES/);
       assert.match(saved, /-A SKIFF-SERVICES .*-d 10\.96\.0\.30\/32 .*ns3\/empty:http has no endpoints.*-j REJECT/);
@@ -110,9 +122,10 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
         endpoints('ns1', 'web', ['10.244.1.3', '10.244.2.3'], [{ name: 'http', port: 8080 }]),
         endpoints('ns1', 'web', ['10.244.1.3', '10.244.2.5'], [{ name: 'http', port: 8080 }]),
       );
+      const from = payloads.length;
       let plan = await sync();
       assert.equal(plan.full, false);
-      assert.doesNotMatch(plan.restores.join(''), /^:SKIFF-SERVICES/m, 'the dispatch chain stays');
+      assert.doesNotMatch(payloads.slice(from).join(''), /^:SKIFF-SERVICES/m, 'the dispatch chain stays');
       let saved = await save();
       assert.match(saved, /--to-destination 10\.244\.2\.5:8080/);
       assert.doesNotMatch(saved, /10\.244\.2\.3/);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type Event, type Lease, type Node, type Pod, type PodSpec, type PriorityClass, type Taint } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type Event, type PlacementAnswer, type Lease, type Node, type Pod, type PodSpec, type PriorityClass, type Taint } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { defaultRunConfig, run, type RunningScheduler } from '@skiff/scheduler';
@@ -234,6 +234,49 @@ describe('skiff-scheduler', () => {
     assert.match(never, /Placement:\s+no node fits/);
     assert.match(never, /a-expl-small \(NodeAffinity: node\(s\) didn't match Pod's node affinity\/selector\)/);
     assert.match(never, /a-expl-tainted \(TaintToleration: /);
+  });
+
+  it('explains a manifest not created: skiffctl explain-placement -f through the scheduler\'s /explain', async () => {
+    const taints = [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }];
+    await cs.nodes().create(hollowNode('wi-small', { cpu: '1', labels: { suite: 'whatif' } }));
+    await cs.nodes().create(hollowNode('wi-tainted', { cpu: '8', labels: { suite: 'whatif' }, taints }));
+    await cs.nodes().create(hollowNode('wi-big', { cpu: '8', labels: { suite: 'whatif' } }));
+    const manifest = (name: string, selector: Record<string, string>): string =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeSelector: selector, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '2' } } }] } });
+    const skiffctl = async (stdin: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const stdout = new StringOutput();
+      const stderr = new StringOutput();
+      const argv = ['--server', c.server.address, 'explain-placement', '-f', '-', '--scheduler', sched!.health!.url, ...args];
+      const code = await runCli(argv, { stdout, stderr, stdin: (async function* () { yield stdin; })() }, { env: {} });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    };
+
+    const json = await skiffctl(manifest('wi-web', { suite: 'whatif' }), '-o', 'json', '--rejected', '1000');
+    assert.equal(json.code, 0, json.stderr);
+    const answer = JSON.parse(json.stdout) as PlacementAnswer;
+    assert.equal(answer.pod, 'default/wi-web');
+    assert.equal(answer.explanation.node, 'wi-big');
+    const nodes = (await cs.nodes().list()).items.length;
+    assert.equal(answer.explanation.evaluated, nodes, 'every node is filtered');
+    const byNode = Object.fromEntries(answer.explanation.rejected.map((r) => [r.node, `${r.plugin}: ${r.reason}`]));
+    assert.equal(byNode['wi-small'], 'NodeResourcesFit: Insufficient cpu');
+    assert.equal(byNode['wi-tainted'], 'TaintToleration: node(s) had untolerated taint {dedicated: db}');
+    assert.equal(answer.explanation.feasible, 1);
+    assert.equal(answer.explanation.rejected.length, nodes - 1, 'every other node listed with its reason');
+    assert.ok(answer.rejectedReasons["node(s) didn't match Pod's node affinity/selector"]! >= 1, JSON.stringify(answer.rejectedReasons));
+    await assert.rejects(cs.pods('default').get('wi-web'), /not found/, 'nothing was created');
+
+    // Nothing fits: the summary the FailedScheduling event would carry. A taken name is no obstacle.
+    const text = await skiffctl(manifest('expl-fits', { suite: 'whatif', missing: 'label' }));
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Pod:\s+default\/expl-fits \(not created\)$/m);
+    assert.match(text.stdout, new RegExp(`^Would Go To:\\s+<none>: 0/${nodes} nodes are available: .*node\\(s\\) didn't match Pod's node affinity/selector`, 'm'));
+    assert.match(text.stdout, /^Placement:\s+no node fits/m);
+
+    // Another scheduler's pods are not this one's to explain.
+    const other = await skiffctl(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wi-other' }, spec: { schedulerName: 'gpu', containers: [{ name: 'c', image: 'busybox' }] } }));
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /answered 400: this scheduler has no profile "gpu"/);
   });
 
   it('serves /metrics, /healthz and /readyz', async () => {

@@ -42,4 +42,16 @@ describe('apiserver smoke', () => {
     // Beside the apiserver's own default/kubernetes Service.
     assert.deepEqual(list.items.map((s) => s.metadata.name).sort(), ['kubernetes', 'my-app']);
   });
+
+  it('counts requests by method and code, and their latency by method, on /metrics', async () => {
+    const scrape = async (): Promise<string> => (await fetch(`${c.server.httpAddress}/metrics`)).text();
+    const value = (text: string, series: string): number => Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = await scrape();
+    await c.client.get('namespaces', '', 'default');
+    await assert.rejects(c.client.get('namespaces', '', 'no-such-namespace'));
+    const after = await scrape();
+    assert.equal(value(after, 'skiff_apiserver_requests_total{method="Get",code="OK"}') - value(before, 'skiff_apiserver_requests_total{method="Get",code="OK"}'), 1);
+    assert.equal(value(after, 'skiff_apiserver_requests_total{method="Get",code="NOT_FOUND"}') - value(before, 'skiff_apiserver_requests_total{method="Get",code="NOT_FOUND"}'), 1);
+    assert.equal(value(after, 'skiff_apiserver_request_duration_seconds_count{method="Get"}') - value(before, 'skiff_apiserver_request_duration_seconds_count{method="Get"}'), 2);
+  });
 });

@@ -88,3 +88,26 @@ export function parsePlacementExplanation(text: string | undefined): PlacementEx
     rejectedOmitted: num(o.rejectedOmitted),
   };
 }
+
+/**
+ * The scheduler's answer for a pod that is not created (its `POST /explain`, `skiffctl
+ * explain-placement -f`): where the pod would go now and why not elsewhere. Every node is evaluated
+ * (percentageOfNodesToScore does not apply); nothing is assumed, reserved, bound or evicted.
+ */
+export interface PlacementAnswer {
+  /** namespace/name of the pod asked about. */
+  pod: string;
+  /** The profile that answered (the pod's spec.schedulerName). */
+  schedulerName: string;
+  /** As on a pod, with the bounds the request asked for (`candidates`, `rejected`). */
+  explanation: PlacementExplanation;
+  /** Rejected nodes per reason, each reason of each node counted once (the terms of Kubernetes' "0/3 nodes are available: ..." summary). */
+  rejectedReasons: Record<string, number>;
+  /** Unschedulable only: the summary the FailedScheduling event would carry, preemption's part included. */
+  message?: string;
+  /** Unschedulable only, when preemption would help: the node it would nominate and the pods (namespace/name) it would evict. */
+  preemption?: { node: string; victims: string[] };
+}
+
+/** The path of the scheduler's endpoint on its /metrics, /healthz server. */
+export const PLACEMENT_EXPLAIN_PATH = '/explain';

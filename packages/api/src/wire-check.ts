@@ -4,7 +4,7 @@
 // (protobufjs would replace the bad bytes). Unknown fields are skipped, as protobuf does.
 import { isUtf8 } from 'node:buffer';
 import type protobuf from 'protobufjs';
-import { OBJECT } from './wire-types.js';
+import { roleOf } from './wire-types.js';
 
 const MAX_DEPTH = 64;
 const VARINT = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'bool', 'enum']);
@@ -63,7 +63,7 @@ export function checkWire(type: protobuf.Type, bytes: Uint8Array): void {
 
 function checkMessage(type: protobuf.Type, c: Cursor, depth: number): void {
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
-  const isObject = type.fullName === OBJECT;
+  const isObject = roleOf(type) === 'object';
   let kindField = 0;
   while (c.pos < c.end) {
     const tag = c.varint(5);

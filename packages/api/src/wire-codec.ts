@@ -10,7 +10,7 @@ import { ApiError, clip, fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
 import { resourceByObjectField } from './registry.js';
 import { checkWire, MalformedWire } from './wire-check.js';
-import { INT_OR_STRING, OBJECT } from './wire-types.js';
+import { roleOf } from './wire-types.js';
 import { toWireMessage, toWireObject } from './wire.js';
 
 export { MalformedWire } from './wire-check.js';
@@ -26,7 +26,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * undefined with every structural error pushed to `errors`.
  */
 export function encodeWire(type: protobuf.Type, value: unknown, errors: FieldError[]): Buffer | undefined {
-  const wire = type.fullName === OBJECT ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
+  const wire = roleOf(type) === 'object' ? toWireObject(value, errors) : toWireMessage(type, value, '', errors);
   if (errors.length > 0 || !wire) return undefined;
   const w = type.encode(wire).finish();
   return Buffer.from(w.buffer, w.byteOffset, w.byteLength);
@@ -45,7 +45,7 @@ export function decodeWire(type: protobuf.Type, bytes: Uint8Array): Record<strin
   } catch (e) {
     throw new MalformedWire((e as Error).message, { cause: e });
   }
-  return type.fullName === OBJECT ? fromWireObject(plain) : fromWireMessage(type, plain);
+  return roleOf(type) === 'object' ? fromWireObject(plain) : fromWireMessage(type, plain);
 }
 
 /** A decoded wire object (protobufjs toObject output) to Kubernetes JSON, in place. */
@@ -55,8 +55,9 @@ function fromWireMessage(type: protobuf.Type, value: Record<string, unknown>): R
     const rt = field?.resolvedType;
     if (!rt || !('fields' in rt)) continue;
     const t = rt as protobuf.Type;
-    const isIntOrString = t.fullName === INT_OR_STRING;
-    const isObject = t.fullName === OBJECT;
+    const role = roleOf(t);
+    const isIntOrString = role === 'intOrString';
+    const isObject = role === 'object';
     const conv = (x: unknown): unknown => {
       if (!isPlainObject(x)) return x;
       if (isIntOrString) return x.intVal !== undefined ? x.intVal : (x.strVal ?? '');

@@ -6,7 +6,7 @@ import type protobuf from 'protobufjs';
 import { fieldError, type FieldError } from './errors.js';
 import { protoType } from './proto-root.js';
 import { resourceByKind } from './registry.js';
-import { INT_OR_STRING, OBJECT } from './wire-types.js';
+import { roleOf } from './wire-types.js';
 
 /** The values each integer proto type takes from JS (64-bit ones: what a number holds exactly). */
 export const intRanges: Record<string, [number, number]> = {
@@ -98,8 +98,9 @@ function toWireValue(field: protobuf.Field, v: unknown, p: string, errors: Field
   const rt = field.resolvedType;
   if (rt && 'fields' in rt) {
     const t = rt as protobuf.Type;
-    if (t.fullName === OBJECT) return toWireObject(v, errors);
-    if (t.fullName === INT_OR_STRING) {
+    const role = roleOf(t);
+    if (role === 'object') return toWireObject(v, errors);
+    if (role === 'intOrString') {
       if (typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647) return { intVal: v };
       if (typeof v === 'string' && v.isWellFormed()) return { strVal: v };
       if (typeof v === 'string') {

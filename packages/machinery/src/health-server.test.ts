@@ -75,3 +75,43 @@ void test('healthz runs the liveness checks', async () => {
     await srv.close();
   }
 });
+
+void test('added routes: method, body limit, query; built-in paths cannot be replaced', async () => {
+  const seen: string[] = [];
+  const srv = await startHealthServer({
+    port: 0,
+    routes: {
+      '/echo': {
+        method: 'POST',
+        maxBodyBytes: 16,
+        handle: async ({ body, query }) => {
+          seen.push(body);
+          return { status: 200, body: JSON.stringify({ body, n: query.get('n') }) };
+        },
+      },
+      '/healthz': { method: 'GET', handle: async () => ({ status: 500, body: 'replaced' }) },
+    },
+  });
+  const post = async (path: string, body: string): Promise<{ status: number; body: string; type: string | null }> => {
+    const res = await fetch(`${srv.url}${path}`, { method: 'POST', body });
+    return { status: res.status, body: await res.text(), type: res.headers.get('content-type') };
+  };
+  const cases: { name: string; do: () => Promise<{ status: number; body: string; type?: string | null }>; status: number; body?: string; type?: string }[] = [
+    { name: 'a POST with its query', do: () => post('/echo?n=3', 'hello'), status: 200, body: '{"body":"hello","n":"3"}', type: 'application/json' },
+    { name: 'a body at the limit', do: () => post('/echo', 'x'.repeat(16)), status: 200 },
+    { name: 'a body over the limit: 413', do: () => post('/echo', 'x'.repeat(17)), status: 413 },
+    { name: 'another method: 405', do: () => get(`${srv.url}/echo`), status: 405 },
+    { name: 'a built-in path stays built in', do: () => get(`${srv.url}/healthz`), status: 200, body: 'ok' },
+  ];
+  try {
+    for (const c of cases) {
+      const r = await c.do();
+      assert.equal(r.status, c.status, c.name);
+      if (c.body !== undefined) assert.equal(r.body, c.body, c.name);
+      if (c.type !== undefined) assert.equal(r.type, c.type, c.name);
+    }
+    assert.deepEqual(seen, ['hello', 'x'.repeat(16)], 'the refused bodies never reached the handler');
+  } finally {
+    await srv.close();
+  }
+});

@@ -1,6 +1,7 @@
 // The observability endpoint of every component: /metrics (Prometheus text), /healthz and /livez
 // (liveness: the process serves HTTP and every liveness check passes), /readyz (readiness: every
-// check passes), both formatted as Kubernetes' `/readyz?verbose`.
+// check passes), both formatted as Kubernetes' `/readyz?verbose`; plus any routes a component adds
+// (the scheduler's POST /explain).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -8,6 +9,23 @@ import type { Logger } from './log.js';
 
 /** A readiness check: passes when it returns true/undefined; fails when it returns false or throws. */
 export type ReadinessCheck = () => boolean | void | Promise<boolean | void>;
+
+/** The answer of an added route. */
+export interface HttpReply {
+  status: number;
+  body: string;
+  /** Default "application/json". */
+  contentType?: string;
+}
+
+/** An endpoint a component adds to its observability server (e.g. the scheduler's POST /explain). */
+export interface HttpRoute {
+  /** The one method it answers; any other gets 405. */
+  method: 'GET' | 'POST';
+  /** A larger request body is refused with 413. Default 1 MiB. */
+  maxBodyBytes?: number;
+  handle(request: { body: string; query: URLSearchParams }): Promise<HttpReply>;
+}
 
 export interface HealthServerOptions {
   /** 0 picks a free port. */
@@ -20,6 +38,8 @@ export interface HealthServerOptions {
   checks?: Record<string, ReadinessCheck>;
   /** Named liveness checks run by /healthz and /livez (e.g. the proxy's "rules are synced"); default none. */
   livenessChecks?: Record<string, ReadinessCheck>;
+  /** More endpoints by path (e.g. { '/explain': ... }); the built-in paths cannot be replaced. */
+  routes?: Record<string, HttpRoute>;
   /** Closes the server when aborted. */
   signal?: AbortSignal;
   log?: Logger;
@@ -67,8 +87,48 @@ async function checked(req: IncomingMessage, res: ServerResponse, checks: Record
   send(res, failed.length === 0 ? 200 : 503, `${lines.join('\n')}\n`);
 }
 
+const DEFAULT_MAX_BODY = 1 << 20;
+
+/** The request body, or undefined when it exceeds `max` bytes (413 sent, the rest of the body not read). */
+async function readBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<string | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) {
+    res.setHeader('connection', 'close');
+    send(res, 413, `request body larger than ${max} bytes`);
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      res.setHeader('connection', 'close');
+      send(res, 413, `request body larger than ${max} bytes`);
+      return undefined;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function serveRoute(req: IncomingMessage, res: ServerResponse, route: HttpRoute, query: URLSearchParams): Promise<void> {
+  if (req.method !== route.method) {
+    res.setHeader('allow', route.method);
+    return send(res, 405, 'method not allowed');
+  }
+  const body = route.method === 'POST' ? await readBody(req, res, route.maxBodyBytes ?? DEFAULT_MAX_BODY) : '';
+  if (body === undefined) return;
+  const reply = await route.handle({ body, query });
+  send(res, reply.status, reply.body, reply.contentType ?? 'application/json');
+}
+
+const BUILT_IN = new Set(['/healthz', '/livez', '/readyz', '/metrics']);
+
 async function handle(req: IncomingMessage, res: ServerResponse, opts: HealthServerOptions): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname;
+  const route = !BUILT_IN.has(path) && opts.routes && Object.hasOwn(opts.routes, path) ? opts.routes[path] : undefined;
+  if (route) return serveRoute(req, res, route, url.searchParams);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
   switch (path) {
     case '/healthz':

@@ -62,7 +62,8 @@ void describe('proxier', () => {
     const clock = new FakeClock(0);
     let canaryChecks = 0;
     class SlowFullSyncs extends FakeIptables {
-      override restore(payload: string): Promise<void> {
+      override restore(pieces: string | Iterable<string>): Promise<void> {
+        const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
         if (payload.includes(':SKIFF-PROXY-CANARY')) clock.advance(5000); // a full sync takes 5 s
         return super.restore(payload);
       }

@@ -177,7 +177,7 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
       log.debug('synced proxy rules', {
         full: r.plan?.full,
         durationMs: r.durationMs,
-        restores: r.plan?.restores.length,
+        restores: r.plan?.restores,
         rulesWritten: r.plan?.rulesWritten,
         programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
       });

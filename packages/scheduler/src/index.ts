@@ -32,3 +32,5 @@ export * from './process/metrics.js';
 export * from './process/outcomes.js';
 export * from './process/pod-status.js';
 export * from './run.js';
+export * from './process/explain-endpoint.js';
+export * from './schedule/placement-answer.js';

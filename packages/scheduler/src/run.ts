@@ -3,12 +3,13 @@
 //   pods, nodes informers ──► SchedulerEventHandlers ──► queue / cache / nominator
 //   leader (Lease) only:  Scheduler.run: pop ─► cycle ─► assume ─► Bind RPC (ClientPodBinder)
 //   outcomes (OutcomeWriter): Events, PodScheduled=False + nominatedNodeName, victims deleted
-//   /metrics /healthz /readyz (ready once the handlers have the informers' initial contents)
+//   /metrics /healthz /readyz (ready once the handlers have the informers' initial contents), and
+//   POST /explain: where a pod not created would go (process/explain-endpoint.ts)
 //
 // Losing the lease ends the process (as kube-scheduler): `stopped` rejects with
 // LeaderElectionLostError once everything is closed.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Node, Pod } from '@skiff/api';
+import { PLACEMENT_EXPLAIN_PATH, type Node, type Pod } from '@skiff/api';
 import {
   Clientset,
   EventBroadcaster,
@@ -30,6 +31,7 @@ import { resolveConfig } from './config/resolve.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { SchedulerEventHandlers } from './event-handlers.js';
 import { ClientPodBinder } from './process/client-binder.js';
+import { explainRoute } from './process/explain-endpoint.js';
 import { SchedulerMetrics } from './process/metrics.js';
 import { OutcomeWriter } from './process/outcomes.js';
 import type { SchedulerRunConfig } from './process/run-config.js';
@@ -106,7 +108,15 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
   let health: HealthServer | undefined;
   try {
     if (config.healthPort !== undefined) {
-      health = await startHealthServer({ port: config.healthPort, host: config.healthHost, registry, checks: { 'sched-handler-sync': handlersSynced }, signal: stop.signal, log });
+      health = await startHealthServer({
+        port: config.healthPort,
+        host: config.healthHost,
+        registry,
+        checks: { 'sched-handler-sync': handlersSynced },
+        routes: { [PLACEMENT_EXPLAIN_PATH]: explainRoute(s, handlersSynced) },
+        signal: stop.signal,
+        log,
+      });
     }
   } catch (err) {
     stop.abort();

@@ -6,8 +6,7 @@ import { resolveConfig } from './config/resolve.js';
 import { AssignedPodDelete, NodeAdd } from './framework/events.js';
 import { PodInfo } from './framework/pod-info.js';
 import { inTreeRegistry } from './plugins/registry.js';
-import { FitError } from './schedule/fit-error.js';
-import { Scheduler, type FailureInfo } from './scheduler.js';
+import { NoProfileError, Scheduler, type FailureInfo } from './scheduler.js';
 import { makeNode, makePod } from './testing/builders.js';
 
 function setup(failBinds = false) {
@@ -117,15 +116,16 @@ void test('Scheduler', async (t) => {
     assert.deepEqual(s.queue.pending(), { active: 0, backoff: 1, unschedulable: 0 });
   });
 
-  await t.test('explain answers without assuming', () => {
+  await t.test('explain answers without assuming; a schedulerName without a profile is refused', () => {
     const { s } = setup();
     s.cache.addNode(makeNode('a', { cpu: '1' }));
     s.cache.addNode(makeNode('b'));
     const r = s.explain(makePod('p', { cpu: '2' }));
-    assert.ok(!(r instanceof FitError));
-    assert.equal(r.suggestedHost, 'b');
-    assert.deepEqual(r.explanation.rejected, { a: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } });
+    assert.equal(r.explanation.node, 'b');
+    assert.deepEqual(r.explanation.rejected, [{ node: 'a', plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' }]);
     assert.equal(s.cache.podCount, 0);
+    assert.equal(s.explain(makePod('q', { cpu: '2', schedulerName: 'packer' })).schedulerName, 'packer');
+    assert.throws(() => s.explain(makePod('r', { schedulerName: 'other' })), (e: unknown) => e instanceof NoProfileError && /no profile "other" \(its profiles: default-scheduler, packer\)/.test(e.message));
   });
 
   await t.test('the room preemption freed is kept for the nominated pod', async () => {

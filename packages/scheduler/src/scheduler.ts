@@ -2,7 +2,7 @@
 // cycle; on success assume it in the cache, Reserve, Permit, and bind asynchronously; on "no fit"
 // run PostFilter (preemption) and requeue. Talking to the apiserver (informers, Bind, Events, status,
 // deleting victims) is the wiring's part, through `binder` and `hooks`.
-import { objectKey, type Pod } from '@skiff/api';
+import type { PlacementAnswer, Pod } from '@skiff/api';
 import { realClock, type Clock } from '@skiff/machinery';
 import { Cache } from './cache/cache.js';
 import type { SchedulerConfig } from './config/resolve.js';
@@ -18,9 +18,21 @@ import { Snapshot } from './framework/snapshot.js';
 import { Code, SchedulingError, Status } from './framework/status.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { DEFAULT_MAX_REJECTED, explainRejections, type Explanation } from './schedule/explanation.js';
-import { explanationAnnotations } from './schedule/explanation-annotation.js';
+import { ANNOTATION_LIMITS, explanationAnnotations, type PlacementLimits } from './schedule/explanation-annotation.js';
 import { FitError } from './schedule/fit-error.js';
+import { answerPlacement } from './schedule/placement-answer.js';
 import { SchedulingAlgorithm, type ScheduleResult } from './schedule/schedule-pod.js';
+
+/** The pod names a schedulerName none of this scheduler's profiles has. */
+export class NoProfileError extends Error {
+  constructor(
+    readonly schedulerName: string,
+    readonly profiles: string[],
+  ) {
+    super(`this scheduler has no profile "${schedulerName}" (its profiles: ${profiles.join(', ')}); pods naming it are left to another scheduler`);
+    this.name = 'NoProfileError';
+  }
+}
 
 export interface FailureInfo {
   /** Unschedulable (no node fits) or SchedulerError (a plugin or the bind failed). */
@@ -119,11 +131,15 @@ export class Scheduler {
     while (this.binds.size) await Promise.allSettled([...this.binds]);
   }
 
-  /** Where the pod would go and why, without assuming or binding it. */
-  explain(pod: Pod): ScheduleResult | FitError {
+  /**
+   * Where a pod that is not created would go now, and why not elsewhere: every node filtered, nothing
+   * assumed, bound or evicted (schedule/placement-answer.ts). Throws NoProfileError when no profile
+   * of this scheduler handles the pod's schedulerName.
+   */
+  explain(pod: Pod, limits: PlacementLimits = ANNOTATION_LIMITS): PlacementAnswer {
     const fwk = this.frameworkFor(pod);
     this.cache.updateSnapshot(this.snapshot);
-    return new SchedulingAlgorithm({ random: () => 0 }).schedulePod(fwk, new CycleState(), new PodInfo(pod), this.snapshot);
+    return answerPlacement(fwk, this.snapshot, pod, limits);
   }
 
   /** One scheduling cycle for a popped pod; the bind continues asynchronously. */
@@ -214,8 +230,9 @@ export class Scheduler {
   }
 
   private frameworkFor(pod: Pod): Framework {
-    const fwk = this.profiles.get(pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME);
-    if (!fwk) throw new Error(`no profile for schedulerName ${pod.spec?.schedulerName} of pod ${objectKey(pod)}`);
+    const name = pod.spec?.schedulerName || DEFAULT_SCHEDULER_NAME;
+    const fwk = this.profiles.get(name);
+    if (!fwk) throw new NoProfileError(name, [...this.profiles.keys()]);
     return fwk;
   }
 }

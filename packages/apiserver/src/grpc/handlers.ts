@@ -32,13 +32,17 @@ function logRequest(d: Deps, method: string, ctx: RequestContext, code: string, 
 }
 
 function unary(name: string, d: Deps, fn: (req: any, ctx: RequestContext) => Promise<{ response: unknown; warnings?: string[] }>): Unary {
+  // The method's metric children, bound once (prom-client hashes a label set on every call otherwise).
+  const latency = d.metrics.latency.labels({ method: name });
+  const ok = d.metrics.requests.labels({ method: name, code: 'OK' });
   return (call, cb) => {
     const started = process.hrtime.bigint();
     const req = call.request;
     const ctx = d.auth.contextOf(call.metadata);
     const done = (code: string): void => {
-      d.metrics.requests.inc({ method: name, code });
-      d.metrics.latency.observe({ method: name }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (code === 'OK') ok.inc();
+      else d.metrics.requests.inc({ method: name, code });
+      latency.observe(Number(process.hrtime.bigint() - started) / 1e9);
       logRequest(d, name, ctx, code, started);
     };
     if (isUndecodable(req)) {

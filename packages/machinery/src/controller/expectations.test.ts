@@ -31,6 +31,35 @@ const cases: { name: string; ops: Op[]; satisfied: boolean; left?: { add: number
     ops: [(e) => e.expectDeletionsOf('ns/rs', ['ns/p1', 'ns/p2']), (e) => e.deletionObservedOf('ns/rs', 'ns/p2'), (e) => e.deletionObservedOf('ns/rs', 'ns/p1')],
     satisfied: true,
   },
+  { name: 'an unconfirmed create stays expected', ops: [(e) => e.expectCreations('ns/rs', 1), (e) => e.creationUnconfirmed('ns/rs', 'ns/p1')], satisfied: false, left: { add: 1, del: 0 } },
+  {
+    name: 'an unconfirmed create that happened is expected until observed',
+    ops: [(e) => e.expectCreations('ns/rs', 1), (e) => e.creationUnconfirmed('ns/rs', 'ns/p1'), (e) => e.confirmCreation('ns/rs', 'ns/p1', true)],
+    satisfied: false,
+    left: { add: 1, del: 0 },
+  },
+  {
+    name: 'an unconfirmed create that did not happen is no longer expected',
+    ops: [(e) => e.expectCreations('ns/rs', 1), (e) => e.creationUnconfirmed('ns/rs', 'ns/p1'), (e) => e.confirmCreation('ns/rs', 'ns/p1', false)],
+    satisfied: true,
+  },
+  {
+    name: 'a create is settled once',
+    ops: [(e) => e.expectCreations('ns/rs', 2), (e) => e.creationUnconfirmed('ns/rs', 'ns/p1'), (e) => e.confirmCreation('ns/rs', 'ns/p1', false), (e) => e.confirmCreation('ns/rs', 'ns/p1', false)],
+    satisfied: false,
+    left: { add: 1, del: 0 },
+  },
+  {
+    name: 'an unconfirmed delete that did not happen is no longer expected',
+    ops: [(e) => e.expectDeletionsOf('ns/rs', ['ns/p1']), (e) => e.deletionUnconfirmed('ns/rs', 'ns/p1', 'u1'), (e) => e.confirmDeletion('ns/rs', 'ns/p1', false)],
+    satisfied: true,
+  },
+  {
+    name: 'an unconfirmed delete that happened is expected until observed',
+    ops: [(e) => e.expectDeletionsOf('ns/rs', ['ns/p1']), (e) => e.deletionUnconfirmed('ns/rs', 'ns/p1', 'u1'), (e) => e.confirmDeletion('ns/rs', 'ns/p1', true)],
+    satisfied: false,
+    left: { add: 0, del: 1 },
+  },
 ];
 
 for (const c of cases) {
@@ -56,4 +85,22 @@ void test('expectations: set replaces and restarts the timeout; delete clears tr
   plain.expectCreations('k', 1);
   clock.advance(900);
   assert.equal(plain.satisfied('k'), false);
+});
+
+void test('expectations: unconfirmed writes are listed until settled, and new expectations replace them', () => {
+  const e = new UIDTrackingControllerExpectations(new FakeClock());
+  e.expectCreations('k', 2);
+  e.creationUnconfirmed('k', 'ns/a');
+  e.deletionUnconfirmed('k', 'ns/b', 'uid-b');
+  assert.deepEqual(e.unconfirmed('k'), { creates: ['ns/a'], deletes: [{ key: 'ns/b', uid: 'uid-b' }] });
+  e.confirmCreation('k', 'ns/a', true);
+  assert.deepEqual(e.unconfirmed('k'), { creates: [], deletes: [{ key: 'ns/b', uid: 'uid-b' }] });
+  e.confirmDeletion('k', 'ns/b', true);
+  assert.equal(e.unconfirmed('k'), undefined);
+  e.creationUnconfirmed('k', 'ns/c');
+  e.expectCreations('k', 1);
+  assert.equal(e.unconfirmed('k'), undefined);
+  e.creationUnconfirmed('k', 'ns/d');
+  e.delete('k');
+  assert.equal(e.unconfirmed('k'), undefined);
 });

@@ -84,12 +84,27 @@ export class ControllerExpectations {
   }
 }
 
+/** The creates and deletes of one owner whose outcome is unknown (see writeOutcomeUnknown). */
+export interface UnconfirmedWrites {
+  /** Keys of objects created under a name the controller chose. */
+  creates: string[];
+  /** Keys and uids of objects whose deletion was sent. */
+  deletes: { key: string; uid: string }[];
+}
+
 /**
  * Expectations of deletions tracked by the deleted objects' keys, so that a delete observed twice
  * (the DELETED event, then a re-list's tombstone) is counted once.
+ *
+ * A create or delete whose reply was lost (the apiserver died after committing it, or not) is
+ * "unconfirmed": its expectation stays counted, so the owner is not synced again on a cache that
+ * has not caught up yet (Kubernetes counts it as failed and may create or delete twice). The
+ * controller settles each one by reading the object back (confirmCreation / confirmDeletion):
+ * if it happened the informer will bring it; if not, the expectation is lowered.
  */
 export class UIDTrackingControllerExpectations extends ControllerExpectations {
   private readonly uids = new Map<string, Set<string>>();
+  private readonly unsettled = new Map<string, { creates: Set<string>; deletes: Map<string, string> }>();
 
   /** The keys whose deletion the owner still expects. */
   getUIDs(ownerKey: string): ReadonlySet<string> | undefined {
@@ -109,8 +124,59 @@ export class UIDTrackingControllerExpectations extends ControllerExpectations {
     this.deletionObserved(ownerKey);
   }
 
+  /** The create of `createdKey` may or may not have happened: its expected add stays counted. */
+  creationUnconfirmed(ownerKey: string, createdKey: string): void {
+    this.unsettledOf(ownerKey).creates.add(createdKey);
+  }
+
+  /** The delete of `deletedKey` (uid `uid`) may or may not have happened: its expected delete stays counted. */
+  deletionUnconfirmed(ownerKey: string, deletedKey: string, uid: string): void {
+    this.unsettledOf(ownerKey).deletes.set(deletedKey, uid);
+  }
+
+  /** The owner's writes of unknown outcome, if any. */
+  unconfirmed(ownerKey: string): UnconfirmedWrites | undefined {
+    const u = this.unsettled.get(ownerKey);
+    if (!u) return undefined;
+    return { creates: [...u.creates], deletes: [...u.deletes].map(([key, uid]) => ({ key, uid })) };
+  }
+
+  /** Settles an unconfirmed create: if it did not happen, one add fewer is expected. */
+  confirmCreation(ownerKey: string, createdKey: string, happened: boolean): void {
+    const u = this.unsettled.get(ownerKey);
+    if (!u?.creates.delete(createdKey)) return;
+    if (!happened) this.lower(ownerKey, 1, 0);
+    this.dropIfSettled(ownerKey);
+  }
+
+  /** Settles an unconfirmed delete: if it did not happen, its deletion is no longer expected. */
+  confirmDeletion(ownerKey: string, deletedKey: string, happened: boolean): void {
+    const u = this.unsettled.get(ownerKey);
+    if (!u?.deletes.delete(deletedKey)) return;
+    if (!happened) this.deletionObservedOf(ownerKey, deletedKey);
+    this.dropIfSettled(ownerKey);
+  }
+
+  /** New expectations replace the old ones, unsettled writes included. */
+  override set(key: string, add: number, del: number): void {
+    this.unsettled.delete(key);
+    super.set(key, add, del);
+  }
+
   override delete(key: string): void {
     this.uids.delete(key);
+    this.unsettled.delete(key);
     super.delete(key);
+  }
+
+  private unsettledOf(ownerKey: string): { creates: Set<string>; deletes: Map<string, string> } {
+    let u = this.unsettled.get(ownerKey);
+    if (!u) this.unsettled.set(ownerKey, (u = { creates: new Set(), deletes: new Map() }));
+    return u;
+  }
+
+  private dropIfSettled(ownerKey: string): void {
+    const u = this.unsettled.get(ownerKey);
+    if (u && u.creates.size === 0 && u.deletes.size === 0) this.unsettled.delete(ownerKey);
   }
 }

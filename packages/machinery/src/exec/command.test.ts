@@ -2,11 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commandFailure, runCommand } from './command.js';
 
-const cases: { name: string; cmd: string; args: string[]; input?: string; want: { code: number; stdout?: string; stderr?: RegExp } }[] = [
+function* pieces(n: number, piece: string): Generator<string> {
+  for (let i = 0; i < n; i++) yield piece;
+}
+
+const cases: { name: string; cmd: string; args: string[]; input?: string | Iterable<string>; want: { code: number; stdout?: string; stderr?: RegExp } }[] = [
   { name: 'output and exit 0', cmd: 'sh', args: ['-c', 'echo out; echo err >&2'], want: { code: 0, stdout: 'out\n', stderr: /^err$/m } },
   { name: 'a non-zero exit resolves with its code', cmd: 'sh', args: ['-c', 'exit 3'], want: { code: 3, stdout: '' } },
   { name: 'input goes to stdin', cmd: 'cat', args: [], input: 'hello', want: { code: 0, stdout: 'hello' } },
   { name: 'a command that ignores its input still ends', cmd: 'true', args: [], input: 'x'.repeat(1 << 20), want: { code: 0, stdout: '' } },
+  { name: 'input in pieces goes to stdin in order', cmd: 'wc', args: ['-c'], input: pieces(64, 'y'.repeat(1 << 16)), want: { code: 0, stdout: `${64 << 16}\n` } },
+  { name: 'a command that ignores input in pieces still ends', cmd: 'true', args: [], input: pieces(64, 'x'.repeat(1 << 16)), want: { code: 0, stdout: '' } },
 ];
 
 for (const c of cases) {
@@ -17,6 +23,14 @@ for (const c of cases) {
     if (c.want.stderr) assert.match(r.stderr, c.want.stderr);
   });
 }
+
+test('runCommand: input pieces that throw reject, and the command is stopped', async () => {
+  function* bad(): Generator<string> {
+    yield 'a\n';
+    throw new Error('no more pieces');
+  }
+  await assert.rejects(runCommand('cat', [], { input: bad() }), /no more pieces/);
+});
 
 test('runCommand: a command that does not exist rejects, naming it', async () => {
   await assert.rejects(runCommand('no-such-command-skiff', []), /cannot run no-such-command-skiff/);

@@ -3,6 +3,7 @@
 // agent's pod network and the proxy's iptables wrap it with their own error types. Imported through
 // `@skiff/machinery/exec` so that command-line tools need not load the gRPC client.
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 
 export interface CommandResult {
   code: number;
@@ -11,8 +12,11 @@ export interface CommandResult {
 }
 
 export interface CommandOptions {
-  /** Written to the command's stdin (closed at once when absent). */
-  input?: string;
+  /**
+   * Written to the command's stdin (closed at once when absent): whole, or piece by piece, each
+   * piece made when the command has taken the ones before (a large input is never whole in memory).
+   */
+  input?: string | Iterable<string>;
   /** A network namespace to run the command in, e.g. /run/netns/n1. */
   netnsPath?: string;
 }
@@ -28,11 +32,35 @@ export function runCommand(cmd: string, args: readonly string[], opts: CommandOp
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new Error(`cannot run ${cmd}: ${e.message}`, { cause: e })));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    if (child.stdin) {
-      child.stdin.on('error', () => {}); // a command that exits without reading its input
-      child.stdin.end(opts.input);
+    const stdin = child.stdin;
+    if (stdin) {
+      stdin.on('error', () => {}); // a command that exits without reading its input
+      if (typeof opts.input === 'string' || opts.input === undefined) stdin.end(opts.input);
+      else
+        feed(stdin, opts.input).catch((e: unknown) => {
+          child.kill();
+          reject(e instanceof Error ? e : new Error(String(e)));
+        });
     }
   });
+}
+
+/** Writes the pieces, waiting for each to drain; stops when the command closed its input. */
+async function feed(stdin: Writable, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (stdin.destroyed) return;
+    if (stdin.write(piece)) continue;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdin.off('drain', done);
+        stdin.off('close', done);
+        resolve();
+      };
+      stdin.on('drain', done);
+      stdin.on('close', done);
+    });
+  }
+  stdin.end();
 }
 
 /** "cmd args failed (exit N): stderr" — the message every wrapper uses for a non-zero exit. */

@@ -53,9 +53,14 @@ export class Store<T extends KObject = KObject> {
 
   /** Objects whose index `name` yields `value`. Unknown index: an Error. */
   byIndex(name: string, value: string): T[] {
+    return this.keysByIndex(name, value).map((k) => this.items.get(k)!);
+  }
+
+  /** The keys of the objects whose index `name` yields `value`. Unknown index: an Error. */
+  keysByIndex(name: string, value: string): string[] {
     const index = this.indices.get(name);
     if (!index) throw new Error(`indexer "${name}" does not exist`);
-    return [...(index.get(value) ?? [])].map((k) => this.items.get(k)!);
+    return [...(index.get(value) ?? [])];
   }
 
   /** Index names. */

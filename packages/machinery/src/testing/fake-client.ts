@@ -3,7 +3,8 @@
 // from @skiff/api, resourceVersion preconditions (ABORTED), generation bumps on spec changes, the
 // status subresource, finalizers and graceful deletion, label and field selectors parsed and
 // matched by @skiff/api, paged lists, watches with history, Bind's precondition, and hooks to seed
-// objects, inject errors, break and compact watches. Not done: namespace existence checks, the
+// objects, inject errors (before the call, or after it took effect: a lost reply), hold back,
+// break and compact watches. Not done: namespace existence checks, the
 // apiserver's legacy apiVersion conversions, NodePort allocation.
 import { randomUUID } from 'node:crypto';
 import {
@@ -139,6 +140,10 @@ export class FakeClient implements Client {
   private readonly log: HistoryEntry[] = [];
   private readonly watchers = new Set<FakeWatcher>();
   private readonly injected: { verb: Verb; err: Error; times: number }[] = [];
+  private readonly lostReplies: { verb: Verb; times: number }[] = [];
+  /** Resources whose watch events are held back (pauseWatches), and the held batches in order. */
+  private readonly paused = new Set<string>();
+  private held: { w: FakeWatcher; batch: WatchBatch }[] = [];
   private readonly alloc = new FakeAllocator();
   private readonly now: () => number;
 
@@ -171,6 +176,30 @@ export class FakeClient implements Client {
   /** The next `times` calls of `verb` reject with `err`. */
   injectError(verb: Verb, err: Error, times = 1): void {
     this.injected.push({ verb, err, times });
+  }
+
+  /**
+   * The next `times` calls of `verb` (create, update or delete) take effect, then reject with
+   * UNAVAILABLE, as when the apiserver dies after committing a write and before replying.
+   */
+  injectLostReply(verb: Verb, times = 1): void {
+    this.lostReplies.push({ verb, times });
+  }
+
+  /**
+   * Holds back the events of `resource` from open watches until resumeWatches(): the client's
+   * informers lag behind what is stored, as when they re-list a moment after an apiserver restart.
+   */
+  pauseWatches(resource: string): void {
+    this.paused.add(typeOf(resource).resource);
+  }
+
+  /** Delivers the held events, in order, and stops holding. */
+  resumeWatches(): void {
+    this.paused.clear();
+    const held = this.held;
+    this.held = [];
+    for (const { w, batch } of held) if (this.watchers.has(w)) w.push(batch);
   }
 
   /** Ends every open watch with an ApiError (UNAVAILABLE: a lost connection; OUT_OF_RANGE: too old). */
@@ -240,6 +269,7 @@ export class FakeClient implements Client {
     this.admission(t, o);
     if (this.table(t).has(objectKey(o))) throw alreadyExists(qualified(t), m.name!);
     if (!opts?.dryRun) this.commit(t, 'ADDED', o);
+    this.replyLost('create');
     return { object: structuredClone(o) as T, warnings: [...this.warnings] };
   }
 
@@ -280,7 +310,9 @@ export class FakeClient implements Client {
 
   async updateWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>> {
     this.enter({ verb: 'update', resource: obj.kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', body: obj, opts });
-    return { object: this.replace('', obj, opts) as T, warnings: [...this.warnings] };
+    const object = this.replace('', obj, opts) as T;
+    this.replyLost('update');
+    return { object, warnings: [...this.warnings] };
   }
 
   async updateStatus<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T> {
@@ -323,7 +355,9 @@ export class FakeClient implements Client {
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
     this.enter({ verb: 'delete', resource, namespace, name, opts });
-    return this.deleteOne<T>(typeOf(resource), namespace, name, opts);
+    const res = await this.deleteOne<T>(typeOf(resource), namespace, name, opts);
+    this.replyLost('delete');
+    return res;
   }
 
   /** Deletes every selected object as Delete would, in list order (the selectors are checked first). */
@@ -449,6 +483,14 @@ export class FakeClient implements Client {
     throw inj.err;
   }
 
+  /** Throws UNAVAILABLE if a lost reply is injected for `verb` (after the call took effect). */
+  private replyLost(verb: Verb): void {
+    const i = this.lostReplies.findIndex((x) => x.verb === verb);
+    if (i < 0) return;
+    if (--this.lostReplies[i]!.times <= 0) this.lostReplies.splice(i, 1);
+    throw new ApiError('UNAVAILABLE', 'Connection dropped');
+  }
+
   private timestamp(): string {
     return new Date(Math.floor(this.now() / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
@@ -567,7 +609,10 @@ export class FakeClient implements Client {
     for (const w of this.watchers) {
       if (w.resource !== t.resource) continue;
       const ev = eventFor(entry, w.matches);
-      if (ev) w.push({ resourceVersion: String(rv), events: [ev], initialEventsEnd: false });
+      if (!ev) continue;
+      const batch: WatchBatch = { resourceVersion: String(rv), events: [ev], initialEventsEnd: false };
+      if (this.paused.has(t.resource)) this.held.push({ w, batch });
+      else w.push(batch);
     }
   }
 }

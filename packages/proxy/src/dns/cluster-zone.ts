@@ -39,6 +39,11 @@ export class ClusterZone {
     this.domain = domain.toLowerCase().replace(/\.$/, '');
   }
 
+  /** Changes whenever the zone's contents change (answers cached at another version are stale). */
+  version(): number {
+    return this.index.version;
+  }
+
   lookup(q: Question): ZoneAnswer {
     const name = q.name.toLowerCase().replace(/\.$/, '');
     if (name.endsWith('.in-addr.arpa')) return this.reverse(q, name);

@@ -9,9 +9,11 @@ import { ZoneIndex } from './zone-index.js';
 
 const many = Array.from({ length: 60 }, (_, i) => ({ ip: `10.244.3.${i + 1}` }));
 
-async function withServer(fn: (s: DnsServer, results: DnsResult[], setReady: (r: boolean) => void) => Promise<void>, upstreamPort?: number): Promise<void> {
+const webSvc = service('ns1', 'web', { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] });
+
+async function withServer(fn: (s: DnsServer, results: DnsResult[], setReady: (r: boolean) => void, index: ZoneIndex) => Promise<void>, upstreamPort?: number): Promise<void> {
   const index = new ZoneIndex();
-  index.onServiceUpdate(undefined, service('ns1', 'web', { clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80 }] }));
+  index.onServiceUpdate(undefined, webSvc);
   index.onServiceUpdate(undefined, service('ns1', 'big', { clusterIP: 'None', ports: [{ port: 80 }] }));
   index.onEndpointsUpdate(undefined, endpoints('ns1', 'big', many, [{ port: 80 }]));
   const results: DnsResult[] = [];
@@ -20,7 +22,7 @@ async function withServer(fn: (s: DnsServer, results: DnsResult[], setReady: (r:
   const s = new DnsServer({ address: '127.0.0.1', port: 0, zone: new ClusterZone(index, 'cluster.local'), forwarder, ready: () => ready, onResult: (r) => results.push(r) });
   await s.start();
   try {
-    await fn(s, results, (r) => (ready = r));
+    await fn(s, results, (r) => (ready = r), index);
   } finally {
     await s.close();
   }
@@ -84,6 +86,25 @@ void describe('cluster DNS server', () => {
       assert.equal(tcp.answers?.length, 60);
     });
   });
+
+  for (const transport of ['udp', 'tcp'] as const) {
+    const ask = transport === 'udp' ? udpQuery : tcpQuery;
+    void it(`a repeated query over ${transport} gets the same answer with its own id; a zone change is seen at once`, async () => {
+      await withServer(async (s, results, _setReady, index) => {
+        const name = 'web.ns1.svc.cluster.local';
+        const first = await ask('127.0.0.1', s.port, queryPacket(name, 'A', 0x0101));
+        const again = await ask('127.0.0.1', s.port, queryPacket(name, 'A', 0x0202));
+        assert.equal(first.id, 0x0101);
+        assert.equal(again.id, 0x0202);
+        assert.deepEqual(again.answers, first.answers);
+        index.onServiceUpdate(webSvc, service('ns1', 'web', { clusterIP: '10.96.0.99', ports: [{ name: 'http', port: 80 }] }));
+        const changed = await ask('127.0.0.1', s.port, queryPacket(name, 'A', 0x0303));
+        assert.equal(changed.id, 0x0303);
+        assert.deepEqual(changed.answers?.map((a) => (a as { data: unknown }).data), ['10.96.0.99']);
+        assert.deepEqual(results, ['success', 'success', 'success']);
+      });
+    });
+  }
 
   void it('FORMERR for a packet that does not decode', async () => {
     await withServer(async (s, results) => {

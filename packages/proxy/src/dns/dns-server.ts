@@ -1,10 +1,13 @@
 // The node's cluster DNS server: UDP and TCP on one address and port. Each query is decoded with
 // dns-packet, answered from the cluster zone, or forwarded as it came to the node's resolvers.
 // Until the zone has the informers' initial contents, cluster names get SERVFAIL (clients retry).
+// Cluster answers are cached as bytes (AnswerCache) until the zone changes: a repeated query is
+// answered at once, without decoding or encoding.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { decode, encode, AUTHORITATIVE_ANSWER, RECURSION_AVAILABLE, RECURSION_DESIRED, type DecodedPacket, type OptAnswer, type Packet } from 'dns-packet';
 import type { Logger } from '@skiff/machinery';
+import { AnswerCache } from './answer-cache.js';
 import type { ClusterZone } from './cluster-zone.js';
 import type { Forwarder } from './forwarder.js';
 
@@ -41,6 +44,8 @@ export class DnsServer {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
   private readonly conns = new Set<TcpSocket>();
+  /** Per transport: a UDP answer may be truncated. */
+  private readonly caches = { udp: new AnswerCache<DnsResult>(), tcp: new AnswerCache<DnsResult>() };
   /** Bound port (the same for UDP and TCP). */
   port = 0;
 
@@ -59,7 +64,12 @@ export class DnsServer {
     this.port = udp.address().port;
     udp.on('error', (e) => this.opts.log?.error('dns udp socket error', { err: e }));
     udp.on('message', (msg, rinfo) => {
-      this.answer(msg, false)
+      const hit = this.cached(msg, false);
+      if (hit) {
+        udp.send(hit, rinfo.port, rinfo.address);
+        return;
+      }
+      this.answerAnew(msg, false)
         .then((out) => {
           if (out) udp.send(out, rinfo.port, rinfo.address);
         })
@@ -88,8 +98,21 @@ export class DnsServer {
     if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }
 
+  /** The cached answer to this query with its id (counted), if any. */
+  cached(raw: Buffer, tcp: boolean): Buffer | undefined {
+    if (raw.length < 12) return undefined;
+    const hit = this.caches[tcp ? 'tcp' : 'udp'].get(AnswerCache.key(raw), raw, this.opts.zone.version());
+    if (!hit) return undefined;
+    this.count(hit.result);
+    return hit.bytes;
+  }
+
   /** The encoded answer to one query (undefined: nothing to send). */
   async answer(raw: Buffer, tcp: boolean): Promise<Buffer | undefined> {
+    return this.cached(raw, tcp) ?? this.answerAnew(raw, tcp);
+  }
+
+  private async answerAnew(raw: Buffer, tcp: boolean): Promise<Buffer | undefined> {
     let query: DecodedPacket;
     try {
       query = decode(raw);
@@ -103,6 +126,7 @@ export class DnsServer {
       this.count('formerr');
       return encode(reply(query, RCODE.FORMERR));
     }
+    const version = this.opts.zone.version();
     const found = this.opts.zone.lookup(q);
     if (found.forward) {
       try {
@@ -124,13 +148,16 @@ export class DnsServer {
     const extra: Partial<Packet> = { answers: found.answers, authorities: found.authorities, additionals: found.additionals };
     if (opt) extra.additionals = [...found.additionals, { name: '.', type: 'OPT', udpPayloadSize: 4096, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] } satisfies OptAnswer];
     const rcode = found.result === 'nxdomain' ? RCODE.NXDOMAIN : RCODE.NOERROR;
-    const out = encode(reply(query, rcode, extra, true));
+    let out = encode(reply(query, rcode, extra, true));
     const max = opt ? Math.max(UDP_DEFAULT_MAX, opt.udpPayloadSize ?? 0) : UDP_DEFAULT_MAX;
-    if (tcp || out.length <= max) return out;
-    // Too large for UDP: the header and question with TC set; the client asks again over TCP.
-    const truncated = reply(query, rcode, {}, true);
-    truncated.flags = (truncated.flags ?? 0) | (1 << 9);
-    return encode(truncated);
+    if (!tcp && out.length > max) {
+      // Too large for UDP: the header and question with TC set; the client asks again over TCP.
+      const truncated = reply(query, rcode, {}, true);
+      truncated.flags = (truncated.flags ?? 0) | (1 << 9);
+      out = encode(truncated);
+    }
+    this.caches[tcp ? 'tcp' : 'udp'].set(AnswerCache.key(raw), version, { bytes: out, result: found.result });
+    return out;
   }
 
   private serveTcp(sock: TcpSocket): void {

@@ -1,6 +1,7 @@
 // What cluster DNS knows, kept up to date by the Service and Endpoints informers' handlers: the
 // services by namespace and name, their endpoints, and the reverse (PTR) names of ClusterIPs and
-// endpoint IPs, as CoreDNS's kubernetes plugin indexes them.
+// endpoint IPs, as CoreDNS's kubernetes plugin indexes them. It keeps the informers' own (frozen,
+// shared) objects, not copies, and makes entries from them when asked (answers are cached).
 import type { Endpoints, Service } from '@skiff/api';
 
 export interface ServicePortEntry {
@@ -60,38 +61,74 @@ function endpointEntries(ep: Endpoints): EndpointEntry[] {
   return out;
 }
 
+/** One reference or several (a multiset: the same one may be there more than once). */
+type Refs = string | string[];
+
+function addRef(map: Map<string, Refs>, ip: string, ref: string): void {
+  const cur = map.get(ip);
+  if (cur === undefined) map.set(ip, ref);
+  else if (typeof cur === 'string') map.set(ip, [cur, ref]);
+  else cur.push(ref);
+}
+
+function removeRef(map: Map<string, Refs>, ip: string, ref: string): void {
+  const cur = map.get(ip);
+  if (cur === undefined) return;
+  if (typeof cur === 'string') {
+    if (cur === ref) map.delete(ip);
+    return;
+  }
+  const i = cur.indexOf(ref);
+  if (i >= 0) cur.splice(i, 1);
+  if (cur.length === 1) map.set(ip, cur[0] ?? ref);
+}
+
+function refs(r: Refs | undefined): readonly string[] {
+  return r === undefined ? [] : typeof r === 'string' ? [r] : r;
+}
+
 export class ZoneIndex {
-  private readonly services = new Map<string, ServiceEntry>();
-  private readonly endpoints = new Map<string, EndpointEntry[]>();
+  private readonly services = new Map<string, Service>();
+  private readonly endpoints = new Map<string, Endpoints>();
   private readonly servicesPerNamespace = new Map<string, number>();
-  /** IP -> PTR target (relative to the zone, e.g. "web.ns1.svc") -> how many objects give it. */
-  private readonly reverse = new Map<string, Map<string, number>>();
+  /**
+   * Reverse (PTR) index: IP -> the "ns/name" keys of the services with that ClusterIP and of the
+   * Endpoints listing it (at 10,000 services of 10 endpoints: one map entry per IP, names made
+   * only when asked for).
+   */
+  private readonly serviceIPs = new Map<string, Refs>();
+  private readonly endpointIPs = new Map<string, Refs>();
+  /** Goes up with every change (cached answers of an older version are stale). */
+  version = 0;
 
   onServiceUpdate(previous: Service | undefined, current: Service | undefined): void {
-    if (previous) this.removeService(serviceEntry(previous));
-    if (current) this.addService(serviceEntry(current));
+    this.version++;
+    if (previous) this.removeService(key(previous.metadata?.namespace, previous.metadata?.name));
+    if (current) this.addService(current);
   }
 
   onEndpointsUpdate(previous: Endpoints | undefined, current: Endpoints | undefined): void {
+    this.version++;
     if (previous) {
       const k = key(previous.metadata?.namespace, previous.metadata?.name);
-      for (const e of this.endpoints.get(k) ?? []) this.unref(e.ip, this.endpointName(k, e));
+      for (const ip of addressIPs(this.endpoints.get(k))) removeRef(this.endpointIPs, ip, k);
       this.endpoints.delete(k);
     }
     if (current) {
       const k = key(current.metadata?.namespace, current.metadata?.name);
-      const entries = endpointEntries(current);
-      this.endpoints.set(k, entries);
-      for (const e of entries) this.ref(e.ip, this.endpointName(k, e));
+      this.endpoints.set(k, current);
+      for (const ip of addressIPs(current)) addRef(this.endpointIPs, ip, k);
     }
   }
 
   service(namespace: string, name: string): ServiceEntry | undefined {
-    return this.services.get(key(namespace, name));
+    const s = this.services.get(key(namespace, name));
+    return s && serviceEntry(s);
   }
 
   endpointsOf(namespace: string, name: string): readonly EndpointEntry[] {
-    return this.endpoints.get(key(namespace, name)) ?? [];
+    const e = this.endpoints.get(key(namespace, name));
+    return e ? endpointEntries(e) : [];
   }
 
   hasNamespace(namespace: string): boolean {
@@ -100,40 +137,48 @@ export class ZoneIndex {
 
   /** PTR targets of an IP, relative to the zone ("web.ns1.svc"), sorted. */
   reverseNames(ip: string): string[] {
-    return [...(this.reverse.get(ip)?.keys() ?? [])].sort();
+    const names = new Set<string>();
+    for (const k of refs(this.serviceIPs.get(ip))) names.add(relativeName(k));
+    for (const k of refs(this.endpointIPs.get(ip))) {
+      const e = this.endpoints.get(k);
+      for (const entry of e ? endpointEntries(e) : []) if (entry.ip === ip) names.add(`${entry.hostname ?? dashedIP(ip)}.${relativeName(k)}`);
+    }
+    return [...names].sort();
   }
 
-  private endpointName(serviceKey: string, e: EndpointEntry): string {
-    const [ns, name] = serviceKey.split('/');
-    return `${e.hostname ?? dashedIP(e.ip)}.${name}.${ns}.svc`;
-  }
-
-  private addService(s: ServiceEntry): void {
-    this.services.set(key(s.namespace, s.name), s);
+  private addService(svc: Service): void {
+    const s = serviceEntry(svc);
+    const k = key(s.namespace, s.name);
+    this.removeService(k);
+    this.services.set(k, svc);
     this.servicesPerNamespace.set(s.namespace, (this.servicesPerNamespace.get(s.namespace) ?? 0) + 1);
-    for (const ip of s.clusterIPs) this.ref(ip, `${s.name}.${s.namespace}.svc`);
+    for (const ip of s.clusterIPs) addRef(this.serviceIPs, ip, k);
   }
 
-  private removeService(s: ServiceEntry): void {
-    if (!this.services.delete(key(s.namespace, s.name))) return;
+  private removeService(k: string): void {
+    const old = this.services.get(k);
+    if (!old) return;
+    this.services.delete(k);
+    const s = serviceEntry(old);
     const n = (this.servicesPerNamespace.get(s.namespace) ?? 1) - 1;
     if (n > 0) this.servicesPerNamespace.set(s.namespace, n);
     else this.servicesPerNamespace.delete(s.namespace);
-    for (const ip of s.clusterIPs) this.unref(ip, `${s.name}.${s.namespace}.svc`);
+    for (const ip of s.clusterIPs) removeRef(this.serviceIPs, ip, k);
   }
+}
 
-  private ref(ip: string, name: string): void {
-    const names = this.reverse.get(ip) ?? new Map<string, number>();
-    names.set(name, (names.get(name) ?? 0) + 1);
-    this.reverse.set(ip, names);
+/** Every address (ready or not) of an Endpoints object, once per time it is listed. */
+function addressIPs(ep: Endpoints | undefined): string[] {
+  const out: string[] = [];
+  for (const subset of ep?.subsets ?? []) {
+    for (const a of subset.addresses ?? []) out.push(a.ip);
+    for (const a of subset.notReadyAddresses ?? []) out.push(a.ip);
   }
+  return out;
+}
 
-  private unref(ip: string, name: string): void {
-    const names = this.reverse.get(ip);
-    const n = (names?.get(name) ?? 0) - 1;
-    if (!names) return;
-    if (n > 0) names.set(name, n);
-    else names.delete(name);
-    if (names.size === 0) this.reverse.delete(ip);
-  }
+/** "ns/name" -> "name.ns.svc" */
+function relativeName(k: string): string {
+  const i = k.indexOf('/');
+  return `${k.slice(i + 1)}.${k.slice(0, i)}.svc`;
 }

@@ -6,8 +6,8 @@ import { IptablesError, type Backend, type Iptables } from './iptables.js';
 
 export type { CommandResult };
 
-/** Runs one command; rejects only when it cannot be started. */
-export type RunCommand = (cmd: string, args: readonly string[], input?: string) => Promise<CommandResult>;
+/** Runs one command (input: written to its stdin, whole or piece by piece); rejects only when it cannot be started. */
+export type RunCommand = (cmd: string, args: readonly string[], input?: string | Iterable<string>) => Promise<CommandResult>;
 
 export function spawnCommand(netnsPath?: string): RunCommand {
   return async (cmd, args, input) => {
@@ -35,7 +35,7 @@ export class ExecIptables implements Iptables {
     return r.stdout;
   }
 
-  async restore(payload: string): Promise<void> {
+  async restore(payload: string | Iterable<string>): Promise<void> {
     const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush'], payload);
     if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
   }

@@ -69,7 +69,8 @@ export class FakeIptables implements Iptables {
     return new Map([...parseSavedTable([...(this.tables.get(table) ?? new Map<string, Chain>())].map(([n, c]) => [`:${n} ${c.policy}`, ...c.rules].join('\n')).join('\n'))].map(([n, c]) => [n, c.rules]));
   }
 
-  restore(payload: string): Promise<void> {
+  restore(pieces: string | Iterable<string>): Promise<void> {
+    const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
     this.restores.push(payload);
     if (this.failNext) {
       this.failNext = false;

@@ -9,8 +9,11 @@ export interface Iptables {
   readonly backend: Backend;
   /** iptables-save of one table. */
   save(table: Table): Promise<string>;
-  /** iptables-restore --noflush of the payload; throws IptablesError when it is refused. */
-  restore(payload: string): Promise<void>;
+  /**
+   * iptables-restore --noflush of the payload (whole, or in pieces read one after another as the
+   * command takes them); throws IptablesError when it is refused.
+   */
+  restore(payload: string | Iterable<string>): Promise<void>;
   chainExists(table: Table, chain: string): Promise<boolean>;
 }
 

@@ -3,13 +3,24 @@
 // services that changed, a dispatch chain only when its text changed (so an endpoints-only change
 // that keeps a service reachable leaves SKIFF-SERVICES alone), and deletes the chains no longer in
 // use. The planner remembers what the last successful sync wrote: call commit() after the restore
-// succeeded; after a failure, plan a full sync.
+// succeeded; after a failure, plan a full sync. A plan holds the dispatch lines and chain names;
+// the service chains' rules are made as the payloads are read (payload.ts), so a sync of 10,000
+// services never holds all its rules at once. Above 1,000 endpoints the per-endpoint rules carry no
+// comment (kube-proxy's large cluster mode); a sync that crosses the threshold rewrites every chain.
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
 import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
-import { emptyTable, renderPayload, type TablePayload } from './payload.js';
+import { emptyTable, payloadIsEmpty, renderPayload, renderPieces, type LazyChains, type TablePayload } from './payload.js';
 import { appendRule, comment } from './rule-line.js';
-import { servicePortRules, type ProxyRulesConfig, type ServicePortRules } from './service-rules.js';
+import {
+  LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
+  servicePortChainNames,
+  servicePortChains,
+  servicePortDispatch,
+  servicePortLayout,
+  type ProxyRulesConfig,
+  type ServicePortLayout,
+} from './service-rules.js';
 
 export interface PlannerConfig extends ProxyRulesConfig {
   masqueradeBit?: number;
@@ -36,8 +47,8 @@ export interface SyncRequest {
 
 export interface SyncPlan {
   full: boolean;
-  /** Payloads for `iptables-restore --noflush`, in order (one unless split). */
-  restores: string[];
+  /** Payloads restored with `iptables-restore --noflush`, in order (one unless split). */
+  restores: number;
   /** Chains written (declared) over all restores. */
   chainsWritten: number;
   /** Rules written over all restores. */
@@ -46,6 +57,18 @@ export interface SyncPlan {
   chainsDeleted: number;
   /** Rules in the proxy's nat and filter chains after this sync. */
   rulesTotal: number;
+}
+
+/** A planned sync: its payloads, made as they are read, then what was written. */
+export interface PlannedSync {
+  readonly full: boolean;
+  /**
+   * The restores in order, each one's payload text in pieces. Pulling the next restore makes it
+   * (a chunk's text at once; the last, or only, one piece by piece as it is read).
+   */
+  payloads(): Generator<Iterable<string>>;
+  /** What the sync wrote (complete once payloads() has been read to the end). */
+  summary(): SyncPlan;
 }
 
 /**
@@ -58,19 +81,24 @@ interface KeptRules {
   filterServices: readonly string[];
   filterExternal: readonly string[];
   chainNames: readonly string[];
+  /** Rules in the chains (counted when they are written). */
   chainRules: number;
-}
-
-function kept(r: ServicePortRules): KeptRules {
-  let chainRules = 0;
-  for (const c of r.chains.values()) chainRules += c.length;
-  return { natServices: r.natServices, natNodePorts: r.natNodePorts, filterServices: r.filterServices, filterExternal: r.filterExternal, chainNames: [...r.chains.keys()], chainRules };
+  clusterIP: string;
+  /** Its filter SKIFF-SERVICES line for the other ports of its cluster IP (one per cluster IP). */
+  noSuchPort: string;
 }
 
 interface State {
   rules: Map<string, KeptRules>;
-  dispatch: Map<string, string>;
-  active: Set<string>;
+  /** The dispatch chains' lines ("table chain" -> lines; the lines are the kept rules' own strings). */
+  dispatch: Map<string, readonly string[]>;
+  largeClusterMode: boolean;
+}
+
+/** A service port whose chains this sync rewrites. */
+interface Rewrite {
+  layout: ServicePortLayout;
+  kept: KeptRules;
 }
 
 export class RulesPlanner {
@@ -96,22 +124,36 @@ export class RulesPlanner {
     this.pending = undefined;
   }
 
-  plan(req: SyncRequest): SyncPlan {
+  plan(req: SyncRequest): PlannedSync {
     const prev = req.changed === undefined ? undefined : this.state;
     const full = prev === undefined;
+    let endpointCount = 0;
+    for (const name of req.services.keys()) endpointCount += req.endpoints.get(name)?.length ?? 0;
+    const largeClusterMode = endpointCount > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+    const rewriteAll = full || prev.largeClusterMode !== largeClusterMode;
+    const rulesCfg: ProxyRulesConfig = { ...this.cfg, largeClusterMode };
+
     const rules = new Map<string, KeptRules>();
-    // The chains of the rewritten service ports, in service order.
-    const serviceChains: Map<string, readonly string[]>[] = [];
+    // The rewritten service ports, in service order.
+    const rewrites: Rewrite[] = [];
     for (const name of [...req.services.keys()].sort()) {
       const svc = req.services.get(name);
       if (!svc) continue;
       const old = prev?.rules.get(name);
-      if (old && !req.changed?.has(svc.service)) rules.set(name, old);
-      else {
-        const r = servicePortRules(svc, req.endpoints.get(name) ?? [], this.cfg);
-        rules.set(name, kept(r));
-        serviceChains.push(r.chains);
+      if (old && !rewriteAll && !req.changed?.has(svc.service)) {
+        rules.set(name, old);
+        continue;
       }
+      const layout = servicePortLayout(svc, req.endpoints.get(name) ?? []);
+      const kept: KeptRules = {
+        ...servicePortDispatch(layout),
+        chainNames: servicePortChainNames(layout),
+        chainRules: 0,
+        clusterIP: svc.clusterIP,
+        noSuchPort: appendRule(SERVICES_CHAIN, ...comment(`${svc.service} has no such port`), '-d', svc.clusterIP, '-j', 'REJECT'),
+      };
+      rules.set(name, kept);
+      rewrites.push({ layout, kept });
     }
 
     // Dispatch chains, whole; written when full or changed.
@@ -121,26 +163,22 @@ export class RulesPlanner {
       [`filter ${SERVICES_CHAIN}`, []],
       [`filter ${EXTERNAL_SERVICES_CHAIN}`, []],
     ]);
-    const clusterIPs = new Map<string, string>();
-    for (const [name, r] of rules) {
+    // A port the service does not define: not DNATed, so still addressed to the cluster IP here
+    // (the line of the first service port with that cluster IP).
+    const noSuchPort = new Map<string, string>();
+    for (const r of rules.values()) {
       dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...r.natServices);
       dispatch.get(`nat ${NODEPORTS_CHAIN}`)?.push(...r.natNodePorts);
       dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(...r.filterServices);
       dispatch.get(`filter ${EXTERNAL_SERVICES_CHAIN}`)?.push(...r.filterExternal);
-      const svc = req.services.get(name);
-      if (svc && !clusterIPs.has(svc.clusterIP)) clusterIPs.set(svc.clusterIP, svc.service);
+      if (!noSuchPort.has(r.clusterIP)) noSuchPort.set(r.clusterIP, r.noSuchPort);
     }
     dispatch.get(`nat ${SERVICES_CHAIN}`)?.push(...nodePortsJumps(req.nodePortIPs));
-    // A port the service does not define: not DNATed, so still addressed to the cluster IP here.
-    for (const [ip, service] of clusterIPs)
-      dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(appendRule(SERVICES_CHAIN, ...comment(`${service} has no such port`), '-d', ip, '-j', 'REJECT'));
+    dispatch.get(`filter ${SERVICES_CHAIN}`)?.push(...noSuchPort.values());
 
     const tables: Record<Table, TablePayload> = { filter: emptyTable(), nat: emptyTable(), mangle: emptyTable() };
-    const dispatchText = new Map<string, string>();
     for (const [key, lines] of dispatch) {
-      const text = lines.join('\n');
-      dispatchText.set(key, text);
-      if (!full && prev.dispatch.get(key) === text) continue;
+      if (!full && sameLines(prev.dispatch.get(key), lines)) continue;
       const [table, chain] = key.split(' ') as [Table, string];
       tables[table].chains.set(chain, lines);
     }
@@ -150,52 +188,100 @@ export class RulesPlanner {
       for (const j of req.missingJumps ?? []) tables[j.table].extra.push(jumpLine(j));
     }
 
-    // Service chains, and the stale ones.
-    const active = new Set<string>();
-    for (const r of rules.values()) for (const c of r.chainNames) active.add(c);
-    const before = full ? [...(req.existingNatChains ?? [])].filter(isServiceChain) : [...prev.active];
-    tables.nat.deletes.push(...before.filter((c) => !active.has(c)).sort());
-
-    const restores = this.split(serviceChains, tables);
-    let chainsWritten = 0;
-    let rulesWritten = 0;
-    for (const chains of [...serviceChains, ...Object.values(tables).map((t) => t.chains)]) {
-      chainsWritten += chains.size;
-      for (const r of chains.values()) rulesWritten += r.length;
-    }
-    let rulesTotal = 0;
-    for (const lines of dispatch.values()) rulesTotal += lines.length;
-    for (const r of rules.values()) rulesTotal += r.chainRules;
-
-    this.pending = { rules, dispatch: dispatchText, active };
-    return { full, restores, chainsWritten, rulesWritten, chainsDeleted: tables.nat.deletes.length, rulesTotal };
-  }
-
-  /** The service chains in restores of at most maxChainsPerRestore chains, then the rest. */
-  private split(serviceChains: Map<string, readonly string[]>[], tables: Record<Table, TablePayload>): string[] {
-    const max = this.cfg.maxChainsPerRestore;
-    const total = serviceChains.reduce((n, g) => n + g.size, 0);
-    if (max === undefined || total <= max) {
-      for (const g of serviceChains) for (const [c, r] of g) tables.nat.chains.set(c, r);
-      return [renderPayload(tables)].filter((p) => p !== '');
-    }
-    const restores: string[] = [];
-    let chunk = emptyTable();
-    // Service chains jump to SKIFF-MARK-MASQ: on a full sync it goes first.
-    const markMasq = tables.nat.chains.get(MARK_MASQ_CHAIN);
-    if (markMasq) {
-      chunk.chains.set(MARK_MASQ_CHAIN, markMasq);
-      tables.nat.chains.delete(MARK_MASQ_CHAIN);
-    }
-    for (const g of serviceChains) {
-      if (chunk.chains.size > 0 && chunk.chains.size + g.size > max) {
-        restores.push(renderPayload({ nat: chunk }));
-        chunk = emptyTable();
+    // Stale chains: on a full sync, the service chains in the table that are not written now; on
+    // a partial one, the chains the rewritten and removed service ports had and no longer have (a
+    // chain name hashes its service port's name, so no other port has it).
+    const stale: string[] = [];
+    if (full) {
+      const active = new Set<string>();
+      for (const r of rules.values()) for (const c of r.chainNames) active.add(c);
+      for (const c of req.existingNatChains ?? []) if (isServiceChain(c) && !active.has(c)) stale.push(c);
+    } else {
+      for (const [name, old] of prev.rules) {
+        const now = rules.get(name);
+        if (now === old) continue;
+        const kept = new Set(now?.chainNames);
+        for (const c of old.chainNames) if (!kept.has(c)) stale.push(c);
       }
-      for (const [c, r] of g) chunk.chains.set(c, r);
     }
-    if (chunk.chains.size > 0) restores.push(renderPayload({ nat: chunk }));
-    const last = renderPayload(tables);
-    return last === '' ? restores : [...restores, last];
+    tables.nat.deletes = stale.sort();
+    this.pending = { rules, dispatch, largeClusterMode };
+
+    let eagerChains = 0;
+    let eagerRules = 0;
+    for (const t of Object.values(tables)) {
+      eagerChains += t.chains.size;
+      for (const r of t.chains.values()) eagerRules += r.length;
+    }
+    const chainsDeleted = tables.nat.deletes.length;
+    let restores = 0;
+    const lazy = rewrites.map(({ layout, kept }): LazyChains => ({
+      names: kept.chainNames,
+      rules: () => {
+        const chains = servicePortChains(layout, rulesCfg);
+        kept.chainRules = 0;
+        for (const r of chains.values()) kept.chainRules += r.length;
+        return chains;
+      },
+    }));
+    const max = this.cfg.maxChainsPerRestore;
+    return {
+      full,
+      payloads: function* () {
+        for (const p of split(lazy, tables, max)) {
+          restores++;
+          yield p;
+        }
+      },
+      summary: () => {
+        let rulesWritten = eagerRules;
+        for (const { kept } of rewrites) rulesWritten += kept.chainRules;
+        let rulesTotal = 0;
+        for (const lines of dispatch.values()) rulesTotal += lines.length;
+        for (const r of rules.values()) rulesTotal += r.chainRules;
+        const chainsWritten = eagerChains + lazy.reduce((n, g) => n + g.names.length, 0);
+        return { full, restores, chainsWritten, rulesWritten, chainsDeleted, rulesTotal };
+      },
+    };
   }
+}
+
+/** Same lines in the same order (unchanged services share their line strings with the last sync). */
+function sameLines(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The restores: the service chains in restores of at most `max` chains (each one's text made when
+ * it is pulled), then the rest; or, unbounded or small enough, one restore read piece by piece.
+ */
+function* split(services: LazyChains[], tables: Record<Table, TablePayload>, max: number | undefined): Generator<Iterable<string>> {
+  const total = services.reduce((n, g) => n + g.names.length, 0);
+  if (max === undefined || total <= max) {
+    tables.nat.lazy.push(...services);
+    if (!payloadIsEmpty(tables)) yield renderPieces(tables);
+    return;
+  }
+  let chunk = emptyTable();
+  let size = 0;
+  // Service chains jump to SKIFF-MARK-MASQ: on a full sync it goes first.
+  const markMasq = tables.nat.chains.get(MARK_MASQ_CHAIN);
+  if (markMasq) {
+    chunk.chains.set(MARK_MASQ_CHAIN, markMasq);
+    tables.nat.chains.delete(MARK_MASQ_CHAIN);
+    size = 1;
+  }
+  for (const g of services) {
+    if (size > 0 && size + g.names.length > max) {
+      yield [renderPayload({ nat: chunk })];
+      chunk = emptyTable();
+      size = 0;
+    }
+    chunk.lazy.push(g);
+    size += g.names.length;
+  }
+  if (size > 0) yield [renderPayload({ nat: chunk })];
+  if (!payloadIsEmpty(tables)) yield renderPieces(tables);
 }

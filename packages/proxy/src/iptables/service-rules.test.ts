@@ -197,6 +197,23 @@ const cases: Case[] = [
 -A SKIFF-SERVICES -m comment --comment "ns3/itp2:http has no local endpoints" -m tcp -p tcp -d 10.96.0.34 --dport 80 -j DROP
 `,
   },
+  { name: 'large cluster mode (kube-proxy\'s, over 1,000 endpoints): no comment on the per-endpoint rules and jumps', svc: service('ns3', 'sticky', { clusterIP: '10.96.0.30', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } }, ports: [{ name: 'http', port: 80 }] }), addrs: [ip(3), ip(4)], cfg: { clusterCIDR: '10.244.0.0/16', largeClusterMode: true }, want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns3/sticky:http cluster IP" -m tcp -p tcp -d 10.96.0.30 --dport 80 -j SKIFF-SVC-GL7DSKDEECOD3U2U
+:SKIFF-SVC-GL7DSKDEECOD3U2U
+-A SKIFF-SVC-GL7DSKDEECOD3U2U -m comment --comment "ns3/sticky:http cluster IP" -m tcp -p tcp -d 10.96.0.30 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-GL7DSKDEECOD3U2U -m recent --name SKIFF-SEP-RH7RQCDU4KCC765A --rcheck --seconds 600 --reap -j SKIFF-SEP-RH7RQCDU4KCC765A
+-A SKIFF-SVC-GL7DSKDEECOD3U2U -m recent --name SKIFF-SEP-XHPPKJTBQ2C4BBYR --rcheck --seconds 600 --reap -j SKIFF-SEP-XHPPKJTBQ2C4BBYR
+-A SKIFF-SVC-GL7DSKDEECOD3U2U -m statistic --mode random --probability 0.5000000000 -j SKIFF-SEP-RH7RQCDU4KCC765A
+-A SKIFF-SVC-GL7DSKDEECOD3U2U -j SKIFF-SEP-XHPPKJTBQ2C4BBYR
+:SKIFF-SEP-RH7RQCDU4KCC765A
+-A SKIFF-SEP-RH7RQCDU4KCC765A -s 10.244.2.3 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-RH7RQCDU4KCC765A -m recent --name SKIFF-SEP-RH7RQCDU4KCC765A --set -m tcp -p tcp -j DNAT --to-destination 10.244.2.3:8080
+:SKIFF-SEP-XHPPKJTBQ2C4BBYR
+-A SKIFF-SEP-XHPPKJTBQ2C4BBYR -s 10.244.2.4 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-XHPPKJTBQ2C4BBYR -m recent --name SKIFF-SEP-XHPPKJTBQ2C4BBYR --set -m tcp -p tcp -j DNAT --to-destination 10.244.2.4:8080
+# filter
+`,
+  },
   { name: 'two ports, TCP and UDP: one SVC chain each', svc: service('ns4', 'multi', { clusterIP: '10.96.0.40', ports: [{ name: 'tcp', port: 53 }, { name: 'udp', port: 53, protocol: 'UDP' }] }), addrs: [ip(3)], want: `# nat
 -A SKIFF-SERVICES -m comment --comment "ns4/multi:tcp cluster IP" -m tcp -p tcp -d 10.96.0.40 --dport 53 -j SKIFF-SVC-WKSNULYBDVG7AIOW
 :SKIFF-SVC-WKSNULYBDVG7AIOW

@@ -29,7 +29,17 @@ export interface ProxyRulesConfig {
   clusterCIDR?: string;
   /** Masquerade all service traffic (kube-proxy's --masquerade-all). */
   masqueradeAll?: boolean;
+  /**
+   * kube-proxy's large cluster mode (more than LARGE_CLUSTER_ENDPOINTS_THRESHOLD endpoints): the
+   * per-endpoint rules (SKIFF-SEP chains, and the service chains' jumps to them) carry no comment,
+   * which makes the tables much smaller (a comment match is 288 bytes in the kernel). Set per sync
+   * by the planner.
+   */
+  largeClusterMode?: boolean;
 }
+
+/** kube-proxy's largeClusterEndpointsThreshold: above this many endpoints, large cluster mode. */
+export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
 
 export interface ServicePortRules {
   /** Lines of nat SKIFF-SERVICES. */
@@ -44,50 +54,112 @@ export interface ServicePortRules {
   chains: Map<string, string[]>;
 }
 
-export function servicePortRules(svc: ServicePortInfo, endpoints: readonly EndpointInfo[], cfg: ProxyRulesConfig): ServicePortRules {
-  const r: ServicePortRules = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [], chains: new Map() };
-  const name = svc.name;
+/** A service port's dispatch lines (ServicePortRules without its chains). */
+export type ServicePortDispatch = Omit<ServicePortRules, 'chains'>;
+
+/**
+ * What a service port's rules are made of: its endpoints by policy and its chain names (hashed
+ * once here; a sync plans the dispatch lines and chain names first and writes the chains' rules
+ * later, one service at a time).
+ */
+export interface ServicePortLayout {
+  readonly svc: ServicePortInfo;
+  readonly proto: string;
+  readonly cluster: readonly EndpointInfo[];
+  readonly local: readonly EndpointInfo[];
+  readonly reachable: readonly EndpointInfo[];
+  readonly hasAny: boolean;
+  readonly svcChain: string;
+  readonly xlbChain: string;
+  readonly extChain: string;
+  /** SKIFF-SEP chain of each reachable endpoint. */
+  readonly sepChains: ReadonlyMap<EndpointInfo, string>;
+  readonly usesCluster: boolean;
+  readonly usesLocal: boolean;
+  readonly usesExternal: boolean;
+}
+
+export function servicePortLayout(svc: ServicePortInfo, endpoints: readonly EndpointInfo[]): ServicePortLayout {
   const proto = svc.protocol.toLowerCase();
   const { cluster, local, reachable, hasAny } = categorize(svc, endpoints);
-  const svcChain = serviceChain(name, proto);
-  const xlbChain = localChain(name, proto);
-  const extChain = externalChain(name, proto);
-  const internalChain = svc.internalPolicyLocal ? xlbChain : svcChain;
-  const externalPolicyChain = svc.externalPolicyLocal ? xlbChain : svcChain;
-  const hasInternal = svc.internalPolicyLocal ? local.length > 0 : hasAny;
-  const hasExternal = svc.externalPolicyLocal ? local.length > 0 : hasAny;
-  const usesCluster = cluster.length > 0;
-  const usesLocal = local.length > 0 && (svc.internalPolicyLocal || svc.externalPolicyLocal);
-  const usesExternal = hasAny && externallyAccessible(svc);
+  const sepChains = new Map<EndpointInfo, string>();
+  for (const e of reachable) sepChains.set(e, endpointChain(svc.name, proto, endpointString(e)));
+  return {
+    svc,
+    proto,
+    cluster,
+    local,
+    reachable,
+    hasAny,
+    svcChain: serviceChain(svc.name, proto),
+    xlbChain: localChain(svc.name, proto),
+    extChain: externalChain(svc.name, proto),
+    sepChains,
+    usesCluster: cluster.length > 0,
+    usesLocal: local.length > 0 && (svc.internalPolicyLocal || svc.externalPolicyLocal),
+    usesExternal: hasAny && externallyAccessible(svc),
+  };
+}
+
+/** The port's own chains, in writing order (the keys of servicePortChains). */
+export function servicePortChainNames(l: ServicePortLayout): string[] {
+  const names: string[] = [];
+  if (l.usesExternal) names.push(l.extChain);
+  if (l.usesCluster) names.push(l.svcChain);
+  if (l.usesLocal) names.push(l.xlbChain);
+  for (const c of l.sepChains.values()) names.push(c);
+  return names;
+}
+
+function clusterIPMatch(l: ServicePortLayout): string[] {
+  return ['-m', l.proto, '-p', l.proto, '-d', l.svc.clusterIP, '--dport', String(l.svc.port)];
+}
+
+/** The port's lines in the dispatch chains: the cluster IP, external IPs and the node port. */
+export function servicePortDispatch(l: ServicePortLayout): ServicePortDispatch {
+  const r: ServicePortDispatch = { natServices: [], natNodePorts: [], filterServices: [], filterExternal: [] };
+  const { svc, proto, hasAny } = l;
+  const name = svc.name;
+  const internalChain = svc.internalPolicyLocal ? l.xlbChain : l.svcChain;
+  const hasInternal = svc.internalPolicyLocal ? l.local.length > 0 : hasAny;
+  const hasExternal = svc.externalPolicyLocal ? l.local.length > 0 : hasAny;
   const noEndpoints = (policyLocal: boolean): [string, string] =>
     !hasAny || !policyLocal ? [`${name} has no endpoints`, 'REJECT'] : [`${name} has no local endpoints`, 'DROP'];
-  const clusterIPMatch = ['-m', proto, '-p', proto, '-d', svc.clusterIP, '--dport', String(svc.port)];
 
-  // Dispatch: the cluster IP, external IPs and the node port.
-  if (hasInternal) r.natServices.push(appendRule(SERVICES_CHAIN, ...comment(`${name} cluster IP`), ...clusterIPMatch, '-j', internalChain));
+  if (hasInternal) r.natServices.push(appendRule(SERVICES_CHAIN, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), '-j', internalChain));
   else {
     const [text, target] = noEndpoints(svc.internalPolicyLocal);
-    r.filterServices.push(appendRule(SERVICES_CHAIN, ...comment(text), ...clusterIPMatch, '-j', target));
+    r.filterServices.push(appendRule(SERVICES_CHAIN, ...comment(text), ...clusterIPMatch(l), '-j', target));
   }
   const [extText, extTarget] = noEndpoints(svc.externalPolicyLocal);
   for (const ip of svc.externalIPs) {
     const match = ['-m', proto, '-p', proto, '-d', ip, '--dport', String(svc.port)];
-    if (hasAny) r.natServices.push(appendRule(SERVICES_CHAIN, ...comment(`${name} external IP`), ...match, '-j', extChain));
+    if (hasAny) r.natServices.push(appendRule(SERVICES_CHAIN, ...comment(`${name} external IP`), ...match, '-j', l.extChain));
     if (!hasExternal) r.filterExternal.push(appendRule(EXTERNAL_SERVICES_CHAIN, ...comment(extText), ...match, '-j', extTarget));
   }
   if (svc.nodePort > 0) {
     const match = ['-m', proto, '-p', proto, '--dport', String(svc.nodePort)];
-    if (hasAny) r.natNodePorts.push(appendRule(NODEPORTS_CHAIN, ...comment(name), ...match, '-j', extChain));
+    if (hasAny) r.natNodePorts.push(appendRule(NODEPORTS_CHAIN, ...comment(name), ...match, '-j', l.extChain));
     if (!hasExternal)
       r.filterExternal.push(appendRule(EXTERNAL_SERVICES_CHAIN, ...comment(extText), '-m', 'addrtype', '--dst-type', 'LOCAL', ...match, '-j', extTarget));
   }
+  return r;
+}
+
+/** The port's own nat chains with their rules, in writing order. */
+export function servicePortChains(l: ServicePortLayout, cfg: ProxyRulesConfig): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  const { svc, proto, svcChain, xlbChain, extChain } = l;
+  const name = svc.name;
+  const externalPolicyChain = svc.externalPolicyLocal ? xlbChain : svcChain;
+  const hasExternal = svc.externalPolicyLocal ? l.local.length > 0 : l.hasAny;
 
   // The external chain.
-  if (usesExternal) {
+  if (l.usesExternal) {
     const rules: string[] = [];
     if (!svc.externalPolicyLocal) {
       rules.push(appendRule(extChain, ...comment(`masquerade traffic for ${name} external destinations`), '-j', MARK_MASQ_CHAIN));
-    } else if (usesCluster) {
+    } else if (l.usesCluster) {
       if (cfg.clusterCIDR)
         rules.push(appendRule(extChain, ...comment(`pod traffic for ${name} external destinations`), '-s', cfg.clusterCIDR, '-j', svcChain));
       rules.push(
@@ -96,48 +168,54 @@ export function servicePortRules(svc: ServicePortInfo, endpoints: readonly Endpo
       );
     }
     if (hasExternal) rules.push(appendRule(extChain, '-j', externalPolicyChain));
-    r.chains.set(extChain, rules);
+    chains.set(extChain, rules);
   }
 
   // The policy chains.
   const masq = cfg.masqueradeAll ? [] : cfg.clusterCIDR ? ['!', '-s', cfg.clusterCIDR] : undefined;
-  if (usesCluster) {
+  if (l.usesCluster) {
     const rules: string[] = [];
-    if (masq && !svc.internalPolicyLocal) rules.push(appendRule(svcChain, ...comment(`${name} cluster IP`), ...clusterIPMatch, ...masq, '-j', MARK_MASQ_CHAIN));
-    r.chains.set(svcChain, [...rules, ...toEndpoints(svc, svcChain, cluster)]);
+    if (masq && !svc.internalPolicyLocal) rules.push(appendRule(svcChain, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), ...masq, '-j', MARK_MASQ_CHAIN));
+    chains.set(svcChain, [...rules, ...toEndpoints(l, svcChain, l.cluster, cfg.largeClusterMode)]);
   }
-  if (usesLocal) {
+  if (l.usesLocal) {
     const rules: string[] = [];
-    if (masq && svc.internalPolicyLocal) rules.push(appendRule(xlbChain, ...comment(`${name} cluster IP`), ...clusterIPMatch, ...masq, '-j', MARK_MASQ_CHAIN));
-    r.chains.set(xlbChain, [...rules, ...toEndpoints(svc, xlbChain, local)]);
+    if (masq && svc.internalPolicyLocal) rules.push(appendRule(xlbChain, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), ...masq, '-j', MARK_MASQ_CHAIN));
+    chains.set(xlbChain, [...rules, ...toEndpoints(l, xlbChain, l.local, cfg.largeClusterMode)]);
   }
 
   // One chain per endpoint.
-  for (const e of reachable) {
-    const chain = endpointChain(name, proto, endpointString(e));
+  const note = cfg.largeClusterMode ? [] : comment(name);
+  for (const [e, chain] of l.sepChains) {
     const affinity = svc.affinityTimeoutSeconds !== undefined ? ['-m', 'recent', '--name', chain, '--set'] : [];
-    r.chains.set(chain, [
-      appendRule(chain, ...comment(name), '-s', e.ip, '-j', MARK_MASQ_CHAIN),
-      appendRule(chain, ...comment(name), ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', endpointString(e)),
+    chains.set(chain, [
+      appendRule(chain, ...note, '-s', e.ip, '-j', MARK_MASQ_CHAIN),
+      appendRule(chain, ...note, ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', endpointString(e)),
     ]);
   }
-  return r;
+  return chains;
+}
+
+export function servicePortRules(svc: ServicePortInfo, endpoints: readonly EndpointInfo[], cfg: ProxyRulesConfig): ServicePortRules {
+  const l = servicePortLayout(svc, endpoints);
+  return { ...servicePortDispatch(l), chains: servicePortChains(l, cfg) };
 }
 
 /** Affinity checks first, then the statistic ladder 1/n, 1/(n-1), ..., the last rule always matches. */
-function toEndpoints(svc: ServicePortInfo, chain: string, endpoints: readonly EndpointInfo[]): string[] {
+function toEndpoints(l: ServicePortLayout, chain: string, endpoints: readonly EndpointInfo[], largeClusterMode = false): string[] {
+  const { svc } = l;
   const rules: string[] = [];
-  const sep = (e: EndpointInfo): string => endpointChain(svc.name, svc.protocol.toLowerCase(), endpointString(e));
+  const sep = (e: EndpointInfo): string => l.sepChains.get(e) ?? endpointChain(svc.name, l.proto, endpointString(e));
+  const note = (e: EndpointInfo): string[] => (largeClusterMode ? [] : comment(`${svc.name} -> ${endpointString(e)}`));
   if (svc.affinityTimeoutSeconds !== undefined) {
     for (const e of endpoints) {
-      rules.push(
-        appendRule(chain, ...comment(`${svc.name} -> ${endpointString(e)}`), '-m', 'recent', '--name', sep(e), '--rcheck', '--seconds', String(svc.affinityTimeoutSeconds), '--reap', '-j', sep(e)),
-      );
+      const c = sep(e);
+      rules.push(appendRule(chain, ...note(e), '-m', 'recent', '--name', c, '--rcheck', '--seconds', String(svc.affinityTimeoutSeconds), '--reap', '-j', c));
     }
   }
   endpoints.forEach((e, i) => {
     const stat = i < endpoints.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(endpoints.length - i)] : [];
-    rules.push(appendRule(chain, ...comment(`${svc.name} -> ${endpointString(e)}`), ...stat, '-j', sep(e)));
+    rules.push(appendRule(chain, ...note(e), ...stat, '-j', sep(e)));
   });
   return rules;
 }

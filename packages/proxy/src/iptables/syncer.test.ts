@@ -276,6 +276,27 @@ COMMIT
     assert.equal(split.saved, one.saved);
   });
 
+  void it('over 1,000 endpoints the per-endpoint rules carry no comment (kube-proxy\'s large cluster mode); crossing the threshold rewrites every chain', async () => {
+    const h = await harness();
+    for (let i = 0; i < 100; i++) {
+      h.svc(undefined, service('ns1', `s${i}`, { clusterIP: `10.96.1.${i}`, ports: [{ name: 'http', port: 80 }] }));
+      h.ep(undefined, endpoints('ns1', `s${i}`, Array.from({ length: 10 }, (_, j) => ({ ip: `10.244.${i}.${j + 1}` })), [{ name: 'http', port: 8080 }]));
+    }
+    const sepRules = (): string[] => [...h.fake.chains('nat')].filter(([c]) => c.startsWith('SKIFF-SEP-')).flatMap(([, rules]) => rules);
+    await h.sync();
+    assert.equal(sepRules().length, 2000);
+    assert.ok(sepRules().every((r) => r.includes('--comment')), '1,000 endpoints: with comments');
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.200.1'));
+    const { plan } = await h.sync();
+    assert.equal(plan.full, false);
+    assert.equal(sepRules().length, 2002);
+    assert.ok(sepRules().every((r) => !r.includes('--comment')), '1,001 endpoints: none, in every chain');
+    h.ep(webEps('10.244.200.1'), undefined);
+    assert.equal((await h.sync()).plan.full, false);
+    assert.ok(sepRules().every((r) => r.includes('--comment')), 'back to 1,000: with comments again');
+  });
+
   void it('cleanup leaves the tables exactly as before the proxy ran', async () => {
     const h = await harness();
     const before = await h.fake.saveAll();

@@ -1,13 +1,14 @@
 // Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
 // is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
-// the next sync is full.
+// the next sync is full. Split syncs are pipelined: the next restore's payload is made while the
+// one before is being restored (one restore runs at a time, in order).
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { CANARY_CHAIN } from './chain-names.js';
 import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
 import type { Iptables } from './iptables.js';
 import { splitRule } from './rule-line.js';
-import { RulesPlanner, type PlannerConfig, type SyncPlan } from './rules-planner.js';
+import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan } from './rules-planner.js';
 import { parseSavedTable } from './saved-tables.js';
 
 export interface SyncInput {
@@ -53,18 +54,36 @@ export class IptablesSyncer {
     if (!full && input.checkCanary !== false && (await this.canaryMissing())) full = true;
     try {
       const plan = full ? await this.planFull(input) : this.planner.plan(input);
-      for (const payload of plan.restores) await this.iptables.restore(payload);
+      await this.restoreAll(plan);
       this.planner.commit();
-      return plan;
+      return plan.summary();
     } catch (e) {
       this.planner.reset();
       throw e;
     }
   }
 
-  private async planFull(input: SyncInput): Promise<SyncPlan> {
-    const nat = parseSavedTable(await this.iptables.save('nat'));
-    const filter = parseSavedTable(await this.iptables.save('filter'));
+  /** The plan's restores in order, one at a time; each next payload is made while the one before runs. */
+  private async restoreAll(plan: PlannedSync): Promise<void> {
+    let restoring: Promise<void> | undefined;
+    try {
+      for (const payload of plan.payloads()) {
+        await restoring;
+        restoring = this.iptables.restore(payload);
+      }
+      await restoring;
+    } catch (e) {
+      // A payload that could not be made: the restore before it ends first.
+      await restoring?.catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async planFull(input: SyncInput): Promise<PlannedSync> {
+    // Only the built-in chains' rules are kept (the jumps into ours); of the rest, the names.
+    const hooks = new Set(JUMPS.map((j) => j.hook));
+    const nat = parseSavedTable(await this.iptables.save('nat'), hooks);
+    const filter = parseSavedTable(await this.iptables.save('filter'), hooks);
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
     const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};

@@ -22,10 +22,11 @@ export function endpointString(e: EndpointInfo): string {
   return `${e.ip}:${e.port}`;
 }
 
-function compareEndpoints(a: EndpointInfo, b: EndpointInfo): number {
-  const x = endpointString(a);
-  const y = endpointString(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Sorted by "ip:port" (each string made once). */
+function sortedByString(list: EndpointInfo[]): EndpointInfo[] {
+  const keyed = list.map((e) => ({ e, k: endpointString(e) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.e);
 }
 
 /** ServicePortName -> its endpoints, sorted by "ip:port" (so generated rules are deterministic). */
@@ -46,6 +47,6 @@ export function endpointsOf(ep: Endpoints | undefined, nodeName: string): Map<st
       out.set(key, list);
     }
   }
-  for (const list of out.values()) list.sort(compareEndpoints);
+  for (const [key, list] of out) out.set(key, sortedByString(list));
   return out;
 }

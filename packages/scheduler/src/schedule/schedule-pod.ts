@@ -8,7 +8,7 @@ import type { PodInfo } from '../framework/pod-info.js';
 import type { Snapshot } from '../framework/snapshot.js';
 import { Code, SchedulingError, type Status } from '../framework/status.js';
 import { DEFAULT_MAX_REJECTED, DEFAULT_TOP_CANDIDATES, explainCandidates, explainRejections, type Explanation } from './explanation.js';
-import { emptyDiagnosis, FitError, NO_NODES_AVAILABLE } from './fit-error.js';
+import { emptyDiagnosis, FitError, NO_NODES_AVAILABLE, type Diagnosis } from './fit-error.js';
 import { numFeasibleNodesToFind } from './nodes-to-find.js';
 
 export interface ScheduleResult {
@@ -16,6 +16,8 @@ export interface ScheduleResult {
   evaluatedNodes: number;
   feasibleNodes: number;
   explanation: Explanation;
+  /** The nodes the filters rejected, each with the status of the plugin that rejected it. */
+  diagnosis: Diagnosis;
 }
 
 export interface SchedulingAlgorithmOptions {
@@ -25,6 +27,8 @@ export interface SchedulingAlgorithmOptions {
   random?: () => number;
   topCandidates?: number;
   maxRejected?: number;
+  /** Filter every node, whatever percentageOfNodesToScore says (explanations for a pod not created). */
+  evaluateAllNodes?: boolean;
 }
 
 export class SchedulingAlgorithm {
@@ -34,12 +38,14 @@ export class SchedulingAlgorithm {
   private readonly percentage: number;
   private readonly topCandidates: number;
   private readonly maxRejected: number;
+  private readonly evaluateAllNodes: boolean;
 
   constructor(opts: SchedulingAlgorithmOptions = {}) {
     this.random = opts.random ?? Math.random;
     this.percentage = opts.percentageOfNodesToScore ?? 0;
     this.topCandidates = opts.topCandidates ?? DEFAULT_TOP_CANDIDATES;
     this.maxRejected = opts.maxRejected ?? DEFAULT_MAX_REJECTED;
+    this.evaluateAllNodes = opts.evaluateAllNodes ?? false;
   }
 
   /**
@@ -64,7 +70,7 @@ export class SchedulingAlgorithm {
     const nominated = pod.pod.status?.nominatedNodeName ? snapshot.get(pod.pod.status.nominatedNodeName) : undefined;
     if (nominated?.node && fwk.runFilterPluginsWithNominatedPods(state, pod, nominated).isSuccess()) {
       const explanation: Explanation = { candidates: [{ node: nominated.name, total: 0, byPlugin: {} }], rejected: {}, rejectedOmitted: 0, evaluatedNodes: 1, feasibleNodes: 1 };
-      return { suggestedHost: nominated.name, evaluatedNodes: 1, feasibleNodes: 1, explanation };
+      return { suggestedHost: nominated.name, evaluatedNodes: 1, feasibleNodes: 1, explanation, diagnosis };
     }
     const feasible = this.findNodesThatPassFilters(fwk, state, pod, all, diagnosis.nodeToStatus);
     for (const s of diagnosis.nodeToStatus.values()) diagnosis.unschedulablePlugins.add(s.plugin);
@@ -74,7 +80,7 @@ export class SchedulingAlgorithm {
     const rejections = explainRejections(diagnosis.nodeToStatus, this.maxRejected);
     if (feasible.length === 1) {
       const explanation: Explanation = { candidates: [{ node: feasible[0].name, total: 0, byPlugin: {} }], ...rejections, evaluatedNodes: evaluated, feasibleNodes: 1 };
-      return { suggestedHost: feasible[0].name, evaluatedNodes: evaluated, feasibleNodes: 1, explanation };
+      return { suggestedHost: feasible[0].name, evaluatedNodes: evaluated, feasibleNodes: 1, explanation, diagnosis };
     }
 
     const preScore = fwk.runPreScorePlugins(state, pod, feasible);
@@ -86,13 +92,13 @@ export class SchedulingAlgorithm {
     const chosen = candidates.findIndex((c) => c.node === host);
     if (chosen > 0) candidates.unshift(...candidates.splice(chosen, 1));
     const explanation: Explanation = { candidates, ...rejections, evaluatedNodes: evaluated, feasibleNodes: feasible.length };
-    return { suggestedHost: host, evaluatedNodes: evaluated, feasibleNodes: feasible.length, explanation };
+    return { suggestedHost: host, evaluatedNodes: evaluated, feasibleNodes: feasible.length, explanation, diagnosis };
   }
 
   /** Filters from the round-robin start until enough feasible nodes are found; records rejections. */
   private findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: PodInfo, all: readonly NodeInfo[], rejected: Map<string, Status>): NodeInfo[] {
     const n = all.length;
-    const want = numFeasibleNodesToFind(fwk.percentageOfNodesToScore || this.percentage, n);
+    const want = this.evaluateAllNodes ? n : numFeasibleNodesToFind(fwk.percentageOfNodesToScore || this.percentage, n);
     const feasible: NodeInfo[] = [];
     const noFilters = fwk.filterPlugins.length === 0;
     let processed = 0;

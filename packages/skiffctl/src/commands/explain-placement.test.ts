@@ -117,7 +117,8 @@ const cases: { name: string; argv: string[]; code?: number; stdout?: string; std
   },
   { name: 'a missing pod: NotFound as kubectl says it', argv: ['explain-placement', 'nope'], code: 1, stderr: /pods "nope" not found/ },
   { name: 'an unknown output format', argv: ['explain-placement', 'placed', '-o', 'yaml'], code: 1, stderr: /allowed formats are: json/ },
-  { name: 'no pod named', argv: ['explain-placement'], code: 1, stderr: /Not enough non-option arguments/ },
+  { name: 'neither a pod nor -f', argv: ['explain-placement'], code: 1, stderr: /USAGE: explain-placement \(POD \| -f FILENAME\)/ },
+  { name: 'a pod and -f', argv: ['explain-placement', 'placed', '-f', 'pod.yaml'], code: 1, stderr: /takes a POD or -f manifests, not both/ },
 ];
 
 for (const c of cases) {

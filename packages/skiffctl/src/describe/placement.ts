@@ -3,7 +3,7 @@
 //   Placement:  chosen n2 (score 187: NodeResourcesFit 90, TaintToleration 97)
 //               also n3 (150: ...)
 //               rejected: n1 (NodeResourcesFit: Insufficient cpu), n4 (...), and 3 more
-import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type KObject, type PlacementCandidate } from '@skiff/api';
+import { PLACEMENT_EXPLANATION_ANNOTATION, parsePlacementExplanation, type KObject, type PlacementCandidate, type PlacementExplanation } from '@skiff/api';
 import type { DescribeWriter } from './writer.js';
 
 function scores(c: PlacementCandidate, label: string): string {
@@ -14,7 +14,11 @@ function scores(c: PlacementCandidate, label: string): string {
 /** The section's lines, or none when the pod carries no (readable) explanation. */
 export function placementLines(obj: KObject): string[] {
   const e = parsePlacementExplanation(obj.metadata.annotations?.[PLACEMENT_EXPLANATION_ANNOTATION]);
-  if (!e) return [];
+  return e ? explanationLines(e) : [];
+}
+
+/** The lines of one explanation (a pod's annotation, or the scheduler's answer for a manifest). */
+export function explanationLines(e: PlacementExplanation): string[] {
   const lines: string[] = [];
   const [first, ...rest] = e.candidates;
   if (e.result === 'Scheduled') lines.push(first ? `chosen ${scores(first, 'score ')}` : `chosen ${e.node ?? '<unknown>'}`);

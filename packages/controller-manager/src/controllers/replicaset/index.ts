@@ -1,6 +1,6 @@
 // The ReplicaSet controller: the registry's entry, wiring informers, expectations and the queue.
 import type { Pod, ReplicaSet } from '@skiff/api';
-import { UIDTrackingControllerExpectations, WorkQueue, listerFor, runController } from '@skiff/machinery';
+import { UIDTrackingControllerExpectations, WorkQueue, controlledOrOrphaned, listerFor, runController } from '@skiff/machinery';
 import type { ControllerContext, ControllerDescriptor } from '../../context.js';
 import { dependentEventHandler, specSelectorSelects } from '../dependents.js';
 import { ReplicaSetReconciler } from './reconciler.js';
@@ -31,7 +31,7 @@ async function run(ctx: ControllerContext): Promise<void> {
       reconciler: new ReplicaSetReconciler({
         client: ctx.client,
         replicaSets,
-        pods: listerFor(podInformer),
+        podsOf: controlledOrOrphaned(podInformer),
         expectations,
         recorder: ctx.events.newRecorder({ component: 'replicaset-controller' }),
         clock: ctx.clock,

@@ -1,8 +1,9 @@
 // The ReplicaSet reconciler, as Kubernetes' ReplicaSetController.syncReplicaSet: claim the active
 // pods the selector matches (adopt orphans, release what stopped matching), create or delete the
 // difference to spec.replicas unless earlier writes are still expected back through the informer,
-// then write the status computed from the pods.
-import { type Pod, type ReplicaSet, clone, isApiError, jsonEqual, labelSelectorFromObject } from '@skiff/api';
+// then write the status computed from the pods. Unlike Kubernetes, a create or delete whose reply
+// was lost is not counted as failed but settled first (unconfirmed.ts).
+import { type Pod, type ReplicaSet, clone, generateName, isApiError, jsonEqual, labelSelectorFromObject, objectKey } from '@skiff/api';
 import {
   type Client,
   type Clock,
@@ -15,11 +16,13 @@ import {
   type Request,
   type UIDTrackingControllerExpectations,
   newControllerRef,
+  writeOutcomeUnknown,
 } from '@skiff/machinery';
 import { isPodActive } from '../../pod-util.js';
 import { podsToDelete } from './ranking.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
 import { type ManageError, calculateStatus } from './status.js';
+import { settleUnconfirmedWrites } from './unconfirmed.js';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500;
@@ -29,22 +32,29 @@ const STATUS_UPDATE_RETRIES = 1;
 export interface ReplicaSetReconcilerDeps {
   client: Client;
   replicaSets: Lister<ReplicaSet>;
-  pods: Lister<Pod>;
+  /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
+  podsOf: (rs: ReplicaSet) => Pod[];
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   clock: Clock;
   burstReplicas?: number;
 }
 
-/** The pod a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate). */
+/**
+ * The pod a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate). Kubernetes
+ * leaves the name to the apiserver (generateName); here the controller draws it the same way, so
+ * that a create whose reply is lost can be looked up by name.
+ */
 export function podFromTemplate(rs: ReplicaSet): Pod {
   const t = clone(rs.spec?.template ?? {});
   const meta = t.metadata ?? {};
+  const prefix = `${rs.metadata.name}-`;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      generateName: `${rs.metadata.name}-`,
+      name: generateName(prefix),
+      generateName: prefix,
       namespace: rs.metadata.namespace,
       ...(meta.labels ? { labels: meta.labels } : {}),
       ...(meta.annotations ? { annotations: meta.annotations } : {}),
@@ -67,13 +77,14 @@ export class ReplicaSetReconciler implements Reconciler {
   }
 
   async reconcile(ctx: ReconcileContext, { namespace, name }: Request): Promise<ReconcileResult> {
-    const { replicaSets, pods, expectations, client } = this.deps;
+    const { replicaSets, podsOf, expectations, client } = this.deps;
     const key = `${namespace}/${name}`;
     const rs = replicaSets.get(namespace, name);
     if (!rs) {
       expectations.delete(key);
       return;
     }
+    await settleUnconfirmedWrites(this.deps, key, rs);
     const needsSync = expectations.satisfied(key);
     const selector = labelSelectorFromObject(rs.spec?.selector);
     const manager = new ControllerRefManager({
@@ -86,7 +97,7 @@ export class ReplicaSetReconciler implements Reconciler {
         if (fresh.metadata.deletionTimestamp) throw new Error(`${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
       },
     });
-    const owned = await manager.claim(pods.list(namespace).filter(isPodActive));
+    const owned = await manager.claim(podsOf(rs).filter(isPodActive));
 
     let manageError: ManageError | undefined;
     let cause: unknown;
@@ -111,35 +122,50 @@ export class ReplicaSetReconciler implements Reconciler {
       const count = Math.min(-diff, this.burst);
       expectations.expectCreations(key, count);
       ctx.log.debug('too few replicas, creating', { need: rs.spec?.replicas, creating: count });
+      let unconfirmed = 0;
       const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+        const want = podFromTemplate(rs);
         try {
-          const pod = await client.create(podFromTemplate(rs));
+          const pod = await client.create(want);
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           // As Kubernetes: a namespace being deleted refuses every create; that is no failure of the ReplicaSet.
           if (isApiError(e) && e.reason === 'NamespaceTerminating') return;
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
+          if (writeOutcomeUnknown(e)) {
+            // Maybe created: expected until settled by name.
+            unconfirmed++;
+            expectations.creationUnconfirmed(key, objectKey(want));
+            ctx.log.info('create of unknown outcome, to be settled before the next sync', { pod: want.metadata.name, err: e });
+          }
           throw e;
         }
       });
-      // Creates that failed or were skipped never come back through the informer.
-      expectations.lower(key, count - successes, 0);
+      // Creates that were refused or skipped never come back through the informer.
+      expectations.lower(key, count - successes - unconfirmed, 0);
       if (error !== undefined) return { manageError: { reason: 'FailedCreate', message: message(error) }, cause: error };
       return undefined;
     }
     if (diff > 0) {
       const count = Math.min(diff, this.burst);
       const victims = podsToDelete(owned, owned, count);
-      expectations.expectDeletionsOf(key, victims.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
+      expectations.expectDeletionsOf(key, victims.map(objectKey));
       ctx.log.debug('too many replicas, deleting', { need: rs.spec?.replicas, deleting: count });
       const results = await Promise.allSettled(
         victims.map(async (p) => {
+          const podKey = objectKey(p);
           try {
             await client.delete('pods', p.metadata.namespace ?? '', p.metadata.name!, { preconditions: { uid: p.metadata.uid } });
             recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
           } catch (e) {
-            // The informer will not see this deletion.
-            expectations.deletionObservedOf(key, `${p.metadata.namespace}/${p.metadata.name}`);
+            if (writeOutcomeUnknown(e)) {
+              // Maybe deleted: expected until settled by reading the pod back.
+              expectations.deletionUnconfirmed(key, podKey, p.metadata.uid ?? '');
+              ctx.log.info('delete of unknown outcome, to be settled before the next sync', { pod: p.metadata.name, err: e });
+            } else {
+              // The informer will not see this deletion.
+              expectations.deletionObservedOf(key, podKey);
+            }
             if (isApiError(e, 'NOT_FOUND')) return;
             recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${message(e)}`);
             throw e;

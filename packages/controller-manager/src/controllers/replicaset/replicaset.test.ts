@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type Event, type KObject, type Pod, type ReplicaSet } from '@skiff/api';
 import { newControllerRef } from '@skiff/machinery';
+import type { FakeClient } from '@skiff/machinery/testing';
 import { ns, startFakeKubelet, until, withControllers } from '../test-env.js';
 import { replicaSetController } from './index.js';
 import { podsToDelete } from './ranking.js';
@@ -182,6 +183,44 @@ describe('replicaset controller', () => {
       }, 'a replacement');
     });
   });
+
+  // A write whose reply is lost (the apiserver killed after committing it) while the pod informer
+  // lags (it re-lists a moment after the apiserver is back): the controller must not act again on
+  // the stale cache. Kubernetes counts such a write as failed and may create or delete twice.
+  const podWrites = (client: FakeClient, verb: string): number => client.calls.filter((c) => c.verb === verb && (c.resource === 'Pod' || c.resource === 'pods')).length;
+  const settled = (client: FakeClient): boolean => client.calls.some((c) => c.verb === 'get' && c.resource === 'pods');
+  const scaleTo = async (client: FakeClient, replicas: number): Promise<void> => {
+    const cur = client.find<ReplicaSet>('replicasets', ns, 'web')!;
+    await client.update({ ...cur, spec: { ...cur.spec!, replicas } });
+  };
+  const lostReplyCases: { name: string; start: number; pods: number; to: number; inject: 'lost-reply' | 'refused-unanswered'; verb: 'create' | 'delete'; want: { creates: number; deletes: number } }[] = [
+    { name: 'a create whose reply was lost is settled by name, not repeated on the lagging cache', start: 0, pods: 0, to: 2, inject: 'lost-reply', verb: 'create', want: { creates: 2, deletes: 0 } },
+    { name: 'a create that got no answer and did not happen is tried again once settled', start: 0, pods: 0, to: 2, inject: 'refused-unanswered', verb: 'create', want: { creates: 3, deletes: 0 } },
+    { name: 'a delete whose reply was lost is settled by reading the pod, not repeated on another pod', start: 2, pods: 2, to: 1, inject: 'lost-reply', verb: 'delete', want: { creates: 0, deletes: 1 } },
+    { name: 'a delete that got no answer and did not happen is tried again once settled', start: 2, pods: 2, to: 1, inject: 'refused-unanswered', verb: 'delete', want: { creates: 0, deletes: 2 } },
+  ];
+  for (const c of lostReplyCases) {
+    it(c.name, async () => {
+      const web = rs('web', c.start);
+      const objs: KObject[] = [web, ...Array.from({ length: c.pods }, (_, i) => pod(`p${i}`, { owner: web, node: `n${i}` }))];
+      await withControllers([replicaSetController], objs, async ({ client }) => {
+        await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.replicas === c.pods && client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.observedGeneration === 1, 'first sync');
+        client.pauseWatches('pods');
+        if (c.inject === 'lost-reply') client.injectLostReply(c.verb);
+        else client.injectError(c.verb, new ApiError('UNAVAILABLE', 'No connection established'));
+        await scaleTo(client, c.to);
+        // The sync after the failed write: a read of the pod back, or (the bug) the write again.
+        await until(() => settled(client) || podWrites(client, c.verb) >= 2, 'a sync after the failed write');
+        await new Promise((r) => setTimeout(r, 100));
+        if (c.inject === 'lost-reply') assert.equal(podWrites(client, c.verb), 1, `no ${c.verb} while the first one may have happened and the cache does not show it`);
+        client.resumeWatches();
+        await until(() => podsOf(client.objects<Pod>('pods'), web).length === c.to && client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.replicas === c.to, `${c.to} pods`);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.deepEqual({ creates: podWrites(client, 'create'), deletes: podWrites(client, 'delete') }, c.want);
+        assert.equal(podsOf(client.objects<Pod>('pods'), web).length, c.to);
+      });
+    });
+  }
 
   it('a status write on a stale copy is retried once on a fresh GET, not failed into a requeue', async () => {
     const web = rs('web', 2);
