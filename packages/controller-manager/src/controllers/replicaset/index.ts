@@ -31,6 +31,7 @@ async function run(ctx: ControllerContext): Promise<void> {
       reconciler: new ReplicaSetReconciler({
         client: ctx.client,
         replicaSets,
+        pods: listerFor(podInformer),
         podsOf: controlledOrOrphaned(podInformer),
         expectations,
         recorder: ctx.events.newRecorder({ component: 'replicaset-controller' }),

@@ -32,6 +32,7 @@ const STATUS_UPDATE_RETRIES = 1;
 export interface ReplicaSetReconcilerDeps {
   client: Client;
   replicaSets: Lister<ReplicaSet>;
+  pods: Lister<Pod>;
   /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
   podsOf: (rs: ReplicaSet) => Pod[];
   expectations: UIDTrackingControllerExpectations;
