@@ -6,6 +6,7 @@ import type { KObject, PlacementAnswer, Pod } from '@skiff/api';
 import { FakeClient } from '@skiff/machinery/testing';
 import { schedulerUrl } from '../scheduler-endpoint.js';
 import { run } from '../testing/run.js';
+import { SCHEDULED_ON_N2 } from '../testing/placement-fixture.js';
 
 /** Stands in for skiff-scheduler's POST /explain: records what it was asked, answers `reply(pod)`. */
 async function fakeScheduler(reply: (pod: Pod, query: URLSearchParams) => { status: number; body: unknown }): Promise<{ url: string; asked: { pod: Pod; query: string }[]; close(): Promise<void> }> {
@@ -33,19 +34,7 @@ async function fakeScheduler(reply: (pod: Pod, query: URLSearchParams) => { stat
 const scheduled = (pod: Pod): PlacementAnswer => ({
   pod: `${pod.metadata.namespace}/${pod.metadata.name}`,
   schedulerName: pod.spec?.schedulerName || 'default-scheduler',
-  explanation: {
-    result: 'Scheduled',
-    node: 'n2',
-    evaluated: 3,
-    feasible: 2,
-    candidates: [
-      { node: 'n2', score: 187, plugins: { NodeResourcesFit: 90, TaintToleration: 97 } },
-      { node: 'n3', score: 150, plugins: { NodeResourcesFit: 53, TaintToleration: 97 } },
-    ],
-    candidatesOmitted: 0,
-    rejected: [{ node: 'n1', plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' }],
-    rejectedOmitted: 0,
-  },
+  explanation: SCHEDULED_ON_N2,
   rejectedReasons: { 'Insufficient cpu': 1 },
 });
 

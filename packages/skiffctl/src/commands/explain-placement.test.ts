@@ -3,22 +3,11 @@ import assert from 'node:assert/strict';
 import type { KObject } from '@skiff/api';
 import { FakeClient } from '@skiff/machinery/testing';
 import { run } from '../testing/run.js';
+import { SCHEDULED_ON_N2 } from '../testing/placement-fixture.js';
 
 const ANN = 'scheduler.skiff.io/explanation';
 
-const scheduledExplanation = JSON.stringify({
-  result: 'Scheduled',
-  node: 'n2',
-  evaluated: 3,
-  feasible: 2,
-  candidates: [
-    { node: 'n2', score: 187, plugins: { NodeResourcesFit: 90, TaintToleration: 97 } },
-    { node: 'n3', score: 150, plugins: { NodeResourcesFit: 53, TaintToleration: 97 } },
-  ],
-  candidatesOmitted: 0,
-  rejected: [{ node: 'n1', plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' }],
-  rejectedOmitted: 0,
-});
+const scheduledExplanation = JSON.stringify(SCHEDULED_ON_N2);
 
 const failedExplanation = JSON.stringify({
   result: 'Unschedulable',

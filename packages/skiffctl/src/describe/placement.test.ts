@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KObject } from '@skiff/api';
 import { placementLines } from './placement.js';
+import { SCHEDULED_ON_N2 } from '../testing/placement-fixture.js';
 
 const pod = (annotation?: string): KObject =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', ...(annotation !== undefined ? { annotations: { 'scheduler.skiff.io/explanation': annotation } } : {}) } }) as KObject;
@@ -11,19 +12,7 @@ const cases: { name: string; annotation?: string; want: string[] }[] = [
   { name: 'not an explanation', annotation: 'hello', want: [] },
   {
     name: 'scheduled: chosen with its scores, the runner-up, rejections',
-    annotation: JSON.stringify({
-      result: 'Scheduled',
-      node: 'n2',
-      evaluated: 3,
-      feasible: 2,
-      candidates: [
-        { node: 'n2', score: 187, plugins: { NodeResourcesFit: 90, TaintToleration: 97 } },
-        { node: 'n3', score: 150, plugins: { NodeResourcesFit: 53, TaintToleration: 97 } },
-      ],
-      candidatesOmitted: 0,
-      rejected: [{ node: 'n1', plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' }],
-      rejectedOmitted: 0,
-    }),
+    annotation: JSON.stringify(SCHEDULED_ON_N2),
     want: ['chosen n2 (score 187: NodeResourcesFit 90, TaintToleration 97)', 'also n3 (150: NodeResourcesFit 53, TaintToleration 97)', 'rejected: n1 (NodeResourcesFit: Insufficient cpu)'],
   },
   {
