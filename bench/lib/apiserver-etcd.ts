@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type Client } from '@skiff/machinery';
+import { procStatusKb } from './proc-memory.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -146,8 +147,7 @@ export interface ProcSample {
 const CLK_TCK = 100;
 
 export function procSample(pid: number): ProcSample {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  const kb = procStatusKb(pid);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

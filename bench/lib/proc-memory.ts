@@ -15,9 +15,14 @@ export interface ProcMemory {
 
 const MB = 1024;
 
-export function procMemory(pid: number): ProcMemory {
+/** The KB figures of /proc/PID/status, read once: `kb('VmRSS')` (NaN for a field it lacks). */
+export function procStatusKb(pid: number): (field: string) => number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+}
+
+export function procMemory(pid: number): ProcMemory {
+  const kb = procStatusKb(pid);
   return { rssMb: kb('VmRSS') / MB, anonMb: kb('RssAnon') / MB, fileMb: (kb('RssFile') + kb('RssShmem')) / MB };
 }
 
