@@ -5,7 +5,7 @@
 // before it is sent, and a batch that etcd refuses as a whole is sent again one write at a time, so a
 // write only ever fails for its own fault.
 import type { Etcd3 } from 'etcd3';
-import type { ICompare, IRequestOp, IResponseOp, IKeyValue, ITxnResponse } from 'etcd3/lib/rpc.js';
+import type { ICompare, IRequestOp, IResponseOp, IKeyValue, ITxnRequest, ITxnResponse } from 'etcd3/lib/rpc.js';
 import { ApiError } from '@skiff/api';
 import { prefixEnd } from './keys.js';
 import { ETCD_DEFAULT_LIMITS, nextBatch, REQUEST_OVERHEAD_BYTES, txnOpBytes, type BatchLimits, type Queued, type TxnOp } from './batch.js';
@@ -51,17 +51,33 @@ interface Pending extends Queued {
   reject(e: unknown): void;
 }
 
+/** What sends the transactions: the etcd3 client's KV, or the write path's own client (txn-client.ts). */
+export interface TxnSender {
+  txn(req: ITxnRequest): Promise<ITxnResponse>;
+}
+
+/**
+ * Transactions up to this size go through the write path's own client when one is given; larger
+ * ones through the etcd3 client (grpc-js). A large request etcd refuses part-way (over its gRPC
+ * message limit) was seen reset without a status on a plain HTTP/2 stream when several were in
+ * flight, while grpc-js reports etcd's status; large writes are rare and their cost is their size.
+ */
+const FAST_PATH_MAX_BYTES = 256 * 1024;
+
 export class EtcdStore {
   private queue: Pending[] = [];
   private queuedBytes = 0;
   private inFlight = 0;
   readonly limits: BatchLimits;
+  private readonly fast: TxnSender;
 
   constructor(
     readonly etcd: Etcd3,
     limits: Partial<BatchLimits> = {},
+    txns?: TxnSender,
   ) {
     this.limits = { ...ETCD_DEFAULT_LIMITS, ...limits };
+    this.fast = txns ?? etcd.kv;
   }
 
   async get(key: string, revision?: string): Promise<{ kv?: StoredKv; revision: string }> {
@@ -119,15 +135,22 @@ export class EtcdStore {
     return this.queue.length >= FULL_BATCH || this.queuedBytes > this.limits.maxRequestBytes - REQUEST_OVERHEAD_BYTES;
   }
 
+  private sender(batch: Pending[]): TxnSender {
+    let bytes = 0;
+    for (const p of batch) bytes += p.bytes;
+    return bytes <= FAST_PATH_MAX_BYTES ? this.fast : this.etcd.kv;
+  }
+
   private async send(batch: Pending[]): Promise<void> {
+    const via = this.sender(batch);
     try {
       if (batch.length === 1) {
         const { op } = batch[0]!;
-        const res = await this.etcd.kv.txn({ compare: op.compare, success: op.success, failure: op.failure ?? [] });
+        const res = await via.txn({ compare: op.compare, success: op.success, failure: op.failure ?? [] });
         batch[0]!.resolve({ succeeded: !!res.succeeded, revision: String(res.header.revision), responses: res.responses });
         return;
       }
-      const res = await this.etcd.kv.txn({
+      const res = await via.txn({
         compare: [],
         success: batch.map(({ op }) => ({ request_txn: { compare: op.compare, success: op.success, failure: op.failure ?? [] } })),
         failure: [],
