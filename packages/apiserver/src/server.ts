@@ -7,7 +7,7 @@ import { resolveConfig, type ApiServerConfig } from './config.js';
 import { KeyLayout } from './etcd/keys.js';
 import { EtcdStore } from './etcd/store.js';
 import { createEtcdClient } from './etcd/client.js';
-import { EtcdTxnClient } from './etcd/txn-client.js';
+import { EtcdWire } from './etcd/etcd-wire.js';
 import { Compactor } from './etcd/compactor.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { EtcdSource } from './cache/etcd-source.js';
@@ -47,11 +47,11 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   protoRoot();
 
   const etcd = createEtcdClient(config.etcdServers);
-  const txns = new EtcdTxnClient(config.etcdServers);
-  const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes }, txns);
+  const wire = new EtcdWire(config.etcdServers);
+  const store = new EtcdStore(etcd, { maxRequestBytes: config.etcdMaxRequestBytes }, wire);
   const keys = new KeyLayout(config.etcdPrefix);
   const caches = new Map<string, WatchCache>();
-  const cacheSource = new EtcdSource(store, etcd);
+  const cacheSource = new EtcdSource(store, etcd, wire);
   for (const t of resourceTypes) {
     caches.set(t.resource, new WatchCache(t, keys.resourcePrefix(t), cacheSource, { capacity: config.watchCacheSize, bookmarkIntervalMs: config.bookmarkIntervalMs, log }));
   }
@@ -136,7 +136,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
       await httpClose?.().catch(() => {});
       agents.close();
       etcd.close();
-      txns.close();
+      wire.close();
       // After the close, which ends a compaction call that etcd left hanging.
       await compacting;
       resolve();

@@ -1,6 +1,7 @@
 // The watch cache's source on etcd: pages of a prefix through the store, and one raw etcd watch per
 // cache (raw, so the cache can ask for progress notifications, which the etcd3 client's watcher
-// does not expose).
+// does not expose), on etcd-wire.ts's connection: each event is read straight into the cache's
+// shape (watch-codec.ts) instead of through protobufjs's toObject.
 //
 // A requested progress notification tells the revision up to which etcd has sent every event of
 // the stream. etcd before 3.4.25 / 3.5.8 may send it ahead of events still queued on the stream
@@ -9,15 +10,20 @@
 // the cache checks the order it sees (watch-cache.ts), re-listing if an event ever arrives below a
 // revision it was told about.
 import type { Etcd3 } from 'etcd3';
-import type { IDuplexStream, IWatchRequest, IWatchResponse } from 'etcd3/lib/rpc.js';
 import { prefixEnd } from '../etcd/keys.js';
 import { etcdError, type EtcdStore } from '../etcd/store.js';
-import type { CacheSource, SourceEvent, SourcePage, SourceWatch, SourceWatchHandlers } from './source.js';
+import type { EtcdWire, WireStream } from '../etcd/etcd-wire.js';
+import { decodeWatchResponse, encodeWatchCreate, PROGRESS_REQUEST } from '../etcd/watch-codec.js';
+import type { CacheSource, SourcePage, SourceWatch, SourceWatchHandlers } from './source.js';
+
+const WATCH_PATH = '/etcdserverpb.Watch/Watch';
 
 export class EtcdSource implements CacheSource {
   constructor(
     private readonly store: EtcdStore,
     private readonly etcd: Etcd3,
+    /** The watch streams' connection (etcd-wire.ts: each event read straight into what the cache uses). */
+    private readonly wire: EtcdWire,
   ) {}
 
   async range(prefix: string, opts: { start?: string; revision?: bigint; limit: number }): Promise<SourcePage> {
@@ -55,24 +61,20 @@ export class EtcdSource implements CacheSource {
   }
 
   async watch(prefix: string, after: bigint, h: SourceWatchHandlers): Promise<SourceWatch> {
-    let stream: IDuplexStream<IWatchRequest, IWatchResponse>;
-    try {
-      stream = await this.etcd.watchClient.watch();
-    } catch (e) {
-      throw etcdError(e);
-    }
     let closed = false;
     let watchId: string | undefined;
     /** A progress revision waiting for the confirming second answer. */
     let candidate: bigint | undefined;
     let asking = false;
     let askedAt = 0;
+    let stream: WireStream | undefined;
+    const stop = (): void => {
+      closed = true;
+      stream?.cancel();
+    };
     const fail = (err: Error): void => {
       if (closed) return;
-      closed = true;
-      try {
-        stream.cancel();
-      } catch {}
+      stop();
       h.onError(err);
     };
     const ask = (): void => {
@@ -81,66 +83,60 @@ export class EtcdSource implements CacheSource {
       if (asking) candidate = undefined;
       asking = true;
       askedAt = Date.now();
-      stream.write({ progress_request: {} });
+      stream?.write(PROGRESS_REQUEST);
     };
-    stream.on('error', (e: unknown) => fail(etcdError(e)));
-    stream.on('end', () => fail(new Error('etcd ended the watch stream')));
-    stream.on('data', (res: IWatchResponse) => {
+    const onMessage = (bytes: Buffer): void => {
       if (closed) return;
-      if (res.compact_revision && BigInt(String(res.compact_revision)) > 0n) {
-        closed = true;
-        try {
-          stream.cancel();
-        } catch {}
-        h.onCompacted(BigInt(String(res.compact_revision)));
+      let res;
+      try {
+        res = decodeWatchResponse(bytes);
+      } catch (e) {
+        fail(new Error(`etcd sent a malformed watch response: ${(e as Error).message}`));
+        return;
+      }
+      if (res.compactRevision > 0n) {
+        stop();
+        h.onCompacted(res.compactRevision);
         return;
       }
       if (res.canceled) {
-        fail(new Error(res.cancel_reason || 'etcd canceled the watch'));
+        fail(new Error(res.cancelReason || 'etcd canceled the watch'));
         return;
       }
       if (res.created) {
-        watchId = String(res.watch_id);
+        watchId = res.watchId;
         return;
       }
       if (res.events.length > 0) {
-        const events: SourceEvent[] = res.events.map((ev) => ({
-          type: String(ev.type) === 'Delete' || String(ev.type) === '1' ? 'delete' : 'put',
-          key: ev.kv.key.toString(),
-          value: ev.kv.value,
-          revision: BigInt(String(ev.kv.mod_revision)),
-        }));
-        h.onEvents(events);
+        h.onEvents(res.events);
         return;
       }
       // A progress notification: requested (watch id -1) or periodic (this watch's id).
-      const rev = BigInt(String(res.header.revision));
-      if (String(res.watch_id) !== '-1' && String(res.watch_id) !== watchId) return;
+      if (res.watchId !== '-1' && res.watchId !== watchId) return;
       if (!asking) {
-        h.onProgress(rev);
+        h.onProgress(res.revision);
         return;
       }
       asking = false;
       if (candidate === undefined) {
-        candidate = rev;
+        candidate = res.revision;
         ask();
         return;
       }
       const confirmed = candidate;
       candidate = undefined;
       h.onProgress(confirmed);
-    });
-    stream.write({ create_request: { key: Buffer.from(prefix), range_end: prefixEnd(prefix), start_revision: String(after + 1n) } });
-    return {
-      requestProgress: ask,
-      close: () => {
-        if (closed) return;
-        closed = true;
-        try {
-          stream.cancel();
-        } catch {}
-      },
     };
+    try {
+      stream = await this.wire.openStream(WATCH_PATH, {
+        onMessage,
+        onEnd: (err) => fail(err ? etcdError(err) : new Error('etcd ended the watch stream')),
+      });
+    } catch (e) {
+      throw etcdError(e);
+    }
+    stream.write(encodeWatchCreate({ key: Buffer.from(prefix), rangeEnd: prefixEnd(prefix), startRevision: after + 1n }));
+    return { requestProgress: ask, close: stop };
   }
 }
 

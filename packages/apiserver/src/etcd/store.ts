@@ -51,7 +51,7 @@ interface Pending extends Queued {
   reject(e: unknown): void;
 }
 
-/** What sends the transactions: the etcd3 client's KV, or the write path's own client (txn-client.ts). */
+/** What sends the transactions: the etcd3 client's KV, or the write path's own client (etcd-wire.ts). */
 export interface TxnSender {
   txn(req: ITxnRequest): Promise<ITxnResponse>;
 }

@@ -1,5 +1,5 @@
 // etcd's TxnRequest and TxnResponse (etcdserverpb, rpc.proto) to and from protobuf bytes, for the
-// write path's own client (txn-client.ts). The etcd3 client decodes every response through
+// write path's own client (etcd-wire.ts). The etcd3 client decodes every response through
 // protobufjs's toObject with defaults and 64-bit integers as strings (each header's cluster and member
 // ids included), which cost about as much as the rest of the call; this reads only what the store
 // uses. The JS shapes are etcd3's (ITxnRequest, ITxnResponse), so callers do not change: revisions

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { GRPCInvalidArgumentError, GRPCUnavailableError } from 'etcd3';
-import { EtcdTxnClient } from './txn-client.js';
+import { EtcdWire } from './etcd-wire.js';
 import { etcdError, isConnectionFailure } from './errors.js';
 import { cmp, op } from './store.js';
 import { decodeTxnResponse } from './txn-codec.js';
@@ -39,17 +39,17 @@ async function fakeEtcd(answer: Answer): Promise<{ url: string; bodies: Buffer[]
 
 const write = { compare: [cmp.absent('/r/a')], success: [op.put('/r/a', '{}')], failure: [op.get('/r/a')] };
 
-describe('EtcdTxnClient', () => {
+describe('EtcdWire', () => {
   const servers: { close(): Promise<void> }[] = [];
-  const clients: EtcdTxnClient[] = [];
+  const clients: EtcdWire[] = [];
   after(async () => {
     for (const c of clients) c.close();
     await Promise.all(servers.map((s) => s.close()));
   });
-  const connect = async (answer: Answer): Promise<{ client: EtcdTxnClient; bodies: Buffer[] }> => {
+  const connect = async (answer: Answer): Promise<{ client: EtcdWire; bodies: Buffer[] }> => {
     const s = await fakeEtcd(answer);
     servers.push(s);
-    const client = new EtcdTxnClient([s.url]);
+    const client = new EtcdWire([s.url]);
     clients.push(client);
     return { client, bodies: s.bodies };
   };
@@ -120,7 +120,7 @@ describe('EtcdTxnClient', () => {
     // The first host refuses (nothing listens there); the client moves on to the next one.
     const closed = await fakeEtcd(() => {});
     await closed.close();
-    const client = new EtcdTxnClient([closed.url, s.url]);
+    const client = new EtcdWire([closed.url, s.url]);
     clients.push(client);
     const err = await client.txn(write).then(
       () => assert.fail('the txn succeeded'),

@@ -53,9 +53,10 @@ function authority(host: string): string {
   return /^https?:\/\//.test(host) ? host : `http://${host}`;
 }
 
-export class EtcdTxnClient {
+export class EtcdWire {
   private session: http2.ClientHttp2Session | undefined;
   private ready = false;
+  private readying: Promise<http2.ClientHttp2Session> | undefined;
   private hostIndex = 0;
   private closed = false;
 
@@ -67,6 +68,58 @@ export class EtcdTxnClient {
     return this.call(TXN_PATH, encodeTxnRequest(req)).then(decodeTxnResponse);
   }
 
+  /**
+   * A bidirectional stream (Watch.Watch): each message etcd sends goes to `onMessage`; `onEnd` runs
+   * once, with the failure (a gRPC status or the connection's), or undefined when etcd ended it with OK.
+   */
+  async openStream(path: string, h: { onMessage(bytes: Buffer): void; onEnd(err: Error | undefined): void }): Promise<WireStream> {
+    if (this.closed) throw grpcFailure(1, 'the etcd client is closed');
+    const conn = this.connection();
+    const session = conn instanceof Promise ? await conn : conn;
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
+    } catch (e) {
+      throw grpcFailure(UNAVAILABLE, `etcd connection: ${(e as Error).message}`);
+    }
+    const status = new CallStatus(stream);
+    let pending: Buffer = EMPTY;
+    let cancelled = false;
+    stream.on('data', (c: Buffer) => {
+      pending = pending.length === 0 ? c : Buffer.concat([pending, c]);
+      // Length-prefixed messages; one may span chunks, a chunk may hold several.
+      while (pending.length >= 5) {
+        const len = pending.readUInt32BE(1);
+        if (pending.length < 5 + len) break;
+        const msg = pending.subarray(5, 5 + len);
+        pending = pending.subarray(5 + len);
+        if (!cancelled) h.onMessage(msg);
+      }
+    });
+    let ended = false;
+    const finish = (): void => {
+      if (ended || cancelled) return;
+      ended = true;
+      const failure = status.failure();
+      h.onEnd(failure === 'ok' ? undefined : failure);
+    };
+    // etcd ending its side ends the call (this side never ends a watch on its own).
+    stream.on('end', () => {
+      finish();
+      if (!stream.closed) stream.close();
+    });
+    stream.on('close', finish);
+    return {
+      write: (msg) => {
+        if (!stream.closed && !stream.destroyed) stream.write(frame(msg));
+      },
+      cancel: () => {
+        cancelled = true;
+        if (!stream.closed) stream.close(http2.constants.NGHTTP2_CANCEL);
+      },
+    };
+  }
+
   close(): void {
     this.closed = true;
     this.session?.close();
@@ -76,7 +129,7 @@ export class EtcdTxnClient {
   /** The connection, once etcd's settings have arrived (as grpc-js waits for a ready connection). */
   private connection(): http2.ClientHttp2Session | Promise<http2.ClientHttp2Session> {
     const current = this.session;
-    if (current && !current.closed && !current.destroyed) return this.ready && current.remoteSettings ? current : this.whenReady(current);
+    if (current && !current.closed && !current.destroyed) return this.ready ? current : this.readying!;
     const s = http2.connect(authority(this.hosts[this.hostIndex % this.hosts.length]!));
     const drop = (): void => {
       if (this.session !== s) return;
@@ -88,34 +141,27 @@ export class EtcdTxnClient {
     s.on('error', drop);
     s.on('goaway', drop);
     s.on('close', drop);
-    s.once('remoteSettings', () => {
-      if (this.session === s) this.ready = true;
-    });
-    s.unref();
     this.session = s;
     this.ready = false;
-    return this.whenReady(s);
-  }
-
-  private whenReady(s: http2.ClientHttp2Session): Promise<http2.ClientHttp2Session> {
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        s.off('remoteSettings', done);
-        s.off('close', failed);
-        s.off('error', failed);
-        resolve(s);
+    this.readying = new Promise((resolve, reject) => {
+      const settle = (e?: Error): void => {
+        s.off('remoteSettings', onSettings);
+        s.off('close', settle);
+        s.off('error', settle);
+        if (e || s.closed || s.destroyed) reject(grpcFailure(UNAVAILABLE, `etcd connection: ${e?.message ?? 'closed before it was ready'}`));
+        else resolve(s);
       };
-      const failed = (e?: Error): void => {
-        s.off('remoteSettings', done);
-        s.off('close', failed);
-        s.off('error', failed);
-        reject(grpcFailure(UNAVAILABLE, `etcd connection: ${e?.message ?? 'closed before it was ready'}`));
+      const onSettings = (): void => {
+        if (this.session === s) this.ready = true;
+        settle();
       };
-      if (this.ready) return resolve(s);
-      s.on('remoteSettings', done);
-      s.on('close', failed);
-      s.on('error', failed);
+      s.once('remoteSettings', onSettings);
+      s.once('close', settle);
+      s.once('error', settle);
     });
+    // Every waiting call handles the failure; this copy only keeps it from being unhandled.
+    this.readying.catch(() => {});
+    return this.readying;
   }
 
   private call(path: string, message: Uint8Array): Promise<Buffer> {
@@ -139,35 +185,15 @@ export class EtcdTxnClient {
         return;
       }
       const chunks: Buffer[] = [];
-      let status: string | undefined;
-      let statusMessage = '';
-      let httpStatus = 0;
-      let streamError: Error | undefined;
-      const readStatus = (h: http2.IncomingHttpHeaders): void => {
-        const st = h['grpc-status'];
-        if (st !== undefined) {
-          status = String(st);
-          statusMessage = decodeGrpcMessage(String(h['grpc-message'] ?? ''));
-        }
-      };
-      stream.on('response', (h) => {
-        httpStatus = Number(h[':status']);
-        readStatus(h);
-      });
-      stream.on('trailers', readStatus);
+      const status = new CallStatus(stream);
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', (e: Error) => (streamError = e));
       let settled = false;
       const settle = (): void => {
         if (settled) return;
         settled = true;
-        if (status === undefined) {
-          const why = streamError?.message ?? (httpStatus && httpStatus !== 200 ? `HTTP status ${httpStatus}` : `stream closed (code ${stream.rstCode})`);
-          reject(grpcFailure(UNAVAILABLE, `etcd connection: ${why}`));
-          return;
-        }
-        if (status !== '0') {
-          reject(grpcFailure(Number(status), statusMessage));
+        const failure = status.failure();
+        if (failure !== 'ok') {
+          reject(failure);
           return;
         }
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -179,21 +205,68 @@ export class EtcdTxnClient {
         }
         resolve(body.subarray(5));
       };
-      // The status may come before the request is sent whole (etcd refusing a message over its
-      // limit stops reading it): the call ends with the response, and the stream is reset if the
-      // request is still being written, as grpc-js does.
+      // The status may come before the request is sent whole: the call ends with the response, and
+      // the stream is reset if the request is still being written, as grpc-js does.
       stream.on('end', () => {
-        if (status === undefined) return;
+        if (!status.known) return;
         settle();
-        if (!stream.closed) stream.close();
+        if (!stream.closed && !stream.writableFinished) stream.close();
       });
       stream.on('close', settle);
-      const frame = Buffer.allocUnsafe(5 + message.length);
-      frame[0] = 0;
-      frame.writeUInt32BE(message.length, 1);
-      frame.set(message, 5);
-      stream.end(frame);
+      stream.end(frame(message));
     });
+  }
+}
+
+export interface WireStream {
+  write(message: Uint8Array): void;
+  cancel(): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A gRPC message on the wire: not compressed, its length, its bytes. */
+function frame(message: Uint8Array): Buffer {
+  const f = Buffer.allocUnsafe(5 + message.length);
+  f[0] = 0;
+  f.writeUInt32BE(message.length, 1);
+  f.set(message, 5);
+  return f;
+}
+
+/** What a call's response headers and trailers say: its gRPC status, or why there is none. */
+class CallStatus {
+  private status: string | undefined;
+  private message = '';
+  private httpStatus = 0;
+  private error: Error | undefined;
+
+  constructor(private readonly stream: http2.ClientHttp2Stream) {
+    stream.on('response', (h) => {
+      this.httpStatus = Number(h[':status']);
+      this.read(h);
+    });
+    stream.on('trailers', (h) => this.read(h));
+    stream.on('error', (e: Error) => (this.error = e));
+  }
+
+  get known(): boolean {
+    return this.status !== undefined;
+  }
+
+  private read(h: http2.IncomingHttpHeaders): void {
+    const st = h['grpc-status'];
+    if (st === undefined) return;
+    this.status = String(st);
+    this.message = decodeGrpcMessage(String(h['grpc-message'] ?? ''));
+  }
+
+  /** 'ok', or the call's failure as the etcd3 client would report it. */
+  failure(): 'ok' | Error {
+    if (this.status === '0') return 'ok';
+    if (this.status !== undefined) return grpcFailure(Number(this.status), this.message);
+    const why = this.error?.message ?? (this.httpStatus && this.httpStatus !== 200 ? `HTTP status ${this.httpStatus}` : `stream closed (code ${this.stream.rstCode})`);
+    return grpcFailure(UNAVAILABLE, `etcd connection: ${why}`);
   }
 }
 
