@@ -1,4 +1,5 @@
-// The write path's etcd client: KV.Txn as a plain gRPC unary call on one HTTP/2 connection.
+// The hot paths' etcd client: KV.Txn as a plain gRPC unary call, and the watch caches' Watch
+// streams, on one HTTP/2 connection.
 //
 // Every create or update is one etcd transaction (or shares one, store.ts), so at a moderate rate,
 // where transactions carry one or two writes each, the client's cost per call is a large part of
