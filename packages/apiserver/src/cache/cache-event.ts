@@ -7,7 +7,6 @@ import type { CachedObject } from './cached-object.js';
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export class CacheEvent {
-  private encodedNew?: Buffer;
   private encodedGone?: Buffer;
   private byType?: Map<EventType, Buffer>;
 
@@ -43,8 +42,7 @@ export class CacheEvent {
   }
 
   private newBytes(): Buffer {
-    this.encodedNew ??= encodeObject(this.decoded ?? this.object.decode());
-    return this.encodedNew;
+    return this.object.encoded(this.decoded);
   }
 
   /** The object a DELETED event carries: for a real delete the object itself, for "stopped

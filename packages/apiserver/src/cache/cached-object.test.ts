@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resourceByKind, type KObject } from '@skiff/api';
+import { codecFor, encodeObject } from '@skiff/machinery';
 import { CachedObject } from './cached-object.js';
+import { encodeListResponse } from '../grpc/list-response.js';
 import { makeFilter } from './filter.js';
 
 const podType = resourceByKind('Pod')!;
@@ -20,6 +22,22 @@ describe('CachedObject', () => {
   const { cached, decoded } = CachedObject.fromStoredDecoded(podType, 'shop/web-1', stored, '42');
   // The same object cached without parsing (labels and fields read when first asked for).
   const lazy = CachedObject.fromStored(podType, 'shop/web-1', stored, '42');
+
+  it('encodes its wire bytes once, with its resourceVersion, and keeps them', () => {
+    const bytes = lazy.atRevision('43').encoded();
+    assert.deepEqual(bytes, encodeObject({ ...pod, metadata: { ...pod.metadata, resourceVersion: '43' } }));
+    const again = CachedObject.fromStored(podType, 'shop/web-1', stored, '42');
+    assert.equal(again.encoded(), again.encoded(), 'the same buffer the second time');
+  });
+
+  it('lists its bytes as a ListResponse the client decodes as before', () => {
+    const list = codecFor<{ items: KObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }>('skiff.v1.ListResponse');
+    const page = { items: [cached.encoded(), lazy.atRevision('44').encoded()], resourceVersion: '44', continue: 'abc', remainingItemCount: 7 };
+    const got = list.decode(encodeListResponse(page));
+    assert.deepEqual(got, list.decode(list.encode({ ...page, items: [cached.decode(), lazy.atRevision('44').decode()] })));
+    assert.equal(got.items[1]!.metadata.resourceVersion, '44');
+    assert.equal(got.remainingItemCount, 7);
+  });
 
   it('keeps what selectors and indexes read', () => {
     assert.equal(cached.key, 'shop/web-1');

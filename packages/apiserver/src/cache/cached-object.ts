@@ -4,6 +4,7 @@
 // has little to trace (shorter pauses) and the heap stays small. decode() gives a fresh copy, which
 // its caller may change freely.
 import { fieldsOf, type KObject, type ResourceType } from '@skiff/api';
+import { encodeObject } from '@skiff/machinery';
 import { parseStored } from '../registry/admission.js';
 
 /** What label and field selectors read of an object. */
@@ -23,6 +24,9 @@ function selectionOf(kind: string, obj: KObject): Selection {
 }
 
 export class CachedObject implements Selectable {
+  /** Its skiff.v1.Object bytes, once a list or a watch event has needed them. */
+  private wire: Buffer | undefined;
+
   private constructor(
     /** "namespace/name", or "name" for cluster-scoped kinds. */
     readonly key: string,
@@ -69,6 +73,16 @@ export class CachedObject implements Selectable {
   /** A fresh copy of the object, with its resourceVersion. */
   decode(): KObject {
     return parseStored(this.json, this.resourceVersion);
+  }
+
+  /**
+   * Its skiff.v1.Object bytes (with its resourceVersion), encoded the first time they are asked for
+   * (from `decoded` when the caller has the object already) and kept: lists, re-lists and the
+   * events of this state then send the same bytes without decoding or encoding it again.
+   */
+  encoded(decoded?: KObject): Buffer {
+    this.wire ??= encodeObject(decoded ?? this.decode());
+    return this.wire;
   }
 
   /** Whether the stored JSON contains `text` anywhere: a cheap test before decoding (a false match

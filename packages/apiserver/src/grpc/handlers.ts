@@ -9,6 +9,7 @@ import type { Registry } from '../registry/registry.js';
 import { bindPod } from '../registry/kinds/pod/binding.js';
 import { getScale, updateScale } from '../registry/scale.js';
 import { makeFilter } from '../cache/filter.js';
+import { encodeListResponse } from './list-response.js';
 import type { Metrics } from '../metrics.js';
 import type { Authentication } from './auth.js';
 import type { RequestContext } from './user-info.js';
@@ -86,14 +87,14 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
     }),
     Get: unary('Get', d, async (req) => ({ response: await r.get(req.resource ?? '', req.namespace ?? '', req.name ?? '') })),
     List: unary('List', d, async (req) => ({
-      response: await r.list(req.resource ?? '', {
+      response: encodeListResponse(await r.listEncoded(req.resource ?? '', {
         namespace: req.namespace ?? '',
         labelSelector: req.labelSelector ?? '',
         fieldSelector: req.fieldSelector ?? '',
         limit: Number(req.limit ?? 0),
         continueToken: req.continue ?? '',
         resourceVersion: req.resourceVersion ?? '',
-      }),
+      })),
     })),
     Update: unary('Update', d, async (req, ctx) => {
       const { object, warnings } = await r.update(ctx, requireObject(req), '', !!req.dryRun);

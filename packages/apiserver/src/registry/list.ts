@@ -9,6 +9,8 @@
 // compacted is OUT_OF_RANGE (a one-key read at it checks, before the cache answers), as Kubernetes
 // drops its cache snapshots on compaction.
 import { ApiError, expired, fieldError, invalid, type KObject, type ResourceType } from '@skiff/api';
+import { encodeObject } from '@skiff/machinery';
+import type { CachedObject } from '../cache/cached-object.js';
 import type { EtcdStore } from '../etcd/store.js';
 import type { KeyLayout } from '../etcd/keys.js';
 import type { ObjectFilter } from '../cache/filter.js';
@@ -23,8 +25,8 @@ export interface ListQuery {
   resourceVersion: string;
 }
 
-export interface ListPage {
-  items: KObject[];
+export interface ListPage<I = KObject> {
+  items: I[];
   resourceVersion: string;
   continue: string;
   remainingItemCount?: number;
@@ -51,7 +53,17 @@ function decodeContinue(s: string, prefix: string): ContinueToken {
   }
 }
 
-export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLayout, cache: WatchCache, q: ListQuery): Promise<ListPage> {
+/** The form a list's items take: objects (for the registry's own use), or their wire bytes (for a
+ * List response: a cached object's bytes are encoded once and kept, cached-object.ts). */
+export interface ItemForm<I> {
+  fromCache(c: CachedObject): I;
+  fromObject(o: KObject): I;
+}
+
+export const DECODED: ItemForm<KObject> = { fromCache: (c) => c.decode(), fromObject: (o) => o };
+export const ENCODED: ItemForm<Buffer> = { fromCache: (c) => c.encoded(), fromObject: (o) => encodeObject(o) };
+
+export async function listObjects<I = KObject>(t: ResourceType, store: EtcdStore, keys: KeyLayout, cache: WatchCache, q: ListQuery, as: ItemForm<I> = DECODED as unknown as ItemForm<I>): Promise<ListPage<I>> {
   if (q.limit < 0) throw invalid('List', t.resource, [fieldError('limit', 'Invalid', 'must be >= 0', q.limit)]);
   if (q.resourceVersion && !/^\d+$/.test(q.resourceVersion)) {
     throw invalid('List', t.resource, [fieldError('resourceVersion', 'Invalid', 'must be a decimal revision, "0" or empty', q.resourceVersion)]);
@@ -64,40 +76,40 @@ export async function listObjects(t: ResourceType, store: EtcdStore, keys: KeyLa
       await cache.checkNotCompacted(rv).catch((e: unknown) => {
         throw e instanceof ApiError && e.code === 'OUT_OF_RANGE' ? continueExpired() : e;
       });
-      return fromCache(cache, q, rv, cache.cacheKey(tok.start));
+      return fromCache(cache, q, rv, cache.cacheKey(tok.start), as);
     }
-    return fromEtcd(store, prefix, q, tok.rv, tok.start);
+    return fromEtcd(store, prefix, q, tok.rv, tok.start, as);
   }
   if (q.resourceVersion === '0') {
     await cache.whenReady();
-    return fromCache(cache, q, cache.revision, '');
+    return fromCache(cache, q, cache.revision, '', as);
   }
   if (q.resourceVersion === '') {
-    if (cache.isReady && (await cache.waitUntilFresh(await cache.currentRevision()))) return fromCache(cache, q, cache.revision, '');
-    return fromEtcd(store, prefix, q, undefined, undefined);
+    if (cache.isReady && (await cache.waitUntilFresh(await cache.currentRevision()))) return fromCache(cache, q, cache.revision, '', as);
+    return fromEtcd(store, prefix, q, undefined, undefined, as);
   }
   const rv = BigInt(q.resourceVersion);
   if (cache.covers(rv)) {
     await cache.checkNotCompacted(rv);
-    return fromCache(cache, q, rv, '');
+    return fromCache(cache, q, rv, '', as);
   }
   if (rv > cache.revision) {
-    if (cache.isReady && (await cache.waitUntilFresh(rv)) && cache.covers(rv)) return fromCache(cache, q, rv, '');
+    if (cache.isReady && (await cache.waitUntilFresh(rv)) && cache.covers(rv)) return fromCache(cache, q, rv, '', as);
     const current = await cache.currentRevision();
     if (rv > current) throw tooLargeResourceVersion(rv, current);
   }
-  return fromEtcd(store, prefix, q, q.resourceVersion, undefined);
+  return fromEtcd(store, prefix, q, q.resourceVersion, undefined, as);
 }
 
 function continueExpired(): ApiError {
   return expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
 }
 
-function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): ListPage {
+function fromCache<I>(cache: WatchCache, q: ListQuery, at: bigint, start: string, as: ItemForm<I>): ListPage<I> {
   const page = cache.page(q.filter, { at, start, limit: q.limit });
   const rv = String(page.revision);
-  const out: ListPage = {
-    items: page.items.map((c) => c.decode()),
+  const out: ListPage<I> = {
+    items: page.items.map((c) => as.fromCache(c)),
     resourceVersion: rv,
     continue: page.next === undefined ? '' : encodeContinue({ rv, start: cache.storeKey(page.next) }),
   };
@@ -106,8 +118,8 @@ function fromCache(cache: WatchCache, q: ListQuery, at: bigint, start: string): 
 }
 
 /** A snapshot read from etcd at `revision` (the latest when undefined), from key `start`. */
-async function fromEtcd(store: EtcdStore, prefix: string, q: ListQuery, revision: string | undefined, start: string | undefined): Promise<ListPage> {
-  const items: KObject[] = [];
+async function fromEtcd<I>(store: EtcdStore, prefix: string, q: ListQuery, revision: string | undefined, start: string | undefined, as: ItemForm<I>): Promise<ListPage<I>> {
+  const items: I[] = [];
   const pageSize = q.limit > 0 ? Math.max(q.limit, 50) : 10_000;
   for (;;) {
     let page;
@@ -125,14 +137,14 @@ async function fromEtcd(store: EtcdStore, prefix: string, q: ListQuery, revision
       lastKey = kv.key;
       const obj = decodeStored(kv.value, kv.modRevision);
       if (!q.filter.matchesObject(obj)) continue;
-      items.push(obj);
+      items.push(as.fromObject(obj));
       if (q.limit > 0 && items.length === q.limit) {
         const next = kv.key + '\0';
         const more = page.more || page.kvs[page.kvs.length - 1]!.key !== kv.key;
         if (!more) return { items, resourceVersion: revision, continue: '' };
         const remaining = await store.range(prefix, { start: next, revision, limit: 1 });
         if (remaining.count === 0) return { items, resourceVersion: revision, continue: '' };
-        const out: ListPage = { items, resourceVersion: revision, continue: encodeContinue({ rv: revision, start: next }) };
+        const out: ListPage<I> = { items, resourceVersion: revision, continue: encodeContinue({ rv: revision, start: next }) };
         if (!q.filter.selective) out.remainingItemCount = remaining.count;
         return out;
       }

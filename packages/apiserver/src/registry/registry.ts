@@ -36,7 +36,7 @@ import { checkDeleteOptions, finishesDeletion, type DeleteCollectionRequest, typ
 import { checkPatchIdentity, parsePatch, patchApplier } from './patch-request.js';
 import { KeyLock } from './key-lock.js';
 import { clearSystemFields, omitEmptyMetadata, restoreSystemFields } from './object-meta.js';
-import { listObjects, type ListPage } from './list.js';
+import { ENCODED, listObjects, type ItemForm, type ListPage } from './list.js';
 import { makeFilter } from '../cache/filter.js';
 import type { RequestContext } from '../grpc/user-info.js';
 import { logWriteFailure, type WriteTarget } from './write-failure-log.js';
@@ -74,6 +74,15 @@ const DELETE_COLLECTION_WORKERS = 8;
 function readBack(res: TxnResult): StoredKv | undefined {
   const kv = res.responses[0]?.response_range?.kvs?.[0];
   return kv ? toKv(kv) : undefined;
+}
+
+export interface ListRequest {
+  namespace: string;
+  labelSelector: string;
+  fieldSelector: string;
+  limit: number;
+  continueToken: string;
+  resourceVersion: string;
 }
 
 interface Current {
@@ -128,19 +137,26 @@ export class Registry {
     return (await this.read(t, this.namespaceOf(t, namespace), name)).obj;
   }
 
-  async list(
-    resource: string,
-    q: { namespace: string; labelSelector: string; fieldSelector: string; limit: number; continueToken: string; resourceVersion: string },
-  ): Promise<ListPage> {
+  async list(resource: string, q: ListRequest): Promise<ListPage> {
+    return this.listAs(resource, q);
+  }
+
+  /** A list whose items are their skiff.v1.Object bytes (a List response's; cached ones encoded once). */
+  async listEncoded(resource: string, q: ListRequest): Promise<ListPage<Buffer>> {
+    return this.listAs(resource, q, ENCODED);
+  }
+
+  private async listAs<I = KObject>(resource: string, q: ListRequest, as?: ItemForm<I>): Promise<ListPage<I>> {
     const t = this.resource(resource);
     const namespace = t.namespaced ? q.namespace : '';
-    return listObjects(t, this.d.store, this.d.keys, this.cache(t), {
+    const query = {
       namespace,
       filter: makeFilter(t, namespace, q.labelSelector, q.fieldSelector),
       limit: q.limit,
       continueToken: q.continueToken,
       resourceVersion: q.resourceVersion,
-    });
+    };
+    return listObjects(t, this.d.store, this.d.keys, this.cache(t), query, as);
   }
 
   /** The namespace must exist and not be terminating for objects to be created in it. */
