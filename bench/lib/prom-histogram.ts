@@ -2,7 +2,10 @@
 // histogram_quantile: the cumulative buckets of every series of the metric whose labels include
 // `match` are summed, and the quantile is interpolated linearly inside its bucket.
 
-/** `q` (0..1) of histogram `name` in the exposition `text`, in the metric's unit; NaN without observations. */
+/**
+ * `q` (0..1) of histogram `name` in the exposition `text`, in the metric's unit; NaN without
+ * observations, Infinity when it falls above the largest finite bucket.
+ */
 export function histogramQuantile(text: string, name: string, q: number, match: Record<string, string> = {}): number {
   const buckets = new Map<number, number>();
   const prefix = `${name}_bucket{`;
@@ -22,13 +25,13 @@ export function histogramQuantile(text: string, name: string, q: number, match: 
   let prevCount = 0;
   for (const [le, count] of sorted) {
     if (count >= rank) {
-      if (le === Infinity) return prevLe;
+      if (le === Infinity) return Infinity;
       return prevLe + ((le - prevLe) * (rank - prevCount)) / Math.max(count - prevCount, 1e-9);
     }
     prevLe = le;
     prevCount = count;
   }
-  return prevLe;
+  return Infinity;
 }
 
 function parseLabels(s: string): Record<string, string> {
