@@ -16,7 +16,14 @@
 // open as before. ratio_to_ceiling = the
 // scheduler's throughput at the largest size over that ceiling.
 //
-// --profile DIR: the scheduler runs with node's --cpu-prof and writes its profile there on exit.
+// Also printed, not targets: the scheduler's own latencies from its /metrics at the end, as
+// scheduler_perf reports them (its pods' latency from entering the scheduling queue to bound, and the
+// attempt's from pop to bound: no wait in the apiserver for the create nor in the queue behind other
+// pods), and how many Scheduled events the scheduler had written when the last pod was bound.
+// Every create and bind reads only the written object's identity from the reply (createAck, bindAck).
+//
+// --profile DIR: the scheduler and the apiserver run with node's --cpu-prof and write their profiles
+// there on exit.
 //
 // Last line of stdout: one JSON object with every figure.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,10 +32,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Clientset, createClient, letHttp2StreamsDieYoung, type Client } from '@skiff/machinery';
-import type { Pod } from '@skiff/api';
+import type { Event, Pod } from '@skiff/api';
 import { procSample, selfCpuS, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { closedLoop, pcts, sleep, type LoopResult, type Pcts } from './lib/apiserver-load.js';
 import { BENCH_SCHEDULER_BURST, BENCH_SCHEDULER_QPS, benchPod, hollowNode, startScheduler, type BenchScheduler } from './lib/hollow-cluster.js';
+import { histogramQuantile } from './lib/prom-histogram.js';
 
 // As the processes' mains do (see machinery's http2-release.ts).
 if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
@@ -56,6 +64,8 @@ const root = new URL('../..', import.meta.url).pathname;
 const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
 const fmt = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 const load1 = (): string => loadavg()[0]!.toFixed(2);
+/** A quantile from a histogram: above its largest bucket it is only known to be larger. */
+const fmtQ = (v: number): string => (v === Infinity ? '> top bucket' : fmt(v));
 
 // ---------------------------------------------------------------- lifecycle and cleanup
 
@@ -156,11 +166,19 @@ interface SizeResult {
   wallS: number;
   createsPerS: number;
   load: string;
+  /** The scheduler's /metrics: first queued to bound, and the attempt (pop to bound), ms. */
+  queueP50: number;
+  queueP99: number;
+  attemptP50: number;
+  attemptP99: number;
+  /** Scheduled events stored when the last pod was bound. */
+  events: number;
   ceiling?: { podsPerS: number; p50: number; p99: number; apiCpuS: number; wallS: number; load: string };
 }
 
 async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResult> {
   const dir = mkdtempSync(join(tmpdir(), `skiff-bench-scheduler-${nodes}-`));
+  if (args.profile) mkdirSync(args.profile, { recursive: true });
   dirs.add(dir);
   let etcd: BenchEtcd | undefined;
   let api: BenchApiServer | undefined;
@@ -171,9 +189,10 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     etcd = await startEtcd(dir);
     live.add(etcd);
     // Its start waits 30 s at most; on a machine loaded by other work that has run out once: one more try.
-    api = await startApiServer(root, etcd.endpoint).catch((e: unknown) => {
+    const apiProf = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile, '--cpu-prof-name', `apiserver-${nodes}.cpuprofile`] : [];
+    api = await startApiServer(root, etcd.endpoint, apiProf).catch((e: unknown) => {
       log(`${nodes} nodes: the apiserver did not start (${(e as Error).message.split('\n')[0]}); trying once more`);
-      return startApiServer(root, etcd!.endpoint);
+      return startApiServer(root, etcd!.endpoint, apiProf);
     });
     live.add(api);
     client = createClient({ server: api.address, userAgent: 'bench', rateLimit: UNLIMITED });
@@ -183,10 +202,9 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     log(`${nodes} nodes: creating the nodes and ${PLACED} placed pods (load ${load1()})`);
     const nodeName = (i: number): string => `node-${i % nodes}`;
     check('node creates', await closedLoop(nodes, CONC, (i) => cs.nodes().create(hollowNode(`node-${i}`))));
-    check('placed pod creates', await closedLoop(PLACED, CONC, (i) => cs.pods(NS).create(benchPod(NS, `placed-${i}`, nodeName(i)))));
+    check('placed pod creates', await closedLoop(PLACED, CONC, (i) => cs.pods(NS).createAck(benchPod(NS, `placed-${i}`, nodeName(i)))));
 
     const profArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile, '--cpu-prof-name', `scheduler-${nodes}.cpuprofile`] : [];
-    if (args.profile) mkdirSync(args.profile, { recursive: true });
     sched = await startScheduler(root, api.address, profArgs);
     live.add(sched);
     watch = new PlacementWatch(c, NS, PODS);
@@ -199,7 +217,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     const e0 = procSample(etcd.pid).cpuS;
     const b0 = selfCpuS();
     const t0 = performance.now();
-    const creates = await closedLoop(PODS, CONC, (i) => cs.pods(NS).create(benchPod(NS, `p-${i}`)));
+    const creates = await closedLoop(PODS, CONC, (i) => cs.pods(NS).createAck(benchPod(NS, `p-${i}`)));
     check('pod creates', creates);
     await watch.waitAllBound(BIND_STALL_MS);
     let last = 0;
@@ -216,6 +234,9 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     const load = load1();
     await watch.stop();
     watch = undefined;
+    const metricsText = await (await fetch(`${sched.healthUrl}/metrics`)).text();
+    const q = (name: string, at: number, match?: Record<string, string>): number => 1000 * histogramQuantile(metricsText, name, at, match);
+    const events = (await c.list<Event>('events', { namespace: NS })).items.filter((e) => e.reason === 'Scheduled').length;
     const r: SizeResult = {
       nodes,
       podsPerS: PODS / wallS,
@@ -231,10 +252,15 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
       wallS,
       createsPerS: PODS / (creates.elapsedMs / 1000),
       load,
+      queueP50: q('scheduler_pod_scheduling_duration_seconds', 0.5),
+      queueP99: q('scheduler_pod_scheduling_duration_seconds', 0.99),
+      attemptP50: q('scheduler_e2e_scheduling_duration_seconds', 0.5, { result: 'scheduled' }),
+      attemptP99: q('scheduler_e2e_scheduling_duration_seconds', 0.99, { result: 'scheduled' }),
+      events,
     };
     log(
       `${nodes} nodes: ${fmt(r.podsPerS, 0)} pods/s (creates ${fmt(r.createsPerS, 0)}/s), p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ` +
-        `scheduler peak rss ${fmt(r.rssMb, 0)} MB, cpu ${fmt(schedCpuS, 2)} s (${fmt(r.cpuMsPerPod, 2)} ms/pod); apiserver ${fmt(apiCpuS, 1)} s, etcd ${fmt(etcdCpuS, 1)} s, bench ${fmt(benchCpuS, 1)} s over ${fmt(wallS)} s; load ${load}`,
+        `scheduler-side queue-to-bound p99 ${fmtQ(r.queueP99)} ms, attempt p99 ${fmtQ(r.attemptP99)} ms, ${r.events} Scheduled events; scheduler peak rss ${fmt(r.rssMb, 0)} MB, cpu ${fmt(schedCpuS, 2)} s (${fmt(r.cpuMsPerPod, 2)} ms/pod); apiserver ${fmt(apiCpuS, 1)} s, etcd ${fmt(etcdCpuS, 1)} s, bench ${fmt(benchCpuS, 1)} s over ${fmt(wallS)} s; load ${load}`,
     );
     await sched.stop(args.profile ? 30_000 : 5000);
     live.delete(sched);
@@ -246,8 +272,8 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
       await watch.ready;
       const ca0 = procSample(api.pid).cpuS;
       const ceil = await closedLoop(PODS, CONC, async (i) => {
-        const created = await cs.pods(NS_CEILING).create(benchPod(NS_CEILING, `c-${i}`));
-        await cs.pods(NS_CEILING).bind(created.metadata.name!, nodeName(i), { uid: created.metadata.uid! });
+        const created = await cs.pods(NS_CEILING).createAck(benchPod(NS_CEILING, `c-${i}`));
+        await cs.pods(NS_CEILING).bindAck(created.name, nodeName(i), { uid: created.uid });
       });
       check('ceiling create + bind', ceil);
       await watch.waitAllBound(BIND_STALL_MS);
@@ -267,7 +293,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     client?.close();
     for (const ch of [sched, api, etcd]) {
       if (!ch) continue;
-      await ch.stop().catch(() => {});
+      await ch.stop(args.profile ? 30_000 : undefined).catch(() => {});
       live.delete(ch);
     }
     rmSync(dir, { recursive: true, force: true });
@@ -297,6 +323,9 @@ async function main(): Promise<void> {
     rows.push([`${r.nodes} nodes: pods/s (first create to last bind)`, fmt(r.podsPerS, 0), isBig ? `ceiling ${fmt(ceiling.podsPerS, 0)}` : '', isBig ? '>= 1000' : '', isBig ? ok(r.podsPerS >= 1000) : '']);
     rows.push(['  create to bind p50 ms', fmt(r.p50), '', '', '']);
     rows.push(['  create to bind p99 ms', fmt(r.p99), `max ${fmt(r.max)}`, isBig ? '<= 50' : '', isBig ? ok(r.p99 <= 50) : '']);
+    rows.push(['  scheduler-side p50 / p99 ms: queued to bound', `${fmtQ(r.queueP50)} / ${fmtQ(r.queueP99)}`, 'as scheduler_perf measures', '', '']);
+    rows.push(['  scheduler-side p50 / p99 ms: attempt (pop to bound)', `${fmtQ(r.attemptP50)} / ${fmtQ(r.attemptP99)}`, '', '', '']);
+    rows.push(['  Scheduled events stored at the last bind', String(r.events), `of ${PODS}`, '', '']);
     rows.push(['  scheduler cpu ms per pod', fmt(r.cpuMsPerPod, 2), `${fmt(r.schedCpuS, 1)} s in ${fmt(r.wallS, 1)} s wall`, '', '']);
     rows.push(['  scheduler peak RSS MB', fmt(r.rssMb, 0), '', '<= 400', ok(r.rssMb <= 400)]);
     rows.push(['  creates/s (bench, 64 in flight)', fmt(r.createsPerS, 0), `load ${r.load}`, '', '']);
@@ -326,6 +355,9 @@ async function main(): Promise<void> {
     extra[`p99_ms_${r.nodes}`] = r1(r.p99);
     extra[`sched_cpu_ms_per_pod_${r.nodes}`] = r2(r.cpuMsPerPod);
     extra[`rss_mb_${r.nodes}`] = r1(r.rssMb);
+    extra[`sched_queue_p99_ms_${r.nodes}`] = r1(r.queueP99);
+    extra[`sched_attempt_p99_ms_${r.nodes}`] = r1(r.attemptP99);
+    extra[`events_${r.nodes}`] = r.events;
   }
   const out = {
     pods_per_s_5000: r1(at(5000)?.podsPerS),

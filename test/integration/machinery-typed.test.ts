@@ -113,6 +113,22 @@ const conformance: ConformanceCase[] = [
     want: ['n1', ['PodScheduled=True'], 'error FAILED_PRECONDITION'],
   },
   {
+    name: 'createAck, bindAck, patchAck: the stored identity and resourceVersion, the reply not decoded',
+    run: async (cs, n) => {
+      const created = await cs.pods('default').createAck(pod(n));
+      const bound = await cs.pods('default').bindAck(n, 'n1', { uid: created.uid });
+      const got = await cs.pods('default').get(n);
+      const patched = await cs.client.patchAck('pods', 'default', n, { metadata: { labels: { x: 'y' } } });
+      const after = await cs.pods('default').get(n);
+      return [
+        [created.kind, created.name === n, created.namespace, created.uid === got.metadata.uid],
+        [bound.resourceVersion === got.metadata.resourceVersion, bound.resourceVersion !== created.resourceVersion, got.spec?.nodeName],
+        patched.resourceVersion === after.metadata.resourceVersion,
+      ];
+    },
+    want: [['Pod', true, 'default', true], [true, true, 'n1'], true],
+  },
+  {
     name: 'delete with a finalizer waits; removing it deletes',
     run: async (cs, n) => {
       await cs.configMaps('default').create({ ...cm(n), metadata: { name: n, namespace: 'default', finalizers: ['example.com/x'] } });

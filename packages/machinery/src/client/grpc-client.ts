@@ -4,6 +4,7 @@ import { ApiError, lookupResource, type KObject, type Scale } from '@skiff/api';
 import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
+import { readWriteAck } from '../grpc/write-ack.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
@@ -18,6 +19,7 @@ import type {
   WatchBatch,
   WatchOptions,
   WriteOptions,
+  WriteAck,
   WriteResult,
 } from './types.js';
 
@@ -75,8 +77,11 @@ class GrpcClient implements Client {
     return md;
   }
 
-  /** One unary call: the request is encoded here, so a malformed one rejects before sending. */
-  private async unary<Res>(method: string, request: unknown): Promise<{ response: Res; warnings: string[] }> {
+  /**
+   * One unary call: the request is encoded here, so a malformed one rejects before sending. The reply
+   * is decoded by the method's deserializer, or by `read` (readWriteAck: the object left undecoded).
+   */
+  private async unary<Res>(method: string, request: unknown, read?: (b: Buffer) => Res): Promise<{ response: Res; warnings: string[] }> {
     const m = this.def[method];
     if (!m) throw new ApiError('INTERNAL', `no method ${method}`);
     let bytes: Buffer;
@@ -91,7 +96,7 @@ class GrpcClient implements Client {
       const call = this.raw.makeUnaryRequest(
         m.path,
         (b: Buffer) => b,
-        m.responseDeserialize as (b: Buffer) => Res,
+        read ?? (m.responseDeserialize as (b: Buffer) => Res),
         bytes,
         this.metadata(),
         { deadline: Date.now() + (this.config.timeoutMs ?? 30_000) },
@@ -113,6 +118,10 @@ class GrpcClient implements Client {
   async createWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>> {
     const { response, warnings } = await this.unary<T>('Create', { object: obj, ...dry(opts) });
     return { object: response, warnings };
+  }
+
+  async createAck(obj: KObject, opts?: WriteOptions): Promise<WriteAck> {
+    return (await this.unary('Create', { object: obj, ...dry(opts) }, readWriteAck)).response;
   }
 
   async get<T extends KObject = KObject>(resource: string, namespace: string, name: string): Promise<T> {
@@ -164,17 +173,12 @@ class GrpcClient implements Client {
     patch: unknown,
     opts?: PatchOptions,
   ): Promise<WriteResult<T>> {
-    const req = {
-      resource,
-      namespace,
-      name,
-      patchType: opts?.patchType ?? MERGE_PATCH,
-      patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
-      subresource: opts?.subresource ?? '',
-      ...dry(opts),
-    };
-    const { response, warnings } = await this.unary<T>('Patch', req);
+    const { response, warnings } = await this.unary<T>('Patch', patchRequest(resource, namespace, name, patch, opts));
     return { object: response, warnings };
+  }
+
+  async patchAck(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Promise<WriteAck> {
+    return (await this.unary('Patch', patchRequest(resource, namespace, name, patch, opts), readWriteAck)).response;
   }
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
@@ -228,12 +232,11 @@ class GrpcClient implements Client {
   }
 
   async bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject> {
-    const metadata: Record<string, unknown> = { name: podName, namespace };
-    if (preconditions?.uid) metadata.uid = preconditions.uid;
-    if (preconditions?.resourceVersion) metadata.resourceVersion = preconditions.resourceVersion;
-    if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
-    const { response } = await this.unary<KObject>('Bind', { binding: { metadata, target: { kind: 'Node', name: nodeName } } });
-    return response;
+    return (await this.unary<KObject>('Bind', bindRequest(namespace, podName, nodeName, preconditions, annotations))).response;
+  }
+
+  async bindAck(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck> {
+    return (await this.unary('Bind', bindRequest(namespace, podName, nodeName, preconditions, annotations), readWriteAck)).response;
   }
 
   async getScale(resource: string, namespace: string, name: string): Promise<Scale> {
@@ -270,6 +273,26 @@ class GrpcClient implements Client {
 
 function dry(opts?: WriteOptions): { dryRun?: boolean } {
   return opts?.dryRun ? { dryRun: true } : {};
+}
+
+function patchRequest(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Record<string, unknown> {
+  return {
+    resource,
+    namespace,
+    name,
+    patchType: opts?.patchType ?? MERGE_PATCH,
+    patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
+    subresource: opts?.subresource ?? '',
+    ...dry(opts),
+  };
+}
+
+function bindRequest(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { name: podName, namespace };
+  if (preconditions?.uid) metadata.uid = preconditions.uid;
+  if (preconditions?.resourceVersion) metadata.resourceVersion = preconditions.resourceVersion;
+  if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
+  return { binding: { metadata, target: { kind: 'Node', name: nodeName } } };
 }
 
 /** Whether the resource name is one the API serves (client-side check before a call). */

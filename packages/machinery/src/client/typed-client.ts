@@ -12,6 +12,7 @@ import type {
   PatchOptions,
   WatchBatch,
   WatchOptions,
+  WriteAck,
   WriteOptions,
 } from './types.js';
 
@@ -22,6 +23,8 @@ export interface TypedClient<T extends KObject> {
   readonly namespace: string;
   /** Fills apiVersion, kind and the namespace when absent; a different namespace is refused. */
   create(obj: T, opts?: WriteOptions): Promise<T>;
+  /** Like create, for a caller that does not read the stored object: the reply is not decoded. */
+  createAck(obj: T, opts?: WriteOptions): Promise<WriteAck>;
   get(name: string): Promise<T>;
   list(opts?: Omit<ListOptions, 'namespace'>): Promise<ListResult<T>>;
   watch(opts: Omit<WatchOptions, 'namespace'>, signal: AbortSignal): AsyncIterable<WatchBatch<T>>;
@@ -37,6 +40,8 @@ export interface TypedClient<T extends KObject> {
 export interface PodClient<T extends KObject> extends TypedClient<T> {
   /** Binds the pod to a node (FAILED_PRECONDITION when it already has one); `annotations` are set on the pod in the same write. */
   bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<T>;
+  /** Like bind, the reply not decoded (the scheduler's Bind). */
+  bindAck(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck>;
 }
 
 function typeOf(resource: string): ResourceType {
@@ -86,6 +91,10 @@ class Typed<T extends KObject> implements TypedClient<T> {
     return this.client.create(this.prepare(obj), opts);
   }
 
+  async createAck(obj: T, opts?: WriteOptions): Promise<WriteAck> {
+    return this.client.createAck(this.prepare(obj), opts);
+  }
+
   async get(name: string): Promise<T> {
     return this.client.get<T>(this.type.resource, this.requireNamespace('get'), name);
   }
@@ -122,6 +131,10 @@ class Typed<T extends KObject> implements TypedClient<T> {
 class TypedPods<T extends KObject> extends Typed<T> implements PodClient<T> {
   async bind(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<T> {
     return (await this.client.bind(this.requireNamespace('bind'), name, nodeName, preconditions, annotations)) as T;
+  }
+
+  async bindAck(name: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck> {
+    return this.client.bindAck(this.requireNamespace('bind'), name, nodeName, preconditions, annotations);
   }
 }
 

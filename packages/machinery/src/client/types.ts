@@ -81,6 +81,19 @@ export interface WriteResult<T extends KObject = KObject> {
   warnings: string[];
 }
 
+/**
+ * What a write stored, for a caller that does not read the object: its identity and
+ * resourceVersion, read from the reply without decoding the object (grpc/write-ack.ts).
+ */
+export interface WriteAck {
+  kind: string;
+  name: string;
+  /** "" for cluster-scoped kinds. */
+  namespace: string;
+  uid: string;
+  resourceVersion: string;
+}
+
 export interface DeleteResult<T extends KObject = KObject> {
   object: T;
   /** True while the object still exists, waiting for finalizers. */
@@ -104,6 +117,8 @@ export interface Client {
   create<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
   /** Like create, also returning the server's warnings. */
   createWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>>;
+  /** Like create, for a caller that does not read the stored object: the reply is not decoded (an Event's create). */
+  createAck(obj: KObject, opts?: WriteOptions): Promise<WriteAck>;
   get<T extends KObject = KObject>(resource: string, namespace: string, name: string): Promise<T>;
   list<T extends KObject = KObject>(resource: string, opts?: ListOptions): Promise<ListResult<T>>;
   update<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T>;
@@ -125,6 +140,8 @@ export interface Client {
     patch: unknown,
     opts?: PatchOptions,
   ): Promise<WriteResult<T>>;
+  /** Like patch, the reply not decoded (createAck). */
+  patchAck(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Promise<WriteAck>;
   delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts?: DeleteOptions): Promise<DeleteResult<T>>;
   /** Deletes every object the options select; one result per object, in list order. */
   deleteCollection<T extends KObject = KObject>(resource: string, opts?: DeleteCollectionOptions): Promise<DeleteResult<T>[]>;
@@ -136,6 +153,8 @@ export interface Client {
   watch<T extends KObject = KObject>(resource: string, opts: WatchOptions, signal: AbortSignal): AsyncIterable<WatchBatch<T>>;
   /** Binds a pod to a node (FAILED_PRECONDITION if it already has one); `annotations` are set on the pod in the same write. */
   bind(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<KObject>;
+  /** Like bind, the reply not decoded (createAck): the scheduler's Bind. */
+  bindAck(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck>;
   /** The scale subresource (deployments, replicasets): spec.replicas, status.replicas and the selector string. */
   getScale(resource: string, namespace: string, name: string): Promise<Scale>;
   /** Writes spec.replicas; scale.metadata.resourceVersion, when set, is a precondition (ABORTED). */

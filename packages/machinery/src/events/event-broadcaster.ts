@@ -1,7 +1,8 @@
 // Writes events for every recorder of a process, as client-go's event broadcaster + recordToSink:
 // recorders hand events over and return at once; one writer correlates them (event-correlator.ts)
 // and writes each as a create, or as a patch of the stored event's count / lastTimestamp / message
-// for a repeat (a create again if that event is gone). The queue is bounded (1000, client-go's
+// for a repeat (a create again if that event is gone); the replies are not decoded (only the stored
+// event's name is read: Client.createAck / patchAck). The queue is bounded (1000, client-go's
 // maxQueuedEvents): when full, new events are dropped and counted, never waited for. A failed
 // write is retried (12 tries, 10 s apart, as client-go) unless the server refused the event.
 import { type Event, type KObject, isApiError } from '@skiff/api';
@@ -124,20 +125,20 @@ export class EventBroadcaster {
     }
   }
 
-  /** The stored event; undefined when refused (given up); 'retry' when the server could not be reached. */
-  private async write(event: Event, patch: { count: number; lastTimestamp: string; message: string } | undefined): Promise<Event | undefined | 'retry'> {
+  /** The stored event's name; undefined when refused (given up); 'retry' when the server could not be reached. */
+  private async write(event: Event, patch: { count: number; lastTimestamp: string; message: string } | undefined): Promise<string | undefined | 'retry'> {
     const ns = event.metadata.namespace ?? 'default';
     try {
       if (patch) {
         try {
-          return await this.client.patch<Event>('events', ns, event.metadata.name!, patch);
+          return (await this.client.patchAck('events', ns, event.metadata.name!, patch)).name;
         } catch (e) {
           if (!isApiError(e, 'NOT_FOUND')) throw e;
         }
       }
       const fresh: Event = { ...event, metadata: { ...event.metadata } };
       delete fresh.metadata.resourceVersion;
-      return await this.client.create(fresh);
+      return (await this.client.createAck(fresh)).name;
     } catch (e) {
       if (REFUSED.some((code) => isApiError(e, code))) {
         this.log.warn('server refused the event', { reason: event.reason, object: event.involvedObject.name, err: e });

@@ -85,9 +85,9 @@ export class EventCorrelator {
   }
 
   /** Records the stored event's name after a write (a create may have been answered by another name). */
-  updateState(written: Event, key: string): void {
+  updateState(writtenName: string, key: string): void {
     const obs = this.observations.get(key);
-    if (obs && written.metadata.name) obs.name = written.metadata.name;
+    if (obs && writtenName) obs.name = writtenName;
   }
 
   private aggregate(e: Event): { event: Event; key: string } {

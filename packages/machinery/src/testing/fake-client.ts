@@ -50,6 +50,7 @@ import type {
   PatchOptions,
   WatchBatch,
   WatchOptions,
+  WriteAck,
   WriteOptions,
   WriteResult,
 } from '../client/types.js';
@@ -253,6 +254,11 @@ export class FakeClient implements Client {
     return (await this.createWithWarnings(obj, opts)).object;
   }
 
+  /** create, answered as the apiserver's reply read by readWriteAck (the call is recorded as a create). */
+  async createAck(obj: KObject, opts?: WriteOptions): Promise<WriteAck> {
+    return ackOf(await this.create(obj, opts));
+  }
+
   async createWithWarnings<T extends KObject>(obj: T, opts?: WriteOptions): Promise<WriteResult<T>> {
     this.enter({ verb: 'create', resource: obj.kind, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', body: obj, opts });
     const t = kindOf(obj);
@@ -322,6 +328,10 @@ export class FakeClient implements Client {
 
   async patch<T extends KObject = KObject>(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Promise<T> {
     return (await this.patchWithWarnings<T>(resource, namespace, name, patch, opts)).object;
+  }
+
+  async patchAck(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Promise<WriteAck> {
+    return ackOf(await this.patch(resource, namespace, name, patch, opts));
   }
 
   async patchWithWarnings<T extends KObject = KObject>(
@@ -440,6 +450,10 @@ export class FakeClient implements Client {
     }
     const next = bindToNode(cur, nodeName, this.timestamp(), annotations);
     return this.store(t, cur, next);
+  }
+
+  async bindAck(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck> {
+    return ackOf(await this.bind(namespace, podName, nodeName, preconditions, annotations));
   }
 
   async getScale(resource: string, namespace: string, name: string): Promise<Scale> {
@@ -615,4 +629,10 @@ export class FakeClient implements Client {
       else w.push(batch);
     }
   }
+}
+
+/** What the gRPC client's readWriteAck reads from a reply carrying `obj`. */
+function ackOf(obj: KObject): WriteAck {
+  const m = obj.metadata;
+  return { kind: obj.kind, name: m.name ?? '', namespace: m.namespace ?? '', uid: m.uid ?? '', resourceVersion: m.resourceVersion ?? '' };
 }

@@ -46,7 +46,10 @@ export interface FrameworkOptions {
   binder?: PodBinder;
 }
 
-/** Per-plugin weighted scores of one cycle: scores[i][j] is plugin i's contribution for node j. */
+/**
+ * Per-plugin weighted scores of one cycle: scores[i][j] is plugin i's contribution for node j. The
+ * arrays are the framework's own buffers, reused by its next runScorePlugins: read them before.
+ */
 export interface PluginScores {
   plugins: string[];
   scores: Float64Array[];
@@ -77,6 +80,8 @@ export class Framework implements FilterRunner {
   readonly eventsToRegister = new Map<string, ClusterEventWithHint[]>();
   private readonly instances = new Map<string, Plugin>();
   private readonly nominator: Nominator | undefined;
+  /** runScorePlugins' arrays (per score plugin, then the total), grown as needed: a cycle allocates none. */
+  private readonly scoreBuffers: Float64Array[] = [];
 
   constructor(profile: ResolvedProfile, opts: FrameworkOptions) {
     this.profileName = profile.schedulerName;
@@ -200,13 +205,17 @@ export class Framework implements FilterRunner {
     return Status.SUCCESS;
   }
 
-  /** Scores, normalizes and weights every node; per plugin and in total. */
+  /**
+   * Scores, normalizes and weights every node; per plugin and in total. The result lives in this
+   * framework's buffers until its next call (cycles are synchronous and read it at once).
+   */
   runScorePlugins(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): PluginScores {
-    const total = new Float64Array(nodes.length);
+    const total = this.scoreBuffer(this.scorePlugins.length, nodes.length).fill(0);
     const out: PluginScores = { plugins: [], scores: [], total };
-    for (const { plugin, weight } of this.scorePlugins) {
+    for (let k = 0; k < this.scorePlugins.length; k++) {
+      const { plugin, weight } = this.scorePlugins[k];
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores = new Float64Array(nodes.length);
+      const scores = this.scoreBuffer(k, nodes.length);
       for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i]);
       plugin.normalizeScore?.(state, pod, nodes, scores);
       for (let i = 0; i < nodes.length; i++) {
@@ -219,6 +228,16 @@ export class Framework implements FilterRunner {
       out.scores.push(scores);
     }
     return out;
+  }
+
+  /** Buffer `i` as an array of `n` values (their contents are stale: the caller writes every one). */
+  private scoreBuffer(i: number, n: number): Float64Array {
+    let b = this.scoreBuffers[i];
+    if (!b || b.length < n) {
+      b = new Float64Array(Math.max(n, 2 * (b?.length ?? 0), 64));
+      this.scoreBuffers[i] = b;
+    }
+    return b.subarray(0, n);
   }
 
   runReservePluginsReserve(state: CycleState, pod: PodInfo, nodeName: string): Status {

@@ -22,6 +22,14 @@ const cases: { name: string; e: Explanation; node?: string; want: (p: PlacementE
     },
   },
   {
+    name: 'a plugin that contributed nothing (0 after rounding) is left out',
+    e: { candidates: [{ node: 'a', total: 100.2, byPlugin: { NodeResourcesFit: 100, ImageLocality: 0.2, NodeAffinity: 0 } }, { node: 'b', total: 0, byPlugin: { NodeResourcesFit: 0 } }], rejected: {}, rejectedOmitted: 0, evaluatedNodes: 2, feasibleNodes: 2 },
+    node: 'a',
+    want: (p) => {
+      assert.deepEqual(p.candidates, [{ node: 'a', score: 100, plugins: { NodeResourcesFit: 100 } }, { node: 'b', score: 0, plugins: {} }]);
+    },
+  },
+  {
     name: 'unschedulable: at most 10 rejections, sorted by name, the rest counted with those the scheduler left out',
     e: { candidates: [], rejected: rejections(20), rejectedOmitted: 30, evaluatedNodes: 50, feasibleNodes: 0 },
     want: (p) => {

@@ -1,7 +1,8 @@
 // The in-memory Explanation turned into what is published on the pod (@skiff/api's
 // PlacementExplanation under PLACEMENT_EXPLANATION_ANNOTATION): at most 3 candidates with integer
-// scores, at most 10 rejected nodes sorted by name with reasons cut to 200 characters, and counts of
-// what was left out (the explain endpoint passes its own bounds). Sorted and fixed-order so that an attempt with the same outcome gives the same
+// scores (a plugin's contribution left out when it is 0), at most 10 rejected nodes sorted by name
+// with reasons cut to 200 characters, and counts of what was left out (the explain endpoint passes
+// its own bounds). Sorted and fixed-order so that an attempt with the same outcome gives the same
 // text (the failure path writes the annotation only when it changed).
 import {
   PLACEMENT_EXPLANATION_ANNOTATION,
@@ -30,7 +31,7 @@ export function placementExplanation(e: Explanation, node?: string, limits: Plac
   const candidates = e.candidates.slice(0, limits.candidates).map((c) => ({
     node: c.node,
     score: Math.round(c.total),
-    plugins: Object.fromEntries(Object.entries(c.byPlugin).map(([p, s]) => [p, Math.round(s)])),
+    plugins: nonZero(c.byPlugin),
   }));
   const names = Object.keys(e.rejected).sort();
   const rejected = names.slice(0, limits.rejected).map((n) => ({ node: n, plugin: e.rejected[n].plugin, reason: cut(e.rejected[n].reason) }));
@@ -44,6 +45,16 @@ export function placementExplanation(e: Explanation, node?: string, limits: Plac
     rejected,
     rejectedOmitted: e.rejectedOmitted + names.length - rejected.length,
   };
+}
+
+/** Each plugin's rounded contribution, those that contributed nothing left out (a shorter annotation; absent reads as 0). */
+function nonZero(byPlugin: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p in byPlugin) {
+    const v = Math.round(byPlugin[p]);
+    if (v !== 0) out[p] = v;
+  }
+  return out;
 }
 
 /** The annotations that carry `e` (set by the bind, or patched after a failed attempt). */

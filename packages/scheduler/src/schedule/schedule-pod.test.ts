@@ -57,6 +57,19 @@ void test('scheduling cycle: placement and explanation', async (t) => {
     assert.equal(first.total, Object.values(first.byPlugin).reduce((a, b) => a + b, 0));
     assert.deepEqual(r.explanation.rejected, { small: { plugin: 'NodeResourcesFit', reason: 'Insufficient cpu' } });
   });
+  await t.test("one framework's cycles in a row: each one's scores are its own (the buffers are reused)", () => {
+    const fwk = makeFramework(makeSnapshot([]), {});
+    const algo = new SchedulingAlgorithm({ random: () => 0 });
+    const run = (snapshot: Snapshot): ScheduleResult => algo.schedulePod(fwk, new CycleState(), new PodInfo(makePod('p', { cpu: '1' })), snapshot) as ScheduleResult;
+    const three = makeSnapshot([makeNode('a'), makeNode('b'), makeNode('c')], [makePod('x', { nodeName: 'a', cpu: '3' })]);
+    const first = run(three).explanation.candidates.map((c) => [c.node, c.total]);
+    const two = makeSnapshot([makeNode('d'), makeNode('e', { cpu: '2' })]);
+    const second = run(two);
+    assert.equal(second.suggestedHost, 'd');
+    assert.deepEqual(second.explanation.candidates.map((c) => c.node), ['d', 'e']);
+    for (const c of second.explanation.candidates) assert.equal(c.total, Object.values(c.byPlugin).reduce((x, y) => x + y, 0), `${c.node}: the total is the sum of this cycle's contributions`);
+    assert.deepEqual(run(three).explanation.candidates.map((c) => [c.node, c.total]), first, 'the same cycle again gives the same scores');
+  });
   await t.test('ties are broken at random', () => {
     const nodes = [makeNode('a'), makeNode('b'), makeNode('c')];
     const pick = (x: number) => (schedule(makeSnapshot(nodes), makePod('p', { cpu: '1' }), new SchedulingAlgorithm({ random: () => x })) as ScheduleResult).suggestedHost;
