@@ -24,6 +24,7 @@ import { createClient, letHttp2StreamsDieYoung, type Client } from '@skiff/machi
 import { freePort, procSample, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { closedLoop, sleep } from './lib/apiserver-load.js';
 import { hollowNode, runHollowPods } from './lib/hollow-pods.js';
+import { PodBounds } from './lib/pod-bounds.js';
 
 // Workaround, measured on Node 20: see machinery's http2-release.ts (as every component's main).
 if (process.versions.node.startsWith('20.')) letHttp2StreamsDieYoung();
@@ -164,7 +165,9 @@ async function main(): Promise<void> {
     const cpuUp = procSample(cmPid).cpuS - cpu0;
     log(`scale-up: ${fmt((tUp - t0) / 1000)} s, ${fmt(createRate, 0)} pods/s`);
 
-    // Rolling update of every pod.
+    // Rolling update of every pod, its bounds counted on the pods as well as sampled from the status.
+    const bounds = await PodBounds.start(client, NS, 'app=bench');
+    bounds.track();
     const t1 = performance.now();
     await client.patch('deployments', NS, 'bench', { spec: { template: { spec: { containers: [{ name: 'app', image: 'bench:2' }] } } } }, { patchType: 'application/strategic-merge-patch+json' });
     let maxPods = 0;
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
       sample,
     );
     const tRoll = performance.now();
+    await bounds.stop();
     sample();
     const cpuAll = procSample(cmPid).cpuS - cpu0;
     const hwm = procSample(cmPid).hwmMb;
@@ -202,6 +206,8 @@ async function main(): Promise<void> {
       ['controller-manager CPU (scale-up / total)', `${fmt(cpuUp, 1)} / ${fmt(cpuAll, 1)} s`, '', ''],
       ['rollout: most pods (Deployment status, sampled)', String(maxPods), `bound ${Math.ceil(REPLICAS * 1.25)}`, ''],
       ['rollout: fewest available (Deployment status)', String(minAvailable), `bound ${REPLICAS - Math.floor(REPLICAS * 0.25)}`, ''],
+      [`rollout: most active pods (pods, every revision${bounds.broken ? '; watch broke' : ''})`, String(bounds.maxActive), `bound ${Math.ceil(REPLICAS * 1.25)}`, `<= ${Math.ceil(REPLICAS * 1.25)}`],
+      ['rollout: fewest ready pods (pods, every revision)', String(bounds.minReady), `bound ${REPLICAS - Math.floor(REPLICAS * 0.25)}`, `>= ${REPLICAS - Math.floor(REPLICAS * 0.25)}`],
     ];
     const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['measure', 'skiff', 'peer', 'target'][i]!.length));
     const line = (r: string[]): string => r.map((c, i) => (i === 0 || i === 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ').trimEnd();
@@ -222,6 +228,8 @@ async function main(): Promise<void> {
         create_ratio: r2(ratio),
         rss_mb: r2(rssMb),
         cpu_s: r2(cpuAll),
+        rollout_max_pods: bounds.maxActive,
+        rollout_min_ready: bounds.minReady,
         create_per_s: r2(createRate),
         raw_create_per_s: r2(raw),
         replicas: REPLICAS,

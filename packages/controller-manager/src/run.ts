@@ -9,6 +9,7 @@ import {
   type Logger,
   SharedInformerFactory,
   createClient,
+  createLeaderElectionClient,
   createLogger,
   createMetrics,
   realClock,
@@ -50,7 +51,8 @@ export async function run(
   if (unknown.length > 0) throw new Error(`--controllers: unknown controller(s) ${unknown.join(', ')} (known: ${known.map((c) => c.name).join(', ')})`);
   const enabled = known.filter((c) => isControllerEnabled(c.name, config.controllers));
   for (const c of enabled) c.validate?.(config);
-  const client = createClient({ server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } });
+  const clientConfig = { server: config.server, ...(config.token ? { token: config.token } : {}), userAgent: 'skiff-controller-manager', rateLimit: { qps: config.qps, burst: config.burst } };
+  const client = createClient(clientConfig);
   const registry = createMetrics();
 
   let synced: () => boolean = () => false;
@@ -93,11 +95,15 @@ export async function run(
     await events.shutdown();
   };
 
-  const elected = runLeaderElected({ ...config, client, log, signal: stop.signal, work: lead });
+  // As kube-controller-manager: leader election has a client of its own, so that renewals never
+  // queue behind the controllers' requests in the rate limiter.
+  const leaderElectionClient = config.leaderElect ? createLeaderElectionClient(clientConfig, config.renewDeadlineMs) : undefined;
+  const elected = runLeaderElected({ ...config, client: leaderElectionClient ?? client, log, signal: stop.signal, work: lead });
   const stopped = elected.done.then((result) => {
     signal.removeEventListener('abort', onAbort);
     stop.abort();
     client.close();
+    leaderElectionClient?.close();
     return result;
   });
   return {

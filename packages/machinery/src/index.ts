@@ -17,6 +17,7 @@ export * from './informer/factory.js';
 export * from './controller/controller.js';
 export * from './controller/enqueue-owner.js';
 export * from './leader-election/lease.js';
+export * from './leader-election/leader-election-client.js';
 export * from './leader-election/leader-elector.js';
 export * from './leader-election/run-leader-elected.js';
 export * from './heap.js';

@@ -19,6 +19,7 @@ import {
   type Registry,
   SharedInformerFactory,
   createClient,
+  createLeaderElectionClient,
   createMetrics,
   deletedObject,
   discardLogger,
@@ -66,7 +67,8 @@ export interface RunningScheduler {
 
 export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: Logger = discardLogger()): Promise<RunningScheduler> {
   const scheduling = config.scheduling ?? resolveConfig({}, inTreeRegistry);
-  const client = createClient({ server: config.server, userAgent: 'skiff-scheduler', rateLimit: { qps: config.qps, burst: config.burst }, ...(config.token ? { token: config.token } : {}) });
+  const clientConfig = { server: config.server, userAgent: 'skiff-scheduler', rateLimit: { qps: config.qps, burst: config.burst }, ...(config.token ? { token: config.token } : {}) };
+  const client = createClient(clientConfig);
   const cs = new Clientset(client);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
@@ -131,7 +133,10 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
     log.info('scheduling', { profiles: [...s.profiles.keys()] });
     await s.run(lead);
   };
-  const elected = runLeaderElected({ ...config, client, log, signal: stop.signal, work: schedule });
+  // As kube-scheduler: leader election has a client of its own, so that renewals never queue
+  // behind binds and status writes in the rate limiter.
+  const leaderElectionClient = config.leaderElect ? createLeaderElectionClient(clientConfig, config.renewDeadlineMs) : undefined;
+  const elected = runLeaderElected({ ...config, client: leaderElectionClient ?? client, log, signal: stop.signal, work: schedule });
   const stopped = (async () => {
     let end: LeaderElectedEnd;
     try {
@@ -145,6 +150,7 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
       await factory.stopped();
       await health?.close();
       client.close();
+      leaderElectionClient?.close();
     }
     if (end === 'leadership-lost') throw new LeaderElectionLostError();
   })();

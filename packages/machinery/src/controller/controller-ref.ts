@@ -62,8 +62,13 @@ export class ControllerRefManager {
     const claimed: T[] = [];
     const errors: unknown[] = [];
     for (const obj of objects) {
+      // Decided without awaiting: only an adoption or a release waits for a write (a
+      // ReplicaSet's reconcile claims thousands of pods, nearly all already its own).
+      const action = this.actionFor(obj);
+      if (action === 'keep') claimed.push(obj);
+      if (action === 'keep' || action === 'ignore') continue;
       try {
-        const mine = await this.claimOne(obj);
+        const mine = action === 'adopt' ? await this.adopt(obj) : await this.release(obj);
         if (mine) claimed.push(mine);
       } catch (e) {
         if (!isApiError(e, 'NOT_FOUND')) errors.push(e);
@@ -73,21 +78,28 @@ export class ControllerRefManager {
     return claimed;
   }
 
-  private async claimOne<T extends KObject>(obj: T): Promise<T | undefined> {
+  private actionFor(obj: KObject): 'keep' | 'ignore' | 'adopt' | 'release' {
     const { owner, selector } = this.opts;
     const ref = getControllerOf(obj);
     const matches = selector.matches(obj.metadata.labels);
     if (ref) {
-      if (ref.uid !== owner.metadata.uid) return undefined; // someone else's
-      if (matches) return obj;
-      if (owner.metadata.deletionTimestamp) return undefined; // the owner is going: leave it to the GC
-      await this.patch(obj, releasePatch(owner, obj));
-      return undefined;
+      if (ref.uid !== owner.metadata.uid) return 'ignore'; // someone else's
+      if (matches) return 'keep';
+      return owner.metadata.deletionTimestamp ? 'ignore' : 'release'; // an owner going leaves it to the GC
     }
-    if (!matches || owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) return undefined;
+    if (!matches || owner.metadata.deletionTimestamp || obj.metadata.deletionTimestamp) return 'ignore';
+    return 'adopt';
+  }
+
+  private async adopt<T extends KObject>(obj: T): Promise<T> {
     this.adoptChecked ??= this.opts.canAdopt?.() ?? Promise.resolve();
     await this.adoptChecked;
-    return this.patch(obj, adoptionPatch(owner, obj));
+    return this.patch(obj, adoptionPatch(this.opts.owner, obj));
+  }
+
+  private async release<T extends KObject>(obj: T): Promise<undefined> {
+    await this.patch(obj, releasePatch(this.opts.owner, obj));
+    return undefined;
   }
 
   private patch<T extends KObject>(obj: T, patch: Record<string, unknown>): Promise<T> {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, type KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
+import type { Client } from '../client/types.js';
 import { FakeClient } from '../testing/index.js';
 import { SharedInformer, type EventHandler } from './shared-informer.js';
 import { DeletedFinalStateUnknown } from './tombstone.js';
@@ -151,10 +152,10 @@ void test('OUT_OF_RANGE re-lists and notifies only what changed; deletions seen 
   }
 });
 
-void test('list errors are retried with backoff; waitForSync waits', async () => {
+void test('list errors the apiserver answers are retried with backoff; waitForSync waits', async () => {
   const client = new FakeClient();
   await client.create(cm('a'));
-  client.injectError('list', new ApiError('UNAVAILABLE', 'apiserver down'), 3);
+  client.injectError('list', new ApiError('INTERNAL', 'etcd: request timed out'), 3);
   const clock = new FakeClock();
   const inf = new SharedInformer({ client, resource: 'cm', clock, backoff: { jitter: 0 } });
   const ac = new AbortController();
@@ -170,6 +171,71 @@ void test('list errors are retried with backoff; waitForSync waits', async () =>
   ac.abort();
   await done;
   assert.equal(clock.pending(), 0);
+});
+
+/** `fake` behind a switch: while `down`, every list and watch is refused as by an apiserver that is gone; `attempts` records when. */
+function withOutage(fake: FakeClient, clock: FakeClock): { client: Client; state: { down: boolean }; attempts: number[] } {
+  const state = { down: false };
+  const attempts: number[] = [];
+  const refused = (): ApiError => {
+    attempts.push(clock.now());
+    return new ApiError('UNAVAILABLE', 'No connection established. Last error: connect ECONNREFUSED');
+  };
+  const client = new Proxy(fake, {
+    get(target, prop, receiver) {
+      if (state.down && prop === 'list') return () => Promise.reject(refused());
+      if (state.down && prop === 'watch') {
+        return async function* () {
+          yield* [];
+          throw refused();
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  return { client, state, attempts };
+}
+
+void test('while the apiserver is unavailable the informer retries at most 1 s apart, and resumes within about a second of its return', async (t) => {
+  const cases = [
+    { name: 'outage while watching', downFromStart: false },
+    { name: 'outage before the first list', downFromStart: true },
+  ];
+  for (const c of cases) {
+    await t.test(c.name, async () => {
+      const fake = new FakeClient();
+      await fake.create(cm('a'));
+      const clock = new FakeClock();
+      const { client, state, attempts } = withOutage(fake, clock);
+      state.down = c.downFromStart;
+      const inf = new SharedInformer({ client, resource: 'configmaps', clock, backoff: { jitter: 0 }, unavailableBackoff: { jitter: 0 } });
+      const ac = new AbortController();
+      const done = inf.run(ac.signal);
+      await clock.tick(0);
+      if (!c.downFromStart) {
+        assert.equal(inf.hasSynced(), true);
+        state.down = true;
+        fake.breakWatches('UNAVAILABLE');
+      }
+      // 30 s away (a doubling backoff would be at 12.8 s by then): never more than 1 s between tries.
+      for (let i = 0; i < 300; i++) await clock.tick(100);
+      const gaps = attempts.slice(1).map((a, i) => a - attempts[i]!);
+      assert.ok(attempts.length >= 30, `${attempts.length} attempts in 30 s`);
+      assert.ok(Math.max(...gaps) <= 1000, `gaps ${gaps.join(', ')}`);
+      // Back, as a restarted apiserver: its watch window starts after the informer's revision.
+      state.down = false;
+      await fake.create(cm('b'));
+      fake.compact();
+      const back = clock.now();
+      while (!inf.getByName('default', 'b') && clock.now() - back < 60_000) await clock.tick(50);
+      const ms = clock.now() - back;
+      assert.ok(ms <= 1300, `the informer caught up ${ms} ms after the apiserver's return`);
+      assert.equal(inf.hasSynced(), true);
+      ac.abort();
+      await done;
+      assert.equal(clock.pending(), 0);
+    });
+  }
 });
 
 void test('waitForSync resolves false on abort', async () => {

@@ -25,9 +25,18 @@ export interface InformerOptions {
   pageSize?: number;
   clock?: Clock;
   log?: Logger;
-  /** Retry delays after errors. Default 200 ms doubling to 30 s, jittered. */
+  /** Retry delays after errors the apiserver answered. Default 200 ms doubling to 30 s, jittered. */
   backoff?: BackoffOptions;
+  /** Retry delays while the apiserver is unavailable (UNAVAILABLE). Default UNAVAILABLE_BACKOFF. */
+  unavailableBackoff?: BackoffOptions;
 }
+
+/**
+ * Retries while the apiserver is unavailable: at the pace the client reconnects (100 ms growing
+ * x1.6 to 1 s), so that an informer resumes within about a second of the apiserver's return, however
+ * long it was away. A refused call costs the apiserver nothing; errors it answers back off to 30 s.
+ */
+export const UNAVAILABLE_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 1000, factor: 1.6 };
 
 export interface HandlerRegistration {
   /** Stops delivering to this handler. */
@@ -143,7 +152,18 @@ export class SharedInformer<T extends KObject = KObject> {
   async run(signal: AbortSignal): Promise<void> {
     if (this.running) throw new Error(`informer for ${this.resource} is already running`);
     this.running = true;
+    // Two paces, as client-go keeps a backoff for refused connections apart from the one for
+    // re-lists: an outage does not make the re-list that follows it wait (see UNAVAILABLE_BACKOFF).
     const backoff = new Backoff({ initialMs: 200, maxMs: 30_000, ...this.opts.backoff });
+    const unavailable = new Backoff({ ...UNAVAILABLE_BACKOFF, ...this.opts.unavailableBackoff });
+    let outageFrom: number | undefined;
+    const progressed = (): void => {
+      backoff.reset();
+      unavailable.reset();
+      if (outageFrom === undefined) return;
+      this.log.info('apiserver available again', { unavailableMs: this.clock.now() - outageFrom });
+      outageFrom = undefined;
+    };
     this.scheduleResync(signal);
     let needList = true;
     try {
@@ -152,12 +172,21 @@ export class SharedInformer<T extends KObject = KObject> {
           if (needList) {
             await this.listAndReplace(signal);
             needList = false;
-            backoff.reset();
+            progressed();
           }
-          const progressed = await this.watch(signal, backoff);
-          if (!progressed && !signal.aborted) await sleep(this.clock, backoff.next(), signal);
+          const batches = await this.watch(signal, progressed);
+          if (batches === 0 && !signal.aborted) await sleep(this.clock, backoff.next(), signal);
         } catch (e) {
           if (signal.aborted) break;
+          if (isApiError(e, 'UNAVAILABLE')) {
+            if (outageFrom === undefined) {
+              outageFrom = this.clock.now();
+              this.log.warn(needList ? 'list failed, retrying' : 'watch failed, resuming', { resourceVersion: this.lastRV, err: e });
+            }
+            await sleep(this.clock, unavailable.next(), signal);
+            continue;
+          }
+          unavailable.reset();
           if (isApiError(e, 'OUT_OF_RANGE')) {
             this.log.info('resource version too old, re-listing', { resourceVersion: this.lastRV });
             needList = true;
@@ -223,23 +252,22 @@ export class SharedInformer<T extends KObject = KObject> {
     }
   }
 
-  /** Watches from lastRV; returns whether any batch arrived (the stream ended cleanly). */
-  private async watch(signal: AbortSignal, backoff: Backoff): Promise<boolean> {
+  /** Watches from lastRV until the stream ends cleanly; returns how many batches arrived. */
+  private async watch(signal: AbortSignal, progressed: () => void): Promise<number> {
     const { client, resource, namespace, labelSelector, fieldSelector } = this.opts;
     const stream = client.watch<T>(
       resource,
       { namespace, labelSelector, fieldSelector, resourceVersion: this.lastRV, allowWatchBookmarks: true },
       signal,
     );
-    let progressed = false;
+    let batches = 0;
     for await (const batch of stream) {
       if (signal.aborted) break;
       for (const ev of batch.events) this.apply(ev);
       this.lastRV = batch.resourceVersion;
-      progressed = true;
-      backoff.reset();
+      if (batches++ === 0) progressed();
     }
-    return progressed;
+    return batches;
   }
 
   private apply(ev: WatchEvent<T>): void {

@@ -101,6 +101,41 @@ describe('deployment controller', () => {
     });
   });
 
+  it('never scales an old ReplicaSet back up while its status still counts the pods it is deleting', async () => {
+    // Only the Deployment controller runs; the ReplicaSets' statuses are written here, so the old
+    // one can be held at the stale state its controller leaves between deleting pods and observing
+    // it: spec 3, status still 4 available.
+    await withControllers([deploymentController], [deploy('stale', 4)], async ({ client }) => {
+      const setStatus = async (name: string, n: number): Promise<void> => {
+        const rs = client.find<ReplicaSet>('replicasets', ns, name)!;
+        rs.status = { replicas: n, readyReplicas: n, availableReplicas: n, fullyLabeledReplicas: n, observedGeneration: rs.metadata.generation };
+        await client.updateStatus(rs);
+      };
+      await until(() => rss(client)[0]?.spec?.replicas === 4, 'the first ReplicaSet');
+      const old = rss(client)[0]!.metadata.name!;
+      await setStatus(old, 4);
+      await until(() => get(client, 'stale').status?.availableReplicas === 4, 'the Deployment available');
+      await setImage(client, 'stale', 'nginx:2');
+      const fresh = (): ReplicaSet | undefined => rss(client).find((r) => r.metadata.name !== old);
+      // No new pod available yet: the rollout stops at new 2, old 3 (replicas + maxSurge).
+      await until(() => fresh()?.spec?.replicas === 2 && client.find<ReplicaSet>('replicasets', ns, old)?.spec?.replicas === 3, () => `new 2, old 3: ${JSON.stringify(rss(client).map((r) => [r.metadata.name, r.spec?.replicas, r.status]))}`);
+      const from = client.writes().length;
+      // One new pod available: there is room to take one more old pod down.
+      await setStatus(fresh()!.metadata.name!, 1);
+      // The sync fails (and retries) without writing anything: give it time to act if it would.
+      await new Promise((r) => setTimeout(r, 500));
+      const oldSizes = client
+        .writes()
+        .slice(from)
+        .filter((c) => c.verb === 'update' && c.name === old)
+        .map((c) => (c.body as ReplicaSet).spec?.replicas ?? 0);
+      assert.deepEqual(oldSizes, [], 'the old ReplicaSet is left alone until its status is current');
+      // Once its controller has caught up, the rollout goes on.
+      await setStatus(old, 3);
+      await until(() => client.find<ReplicaSet>('replicasets', ns, old)?.spec?.replicas === 2, 'old scaled down to 2 once its status is current');
+    });
+  });
+
   it('paused: scaling only, no rollout; Progressing says DeploymentPaused', async () => {
     await withControllers([replicaSetController, deploymentController], [deploy('p', 2)], async ({ client, signal }) => {
       startFakeKubelet(client, signal);

@@ -42,6 +42,10 @@ async function cleanupUnhealthyReplicas(env: SyncEnv, oldRSs: readonly ReplicaSe
       continue;
     }
     const down = Math.min(maxCleanup - total, size - available);
+    // More available than asked for: the status still counts pods the ReplicaSet is deleting (it
+    // was just scaled down). As Kubernetes, fail the sync until the status catches up; going on
+    // would scale the ReplicaSet back up, and then count those doomed pods as available.
+    if (down < 0) throw new Error(`when cleaning up unhealthy replicas, got invalid request to scale down ${rs.metadata.namespace}/${rs.metadata.name} ${size} -> ${size - down}`);
     const res = await scaleReplicaSet(env, rs, size - down, d);
     total += down;
     out.push(res.rs);

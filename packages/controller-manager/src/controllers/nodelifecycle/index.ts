@@ -1,13 +1,14 @@
 // The node lifecycle controller ("nodelifecycle") and the taint eviction controller
 // ("taint-eviction-controller", its former NoExecute taint manager) as Kubernetes runs them: two
 // registry entries. Node lifecycle reconciles each Node on its events, its Lease's renewals and every
-// --node-monitor-period; its pods' events wake it too (a pod bound to a not-ready node is marked not
-// ready). Taint eviction reconciles each pod on its events and on its node's.
+// --node-monitor-period; the events of the pods on a node that is not Ready wake it too (they are
+// marked not ready). Taint eviction reconciles each pod on its events and on its node's.
 import type { Lease, Node, Pod } from '@skiff/api';
 import { listerFor, runController } from '@skiff/machinery';
 import type { ControllerContext, ControllerDescriptor } from '../../context.js';
 import { podsByNode } from '../pods-by-node.js';
 import { NODE_LEASE_NAMESPACE, NodeLifecycleReconciler } from './reconciler.js';
+import { condition } from './taints.js';
 import { TaintEvictionReconciler } from './taint-eviction.js';
 
 export const NODELIFECYCLE_CONTROLLER = 'nodelifecycle';
@@ -18,6 +19,15 @@ async function runNodeLifecycle(ctx: ControllerContext): Promise<void> {
   const leaseInformer = ctx.factory.informerFor<Lease>('leases', { namespace: NODE_LEASE_NAMESPACE });
   const podInformer = ctx.factory.informerFor<Pod>('pods');
   const podsOnNode = podsByNode(podInformer);
+  const nodes = listerFor(nodeInformer);
+  // As Kubernetes' podUpdated: a pod's event matters only on a node that is not Ready (its pods are
+  // marked not ready); the Ready ones' health is checked on their own events and every period.
+  const onNodeNotReady = (p: Pod): string[] => {
+    const nodeName = p.spec?.nodeName;
+    if (!nodeName) return [];
+    const node = nodes.get('', nodeName);
+    return node && condition(node, 'Ready')?.status === 'True' ? [] : [nodeName];
+  };
   await runController({
     name: NODELIFECYCLE_CONTROLLER,
     workers: ctx.workers,
@@ -25,14 +35,14 @@ async function runNodeLifecycle(ctx: ControllerContext): Promise<void> {
     watches: [
       { informer: nodeInformer },
       { informer: leaseInformer, mapToKeys: (l) => [l.metadata.name!] },
-      { informer: podInformer, mapToKeys: (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []) },
+      { informer: podInformer, mapToKeys: onNodeNotReady },
     ],
     signal: ctx.signal,
     log: ctx.log,
     registry: ctx.registry,
     reconciler: new NodeLifecycleReconciler({
       client: ctx.client,
-      nodes: listerFor(nodeInformer),
+      nodes,
       leases: listerFor(leaseInformer),
       podsOnNode,
       recorder: ctx.events.newRecorder({ component: 'node-controller' }),
