@@ -39,3 +39,4 @@ export * from './client/stream-types.js';
 export * from './client/stream-client.js';
 export * from './shared-token.js';
 export * from './process-flags.js';
+export * from './cli-flags.js';

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // skiff-node-agent: flags, then run().
 import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { apiClientFlags, apiClientFromFlags, DEFAULT_BURST, DEFAULT_QPS, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags, readSharedToken } from '@skiff/machinery';
+import './defer-dockerode-extras.js'; // before dockerode loads
+import { apiClientFlags, apiClientFromFlags, cliFlags, DEFAULT_BURST, DEFAULT_QPS, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags, readSharedToken } from '@skiff/machinery';
 import { hostname } from 'node:os';
 import { defaultAgentConfig, run } from './run.js';
 import { DEFAULT_EVICTION_HARD } from './node/pressure.js';
 import { DEFAULT_ROOT_DIR } from './volumes/volume-manager.js';
 
-const argv = yargs(hideBin(process.argv))
+const argv = cliFlags()
   .scriptName('skiff-node-agent')
   .usage('$0 [flags]: the node agent: registers the Node and runs the pods bound to it')
   .options(apiClientFlags({ server: '127.0.0.1:6443', qps: DEFAULT_QPS, burst: DEFAULT_BURST }))
@@ -32,9 +31,7 @@ const argv = yargs(hideBin(process.argv))
   .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
   .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
   .options(logLevelFlags)
-  .strict()
-  .help()
-  .parseSync();
+  .parse();
 
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
 // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.

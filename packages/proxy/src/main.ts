@@ -3,15 +3,13 @@
 import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
 import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { apiClientFlags, apiClientFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
+import { apiClientFlags, apiClientFromFlags, cliFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { cleanupNode } from './process/cleanup-node.js';
 import { NodePortAddresses } from './process/node-port-addresses.js';
 import { DEFAULT_CLUSTER_DNS_IP, defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
 import { run } from './run.js';
 
-const argv = yargs(hideBin(process.argv))
+const argv = cliFlags()
   .scriptName('skiff-proxy')
   .usage('$0 [flags]: programs iptables for Services on this node (kube-proxy\'s iptables mode)')
   .options(apiClientFlags(d))
@@ -30,9 +28,7 @@ const argv = yargs(hideBin(process.argv))
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/healthz (fails when syncs stall), /readyz, /metrics (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
   .options(logLevelFlags)
-  .strict()
-  .help()
-  .parseSync();
+  .parse();
 
 function fail(msg: string): never {
   process.stderr.write(`skiff-proxy: ${msg}\n`);
