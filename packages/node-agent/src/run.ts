@@ -250,12 +250,13 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
         now,
       })
     : undefined;
+  const statuses = new StatusManager(clients, { clock, log });
   const syncer = new PodSyncer({
     runtime,
     clients,
     images: new ImageManager(runtime, backoff, record, now),
     backoff,
-    statuses: new StatusManager(clients),
+    statuses,
     record,
     node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
     runtimeName: version.runtimeName,
@@ -378,6 +379,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   ]).then(async () => {
     workers.stop();
     await workers.idle();
+    await statuses.stop();
     await probes.stop();
     await broadcaster.shutdown();
     await health?.close();

@@ -81,6 +81,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly hostPorts = new FakeHostPorts();
   /** what `exec` and `execSync` run; default: exit 0, no output */
   execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  /** the seconds between SIGTERM and SIGKILL that the last stop of each container gave (Docker's stop timeout) */
+  readonly stopTimeouts = new Map<string, number>();
 
   constructor(private readonly opts: FakeRuntimeOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -279,7 +281,8 @@ export class FakeRuntime implements ContainerRuntime {
     this.run(r);
   }
 
-  async stopContainer(id: string, _timeoutSeconds: number): Promise<void> {
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    this.stopTimeouts.set(id, timeoutSeconds);
     if (this.records.has(id)) this.exitContainer(id, 143);
   }
 
