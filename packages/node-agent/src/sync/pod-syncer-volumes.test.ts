@@ -75,6 +75,7 @@ void test('PodSyncer volumes: a missing ConfigMap keeps the pod in ContainerCrea
       assert.deepEqual(mounts.filter((m) => m.containerPath !== '/dev/termination-log'), [
         { hostPath: path.join(dir, 'kubernetes.io~configmap/cfg'), containerPath: '/etc/app', readOnly: true },
         { hostPath: path.join(dir, 'kubernetes.io~empty-dir/scratch'), containerPath: '/tmp/s', readOnly: false },
+        { hostPath: path.join(t.root, 'pods', uid, 'etc-hosts'), containerPath: '/etc/hosts', readOnly: false },
       ]);
       t.sources.setConfigMap('default', 'app', { 'app.conf': 'v2' });
       await t.sync(await t.cs.pods('default').get('p'));
@@ -157,3 +158,31 @@ void test('PodSyncer: terminationMessagePolicy File and FallbackToLogsOnError, a
     );
   }
 });
+
+void test('PodSyncer volumes: every container gets the managed /etc/hosts (the pod IP, its FQDN, the aliases) unless it mounts its own', () =>
+  withSetup(
+    (root) => ({
+      subdomain: 'web',
+      hostAliases: [{ ip: '10.0.0.5', hostnames: ['db'] }],
+      volumes: [{ name: 'h', hostPath: { path: path.join(root, 'own-hosts'), type: 'FileOrCreate' } }],
+      containers: [
+        { name: 'a', image: 'busybox:1.36' },
+        { name: 'b', image: 'busybox:1.36', volumeMounts: [{ name: 'h', mountPath: '/etc/hosts' }] },
+      ],
+    }),
+    async (t) => {
+      await t.sync(t.pod);
+      const [sandbox] = await t.runtime.listPodSandboxes();
+      const ip = (await t.runtime.podSandboxStatus(sandbox?.id ?? '')).ip ?? '';
+      const hostsOf = async (name: string) => {
+        const c = (await t.runtime.listContainers()).find((x) => x.name === name);
+        return (t.runtime.configOf(c?.id ?? '')?.mounts ?? []).filter((m) => m.containerPath === '/etc/hosts');
+      };
+      const [a] = await hostsOf('a');
+      assert.deepEqual(a, { hostPath: path.join(t.root, 'pods', t.pod.metadata.uid ?? '', 'etc-hosts'), containerPath: '/etc/hosts', readOnly: false });
+      const content = await readFile(a?.hostPath ?? '', 'utf8');
+      assert.ok(content.startsWith('# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n'), content);
+      assert.ok(content.includes(`\n${ip}\tp.web.default.svc.cluster.local\tp\n\n# Entries added by HostAliases.\n10.0.0.5\tdb\n`), content);
+      assert.deepEqual((await hostsOf('b')).map((m) => m.hostPath), [path.join(t.root, 'own-hosts')], 'its own mount only');
+    },
+  ));

@@ -293,3 +293,22 @@ for (const c of graceCases) {
     await t.probes.stop();
   });
 }
+
+void test('PodSyncer: a command that is not in the image is RunContainerError with a Failed event, ContainerCannotRun, then CrashLoopBackOff', async () => {
+  const t = await setup({ containers: [{ name: 'a', image: 'busybox:1.36', command: ['/no/such/binary'] }] });
+  t.runtime.missingExecutables.add('/no/such/binary');
+  t.events.length = 0;
+  await t.sync(t.pod);
+  const first = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0];
+  assert.equal(first?.state?.waiting?.reason, 'RunContainerError');
+  assert.match(first?.state?.waiting?.message ?? '', /exec: "\/no\/such\/binary": stat \/no\/such\/binary: no such file or directory/);
+  assert.ok(t.events.includes('Failed') && !t.events.includes('Started'), t.events.join(','));
+  // the next syncs see the instance that never ran: restarted at once, then backed off
+  await t.sync(await t.cs.pods('default').get('p'));
+  const r = await t.sync(await t.cs.pods('default').get('p'));
+  const s = (await t.cs.pods('default').get('p')).status?.containerStatuses?.[0];
+  assert.equal(s?.state?.waiting?.reason, 'CrashLoopBackOff');
+  assert.deepEqual([s?.lastState?.terminated?.reason, s?.lastState?.terminated?.exitCode], ['ContainerCannotRun', 127]);
+  assert.equal(s?.restartCount, 1);
+  assert.ok(r.retryAfterMs !== undefined && r.retryAfterMs > 0 && r.retryAfterMs <= 10_000);
+});

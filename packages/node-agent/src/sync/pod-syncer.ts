@@ -24,6 +24,7 @@ import { HookRunner, MIN_GRACE_SECONDS } from '../lifecycle/hooks.js';
 import { createTerminationMessageFile, TerminationMessages } from '../status/termination-message.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 import { containerMounts } from '../volumes/container-mounts.js';
+import { ETC_HOSTS_PATH, mountsHostsFile, writePodHostsFile } from '../dns/hosts-file.js';
 import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -50,8 +51,10 @@ export interface PodSyncerDeps {
   dns?: DNSNode;
   /** liveness, readiness and startup probes (default: none run; running is ready) */
   probes?: ProbeManager;
-  /** the pods' volumes; without it, volumes are not set up (hollow nodes) */
+  /** the pods' volumes; without it, volumes are not set up (hollow nodes) and no hosts file is written */
   volumes?: VolumeManager;
+  /** the node's hosts file, the base of hostNetwork pods' /etc/hosts (default /etc/hosts) */
+  nodeHostsPath?: string;
 }
 
 export interface SyncResult {
@@ -239,6 +242,8 @@ export class PodSyncer {
     for (const s of actions.start) {
       const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, volumes, signal);
       if (waiting) {
+        // an instance that could not start counts as a crash for the back-off
+        if (s.restart && waiting.waiting.reason === 'RunContainerError') this.d.backoff.next(backoffKey(pod, s.container.name), this.d.now());
         actions.waiting.set(s.container.name, waiting.waiting);
         if (waiting.retryAfterMs !== undefined) actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, waiting.retryAfterMs);
         if (s.init) return changed;
@@ -289,10 +294,32 @@ export class PodSyncer {
       const file = await createTerminationMessageFile(this.d.volumes.podDir(pod.metadata.uid ?? ''), container.name);
       mounts.mounts.push({ hostPath: file, containerPath: container.terminationMessagePath, readOnly: false });
     }
+    if (this.d.volumes && ip && mountsHostsFile(container)) {
+      // the kubelet's managed /etc/hosts, written again at every container start
+      const { hostname, domain } = podHostnameAndDomain(pod, this.d.dns?.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+      const file = await writePodHostsFile({
+        podDir: this.d.volumes.podDir(pod.metadata.uid ?? ''),
+        podIPs: [ip],
+        hostname,
+        ...(domain ? { domain } : {}),
+        ...(pod.spec?.hostAliases ? { aliases: pod.spec.hostAliases } : {}),
+        hostNetwork: Boolean(pod.spec?.hostNetwork),
+        ...(this.d.nodeHostsPath ? { nodeHostsPath: this.d.nodeHostsPath } : {}),
+      });
+      mounts.mounts.push({ hostPath: file, containerPath: ETC_HOSTS_PATH, readOnly: false });
+    }
     if (mounts.mounts.length > 0) config.mounts = mounts.mounts;
     const id = await this.d.runtime.createContainer(sandboxId, config);
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
-    await this.d.runtime.startContainer(id);
+    try {
+      await this.d.runtime.startContainer(id);
+    } catch (e) {
+      // the kubelet's RunContainerError: the instance is there, exited without running (ContainerCannotRun),
+      // and is restarted by the restart policy with back-off like a crash
+      const message = (e as Error).message;
+      this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
+      return { waiting: { reason: 'RunContainerError', message } };
+    }
     this.d.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
     if (container.lifecycle?.postStart) {
       const failed = await this.hooks.postStart({ pod, container, containerId: id, ...(ip ? { podIP: ip } : {}) });

@@ -81,6 +81,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly hostPorts = new FakeHostPorts();
   /** what `exec` and `execSync` run; default: exit 0, no output */
   execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  /** executables (a container's entrypoint[0]) that are not in the image: the start fails as Docker's does */
+  readonly missingExecutables = new Set<string>();
   /** the seconds between SIGTERM and SIGKILL that the last stop of each container gave (Docker's stop timeout) */
   readonly stopTimeouts = new Map<string, number>();
 
@@ -277,6 +279,12 @@ export class FakeRuntime implements ContainerRuntime {
     if (this.records.get(sandboxId)?.state.Status !== 'running') {
       r.state = { Status: 'created', ExitCode: 128, Error: `cannot join network of a non running container: ${sandboxId}` };
       throw new RuntimeError('InvalidArgument', `start container ${id}: cannot join network of a non running container: ${sandboxId}`);
+    }
+    const exe = this.configOf(id)?.entrypoint[0];
+    if (exe !== undefined && this.missingExecutables.has(exe)) {
+      const error = `OCI runtime create failed: container_linux.go:380: starting container process caused: exec: ${JSON.stringify(exe)}: stat ${exe}: no such file or directory: unknown`;
+      r.state = { Status: 'created', ExitCode: 127, Error: error };
+      throw new RuntimeError('InvalidArgument', `start container ${id}: ${error}`);
     }
     this.run(r);
   }
