@@ -30,6 +30,8 @@ import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 export const DEFAULT_GRACE_SECONDS = 30;
 /** how long a steady pod's runtime state is used without reading it again (the PLEG reports changes meanwhile) */
 export const STEADY_STATE_MAX_AGE_MS = 60_000;
+/** a pod whose container could not start is synced again after this long */
+export const RUN_CONTAINER_ERROR_RETRY_MS = 1_000;
 /** a pod whose volumes could not be set up is synced again after this long */
 export const VOLUME_RETRY_MS = 2_000;
 
@@ -318,7 +320,8 @@ export class PodSyncer {
       // and is restarted by the restart policy with back-off like a crash
       const message = (e as Error).message;
       this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
-      return { waiting: { reason: 'RunContainerError', message } };
+      // synced again soon (the kubelet's worker requeues a failed sync): restarted, or CrashLoopBackOff
+      return { waiting: { reason: 'RunContainerError', message }, retryAfterMs: RUN_CONTAINER_ERROR_RETRY_MS };
     }
     this.d.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
     if (container.lifecycle?.postStart) {

@@ -18,6 +18,7 @@ import type {
   ExecSession,
   ImageInfo,
   ListFilter,
+  PodObjects,
   LogChunk,
   LogOptions,
   PodSandbox,
@@ -319,6 +320,12 @@ export class FakeRuntime implements ContainerRuntime {
 
   async listContainers(filter: ListFilter = {}): Promise<ContainerSummary[]> {
     return this.select('container', filter).map((r) => this.summaryOf(r));
+  }
+
+  async listPodObjects(filter: ListFilter = {}): Promise<PodObjects> {
+    // both lists of the same moment, as one engine listing is
+    const [sandboxes, containers] = await Promise.all([this.listPodSandboxes(filter), this.listContainers(filter)]);
+    return { sandboxes, containers };
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
