@@ -258,7 +258,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     assert.equal((await get('says-bye')).status?.phase, 'Failed');
   });
 
-  void it('restartPolicy Never and OnFailure end in Succeeded or Failed, with init containers too', async () => {
+  void it('restartPolicy Never and OnFailure end in Succeeded or Failed, with init containers too', async (t) => {
     // each step of "fails once, then succeeds" keeps a marker in an emptyDir
     const once = (dir: string) => ['sh', '-c', `if [ -f ${dir}/once ]; then exit 0; fi; touch ${dir}/once; exit 1`];
     const scratch = { volumes: [{ name: 'scratch', emptyDir: {} }] };
@@ -270,10 +270,15 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
       pod('onfailure-main', { ...scratch, restartPolicy: 'OnFailure', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: once('/scratch'), volumeMounts: mount }] }),
       pod('onfailure-exit', { restartPolicy: 'OnFailure', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 0'] }] }),
     ];
+    const t0 = Date.now();
     await Promise.all(pods.map((p) => cs.pods('default').create(bind(p))));
     const want: Record<string, 'Succeeded' | 'Failed'> = { 'never-init-fails': 'Failed', 'never-init-ok': 'Succeeded', 'onfailure-init': 'Succeeded', 'onfailure-main': 'Succeeded', 'onfailure-exit': 'Succeeded' };
     const ended = await Promise.all(
-      Object.entries(want).map(([name, phase]) => eventually(`${name} ${phase}`, 60_000, async () => ((await get(name)).status?.phase === phase ? get(name) : undefined))),
+      Object.entries(want).map(async ([name, phase]) => {
+        const p = await eventually(`${name} ${phase}`, 60_000, async () => ((await get(name)).status?.phase === phase ? get(name) : undefined));
+        t.diagnostic(`${name} ${phase} after ${Date.now() - t0} ms`);
+        return p;
+      }),
     );
     const byName = new Map(ended.map((p) => [p.metadata.name ?? '', p]));
     const failedInit = byName.get('never-init-fails')!.status?.initContainerStatuses?.[0];
@@ -286,7 +291,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     assert.equal(byName.get('onfailure-exit')!.status?.containerStatuses?.[0]?.restartCount, 0, 'OnFailure: not restarted after success');
     assert.equal(byName.get('never-init-ok')!.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
     // nothing runs again once the pod ended
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 2000));
     for (const p of ended) {
       const now = await get(p.metadata.name ?? '');
       assert.equal(now.status?.phase, p.status?.phase, `${p.metadata.name ?? ''} stays ${p.status?.phase ?? ''}`);

@@ -9,7 +9,7 @@
 // 12 KiB first (termination-message.ts).
 import { isApiError, type Pod, type PodStatus } from '@skiff/api';
 import { discardLogger, realClock, type Clientset, type Clock, type Logger, type TimerHandle } from '@skiff/machinery';
-import { statusEqual } from './pod-status.js';
+import { statusKey } from './pod-status.js';
 import { limitTerminationMessages } from './termination-message.js';
 
 /** how long a change waits for more changes before the batch is written */
@@ -26,11 +26,13 @@ export interface StatusManagerOptions {
 interface PodEntry {
   /** the newest pod object handed in (its metadata goes with the write) */
   pod: Pod;
-  /** the newest status and its version */
+  /** the newest status, its canonical form (statusKey) and its version */
   status: PodStatus;
+  key: string;
   version: number;
-  /** what the apiserver has, as far as the agent knows, and the version it came from */
+  /** what the apiserver has, as far as the agent knows, its canonical form, and the version it came from */
   written: PodStatus | undefined;
+  writtenKey: string;
   writtenVersion: number;
   inFlight?: Promise<void>;
   failures: number;
@@ -65,13 +67,17 @@ export class StatusManager {
     const uid = pod.metadata.uid ?? '';
     const e = this.pods.get(uid);
     if (e) e.pod = pod;
-    if (statusEqual(e ? e.status : pod.status, status)) return false;
+    // the newest status's canonical form is kept: a steady pod's resync canonicalizes one status, not two
+    const key = statusKey(status);
+    const base = e ? e.key : statusKey(pod.status);
+    if (key === base) return false;
     const version = ++this.version;
     if (e) {
       e.status = status;
+      e.key = key;
       e.version = version;
     } else {
-      this.pods.set(uid, { pod, status, version, written: pod.status, writtenVersion: 0, failures: 0, notBefore: 0 });
+      this.pods.set(uid, { pod, status, key, version, written: pod.status, writtenKey: base, writtenVersion: 0, failures: 0, notBefore: 0 });
     }
     this.schedule(this.clock.now() + this.delayMs);
     return true;
@@ -160,8 +166,8 @@ export class StatusManager {
   }
 
   private startWrite(uid: string, e: PodEntry): void {
-    const { version, status, pod } = e;
-    if (statusEqual(e.written, status)) {
+    const { version, status, key, pod } = e;
+    if (key === e.writtenKey) {
       // back to what the apiserver has (a burst that undid itself): nothing to write
       e.writtenVersion = version;
       return;
@@ -172,6 +178,7 @@ export class StatusManager {
         this.writes++;
         await this.clients.pods(pod.metadata.namespace ?? '').updateStatus({ ...pod, metadata, status });
         e.written = status;
+        e.writtenKey = key;
         e.writtenVersion = Math.max(e.writtenVersion, version);
         e.failures = 0;
         e.notBefore = 0;
