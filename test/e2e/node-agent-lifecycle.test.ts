@@ -6,7 +6,11 @@
 // probe restarts the container, a crashing one goes to CrashLoopBackOff, a hostPort that a process
 // outside Skiff holds on the node gives Docker's error in a FailedCreatePodSandBox event (the pod
 // Pending until the port is free), and deleting a pod runs its preStop hook, gives SIGTERM, and the
-// object and its containers are gone after.
+// object and its containers are gone after. restartPolicy Never and OnFailure end in Succeeded or
+// Failed, with init containers too; an image that does not exist (ErrImagePull, then
+// ImagePullBackOff) and a command that is not in the image (RunContainerError, ContainerCannotRun)
+// leave the node's other pods untouched; CrashLoopBackOff's delay grows (10 s, then 20 s); the
+// managed /etc/hosts; a hostNetwork pod with runAsUser and readOnlyRootFilesystem.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,7 +34,7 @@ function pod(name: string, spec: Partial<NonNullable<Pod['spec']>>): Pod {
 
 const httpd = (pre: string) => ['sh', '-c', `mkdir -p /www && ${pre} exec httpd -f -p 8080 -h /www`];
 
-void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, () => {
+void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, () => {
   let lab: TestLab | undefined;
   let etcd: TestEtcd | undefined;
   let apiAbort: AbortController | undefined;
@@ -41,6 +45,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
   let runtime: DockerRuntime;
   let nodeName = '';
   let netns = '';
+  let nodeAddress = '';
   let logPath = '';
   let startAgent: () => ChildProcess = () => {
     throw new Error('no lab');
@@ -53,6 +58,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     const node = (await labStatusJson(lab)).nodes[0]!;
     nodeName = node.name;
     netns = node.netns;
+    nodeAddress = node.address;
     const gateway = lab.subnet.replace(/\.0\/24$/, '.1');
     etcd = await startEtcd();
     apiAbort = new AbortController();
@@ -122,6 +128,14 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
   const containerId = (p: Pod) => (p.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^docker:\/\//, '');
   const reasons = async (name: string) => new Set(((await cs.events('default').list()).items as Event[]).filter((e) => e.involvedObject?.name === name).map((e) => e.reason));
   const running = (name: string) => eventually(`${name} Running`, 60_000, async () => ((await get(name)).status?.containerStatuses?.[0]?.state?.running ? get(name) : undefined));
+  const events = async (name: string) => ((await cs.events('default').list()).items as Event[]).filter((e) => e.involvedObject?.name === name);
+  /** the steady pod of this file ('env'): its containers, their states, its restart counts and whether it answers */
+  const steady = async () => {
+    const p = await get('env');
+    const containers = (await runtime.listContainers({ podUid: p.metadata.uid ?? '' })).map((c) => `${c.id} ${c.state}`).sort();
+    const answers = (await runtime.execSync(containerId(p), ['true'], 5000)).exitCode === 0;
+    return { containers, restarts: (p.status?.containerStatuses ?? []).map((c) => c.restartCount), phase: p.status?.phase, answers };
+  };
 
   void it('gives ConfigMap and Secret values as env, and a ClusterFirst resolv.conf', async () => {
     await cs.configMaps('default').create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'fast', LEVEL: '3' } });
@@ -129,6 +143,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     await cs.pods('default').create(
       bind(
         pod('env', {
+          hostAliases: [{ ip: '10.0.0.5', hostnames: ['db', 'db.local'] }],
           containers: [
             {
               name: 'main',
@@ -153,8 +168,10 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.match(resolv, new RegExp(`^nameserver ${CLUSTER_DNS.replace(/\./g, '\\.')}$`, 'm'));
     assert.match(resolv, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/m);
     assert.match(resolv, /^options ndots:5$/m);
+    // the agent's managed hosts file, as the kubelet writes it
     const hosts = (await runtime.execSync(containerId(p), ['cat', '/etc/hosts'], 5000)).stdout;
-    assert.match(hosts, new RegExp(`^${(p.status?.podIP ?? 'x').replace(/\./g, '\\.')}\\s+env$`, 'm'));
+    assert.ok(hosts.startsWith('# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n'), hosts);
+    assert.ok(hosts.endsWith(`\n${p.status?.podIP ?? 'x'}\tenv\n\n# Entries added by HostAliases.\n10.0.0.5\tdb\tdb.local\n`), hosts);
   });
 
   void it('kill -9 of the agent while pods run, then a restart: no container restarted, statuses unchanged', async () => {
@@ -241,6 +258,102 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.equal((await get('says-bye')).status?.phase, 'Failed');
   });
 
+  void it('restartPolicy Never and OnFailure end in Succeeded or Failed, with init containers too', async (t) => {
+    // each step of "fails once, then succeeds" keeps a marker in an emptyDir
+    const once = (dir: string) => ['sh', '-c', `if [ -f ${dir}/once ]; then exit 0; fi; touch ${dir}/once; exit 1`];
+    const scratch = { volumes: [{ name: 'scratch', emptyDir: {} }] };
+    const mount = [{ name: 'scratch', mountPath: '/scratch' }];
+    const pods = [
+      pod('never-init-fails', { restartPolicy: 'Never', initContainers: [{ name: 'init', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 2'] }], containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'] }] }),
+      pod('never-init-ok', { restartPolicy: 'Never', initContainers: [{ name: 'init', image: TESTBOX_IMAGE, command: ['true'] }], containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 0'] }] }),
+      pod('onfailure-init', { ...scratch, restartPolicy: 'OnFailure', initContainers: [{ name: 'init', image: TESTBOX_IMAGE, command: once('/scratch'), volumeMounts: mount }], containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 0'] }] }),
+      pod('onfailure-main', { ...scratch, restartPolicy: 'OnFailure', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: once('/scratch'), volumeMounts: mount }] }),
+      pod('onfailure-exit', { restartPolicy: 'OnFailure', containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 0'] }] }),
+    ];
+    const t0 = Date.now();
+    await Promise.all(pods.map((p) => cs.pods('default').create(bind(p))));
+    const want: Record<string, 'Succeeded' | 'Failed'> = { 'never-init-fails': 'Failed', 'never-init-ok': 'Succeeded', 'onfailure-init': 'Succeeded', 'onfailure-main': 'Succeeded', 'onfailure-exit': 'Succeeded' };
+    const ended = await Promise.all(
+      Object.entries(want).map(async ([name, phase]) => {
+        const p = await eventually(`${name} ${phase}`, 60_000, async () => ((await get(name)).status?.phase === phase ? get(name) : undefined));
+        t.diagnostic(`${name} ${phase} after ${Date.now() - t0} ms`);
+        return p;
+      }),
+    );
+    const byName = new Map(ended.map((p) => [p.metadata.name ?? '', p]));
+    const failedInit = byName.get('never-init-fails')!.status?.initContainerStatuses?.[0];
+    assert.deepEqual([failedInit?.state?.terminated?.exitCode, failedInit?.state?.terminated?.reason, failedInit?.restartCount], [2, 'Error', 0], 'Never: the failed init container fails the pod, not restarted');
+    const uid = byName.get('never-init-fails')!.metadata.uid ?? '';
+    assert.deepEqual((await runtime.listContainers({ podUid: uid })).map((c) => c.name), ['init'], 'the app container never started');
+    assert.equal(byName.get('onfailure-init')!.status?.initContainerStatuses?.[0]?.restartCount, 1, 'OnFailure: the failed init container ran again');
+    assert.equal(byName.get('onfailure-init')!.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode, 0);
+    assert.equal(byName.get('onfailure-main')!.status?.containerStatuses?.[0]?.restartCount, 1, 'OnFailure: restarted after its failure');
+    assert.equal(byName.get('onfailure-exit')!.status?.containerStatuses?.[0]?.restartCount, 0, 'OnFailure: not restarted after success');
+    assert.equal(byName.get('never-init-ok')!.status?.containerStatuses?.[0]?.state?.terminated?.reason, 'Completed');
+    // nothing runs again once the pod ended
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const p of ended) {
+      const now = await get(p.metadata.name ?? '');
+      assert.equal(now.status?.phase, p.status?.phase, `${p.metadata.name ?? ''} stays ${p.status?.phase ?? ''}`);
+      assert.ok((await runtime.listContainers({ podUid: p.metadata.uid ?? '' })).every((c) => c.state === 'exited'), `${p.metadata.name ?? ''}: no container runs`);
+    }
+    await Promise.all(Object.keys(want).map((n) => cs.pods('default').delete(n, { gracePeriodSeconds: 0 })));
+  });
+
+  void it('an image that does not exist and a command not in the image: the reasons in status and events; the other pods keep running', async (t) => {
+    const before = await steady();
+    assert.ok(before.answers && before.containers.every((c) => c.endsWith(' running')), JSON.stringify(before));
+    await cs.pods('default').create(bind(pod('no-image', { containers: [{ name: 'main', image: 'skiff/no-such-image:0.1', command: ['sleep', '3600'] }] })));
+    await cs.pods('default').create(bind(pod('no-command', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['/no/such/binary'] }] })));
+    // ErrImagePull after a failed pull, ImagePullBackOff while the pull backs off (10 s, then 20 s)
+    const seen = new Set<string>();
+    const pulls = eventually('ErrImagePull and ImagePullBackOff', 90_000, async () => {
+      const reason = (await get('no-image')).status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (reason) seen.add(reason);
+      return seen.has('ErrImagePull') && seen.has('ImagePullBackOff') ? true : undefined;
+    });
+    const cannotRun = eventually('ContainerCannotRun, then CrashLoopBackOff', 60_000, async () => {
+      const c = (await get('no-command')).status?.containerStatuses?.[0];
+      return c?.state?.waiting?.reason === 'CrashLoopBackOff' && c.lastState?.terminated ? c : undefined;
+    });
+    const [, c] = await Promise.all([pulls, cannotRun]);
+    const image = await get('no-image');
+    assert.equal(image.status?.phase, 'Pending');
+    const pullEvents = await events('no-image');
+    t.diagnostic(`pull: ${pullEvents.map((e) => `${e.reason ?? ''}: ${e.message ?? ''}`).join(' | ')}`);
+    assert.ok(pullEvents.some((e) => e.reason === 'Pulling' && e.message === 'Pulling image "skiff/no-such-image:0.1"'));
+    assert.ok(pullEvents.some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message?.startsWith('Failed to pull image "skiff/no-such-image:0.1": ')));
+    assert.ok(pullEvents.some((e) => e.type === 'Warning' && e.reason === 'Failed' && e.message === 'Error: ErrImagePull'));
+    assert.ok(pullEvents.some((e) => e.reason === 'BackOff' && e.message === 'Back-off pulling image "skiff/no-such-image:0.1"'));
+    t.diagnostic(`no-command: ${JSON.stringify(c.lastState?.terminated)}`);
+    assert.equal(c.lastState?.terminated?.reason, 'ContainerCannotRun');
+    assert.equal(c.lastState?.terminated?.exitCode, 127);
+    assert.match(c.lastState?.terminated?.message ?? '', /\/no\/such\/binary.*no such file or directory/);
+    const runEvents = await events('no-command');
+    assert.ok(runEvents.some((e) => e.type === 'Warning' && e.reason === 'Failed' && /^Error: .*\/no\/such\/binary.*no such file or directory/.test(e.message ?? '')), runEvents.map((e) => e.message).join(' | '));
+    assert.ok(runEvents.some((e) => e.reason === 'BackOff'));
+    assert.deepEqual(await steady(), before, 'the other pod: same containers, still running, no restart, answering');
+    await Promise.all(['no-image', 'no-command'].map((n) => cs.pods('default').delete(n, { gracePeriodSeconds: 0 })));
+  });
+
+  void it('a hostNetwork pod sees the node\'s interfaces; runAsUser and readOnlyRootFilesystem hold', async () => {
+    await cs.pods('default').create(
+      bind(pod('host-net', { hostNetwork: true, containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], securityContext: { runAsUser: 1234, readOnlyRootFilesystem: true } }] })),
+    );
+    const p = await running('host-net');
+    assert.equal(p.status?.podIP, nodeAddress, "the pod's IP is the node's");
+    const id = containerId(p);
+    const addrs = (await runtime.execSync(id, ['ip', '-4', '-o', 'addr'], 5000)).stdout;
+    assert.match(addrs, new RegExp(`inet ${nodeAddress.replace(/\./g, '\\.')}/`), addrs);
+    assert.equal((await runtime.execSync(id, ['id', '-u'], 5000)).stdout.trim(), '1234');
+    const write = await runtime.execSync(id, ['touch', '/written'], 5000);
+    assert.notEqual(write.exitCode, 0);
+    assert.match(write.stderr, /Read-only file system/);
+    const hosts = (await runtime.execSync(id, ['cat', '/etc/hosts'], 5000)).stdout;
+    assert.equal(hosts, await readFile('/etc/hosts', 'utf8'), "a hostNetwork pod gets the node's hosts file");
+    await cs.pods('default').delete('host-net', { gracePeriodSeconds: 0 });
+  });
+
   void it('a failing readiness probe marks the pod not Ready', async () => {
     await cs.pods('default').create(
       bind(
@@ -272,15 +385,25 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 400_000 }, (
     assert.ok(r.has('Unhealthy') && r.has('Killing'), [...r].join(','));
   });
 
-  void it('a crashing container goes to CrashLoopBackOff', async () => {
+  void it('a crashing container goes to CrashLoopBackOff, its back-off growing from 10 s to 20 s', async () => {
     await cs.pods('default').create(bind(pod('crash', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', 'exit 3'] }] })));
-    const s = await eventually('CrashLoopBackOff', 60_000, async () => {
+    const backoff = (c: { state?: { waiting?: { reason?: string; message?: string } } } | undefined) =>
+      c?.state?.waiting?.reason === 'CrashLoopBackOff' ? /^back-off (\d+)s restarting failed container=main pod=crash_default\(/.exec(c.state.waiting.message ?? '')?.[1] : undefined;
+    const first = await eventually('CrashLoopBackOff (10 s)', 60_000, async () => {
       const c = (await get('crash')).status?.containerStatuses?.[0];
-      return c?.state?.waiting?.reason === 'CrashLoopBackOff' ? c : undefined;
+      return backoff(c) === '10' ? c : undefined;
     });
-    assert.ok(s.restartCount >= 1);
-    assert.equal(s.lastState?.terminated?.exitCode, 3);
+    assert.ok(first.restartCount >= 1);
+    assert.equal(first.lastState?.terminated?.exitCode, 3);
     assert.ok((await reasons('crash')).has('BackOff'));
+    const second = await eventually('the back-off doubled (20 s)', 40_000, async () => {
+      const c = (await get('crash')).status?.containerStatuses?.[0];
+      return backoff(c) === '20' ? c : undefined;
+    });
+    assert.equal(second.restartCount, first.restartCount + 1, 'one restart after the 10 s back-off');
+    // the restart waited out the back-off: the new instance started at least 10 s after the last one ended
+    const gap = Date.parse(second.lastState?.terminated?.startedAt ?? '') - Date.parse(first.lastState?.terminated?.finishedAt ?? '');
+    assert.ok(gap >= 9_000, `restarted ${gap} ms after the crash`);
   });
 
   void it('deleting a pod runs preStop, gives SIGTERM, then the object and its containers are gone', async () => {

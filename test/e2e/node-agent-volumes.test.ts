@@ -234,8 +234,8 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
       const events = await cs.events(NS).list();
       return events.items.find((e) => e.reason === 'FailedMount' && e.involvedObject?.name === 'waits' && e.message === 'MountVolume.SetUp failed for volume "later" : configmap "later" not found');
     });
-    const p = await getPod('waits');
-    assert.equal(p.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'ContainerCreating');
+    // the status write follows the event by a batch (10 ms)
+    const p = await eventually('ContainerCreating', 10_000, async () => ((await getPod('waits')).status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating' ? getPod('waits') : undefined));
     assert.deepEqual(await runtime.listPodSandboxes({ podUid: p.metadata.uid ?? '' }), [], 'no sandbox before the volumes');
     await cs.configMaps(NS).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { k: 'v' } });
     const up = await running('waits');
@@ -273,7 +273,8 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
         const left = [...(await runtime.listContainers({ podUid: uid })).map((c) => c.id), ...(await runtime.listPodSandboxes({ podUid: uid })).map((s) => s.id)];
         return left.length === 0 ? true : undefined;
       });
-      assert.deepEqual(await hostMountsUnder(join(rootDir, 'pods', uid)), []);
+      // the volumes are unmounted right after the runtime's objects are removed
+      await eventually(`no mount of ${uid} left`, 30_000, async () => ((await hostMountsUnder(join(rootDir, 'pods', uid))).length === 0 ? true : undefined));
     }
     await eventually('no pod directory left', 30_000, async () => ((await readdir(join(rootDir, 'pods')).catch(() => [])).length === 0 ? true : undefined));
   });

@@ -24,6 +24,8 @@ const argv = cliFlags()
   .option('resolv-conf', { type: 'string', default: '/etc/resolv.conf', describe: "the node's resolv.conf for Default pods and the search path" })
   .option('root-dir', { type: 'string', describe: `the agent's directory: pods' volumes live under <root-dir>/pods/<uid> (default ${DEFAULT_ROOT_DIR}; the fake runtime sets up volumes only when given)` })
   .option('eviction-hard', { type: 'string', describe: `MemoryPressure/DiskPressure thresholds (default ${DEFAULT_EVICTION_HARD}; none with the fake runtime); signals memory.available, nodefs.available, nodefs.inodesFree` })
+  .option('kube-reserved', { type: 'string', describe: 'resources held back from pods for the agent and the runtime, e.g. cpu=100m,memory=100Mi,ephemeral-storage=1Gi,pid=1000 (allocatable = capacity - kube-reserved - system-reserved - hard eviction thresholds)' })
+  .option('system-reserved', { type: 'string', describe: 'resources held back from pods for the OS (as --kube-reserved)' })
   .option('eviction-soft', { type: 'string', describe: 'soft eviction thresholds (as --eviction-hard): a pod is evicted once one is met for its grace period' })
   .option('eviction-soft-grace-period', { type: 'string', describe: 'the grace period of each soft threshold, e.g. memory.available=1m30s' })
   .option('eviction-max-pod-grace-period', { type: 'number', default: 0, describe: "the most seconds a pod evicted for a soft threshold gets to stop (its own terminationGracePeriodSeconds when shorter; negative: always its own)" })
@@ -57,6 +59,8 @@ try {
       healthPort: argv['health-port'],
       ...(argv['root-dir'] ? { rootDir: argv['root-dir'] } : {}),
       ...(argv['eviction-hard'] !== undefined ? { evictionHard: argv['eviction-hard'] } : {}),
+      ...(argv['kube-reserved'] !== undefined ? { kubeReserved: argv['kube-reserved'] } : {}),
+      ...(argv['system-reserved'] !== undefined ? { systemReserved: argv['system-reserved'] } : {}),
       ...(argv['eviction-soft'] !== undefined ? { evictionSoft: argv['eviction-soft'] } : {}),
       ...(argv['eviction-soft-grace-period'] !== undefined ? { evictionSoftGracePeriod: argv['eviction-soft-grace-period'] } : {}),
       evictionMaxPodGracePeriod: argv['eviction-max-pod-grace-period'],

@@ -25,7 +25,8 @@ import { FakePodNetwork } from './network/fake-pod-network.js';
 import { HostPodNetwork } from './network/host-pod-network.js';
 import { HostCommandRunner } from './network/command-runner.js';
 import { minOomScoreAdj } from './node/capabilities.js';
-import { defaultNodeIP, machineFacts } from './node/node-facts.js';
+import { allocatableOf, capacityOf, defaultNodeIP, machineFacts } from './node/node-facts.js';
+import { cpuQuantity, evictionReservation, parseReserved, sumReservations } from './node/allocatable.js';
 import { NodeLease } from './node/node-lease.js';
 import { NodeStatusReporter } from './node/node-status.js';
 import { Pleg } from './pleg/pleg.js';
@@ -82,6 +83,9 @@ export interface AgentConfig {
   rootDir?: string;
   /** hard eviction thresholds for MemoryPressure/DiskPressure (the kubelet's --eviction-hard); the fake runtime reports none */
   evictionHard?: string;
+  /** resources held back from pods for the node agent and the runtime (--kube-reserved: `cpu=100m,memory=100Mi,ephemeral-storage=1Gi,pid=1000`) and for the OS (--system-reserved); default none */
+  kubeReserved?: string;
+  systemReserved?: string;
   /** soft eviction thresholds (--eviction-soft, same syntax), each with its grace period in evictionSoftGracePeriod */
   evictionSoft?: string;
   /** `memory.available=1m30s,...` (--eviction-soft-grace-period, Go durations) */
@@ -163,15 +167,19 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const agentServer: AgentServer | undefined = config.serverToken
     ? await startAgentServer({ host: config.serverHost ?? nodeIP, port: config.serverPort ?? DEFAULT_SERVER_PORT, token: config.serverToken, nodeName: config.nodeName, runtime, log }, signal)
     : undefined;
-  const facts = { ...machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`), ...(agentServer ? { serverPort: agentServer.port } : {}) };
-  const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
-  await pleg.relist();
-  const rootDir = rootDirOf(config);
-  if (rootDir) await mkdir(rootDir, { recursive: true });
   const thresholds = [
     ...parseEvictionHard(config.evictionHard ?? (config.runtime === 'fake' ? '' : DEFAULT_EVICTION_HARD)),
     ...parseEvictionSoft(config.evictionSoft ?? '', config.evictionSoftGracePeriod ?? ''),
   ];
+  const machine = machineFacts(config.nodeName, nodeIP, `${version.runtimeName}://${version.runtimeVersion}`);
+  // allocatable = capacity - kube-reserved - system-reserved - the hard eviction thresholds
+  const reservation = sumReservations(parseReserved('kube-reserved', config.kubeReserved ?? ''), parseReserved('system-reserved', config.systemReserved ?? ''), evictionReservation(thresholds, capacityOf(machine)));
+  const facts = { ...machine, reservation, ...(agentServer ? { serverPort: agentServer.port } : {}) };
+  const allocatable = allocatableOf(facts);
+  const pleg = new Pleg(runtime, { clock, ...(config.plegRelistMs ? { relistPeriodMs: config.plegRelistMs } : {}), onError: (what, err) => log.warn('pleg failed', { what, err }) });
+  await pleg.relist();
+  const rootDir = rootDirOf(config);
+  if (rootDir) await mkdir(rootDir, { recursive: true });
   const pressure = new PressureTracker();
   const pressureNow = async () => {
     if (thresholds.length === 0) return {};
@@ -246,22 +254,23 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
         mounter: config.mounter ?? (config.runtime === 'fake' ? new FakeMounter() : new HostMounter()),
         // the informers' caches, as env does: an update reaches the files at the pod's next sync
         sources: { configMap: async (ns, name) => listerFor(configMapInformer).get(ns, name), secret: async (ns, name) => listerFor(secretInformer).get(ns, name) },
-        node: () => ({ cpuMilli: BigInt(facts.cpus) * 1000n, memoryBytes: BigInt(facts.memoryBytes), ephemeralStorageBytes: BigInt(facts.ephemeralStorageBytes) }),
+        node: () => allocatable,
         now,
       })
     : undefined;
+  const statuses = new StatusManager(clients, { clock, log });
   const syncer = new PodSyncer({
     runtime,
     clients,
     images: new ImageManager(runtime, backoff, record, now),
     backoff,
-    statuses: new StatusManager(clients),
+    statuses,
     record,
     node: { hostIP: nodeIP, memoryCapacityBytes: facts.memoryBytes, minOomScoreAdj: config.runtime === 'fake' ? -1000 : minOomScoreAdj() },
     runtimeName: version.runtimeName,
     now,
     envSources: listerEnvSources(listerFor(configMapInformer), listerFor(secretInformer), listerFor(serviceInformer)),
-    allocatable: { cpu: String(facts.cpus), memory: String(facts.memoryBytes), 'ephemeral-storage': String(facts.ephemeralStorageBytes) },
+    allocatable: { cpu: cpuQuantity(allocatable.cpuMilli), memory: String(allocatable.memoryBytes), 'ephemeral-storage': String(allocatable.ephemeralStorageBytes) },
     dns: dnsNode(config),
     probes,
     ...(volumes ? { volumes } : {}),
@@ -378,6 +387,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   ]).then(async () => {
     workers.stop();
     await workers.idle();
+    await statuses.stop();
     await probes.stop();
     await broadcaster.shutdown();
     await health?.close();

@@ -1,9 +1,11 @@
 // What the agent reports about its machine (the kubelet's setNodeStatus "setters"): capacity and
-// allocatable (cpu, memory, ephemeral-storage, pods = 110), InternalIP and Hostname addresses, the
-// kubernetes.io/hostname|os|arch labels and nodeInfo (kernel, OS image, runtime version).
+// allocatable (cpu, memory, ephemeral-storage, pods = 110; allocatable is capacity minus the
+// reservation: allocatable.ts), InternalIP and Hostname addresses, the kubernetes.io/hostname|os|arch
+// labels and nodeInfo (kernel, OS image, runtime version).
 import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import type { Node, NodeSystemInfo } from '@skiff/api';
+import { bytesQuantity, cpuQuantity, NO_RESERVATION, subtractReservation, type Reservation } from './allocatable.js';
 
 export const MAX_PODS = 110;
 export const AGENT_VERSION = 'v0.1.0-skiff';
@@ -23,6 +25,22 @@ export interface NodeFactsInput {
   arch: string;
   /** the port of the agent's server, published as daemonEndpoints.kubeletEndpoint.Port */
   serverPort?: number;
+  /** kube-reserved + system-reserved + the hard eviction thresholds (default none) */
+  reservation?: Reservation;
+}
+
+/** the capacity as reported (memory and storage in whole KiB) */
+export function capacityOf(f: NodeFactsInput): Reservation {
+  return {
+    cpuMilli: BigInt(f.cpus) * 1000n,
+    memoryBytes: BigInt(Math.floor(f.memoryBytes / 1024)) * 1024n,
+    ephemeralStorageBytes: BigInt(Math.floor(f.ephemeralStorageBytes / 1024)) * 1024n,
+  };
+}
+
+/** capacity minus the reservation (the kubelet's allocatable) */
+export function allocatableOf(f: NodeFactsInput): Reservation {
+  return subtractReservation(capacityOf(f), f.reservation ?? NO_RESERVATION);
 }
 
 /** Go's GOARCH for Node's process.arch */
@@ -80,6 +98,8 @@ export function nodeObject(f: NodeFactsInput, podCIDR?: string): Node {
     'ephemeral-storage': `${Math.floor(f.ephemeralStorageBytes / 1024)}Ki`,
     pods: String(MAX_PODS),
   };
+  const a = allocatableOf(f);
+  const allocatable = { cpu: cpuQuantity(a.cpuMilli), memory: bytesQuantity(a.memoryBytes), 'ephemeral-storage': bytesQuantity(a.ephemeralStorageBytes), pods: String(MAX_PODS) };
   const nodeInfo: NodeSystemInfo = {
     machineID: f.machineID,
     systemUUID: f.machineID,
@@ -99,7 +119,7 @@ export function nodeObject(f: NodeFactsInput, podCIDR?: string): Node {
     spec: podCIDR ? { podCIDR, podCIDRs: [podCIDR] } : {},
     status: {
       capacity: resources,
-      allocatable: { ...resources },
+      allocatable,
       addresses: [
         { type: 'InternalIP', address: f.nodeIP },
         { type: 'Hostname', address: f.nodeName },

@@ -37,7 +37,7 @@ export class Pleg {
 
   /** Lists the runtime now and returns what changed since the previous relist. */
   async relist(): Promise<PodLifecycleEvent[]> {
-    const [sandboxes, containers] = await Promise.all([this.runtime.listPodSandboxes(), this.runtime.listContainers()]);
+    const { sandboxes, containers } = await this.runtime.listPodObjects();
     const cur = snapshotOf(sandboxes, containers);
     const events = diffSnapshots(this.snapshot, cur);
     this.snapshot = cur;

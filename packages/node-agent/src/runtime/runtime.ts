@@ -235,6 +235,11 @@ export interface ListFilter {
   podUid?: string;
 }
 
+export interface PodObjects {
+  sandboxes: PodSandbox[];
+  containers: ContainerSummary[];
+}
+
 export interface RuntimeVersion {
   runtimeName: string;
   runtimeVersion: string;
@@ -259,6 +264,8 @@ export interface ContainerRuntime {
   /** removing an absent container is fine */
   removeContainer(id: string): Promise<void>;
   listContainers(filter?: ListFilter): Promise<ContainerSummary[]>;
+  /** the sandboxes and containers together, from one listing of the engine (the PLEG's relist, a pod's state) */
+  listPodObjects(filter?: ListFilter): Promise<PodObjects>;
   containerStatus(id: string): Promise<ContainerStatus>;
 
   /** undefined when the image is not present */

@@ -80,10 +80,15 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
   return status;
 }
 
+/** A status's canonical form: equal keys say the same (key order and condition order aside). */
+export function statusKey(s: PodStatus | undefined): string {
+  const v = s ?? {};
+  return canonical({ ...v, conditions: [...(v.conditions ?? [])].sort((x, y) => x.type.localeCompare(y.type)) });
+}
+
 /** Whether two statuses say the same (key order and condition order aside): only a change is written. */
 export function statusEqual(a: PodStatus | undefined, b: PodStatus): boolean {
-  const norm = (s: PodStatus) => canonical({ ...s, conditions: [...(s.conditions ?? [])].sort((x, y) => x.type.localeCompare(y.type)) });
-  return norm(a ?? {}) === norm(b);
+  return statusKey(a) === statusKey(b);
 }
 
 /** JSON with object keys sorted and zero values dropped (the wire drops them too). */

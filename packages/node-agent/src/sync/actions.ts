@@ -72,7 +72,8 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: Cra
   const tryRestart = (c: Container, init: boolean, latest: ContainerStatus) => {
     const key = backoffKey(pod, c.name);
     if (latest.startedAt && timeMs(latest.finishedAt) - timeMs(latest.startedAt) >= BACKOFF_RESET_RUNNING_MS) backoff.reset(key);
-    const left = backoff.remaining(key, timeMs(latest.finishedAt), nowMs);
+    // an instance that never ran (RunContainerError) has no finish time: its creation is when it failed
+    const left = backoff.remaining(key, timeMs(latest.finishedAt ?? latest.createdAt), nowMs);
     if (left > 0) {
       const secs = Math.round(backoff.delayMs(key, nowMs) / 1000);
       actions.waiting.set(c.name, {

@@ -10,7 +10,7 @@ export interface PodRuntimeState {
 }
 
 export async function readPodState(runtime: ContainerRuntime, podUid: string, cache?: PodStateCache): Promise<PodRuntimeState> {
-  const [sandboxes, containers] = await Promise.all([runtime.listPodSandboxes({ podUid }), runtime.listContainers({ podUid })]);
+  const { sandboxes, containers } = await runtime.listPodObjects({ podUid });
   const sandboxStatuses = await Promise.all(
     sandboxes.map((s) => cache?.sandbox(podUid, s.id, s.state) ?? runtime.podSandboxStatus(s.id).then((st) => cache?.keepSandbox(podUid, st) ?? st, () => undefined)),
   );

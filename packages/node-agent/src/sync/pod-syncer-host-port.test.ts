@@ -21,12 +21,13 @@ function setup() {
   const events: { pod: string; reason: string; message: string }[] = [];
   const record = (p: Pod, _t: string, reason: string, message: string) => events.push({ pod: p.metadata.name ?? '', reason, message });
   const backoff = new CrashBackoff();
+  const statuses = new StatusManager(cs);
   const syncer = new PodSyncer({
     runtime,
     clients: cs,
     images: new ImageManager(runtime, backoff, record, Date.now),
     backoff,
-    statuses: new StatusManager(cs),
+    statuses,
     record,
     node: { hostIP: '192.0.2.1', memoryCapacityBytes: 1 << 30 },
     runtimeName: 'fake',
@@ -34,7 +35,15 @@ function setup() {
   });
   const create = (name: string, ports: ContainerPort[]) =>
     cs.pods('default').create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'busybox:1.36', ports }] } });
-  return { cs, runtime, events, syncer, create };
+  // status writes are batched: each step waits for them before it looks
+  const sync = async (p: Pod) => {
+    try {
+      return await syncer.sync(p);
+    } finally {
+      await statuses.flush();
+    }
+  };
+  return { cs, runtime, events, syncer, sync, create };
 }
 
 const cases: { name: string; held: 'outside' | 'pod'; heldIP?: string; ports: ContainerPort[]; error?: RegExp }[] = [
@@ -58,17 +67,17 @@ for (const c of cases) {
   void test(`PodSyncer, hostPort in use: ${c.name}`, async () => {
     const t = setup();
     const other = await t.create('other', c.held === 'pod' ? [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }] : []);
-    await t.syncer.sync(other);
+    await t.sync(other);
     const release = c.held === 'outside' ? t.runtime.hostPorts.holdFromOutside(8080, 'tcp', c.heldIP) : undefined;
     const before = (await t.runtime.listContainers()).map((x) => `${x.id}:${x.state}`);
     const late = await t.create('late', c.ports);
 
     if (!c.error) {
-      await t.syncer.sync(late);
+      await t.sync(late);
       assert.equal((await t.cs.pods('default').get('late')).status?.phase, 'Running');
       return;
     }
-    await assert.rejects(t.syncer.sync(late), (e: unknown) => e instanceof PodSandboxError && c.error!.test(e.message));
+    await assert.rejects(t.sync(late), (e: unknown) => e instanceof PodSandboxError && c.error!.test(e.message));
     const failed = t.events.filter((e) => e.reason === 'FailedCreatePodSandBox');
     assert.equal(failed.length, 1);
     assert.equal(failed[0]!.pod, 'late');
@@ -84,7 +93,7 @@ for (const c of cases) {
     // the port is freed: the retried sync runs the pod
     if (release) release();
     else await t.syncer.removeOrphan(other.metadata.uid ?? '', 0);
-    await t.syncer.sync(await t.cs.pods('default').get('late'));
+    await t.sync(await t.cs.pods('default').get('late'));
     assert.equal((await t.cs.pods('default').get('late')).status?.phase, 'Running');
   });
 }

@@ -20,15 +20,18 @@ import type { ImageManager, RecordEvent } from './images.js';
 import { PodStateCache, readPodState, type PodRuntimeState } from './pod-state.js';
 import type { ProbeManager } from '../probe/probe-manager.js';
 import { noProbes } from '../probe/probe-results.js';
-import { HookRunner } from '../lifecycle/hooks.js';
+import { HookRunner, MIN_GRACE_SECONDS } from '../lifecycle/hooks.js';
 import { createTerminationMessageFile, TerminationMessages } from '../status/termination-message.js';
 import { activeDeadlineRemainingMs, DEADLINE_EXCEEDED } from '../lifecycle/active-deadline.js';
 import { containerMounts } from '../volumes/container-mounts.js';
+import { ETC_HOSTS_PATH, mountsHostsFile, writePodHostsFile } from '../dns/hosts-file.js';
 import type { PodVolumes, VolumeManager } from '../volumes/volume-manager.js';
 
 export const DEFAULT_GRACE_SECONDS = 30;
 /** how long a steady pod's runtime state is used without reading it again (the PLEG reports changes meanwhile) */
 export const STEADY_STATE_MAX_AGE_MS = 60_000;
+/** a pod whose container could not start is synced again after this long */
+export const RUN_CONTAINER_ERROR_RETRY_MS = 1_000;
 /** a pod whose volumes could not be set up is synced again after this long */
 export const VOLUME_RETRY_MS = 2_000;
 
@@ -50,8 +53,10 @@ export interface PodSyncerDeps {
   dns?: DNSNode;
   /** liveness, readiness and startup probes (default: none run; running is ready) */
   probes?: ProbeManager;
-  /** the pods' volumes; without it, volumes are not set up (hollow nodes) */
+  /** the pods' volumes; without it, volumes are not set up (hollow nodes) and no hosts file is written */
   volumes?: VolumeManager;
+  /** the node's hosts file, the base of hostNetwork pods' /etc/hosts (default /etc/hosts) */
+  nodeHostsPath?: string;
 }
 
 export interface SyncResult {
@@ -63,8 +68,10 @@ export function podRef(pod: Pod): PodRef {
   return { uid: pod.metadata.uid ?? '', namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '' };
 }
 
-function terminal(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** Succeeded or Failed, as the API has it or as the agent last recorded it (the write may not be out yet) */
+function terminal(pod: Pod, recorded?: { phase?: string }): boolean {
+  const phase = recorded?.phase ?? pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
 }
 
 function podIPOf(pod: Pod, state: PodRuntimeState, hostIP: string): string | undefined {
@@ -102,11 +109,12 @@ export class PodSyncer {
     if (pod.metadata.deletionTimestamp) return this.terminate(pod);
     const uid = pod.metadata.uid ?? '';
     const eviction = this.evictions.get(uid);
-    if (eviction !== undefined && !terminal(pod)) {
+    const recorded = this.d.statuses.latest(uid);
+    if (eviction !== undefined && !terminal(pod, recorded)) {
       await this.evict(pod, eviction.message, eviction.graceSeconds);
       return {};
     }
-    if (terminal(pod)) {
+    if (terminal(pod, recorded)) {
       this.d.probes?.removePod(uid);
       await this.stopPod(uid, 0, pod); // nothing runs again; containers stay for their logs
       return {};
@@ -154,12 +162,14 @@ export class PodSyncer {
 
   /**
    * Stops one container as the kubelet's killContainer: its preStop hook (when it runs) within the
-   * grace period, the Killing event, then SIGTERM and SIGKILL after what is left of the period.
+   * grace period, the Killing event, then SIGTERM and SIGKILL after what is left of the period, never
+   * less than 2 s (minimumGracePeriodInSeconds) unless the grace period is an override (`forced`: the
+   * pod's termination, eviction, deadline), which is used as it is.
    */
-  private async killContainer(pod: Pod | undefined, c: { id: string; name: string }, graceSeconds: number, message?: string): Promise<void> {
+  private async killContainer(pod: Pod | undefined, c: { id: string; name: string }, graceSeconds: number, opts: { message?: string; forced?: boolean } = {}): Promise<void> {
     let grace = graceSeconds;
     const spec = pod ? [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === c.name) : undefined;
-    if (pod) this.d.record(pod, 'Normal', 'Killing', message ?? `Stopping container ${c.name}`);
+    if (pod) this.d.record(pod, 'Normal', 'Killing', opts.message ?? `Stopping container ${c.name}`);
     if (pod && spec?.lifecycle?.preStop && grace > 0) {
       const status = await this.d.runtime.containerStatus(c.id).catch(() => undefined);
       if (status?.state === 'running') {
@@ -168,6 +178,7 @@ export class PodSyncer {
         grace = await this.hooks.preStop({ pod, container: spec, containerId: c.id, ...(ip ? { podIP: ip } : {}) }, grace);
       }
     }
+    if (!opts.forced) grace = Math.max(grace, MIN_GRACE_SECONDS);
     await this.d.runtime.stopContainer(c.id, grace);
   }
 
@@ -191,7 +202,7 @@ export class PodSyncer {
     await Promise.all(
       actions.kill.map(async (k) => {
         const probe = k.reason === 'liveness' || k.reason === 'startup' ? pod.spec?.containers.find((c) => c.name === k.name)?.[`${k.reason}Probe`] : undefined;
-        await this.killContainer(pod, k, probe?.terminationGracePeriodSeconds ?? grace, k.message);
+        await this.killContainer(pod, k, probe?.terminationGracePeriodSeconds ?? grace, k.message !== undefined ? { message: k.message } : {});
       }),
     );
     for (const id of actions.stopSandboxIds) await this.d.runtime.stopPodSandbox(id, grace);
@@ -233,6 +244,8 @@ export class PodSyncer {
     for (const s of actions.start) {
       const waiting = await this.startContainer(pod, sandboxId, s.container, s.restartCount, podIP, volumes, signal);
       if (waiting) {
+        // an instance that could not start counts as a crash for the back-off
+        if (s.restart && waiting.waiting.reason === 'RunContainerError') this.d.backoff.next(backoffKey(pod, s.container.name), this.d.now());
         actions.waiting.set(s.container.name, waiting.waiting);
         if (waiting.retryAfterMs !== undefined) actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, waiting.retryAfterMs);
         if (s.init) return changed;
@@ -283,14 +296,37 @@ export class PodSyncer {
       const file = await createTerminationMessageFile(this.d.volumes.podDir(pod.metadata.uid ?? ''), container.name);
       mounts.mounts.push({ hostPath: file, containerPath: container.terminationMessagePath, readOnly: false });
     }
+    if (this.d.volumes && ip && mountsHostsFile(container)) {
+      // the kubelet's managed /etc/hosts, written again at every container start
+      const { hostname, domain } = podHostnameAndDomain(pod, this.d.dns?.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+      const file = await writePodHostsFile({
+        podDir: this.d.volumes.podDir(pod.metadata.uid ?? ''),
+        podIPs: [ip],
+        hostname,
+        ...(domain ? { domain } : {}),
+        ...(pod.spec?.hostAliases ? { aliases: pod.spec.hostAliases } : {}),
+        hostNetwork: Boolean(pod.spec?.hostNetwork),
+        ...(this.d.nodeHostsPath ? { nodeHostsPath: this.d.nodeHostsPath } : {}),
+      });
+      mounts.mounts.push({ hostPath: file, containerPath: ETC_HOSTS_PATH, readOnly: false });
+    }
     if (mounts.mounts.length > 0) config.mounts = mounts.mounts;
     const id = await this.d.runtime.createContainer(sandboxId, config);
     this.d.record(pod, 'Normal', 'Created', `Created container ${container.name}`);
-    await this.d.runtime.startContainer(id);
+    try {
+      await this.d.runtime.startContainer(id);
+    } catch (e) {
+      // the kubelet's RunContainerError: the instance is there, exited without running (ContainerCannotRun),
+      // and is restarted by the restart policy with back-off like a crash
+      const message = (e as Error).message;
+      this.d.record(pod, 'Warning', 'Failed', `Error: ${message}`);
+      // synced again soon (the kubelet's worker requeues a failed sync): restarted, or CrashLoopBackOff
+      return { waiting: { reason: 'RunContainerError', message }, retryAfterMs: RUN_CONTAINER_ERROR_RETRY_MS };
+    }
     this.d.record(pod, 'Normal', 'Started', `Started container ${container.name}`);
     if (container.lifecycle?.postStart) {
       const failed = await this.hooks.postStart({ pod, container, containerId: id, ...(ip ? { podIP: ip } : {}) });
-      if (failed) await this.killContainer(pod, { id, name: container.name }, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, 'FailedPostStartHook');
+      if (failed) await this.killContainer(pod, { id, name: container.name }, pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS, { message: 'FailedPostStartHook' });
     }
     return undefined;
   }
@@ -310,7 +346,7 @@ export class PodSyncer {
       ...(this.d.probes ? { probes: this.d.probes } : {}),
       ...(failed ? { failed } : {}),
     });
-    await this.d.statuses.setStatus(pod, status);
+    this.d.statuses.setStatus(pod, status);
   }
 
   /** The kubelet's eviction: an Evicted event, every container stopped with the eviction's grace period, phase Failed with reason Evicted. */
@@ -319,13 +355,13 @@ export class PodSyncer {
     await this.stopPod(pod.metadata.uid ?? '', graceSeconds, pod);
     const state = await this.readState(pod.metadata.uid ?? '');
     const status = computePodStatus({ pod, state, waiting: new Map(), runtimeName: this.d.runtimeName, hostIP: this.d.node.hostIP, nowIso: new Date(this.d.now()).toISOString(), terminating: true });
-    await this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });
+    this.d.statuses.setStatus(pod, { ...status, phase: 'Failed', reason: 'Evicted', message });
   }
 
-  /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`) and the sandboxes of a pod. */
+  /** Stops every container (SIGTERM, SIGKILL after `graceSeconds`, an override used as it is) and the sandboxes of a pod. */
   async stopPod(uid: string, graceSeconds: number, pod?: Pod): Promise<void> {
     const containers = (await this.d.runtime.listContainers({ podUid: uid })).filter((c) => c.state === 'running' || c.state === 'created');
-    await Promise.all(containers.map((c) => this.killContainer(pod, c, graceSeconds)));
+    await Promise.all(containers.map((c) => this.killContainer(pod, c, graceSeconds, { forced: true })));
     for (const s of await this.d.runtime.listPodSandboxes({ podUid: uid })) if (s.state === 'ready') await this.d.runtime.stopPodSandbox(s.id, graceSeconds);
   }
 
@@ -335,7 +371,9 @@ export class PodSyncer {
     const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
     this.d.probes?.removePod(uid);
     await this.stopPod(uid, grace, pod);
-    await this.writeStatus(pod, new Map(), true).catch(() => undefined); // best effort: the object goes next
+    // the final status goes out before the object is deleted (best effort: the object goes next)
+    await this.writeStatus(pod, new Map(), true).catch(() => undefined);
+    await this.d.statuses.flush(uid).catch(() => undefined);
     try {
       await this.d.clients.pods(pod.metadata.namespace ?? '').delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } });
     } catch (e) {

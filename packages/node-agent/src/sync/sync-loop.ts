@@ -87,7 +87,7 @@ export class SyncLoop {
       known.add(uid);
       this.workers.update(uid, { kind: 'sync', pod });
     }
-    const [sandboxes, containers] = await Promise.all([this.runtime.listPodSandboxes(), this.runtime.listContainers()]);
+    const { sandboxes, containers } = await this.runtime.listPodObjects();
     const held = new Set([...sandboxes.map((s) => s.pod.uid), ...containers.map((c) => c.pod.uid)]);
     for (const uid of held) if (!known.has(uid)) this.workers.update(uid, { kind: 'kill', uid });
     for (const uid of this.workers.known()) if (!known.has(uid) && !held.has(uid)) this.workers.forget(uid);

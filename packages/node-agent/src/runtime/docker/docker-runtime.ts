@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import Docker from 'dockerode';
 import { formatResolvConf } from '../../dns/resolv-conf.js';
 import { RuntimeError } from '../../errors.js';
-import { LABELS, labelFilter, parseLabels } from '../labels.js';
+import { LABELS, labelFilter, parseLabels, type ParsedLabels } from '../labels.js';
 import { groupByPod } from '../recover.js';
 import type {
   ContainerDiskUsage,
@@ -18,6 +18,7 @@ import type {
   ExecSession,
   ImageInfo,
   ListFilter,
+  PodObjects,
   LogChunk,
   LogOptions,
   PodSandbox,
@@ -47,8 +48,38 @@ export function dockerClient(dockerHost = 'unix:///var/run/docker.sock'): Docker
   return new Docker({ socketPath: dockerHost.replace(/^unix:\/\//, '') });
 }
 
+/** creation times as ISO strings, kept: every relist lists every container again */
+const createdIso = new Map<number, string>();
 function createdAt(seconds: number): string {
-  return new Date(seconds * 1000).toISOString();
+  let iso = createdIso.get(seconds);
+  if (iso === undefined) {
+    if (createdIso.size >= 4096) createdIso.clear();
+    iso = new Date(seconds * 1000).toISOString();
+    createdIso.set(seconds, iso);
+  }
+  return iso;
+}
+
+type EngineListItem = Awaited<ReturnType<Docker['listContainers']>>[number];
+
+function sandboxOf(c: EngineListItem, parsed: ParsedLabels): PodSandbox {
+  return { id: c.Id, pod: parsed.pod, attempt: parsed.attempt, state: c.State === 'running' ? 'ready' : 'notready', createdAt: createdAt(c.Created), labels: parsed.own };
+}
+
+function containerOf(c: EngineListItem, p: ParsedLabels): ContainerSummary {
+  const s: ContainerSummary = {
+    id: c.Id,
+    sandboxId: p.sandboxId as string,
+    pod: p.pod,
+    name: p.containerName as string,
+    restartCount: p.restartCount,
+    image: c.Image,
+    imageId: c.ImageID,
+    state: stateName(c.State),
+    createdAt: createdAt(c.Created),
+  };
+  if (p.specHash !== undefined) s.specHash = p.specHash;
+  return s;
 }
 
 export class DockerRuntime implements ContainerRuntime {
@@ -130,8 +161,18 @@ export class DockerRuntime implements ContainerRuntime {
     const out: PodSandbox[] = [];
     for (const c of list) {
       const parsed = parseLabels(c.Labels);
-      if (parsed?.type !== 'sandbox') continue;
-      out.push({ id: c.Id, pod: parsed.pod, attempt: parsed.attempt, state: c.State === 'running' ? 'ready' : 'notready', createdAt: createdAt(c.Created), labels: parsed.own });
+      if (parsed?.type === 'sandbox') out.push(sandboxOf(c, parsed));
+    }
+    return out;
+  }
+
+  async listPodObjects(filter: ListFilter = {}): Promise<PodObjects> {
+    const list = await engineCall('list pod objects', () => this.docker.listContainers({ all: true, filters: { label: labelFilter(undefined, filter.podUid) } }));
+    const out: PodObjects = { sandboxes: [], containers: [] };
+    for (const c of list) {
+      const parsed = parseLabels(c.Labels);
+      if (parsed?.type === 'sandbox') out.sandboxes.push(sandboxOf(c, parsed));
+      else if (parsed?.type === 'container') out.containers.push(containerOf(c, parsed));
     }
     return out;
   }
@@ -162,20 +203,7 @@ export class DockerRuntime implements ContainerRuntime {
     const out: ContainerSummary[] = [];
     for (const c of list) {
       const p = parseLabels(c.Labels);
-      if (p?.type !== 'container') continue;
-      const s: ContainerSummary = {
-        id: c.Id,
-        sandboxId: p.sandboxId as string,
-        pod: p.pod,
-        name: p.containerName as string,
-        restartCount: p.restartCount,
-        image: c.Image,
-        imageId: c.ImageID,
-        state: stateName(c.State),
-        createdAt: createdAt(c.Created),
-      };
-      if (p.specHash !== undefined) s.specHash = p.specHash;
-      out.push(s);
+      if (p?.type === 'container') out.push(containerOf(c, p));
     }
     return out;
   }

@@ -18,6 +18,7 @@ import type {
   ExecSession,
   ImageInfo,
   ListFilter,
+  PodObjects,
   LogChunk,
   LogOptions,
   PodSandbox,
@@ -81,6 +82,10 @@ export class FakeRuntime implements ContainerRuntime {
   readonly hostPorts = new FakeHostPorts();
   /** what `exec` and `execSync` run; default: exit 0, no output */
   execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  /** executables (a container's entrypoint[0]) that are not in the image: the start fails as Docker's does */
+  readonly missingExecutables = new Set<string>();
+  /** the seconds between SIGTERM and SIGKILL that the last stop of each container gave (Docker's stop timeout) */
+  readonly stopTimeouts = new Map<string, number>();
 
   constructor(private readonly opts: FakeRuntimeOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -276,10 +281,17 @@ export class FakeRuntime implements ContainerRuntime {
       r.state = { Status: 'created', ExitCode: 128, Error: `cannot join network of a non running container: ${sandboxId}` };
       throw new RuntimeError('InvalidArgument', `start container ${id}: cannot join network of a non running container: ${sandboxId}`);
     }
+    const exe = this.configOf(id)?.entrypoint[0];
+    if (exe !== undefined && this.missingExecutables.has(exe)) {
+      const error = `OCI runtime create failed: container_linux.go:380: starting container process caused: exec: ${JSON.stringify(exe)}: stat ${exe}: no such file or directory: unknown`;
+      r.state = { Status: 'created', ExitCode: 127, Error: error };
+      throw new RuntimeError('InvalidArgument', `start container ${id}: ${error}`);
+    }
     this.run(r);
   }
 
-  async stopContainer(id: string, _timeoutSeconds: number): Promise<void> {
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    this.stopTimeouts.set(id, timeoutSeconds);
     if (this.records.has(id)) this.exitContainer(id, 143);
   }
 
@@ -308,6 +320,12 @@ export class FakeRuntime implements ContainerRuntime {
 
   async listContainers(filter: ListFilter = {}): Promise<ContainerSummary[]> {
     return this.select('container', filter).map((r) => this.summaryOf(r));
+  }
+
+  async listPodObjects(filter: ListFilter = {}): Promise<PodObjects> {
+    // both lists of the same moment, as one engine listing is
+    const [sandboxes, containers] = await Promise.all([this.listPodSandboxes(filter), this.listContainers(filter)]);
+    return { sandboxes, containers };
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
