@@ -38,6 +38,7 @@ const ENDPOINTS_PER_SERVICE = 10;
 const DNS_IP = '169.254.20.10';
 const PEER_DNS_IP = '127.0.0.53';
 const NODE = 'bench-node';
+const CLUSTER_CIDR = '10.244.0.0/16';
 // The nf_tables chunk size the proxy uses (syncer.ts); the restores alone use the same.
 const NFT_CHUNK = 4096;
 
@@ -89,7 +90,8 @@ async function restoreAlone(backend: Backend, services: Service[], endpoints: En
   for (const e of endpoints) et.update(undefined, e);
   st.apply(svcMap);
   et.apply(epMap);
-  const planner = new RulesPlanner(backend === 'nft' ? { maxChainsPerRestore: NFT_CHUNK } : {});
+  // The proxy's rules: the same cluster CIDR (it decides the masquerade rules and which endpoints need a chain).
+  const planner = new RulesPlanner({ clusterCIDR: CLUSTER_CIDR, ...(backend === 'nft' ? { maxChainsPerRestore: NFT_CHUNK } : {}) });
   const plan = planner.plan({ services: svcMap, endpoints: epMap, existingNatChains: [], missingJumps: JUMPS });
   // Made in full before the clock starts: only the restores are timed.
   const payloads = [...plan.payloads()].map((p) => [...p].join(''));
@@ -140,7 +142,7 @@ async function proxyRun(
     ns.create();
     const t0 = performance.now();
     proxy = new ProxyProcess(ns, MAIN, [
-      '--server', `unix:${api.sock}`, '--hostname-override', NODE, '--cluster-cidr', '10.244.0.0/16', '--iptables-backend', backend,
+      '--server', `unix:${api.sock}`, '--hostname-override', NODE, '--cluster-cidr', CLUSTER_CIDR, '--iptables-backend', backend,
       '--health-port', '-1', '--cluster-dns-ip', DNS_IP, '--resolv-conf', join(dir, 'resolv.conf'), '--kube-api-qps', '0',
     ], NODE_FLAGS);
     const first = await proxy.next((l) => l.msg === 'proxy rules programmed', 30 * 60_000, 'first sync');

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Endpoints, Service } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
-import { cleanup, ExecIptables, Proxier, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
+import { cleanup, ExecIptables, FULL_SYNC_PERIOD_MS, Proxier, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
 
 const BASELINE = `*filter
 :DOCKER-USER - [0:0]
@@ -146,7 +146,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
       assert.equal((await sync()).full, true);
       assert.equal(await iptables.chainExists('mangle', 'SKIFF-PROXY-CANARY'), true);
       assert.equal((await sync()).full, false);
-      clock.advance(30000);
+      clock.advance(FULL_SYNC_PERIOD_MS);
       assert.equal((await sync()).full, true);
     });
 

@@ -1,7 +1,8 @@
 // The proxier: informer handlers record Service and Endpoints changes in the trackers and ask the
 // runner for a sync; each sync applies the pending changes and writes them through the syncer, a
-// partial sync with the changed services, or a full one when the full resync period has passed
-// (see FULL_SYNC_COST_FACTOR; or after a failure, or when the canary chain is gone). Nothing is written until Services and
+// partial sync with the changed services, or a full one once FULL_SYNC_PERIOD_MS has passed (or
+// after a failure, or when the canary chain is gone). The runner syncs at least every sync period
+// (a partial sync: nothing to write when nothing changed). Nothing is written until Services and
 // Endpoints have both synced once. A failed sync is retried (as a full sync) after the minimum
 // sync period. Each Endpoints change carries its trigger time (the endpoints controller's
 // `endpoints.kubernetes.io/last-change-trigger-time` annotation, else when the proxy received it),
@@ -27,12 +28,12 @@ export function endpointsTriggerTime(ep: Endpoints | undefined, receivedAt: numb
 }
 
 /**
- * The periodic full resync comes every sync period, or FULL_SYNC_COST_FACTOR times the last full
- * sync's duration when that is longer: full syncs take at most about 5% of the time, so changes
- * are rarely held behind one (10,000 services on nf_tables: a full sync is over a minute; kube-proxy
- * since 1.28 full-syncs only hourly for the same reason).
+ * The periodic full resync: once an hour, as kube-proxy's (its FullSyncPeriod). A full sync at
+ * 10,000 services takes seconds on the legacy backend and half a minute on nf_tables, and a change
+ * that comes during one waits for it; the sync period only bounds the time between partial syncs
+ * and canary checks.
  */
-export const FULL_SYNC_COST_FACTOR = 20;
+export const FULL_SYNC_PERIOD_MS = 3_600_000;
 
 export interface SyncResult {
   plan?: SyncPlan;
@@ -48,7 +49,7 @@ export interface ProxierConfig extends PlannerConfig {
   clock: Clock;
   /** Least time between syncs (default 1 s). */
   minSyncPeriodMs?: number;
-  /** Most time between syncs, and the full resync period (default 30 s). */
+  /** Most time between syncs and between canary checks (default 30 s). */
   syncPeriodMs?: number;
   /** Told of each sync's outcome (metrics, logs). */
   onSync?: (result: SyncResult) => void;
@@ -66,7 +67,6 @@ export class Proxier {
   private servicesSynced = false;
   private endpointsSynced = false;
   private lastFullSync = Number.NEGATIVE_INFINITY;
-  private lastFullSyncMs = 0;
   /** When a sync last looked for the canary chain (a full sync puts it back). */
   private lastCanaryCheck = Number.NEGATIVE_INFINITY;
   /** Services changed since the last successful sync (kept across failed syncs). */
@@ -144,7 +144,7 @@ export class Proxier {
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
     for (const times of this.triggerTimes.values()) this.applyingTriggerTimes.push(...times);
     this.triggerTimes.clear();
-    const full = start - this.lastFullSync >= Math.max(this.cfg.syncPeriodMs ?? 30000, FULL_SYNC_COST_FACTOR * this.lastFullSyncMs);
+    const full = start - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
     try {
       const nodePortIPs = this.cfg.nodePortIPs?.();
       // As kube-proxy's canary monitor: looked for once per sync period, not in every change's path.
@@ -161,10 +161,7 @@ export class Proxier {
       const triggerTimes = this.applyingTriggerTimes;
       this.applyingTriggerTimes = [];
       const durationMs = this.cfg.clock.now() - start;
-      if (plan.full) {
-        this.lastFullSync = start;
-        this.lastFullSyncMs = durationMs;
-      }
+      if (plan.full) this.lastFullSync = start;
       this.cfg.onSync?.({ plan, durationMs, triggerTimes });
     } catch (error) {
       this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });

@@ -52,6 +52,18 @@ export class DnsServer {
   constructor(private readonly opts: DnsServerOptions) {}
 
   async start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.bind();
+        return;
+      } catch (e) {
+        // Port 0 (tests): the free UDP port drawn may be taken for TCP; draw another.
+        if (this.opts.port !== 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw e;
+      }
+    }
+  }
+
+  private async bind(): Promise<void> {
     const udp = createSocket(this.opts.address.includes(':') ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
@@ -84,6 +96,7 @@ export class DnsServer {
       });
     }).catch((e: unknown) => {
       udp.close();
+      this.udp = undefined;
       throw e;
     });
     this.tcp = tcp;

@@ -144,7 +144,7 @@ export class RulesPlanner {
         rules.set(name, old);
         continue;
       }
-      const layout = servicePortLayout(svc, req.endpoints.get(name) ?? []);
+      const layout = servicePortLayout(svc, req.endpoints.get(name) ?? [], this.cfg);
       const kept: KeptRules = {
         ...servicePortDispatch(layout),
         chainNames: servicePortChainNames(layout),

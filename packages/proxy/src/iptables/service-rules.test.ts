@@ -234,6 +234,85 @@ const cases: Case[] = [
 # filter
 `,
   },
+  { name: 'endpoints on other nodes: DNAT straight from SVC with -p (no hairpin from them reaches this node); those on this node keep their SEP chain', svc: service('ns5', 'spread', { clusterIP: '10.96.0.50', ports: [{ name: 'http', port: 80 }] }), addrs: [ip(3, 'node2'), ip(4, 'node2'), ip(5, 'node1')], want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/spread:http cluster IP" -m tcp -p tcp -d 10.96.0.50 --dport 80 -j SKIFF-SVC-PIXVD4N25T6OB6QQ
+:SKIFF-SVC-PIXVD4N25T6OB6QQ
+-A SKIFF-SVC-PIXVD4N25T6OB6QQ -m comment --comment "ns5/spread:http cluster IP" -m tcp -p tcp -d 10.96.0.50 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-PIXVD4N25T6OB6QQ -m comment --comment "ns5/spread:http -> 10.244.1.5:8080" -m statistic --mode random --probability 0.3333333333 -j SKIFF-SEP-JQAHJKYXFHBRSWKT
+-A SKIFF-SVC-PIXVD4N25T6OB6QQ -m comment --comment "ns5/spread:http -> 10.244.2.3:8080" -m statistic --mode random --probability 0.5000000000 -p tcp -j DNAT --to-destination 10.244.2.3:8080
+-A SKIFF-SVC-PIXVD4N25T6OB6QQ -m comment --comment "ns5/spread:http -> 10.244.2.4:8080" -p tcp -j DNAT --to-destination 10.244.2.4:8080
+:SKIFF-SEP-JQAHJKYXFHBRSWKT
+-A SKIFF-SEP-JQAHJKYXFHBRSWKT -m comment --comment ns5/spread:http -s 10.244.1.5 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-JQAHJKYXFHBRSWKT -m comment --comment ns5/spread:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.5:8080
+# filter
+`,
+  },
+  { name: 'ClientIP affinity: endpoints on other nodes keep their SEP chain (the recent lists are named after it)', svc: service('ns5', 'sticky', { clusterIP: '10.96.0.51', sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } }, ports: [{ name: 'http', port: 80 }] }), addrs: [ip(3, 'node2')], want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/sticky:http cluster IP" -m tcp -p tcp -d 10.96.0.51 --dport 80 -j SKIFF-SVC-K6L6BOBP6PCNO52X
+:SKIFF-SVC-K6L6BOBP6PCNO52X
+-A SKIFF-SVC-K6L6BOBP6PCNO52X -m comment --comment "ns5/sticky:http cluster IP" -m tcp -p tcp -d 10.96.0.51 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-K6L6BOBP6PCNO52X -m comment --comment "ns5/sticky:http -> 10.244.2.3:8080" -m recent --name SKIFF-SEP-QMV2WFJRGDXYIDLC --rcheck --seconds 600 --reap -j SKIFF-SEP-QMV2WFJRGDXYIDLC
+-A SKIFF-SVC-K6L6BOBP6PCNO52X -m comment --comment "ns5/sticky:http -> 10.244.2.3:8080" -j SKIFF-SEP-QMV2WFJRGDXYIDLC
+:SKIFF-SEP-QMV2WFJRGDXYIDLC
+-A SKIFF-SEP-QMV2WFJRGDXYIDLC -m comment --comment ns5/sticky:http -s 10.244.2.3 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-QMV2WFJRGDXYIDLC -m comment --comment ns5/sticky:http -m recent --name SKIFF-SEP-QMV2WFJRGDXYIDLC --set -m tcp -p tcp -j DNAT --to-destination 10.244.2.3:8080
+# filter
+`,
+  },
+  { name: 'NodePort Local: endpoints on other nodes keep their SEP chain (pod traffic to the node port reaches SVC unmarked)', svc: service('ns5', 'local', { type: 'NodePort', clusterIP: '10.96.0.52', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, nodePort: 30085 }] }), addrs: [ip(3, 'node2'), ip(4, 'node1')], want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/local:http cluster IP" -m tcp -p tcp -d 10.96.0.52 --dport 80 -j SKIFF-SVC-BS3X5NHEAMSK24QT
+-A SKIFF-NODEPORTS -m comment --comment ns5/local:http -m tcp -p tcp --dport 30085 -j SKIFF-EXT-BS3X5NHEAMSK24QT
+:SKIFF-EXT-BS3X5NHEAMSK24QT
+-A SKIFF-EXT-BS3X5NHEAMSK24QT -m comment --comment "pod traffic for ns5/local:http external destinations" -s 10.244.0.0/16 -j SKIFF-SVC-BS3X5NHEAMSK24QT
+-A SKIFF-EXT-BS3X5NHEAMSK24QT -m comment --comment "masquerade LOCAL traffic for ns5/local:http external destinations" -m addrtype --src-type LOCAL -j SKIFF-MARK-MASQ
+-A SKIFF-EXT-BS3X5NHEAMSK24QT -m comment --comment "route LOCAL traffic for ns5/local:http external destinations" -m addrtype --src-type LOCAL -j SKIFF-SVC-BS3X5NHEAMSK24QT
+-A SKIFF-EXT-BS3X5NHEAMSK24QT -j SKIFF-XLB-BS3X5NHEAMSK24QT
+:SKIFF-SVC-BS3X5NHEAMSK24QT
+-A SKIFF-SVC-BS3X5NHEAMSK24QT -m comment --comment "ns5/local:http cluster IP" -m tcp -p tcp -d 10.96.0.52 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-BS3X5NHEAMSK24QT -m comment --comment "ns5/local:http -> 10.244.1.4:8080" -m statistic --mode random --probability 0.5000000000 -j SKIFF-SEP-GOHAD4JC75YIPO3P
+-A SKIFF-SVC-BS3X5NHEAMSK24QT -m comment --comment "ns5/local:http -> 10.244.2.3:8080" -j SKIFF-SEP-Y5DHLZYER2ZTLZHO
+:SKIFF-XLB-BS3X5NHEAMSK24QT
+-A SKIFF-XLB-BS3X5NHEAMSK24QT -m comment --comment "ns5/local:http -> 10.244.1.4:8080" -j SKIFF-SEP-GOHAD4JC75YIPO3P
+:SKIFF-SEP-GOHAD4JC75YIPO3P
+-A SKIFF-SEP-GOHAD4JC75YIPO3P -m comment --comment ns5/local:http -s 10.244.1.4 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-GOHAD4JC75YIPO3P -m comment --comment ns5/local:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.4:8080
+:SKIFF-SEP-Y5DHLZYER2ZTLZHO
+-A SKIFF-SEP-Y5DHLZYER2ZTLZHO -m comment --comment ns5/local:http -s 10.244.2.3 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-Y5DHLZYER2ZTLZHO -m comment --comment ns5/local:http -m tcp -p tcp -j DNAT --to-destination 10.244.2.3:8080
+# filter
+`,
+  },
+  { name: 'without a cluster CIDR, endpoints on other nodes keep their SEP chain (nothing is marked in SVC)', svc: service('ns5', 'nocidr', { clusterIP: '10.96.0.53', ports: [{ name: 'http', port: 80, protocol: 'UDP' }] }), addrs: [ip(3, 'node2')], cfg: {}, want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/nocidr:http cluster IP" -m udp -p udp -d 10.96.0.53 --dport 80 -j SKIFF-SVC-3OT7UUPUTTLIF7DO
+:SKIFF-SVC-3OT7UUPUTTLIF7DO
+-A SKIFF-SVC-3OT7UUPUTTLIF7DO -m comment --comment "ns5/nocidr:http -> 10.244.2.3:8080" -j SKIFF-SEP-NXRNMK5ADY36KZUR
+:SKIFF-SEP-NXRNMK5ADY36KZUR
+-A SKIFF-SEP-NXRNMK5ADY36KZUR -m comment --comment ns5/nocidr:http -s 10.244.2.3 -j SKIFF-MARK-MASQ
+-A SKIFF-SEP-NXRNMK5ADY36KZUR -m comment --comment ns5/nocidr:http -m udp -p udp -j DNAT --to-destination 10.244.2.3:8080
+# filter
+`,
+  },
+  { name: 'large cluster mode, endpoints on other nodes: one uncommented DNAT rule each', svc: service('ns5', 'large', { clusterIP: '10.96.0.54', ports: [{ name: 'http', port: 80 }] }), addrs: [ip(3, 'node2'), ip(4, 'node2')], cfg: { clusterCIDR: '10.244.0.0/16', largeClusterMode: true }, want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/large:http cluster IP" -m tcp -p tcp -d 10.96.0.54 --dport 80 -j SKIFF-SVC-R4LBFD5ZWZ5YM4FF
+:SKIFF-SVC-R4LBFD5ZWZ5YM4FF
+-A SKIFF-SVC-R4LBFD5ZWZ5YM4FF -m comment --comment "ns5/large:http cluster IP" -m tcp -p tcp -d 10.96.0.54 --dport 80 ! -s 10.244.0.0/16 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-R4LBFD5ZWZ5YM4FF -m statistic --mode random --probability 0.5000000000 -p tcp -j DNAT --to-destination 10.244.2.3:8080
+-A SKIFF-SVC-R4LBFD5ZWZ5YM4FF -p tcp -j DNAT --to-destination 10.244.2.4:8080
+# filter
+`,
+  },
+  { name: 'masqueradeAll, NodePort: an endpoint on another node is DNATed from SVC', svc: service('ns5', 'all', { type: 'NodePort', clusterIP: '10.96.0.55', ports: [{ name: 'http', port: 80, nodePort: 30086 }] }), addrs: [ip(3, 'node2')], cfg: { masqueradeAll: true }, want: `# nat
+-A SKIFF-SERVICES -m comment --comment "ns5/all:http cluster IP" -m tcp -p tcp -d 10.96.0.55 --dport 80 -j SKIFF-SVC-LFEDNJJEBFY4WVHM
+-A SKIFF-NODEPORTS -m comment --comment ns5/all:http -m tcp -p tcp --dport 30086 -j SKIFF-EXT-LFEDNJJEBFY4WVHM
+:SKIFF-EXT-LFEDNJJEBFY4WVHM
+-A SKIFF-EXT-LFEDNJJEBFY4WVHM -m comment --comment "masquerade traffic for ns5/all:http external destinations" -j SKIFF-MARK-MASQ
+-A SKIFF-EXT-LFEDNJJEBFY4WVHM -j SKIFF-SVC-LFEDNJJEBFY4WVHM
+:SKIFF-SVC-LFEDNJJEBFY4WVHM
+-A SKIFF-SVC-LFEDNJJEBFY4WVHM -m comment --comment "ns5/all:http cluster IP" -m tcp -p tcp -d 10.96.0.55 --dport 80 -j SKIFF-MARK-MASQ
+-A SKIFF-SVC-LFEDNJJEBFY4WVHM -m comment --comment "ns5/all:http -> 10.244.2.3:8080" -p tcp -j DNAT --to-destination 10.244.2.3:8080
+# filter
+`,
+  },
 ];
 
 void describe('service port rules (golden text)', () => {

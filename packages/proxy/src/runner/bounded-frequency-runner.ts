@@ -1,6 +1,6 @@
 // Kube-proxy's BoundedFrequencyRunner: run() asks for a sync; requests that arrive while one runs
 // or within minIntervalMs of the last start are coalesced into one run at the earliest allowed
-// time; a run happens at least every maxIntervalMs (the periodic full resync's clock); only one
+// time; a run happens at least every maxIntervalMs (the sync period); only one
 // run at a time. retryAfter(ms) asks for a run no later than ms from now (after a failure).
 import type { Clock, TimerHandle } from '@skiff/machinery';
 

@@ -15,6 +15,8 @@ export interface EndpointInfo {
   readonly terminating: boolean;
   /** On this node (nodeName equals the proxy's node). */
   readonly isLocal: boolean;
+  /** Known to be on another node (nodeName set, not the proxy's node). */
+  readonly isRemote: boolean;
 }
 
 /** "ip:port", as kube-proxy's endpoint String(). */
@@ -40,7 +42,7 @@ export function endpointsOf(ep: Endpoints | undefined, nodeName: string): Map<st
       const list = out.get(key) ?? [];
       const add = (ip: string, node: string | undefined, ready: boolean): void => {
         if (list.some((e) => e.ip === ip && e.port === port.port)) return;
-        list.push({ ip, port: port.port, ready, serving: ready, terminating: false, isLocal: node !== undefined && node === nodeName });
+        list.push({ ip, port: port.port, ready, serving: ready, terminating: false, isLocal: node !== undefined && node === nodeName, isRemote: node !== undefined && node !== nodeName });
       };
       for (const a of subset.addresses ?? []) add(a.ip, a.nodeName, true);
       for (const a of subset.notReadyAddresses ?? []) add(a.ip, a.nodeName, false);
