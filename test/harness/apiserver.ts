@@ -1,5 +1,5 @@
 // An apiserver for tests: in-process on a free port over a private etcd, with a client.
-import { run, type RunningApiServer } from '@skiff/apiserver';
+import { run, type RunHooks, type RunningApiServer } from '@skiff/apiserver';
 import { createClient, discardLogger, letHttp2StreamsDieYoung, type Client } from '@skiff/machinery';
 import { startEtcd, type TestEtcd } from './etcd.js';
 
@@ -14,7 +14,7 @@ export interface TestCluster {
   close(): Promise<void>;
 }
 
-export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: number; nodeAgentToken?: string } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: number; nodeAgentToken?: string; hooks?: RunHooks } = {}): Promise<TestCluster> {
   // As skiff-apiserver's main does, before any HTTP/2 session exists.
   // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
   // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.
@@ -33,6 +33,7 @@ export async function startCluster(opts: { etcd?: TestEtcd; watchCacheSize?: num
       },
       ac.signal,
       discardLogger(),
+      opts.hooks,
     );
   const c: TestCluster = {
     etcd,

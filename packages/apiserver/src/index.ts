@@ -1,2 +1,2 @@
-export { run, splitHostPort, type RunningApiServer } from './server.js';
+export { run, splitHostPort, type RunHooks, type RunningApiServer } from './server.js';
 export { defaultConfig, type ApiServerConfig } from './config.js';

@@ -35,7 +35,13 @@ export interface RunningApiServer {
 
 const MAX_MESSAGE = 4 * 1024 * 1024;
 
-export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal, logger?: Logger): Promise<RunningApiServer> {
+/** What tests may replace inside the apiserver. */
+export interface RunHooks {
+  /** Draws a name from metadata.generateName (default @skiff/api's generateName). */
+  drawGeneratedName?: (generateName: string) => string;
+}
+
+export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal, logger?: Logger, hooks: RunHooks = {}): Promise<RunningApiServer> {
   const config: ApiServerConfig = resolveConfig(partial);
   const log = logger ?? createLogger({ component: 'skiff-apiserver' });
   const { host, port } = splitHostPort(config.listen);
@@ -57,7 +63,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
   const nodePorts = nodePortAllocator(config.serviceNodePortRange);
   await loadAllocations(store, keys, clusterIPs, nodePorts, log);
   await Promise.all([...caches.values()].map((c) => c.start()));
-  const registry = new Registry({ store, keys, caches, clusterIPs, nodePorts, eventLeases: new EventLeases(etcd, config.eventTTLSeconds), config, log });
+  const registry = new Registry({ store, keys, caches, clusterIPs, nodePorts, eventLeases: new EventLeases(etcd, config.eventTTLSeconds), config, log, ...hooks });
   await ensureBootstrapObjects(registry, log);
 
   const metricsRegistry = createMetrics();

@@ -8,7 +8,7 @@ import {
   alreadyExists,
   conflict,
   fieldError,
-  generateNameSuffix,
+  generateName,
   invalid,
   isApiError,
   lookupResource,
@@ -50,6 +50,8 @@ export interface RegistryDeps {
   eventLeases: EventLeases;
   config: ApiServerConfig;
   log: Logger;
+  /** Draws a name from generateName (@skiff/api's generateName; tests force collisions with their own). */
+  drawGeneratedName?: (generateName: string) => string;
 }
 
 export interface PatchRequest {
@@ -69,6 +71,9 @@ export interface WriteResult {
 
 /** Objects a DeleteCollection deletes at once (Kubernetes' --delete-collection-workers is 1). */
 const DELETE_COLLECTION_WORKERS = 8;
+
+/** Kubernetes' RetryGenerateName: a generated name that is taken is drawn again, 8 attempts in all. */
+const GENERATE_NAME_ATTEMPTS = 8;
 
 /** The stored key-value a failed transaction read back (its failure branch is a get of the key). */
 function readBack(res: TxnResult): StoredKv | undefined {
@@ -186,7 +191,9 @@ export class Registry {
     else delete m.namespace;
     clearSystemFields(m);
     omitEmptyMetadata(m);
-    if (!m.name && m.generateName) m.name = m.generateName + generateNameSuffix();
+    const nameAttempts = !m.name && m.generateName ? GENERATE_NAME_ATTEMPTS : 1;
+    const drawName = this.d.drawGeneratedName ?? generateName;
+    if (nameAttempts > 1) m.name = drawName(m.generateName!);
     m.uid = randomUUID();
     m.creationTimestamp = now();
     if (t.generation) m.generation = 1;
@@ -194,8 +201,8 @@ export class Registry {
     admit(t, obj);
     await s.admission?.(obj, undefined, this.ctx);
     if (t.namespaced) await this.checkNamespace(t, ns, m.name ?? '');
-    const key = this.d.keys.objectKey(t, ns, m.name!);
-    for (let attempt = 0; ; attempt++) {
+    let key = this.d.keys.objectKey(t, ns, m.name!);
+    for (let attempt = 0, nameAttempt = 1; ; attempt++) {
       // Extra operations may fill fields (allocations): each attempt starts from the admitted object.
       const attemptObj = s.writeOps ? structuredClone(obj) : obj;
       const extra = s.writeOps?.(attemptObj, undefined, this.ctx);
@@ -213,7 +220,13 @@ export class Registry {
         attemptObj.metadata.resourceVersion = res.revision;
         return { object: attemptObj, warnings };
       }
-      if (readBack(res)) throw alreadyExists(qualifiedResource(t), attemptObj.metadata.name!);
+      if (readBack(res)) {
+        if (nameAttempt >= nameAttempts) throw alreadyExists(qualifiedResource(t), attemptObj.metadata.name!);
+        nameAttempt++;
+        m.name = drawName(m.generateName!);
+        key = this.d.keys.objectKey(t, ns, m.name);
+        continue;
+      }
       if (!extra?.failed(attempt)) throw new ApiError('INTERNAL', `create of ${t.resource} "${m.name}" failed without a conflict`);
     }
   }

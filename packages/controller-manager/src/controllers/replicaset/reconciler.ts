@@ -67,6 +67,25 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
   };
 }
 
+/** As the apiserver's RetryGenerateName: attempts in all when the drawn name is taken. */
+const NAME_ATTEMPTS = 8;
+
+/**
+ * Creates a pod whose name the controller drew from its generateName. A name already taken (27^5
+ * names: a 3,000-pod ReplicaSet meets a collision about one time in four) is drawn again, in place
+ * in `pod`, so that an unconfirmed create is looked up under the name actually sent.
+ */
+async function createWithDrawnName(client: Client, pod: Pod): Promise<Pod> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.create(pod);
+    } catch (e) {
+      if (!isApiError(e, 'ALREADY_EXISTS') || attempt >= NAME_ATTEMPTS) throw e;
+      pod.metadata.name = generateName(pod.metadata.generateName!);
+    }
+  }
+}
+
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -128,7 +147,7 @@ export class ReplicaSetReconciler implements Reconciler {
       const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, async () => {
         const want = podFromTemplate(rs);
         try {
-          const pod = await client.create(want);
+          const pod = await createWithDrawnName(client, want);
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
         } catch (e) {
           // As Kubernetes: a namespace being deleted refuses every create; that is no failure of the ReplicaSet.

@@ -171,6 +171,18 @@ describe('replicaset controller', () => {
     });
   });
 
+  it('draws another name when the name it drew is taken (no FailedCreate, no ReplicaFailure)', async () => {
+    const web = rs('web', 3);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      client.injectError('create', new ApiError('ALREADY_EXISTS', 'pods "web-bbbbb" already exists'), 2);
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 3, '3 pods');
+      await until(() => client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.replicas === 3, 'status');
+      assert.equal(client.calls.filter((x) => x.verb === 'create' && x.resource === 'Pod').length, 5);
+      assert.ok(!client.objects<Event>('events').some((e) => e.reason === 'FailedCreate'));
+      assert.ok(!client.find<ReplicaSet>('replicasets', ns, 'web')!.status?.conditions?.some((c) => c.type === 'ReplicaFailure'));
+    });
+  });
+
   it('replaces a deleted pod', async () => {
     const web = rs('web', 3);
     await withControllers([replicaSetController], [web], async ({ client }) => {
