@@ -23,7 +23,7 @@ import { labNames } from '@skiff/lab';
 import { Clientset, createClient, type Client } from '@skiff/machinery';
 import { runCli, StringOutput } from '@skiff/skiffctl';
 import { httpGet } from '../harness/http-get.js';
-import { eventually, freeClusterCIDR, freeSubnet, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, freeSubnet, labTraces, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
 
 const cli = join(repoRoot, 'packages/cluster/dist/main.js');
 const NS = 'heal';
@@ -169,8 +169,8 @@ void describe('self-healing and day-2 operations on a 2-node cluster from skiff-
     if (result) await mustRun('ip', ['link', 'set', `${labNames(name).vethPrefix}2`, 'up']).catch(() => undefined);
     const down = await cluster('down', '--purge');
     const traces: string[] = [];
-    const netns = await mustRun('ip', ['netns', 'list']);
-    if (netns.includes(`skiff-${name}-`)) traces.push(`netns: ${netns}`);
+    // namespaces, links and the bridge, SKIFF-LAB chains, the engines' cgroups (containers) and folders (images)
+    traces.push(...(await labTraces({ name, stateDir: join(stateDir, 'lab') }, labNames(name).hash)));
     const ps = (await mustRun('ps', ['-eo', 'pid,args'])).split('\n').filter((l) => l.includes(stateDir));
     traces.push(...ps.map((l) => `process: ${l}`));
     const mounts = (await mustRun('mount', [])).split('\n').filter((l) => l.includes(dir));

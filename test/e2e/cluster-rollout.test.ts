@@ -15,8 +15,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { labNames } from '@skiff/lab';
 import { createClient, type Client } from '@skiff/machinery';
-import { eventually, freeClusterCIDR, freeSubnet, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
+import { eventually, freeClusterCIDR, freeSubnet, labTraces, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
 import { RolloutWatch, isActive } from '../harness/rollout-watch.js';
 import { startTraffic, type TrafficLoop } from '../harness/traffic.js';
 
@@ -248,8 +249,8 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
     if (!stateDir) return;
     const down = await cluster('down', '--purge');
     const traces: string[] = [];
-    const netns = await mustRun('ip', ['netns', 'list']);
-    if (netns.includes(`skiff-${name}-`)) traces.push(`netns: ${netns}`);
+    // namespaces, links and the bridge, SKIFF-LAB chains, the engines' cgroups (containers) and folders (images)
+    traces.push(...(await labTraces({ name, stateDir: join(stateDir, 'lab') }, labNames(name).hash)));
     const routes = await mustRun('ip', ['-4', 'route']);
     if (clusterCIDR && routes.includes(clusterCIDR.split('.').slice(0, 2).join('.') + '.')) traces.push(`routes: ${routes}`);
     const ps = (await mustRun('ps', ['-eo', 'pid,args'])).split('\n').filter((l) => l.includes(stateDir));

@@ -1,7 +1,7 @@
 // Helpers for the lab's end-to-end tests: run the skiff-lab CLI, pick subnets that collide with
 // nothing on the machine, run commands inside a node's namespace.
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -125,8 +125,16 @@ export function eventually<T>(what: string, timeoutMs: number, f: () => Promise<
   return poll(what, timeoutMs, f, { intervalMs: 100 });
 }
 
-/** Everything the machine shows that names this lab: namespaces, links, rules, mounts, processes. */
-export async function labTraces(lab: TestLab, hash: string): Promise<string[]> {
+/** What labTraces needs of a lab: its name and its state folder (`skiff-lab --state-dir`). */
+export type LabRef = Pick<TestLab, 'name' | 'stateDir'>;
+
+/**
+ * Everything the machine shows that names this lab: namespaces, links (the veths and the bridge),
+ * iptables rules and its SKIFF-LAB chains, mounts, processes, the engines' cgroups (a container left
+ * running keeps its node's) and the engines' folders under the state folder (their images and
+ * containers' files).
+ */
+export async function labTraces(lab: LabRef, hash: string): Promise<string[]> {
   const traces: string[] = [];
   const look = (what: string, text: string, needles: string[]) => {
     for (const line of text.split('\n')) if (needles.some((n) => line.includes(n))) traces.push(`${what}: ${line.trim()}`);
@@ -137,5 +145,12 @@ export async function labTraces(lab: TestLab, hash: string): Promise<string[]> {
   look('mount', await mustRun('mount', []), [lab.stateDir]);
   const ps = (await mustRun('ps', ['-eo', 'pid,args'])).split('\n').filter((l) => !l.includes('ps -eo'));
   look('process', ps.join('\n'), [`${lab.stateDir}/`]);
+  const cgroupRoot = '/sys/fs/cgroup';
+  const cgroupDirs = [cgroupRoot, ...(await readdir(cgroupRoot).catch(() => [] as string[])).map((c) => join(cgroupRoot, c))];
+  for (const d of cgroupDirs) {
+    const entries = await readdir(d).catch(() => [] as string[]);
+    for (const e of entries) if (e.startsWith(`skiff-lab-${hash}-`)) traces.push(`cgroup: ${join(d, e)}`);
+  }
+  for (const n of await readdir(join(lab.stateDir, 'nodes')).catch(() => [] as string[])) traces.push(`engine folder (images, containers): ${join(lab.stateDir, 'nodes', n)}`);
   return traces;
 }

@@ -10,7 +10,7 @@ import { REPO_ROOT } from './repo-root.js';
 const STATE = join(REPO_ROOT, '.skiff', 'local');
 
 async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string; subnet?: string; 'cluster-cidr'?: string; 'free-ports': boolean; 'image-cache'?: string; 'user-config': boolean; seed: boolean; timeout: number; json: boolean; 'extra-args'?: string[] }) {
-  const [{ up }, { StepFailed }, { summary }, { parseExtraArgs }] = await Promise.all([import('./up.js'), import('./progress.js'), import('./summary.js'), import('./components/registry.js')]);
+  const [{ up }, { startFailureMessage }, { summary }, { parseExtraArgs }] = await Promise.all([import('./up.js'), import('./progress.js'), import('./summary.js'), import('./components/registry.js')]);
   try {
     const r = await up({
       stateDir: argv['state-dir'],
@@ -28,8 +28,7 @@ async function runUp(argv: { 'state-dir': string; nodes?: number; name?: string;
     if (argv.json) process.stdout.write(JSON.stringify({ server: r.server, stateDir: r.paths.dir, skiffctlConfig: r.paths.skiffctlConfig, nodes: r.lab.nodes, seed: r.seed, timings: r.timings, totalSeconds: r.totalSeconds }) + '\n');
     else process.stdout.write(summary(r, argv['user-config']) + '\n');
   } catch (e) {
-    process.stderr.write(`skiff start: ${e instanceof StepFailed ? e.explain() : (e as Error).message}\n`);
-    process.stderr.write(`skiff start: what runs stays running; npm start again continues, npm stop removes it all\n`);
+    process.stderr.write(startFailureMessage(e));
     process.exitCode = 1;
   }
 }

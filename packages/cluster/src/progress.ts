@@ -35,6 +35,12 @@ export class StepFailed extends Error {
   }
 }
 
+/** What `npm start` prints on stderr when `up` fails: the step's explanation (else the error), then what to do next. */
+export function startFailureMessage(e: unknown): string {
+  const what = e instanceof StepFailed ? e.explain() : e instanceof Error ? e.message : String(e);
+  return [`skiff start: ${what}`, 'skiff start: what runs stays running; npm start again continues, npm stop removes it all'].join('\n') + '\n';
+}
+
 export interface StepTiming {
   step: string;
   seconds: number;
