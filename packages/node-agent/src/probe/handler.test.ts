@@ -37,13 +37,15 @@ void describe('runHandler', () => {
   after(() => new Promise((r) => server.close(r)));
 
   const container = (): Container => ({ name: 'c', ports: [{ name: 'http', containerPort: port }] });
-  const cases: { name: string; handler: () => ProbeHandler; kind?: 'probe' | 'hook'; ok: boolean; output?: RegExp }[] = [
+  // 200 ms only where the timeout is the case (the server answers /slow after 500 ms); elsewhere a
+  // generous one, so that a loaded machine does not fail a probe that is answered at once.
+  const cases: { name: string; handler: () => ProbeHandler; kind?: 'probe' | 'hook'; ok: boolean; output?: RegExp; timeoutMs?: number }[] = [
     { name: 'httpGet 200', handler: () => ({ httpGet: { path: '/healthz', port } }), ok: true },
     { name: 'httpGet by port name', handler: () => ({ httpGet: { path: '/healthz', port: 'http' } }), ok: true },
     { name: 'httpGet 3xx is success', handler: () => ({ httpGet: { path: '/moved', port } }), ok: true },
     { name: 'httpGet 500 fails', handler: () => ({ httpGet: { path: '/bad', port } }), ok: false, output: /^HTTP probe failed with statuscode: 500$/ },
     { name: 'a hook accepts any response', handler: () => ({ httpGet: { path: '/bad', port } }), kind: 'hook', ok: true },
-    { name: 'httpGet timeout fails', handler: () => ({ httpGet: { path: '/slow', port } }), ok: false, output: /Client.Timeout/ },
+    { name: 'httpGet timeout fails', handler: () => ({ httpGet: { path: '/slow', port } }), ok: false, output: /Client.Timeout/, timeoutMs: 200 },
     { name: 'httpGet refused fails', handler: () => ({ httpGet: { path: '/', port: closedPort } }), ok: false, output: /ECONNREFUSED/ },
     { name: 'unknown port name fails', handler: () => ({ httpGet: { path: '/', port: 'nope' } }), ok: false, output: /couldn't find port: nope/ },
     { name: 'tcpSocket open', handler: () => ({ tcpSocket: { port } }), ok: true },
@@ -53,14 +55,14 @@ void describe('runHandler', () => {
   ];
   for (const c of cases) {
     void it(c.name, async () => {
-      const got = await runHandler(c.handler(), { pod, container: container(), containerId, podIP: '127.0.0.1' }, 200, runtime, c.kind);
+      const got = await runHandler(c.handler(), { pod, container: container(), containerId, podIP: '127.0.0.1' }, c.timeoutMs ?? 10_000, runtime, c.kind);
       assert.equal(got.ok, c.ok, got.output);
       if (c.output) assert.match(got.output, c.output);
     });
   }
 
   void it('sends the probe headers', async () => {
-    await runHandler({ httpGet: { path: '/healthz', port, httpHeaders: [{ name: 'X-Probe', value: 'yes' }] } }, { pod, container: container(), containerId, podIP: '127.0.0.1' }, 500, runtime);
+    await runHandler({ httpGet: { path: '/healthz', port, httpHeaders: [{ name: 'X-Probe', value: 'yes' }] } }, { pod, container: container(), containerId, podIP: '127.0.0.1' }, 10_000, runtime);
     const h = seen.at(-1);
     assert.equal(h?.['x-probe'], 'yes');
     assert.match(String(h?.['user-agent']), /^kube-probe\//);
