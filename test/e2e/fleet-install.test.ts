@@ -332,7 +332,21 @@ spec:
     await restartUnit(cp, 'skiff-apiserver');
     const pid = unitProcess(cp, 'skiff-apiserver').child!.pid!;
     assert.notEqual(pid, oldApiserver, 'a new apiserver process');
-    assert.ok(readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join(cp.root, 'opt/skiff/active/apiserver/packages/apiserver/dist/main.js')));
+    // the unit's process runs the active link's main.js: read once it has gone through nsenter's
+    // exec (during an exec, and for a process that exited, /proc/PID/cmdline reads empty)
+    const activeMain = join(cp.root, 'opt/skiff/active/apiserver/packages/apiserver/dist/main.js');
+    const cmdline = () => {
+      const p = unitProcess(cp, 'skiff-apiserver').child?.pid;
+      try {
+        return `${p}: ${readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ')}`;
+      } catch (e) {
+        return `${p}: ${(e as Error).message}`;
+      }
+    };
+    let seen = '';
+    await eventually('the new apiserver running the active link', 10_000, async () => ((seen = cmdline()).includes(activeMain) ? true : undefined)).catch((e: Error) => {
+      throw new Error(`${e.message}; its command line: ${seen}; its log: ${readFileSync(join(cp.root, 'var/log/skiff-apiserver.log'), 'utf8').slice(-2000)}`);
+    });
     assert.equal(await eventually('the new apiserver answering', 60_000, serverVersion), 'v0.1.1-next', 'the new release serves');
     assert.deepEqual(others.map((o) => ({ u: o.u, pid: unitProcess(cp, o.u).child!.pid })), others, 'the other units were not restarted');
     // the cluster works on: both workers Ready, a scale-up runs a pod, the Service answers
