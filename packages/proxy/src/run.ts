@@ -33,6 +33,7 @@ import { detectBackend } from './iptables/backend.js';
 import { ExecIptables, spawnCommand } from './iptables/exec-iptables.js';
 import type { Backend, Iptables } from './iptables/iptables.js';
 import { ProxyMetrics } from './process/metrics.js';
+import { leanEndpoints, leanService, StringPool } from './process/lean-objects.js';
 import { NodePortAddresses } from './process/node-port-addresses.js';
 import type { ProxyRunConfig } from './process/run-config.js';
 import { ServiceHealthServer } from './process/service-health.js';
@@ -187,6 +188,10 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
   });
 
   const factory = new SharedInformerFactory({ client, log, clock });
+  // Only what the proxier, the health check servers and the DNS zone read is cached (10k services).
+  const pool = new StringPool();
+  factory.informerFor<Service>('services').setTransform((s) => leanService(s, pool));
+  factory.informerFor<Endpoints>('endpoints').setTransform((e) => leanEndpoints(e, pool));
   const queued = (): void => health.queuedUpdate();
   const feeding = [
     feed(factory.informerFor<Service>('services'), (p, c) => proxier.onServiceUpdate(p, c), queued, () => proxier.setServicesSynced(), stop.signal, log),

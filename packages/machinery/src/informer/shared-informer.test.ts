@@ -396,3 +396,42 @@ void test('isInInitialList is true for the first list and a late handler, false 
   assert.deepEqual(seen, ['a true', 'b false']);
   await env.stop();
 });
+
+void test('setTransform applies to listed and watched objects (deletions too) before the cache and handlers; only before run', async () => {
+  const client = new FakeClient();
+  await client.create(cm('a', 'big'));
+  const clock = new FakeClock();
+  const inf = new SharedInformer({ client, resource: 'configmaps', clock, pageSize: 1 });
+  const seen: string[] = [];
+  inf.setTransform((o) => {
+    seen.push(`${o.metadata.name}@${o.metadata.resourceVersion}`);
+    const { namespace, name, resourceVersion } = o.metadata;
+    return { apiVersion: o.apiVersion, kind: o.kind, metadata: { namespace, name, resourceVersion }, data: { len: String((o.data as { v: string }).v.length) } };
+  });
+  const got: unknown[] = [];
+  inf.addEventHandler({
+    onAdd: (o) => got.push(['add', o.metadata.labels, o.data]),
+    onUpdate: (_, o) => got.push(['update', o.data]),
+    onDelete: (o) => got.push(['delete', (o as KObject).data]),
+  });
+  const ac = new AbortController();
+  const done = inf.run(ac.signal);
+  await clock.tick(0);
+  assert.throws(() => inf.setTransform((o) => o), /already started/);
+  const a = await client.get('configmaps', 'default', 'a');
+  await client.create(cm('b', 'xy'));
+  await client.update({ ...a, data: { v: 'bigger' } });
+  await client.delete('configmaps', 'default', 'b');
+  await clock.tick(0);
+  assert.deepEqual(got, [
+    ['add', undefined, { len: '3' }],
+    ['add', undefined, { len: '2' }],
+    ['update', { len: '6' }],
+    ['delete', { len: '2' }],
+  ]);
+  assert.deepEqual(inf.getByName('default', 'a')!.data, { len: '6' });
+  assert.equal(inf.getByName('default', 'a')!.metadata.labels, undefined);
+  assert.deepEqual(seen, ['a@1', 'b@2', 'a@3', 'b@4']);
+  ac.abort();
+  await done;
+});

@@ -59,6 +59,7 @@ export class SharedInformer<T extends KObject = KObject> {
   private lastRV = '';
   private running = false;
   private resyncTimer: TimerHandle | undefined;
+  private transform: ((obj: T) => T) | undefined;
 
   constructor(opts: InformerOptions) {
     this.opts = opts;
@@ -146,6 +147,17 @@ export class SharedInformer<T extends KObject = KObject> {
     };
   }
 
+  /**
+   * Sets a function applied to every listed and watched object (deletions too) before it enters the
+   * cache and reaches handlers, as client-go's SetTransform: a component that reads a few fields of
+   * many objects keeps only those. It must keep metadata's namespace, name and resourceVersion, and
+   * every field any handler of this informer reads. Only before run.
+   */
+  setTransform(fn: (obj: T) => T): void {
+    if (this.running) throw new Error(`informer for ${this.resource} has already started: set the transform before run`);
+    this.transform = fn;
+  }
+
   // ---- the loop ----
 
   /** Lists and watches until `signal` aborts; never rejects. Runs once per informer. */
@@ -213,7 +225,7 @@ export class SharedInformer<T extends KObject = KObject> {
     do {
       try {
         const page = await client.list<T>(resource, { ...base, limit: this.opts.pageSize ?? 500, continue: cont });
-        items.push(...page.items);
+        for (const item of page.items) items.push(this.transformed(item));
         if (!cont) rv = page.resourceVersion;
         cont = page.continue;
       } catch (e) {
@@ -221,7 +233,7 @@ export class SharedInformer<T extends KObject = KObject> {
         // The continue token expired: fall back to one unpaged list.
         this.log.info('list continue token expired, listing without paging');
         const all = await client.list<T>(resource, base);
-        items.splice(0, items.length, ...all.items);
+        items.splice(0, items.length, ...all.items.map((item) => this.transformed(item)));
         rv = all.resourceVersion;
         cont = '';
       }
@@ -272,12 +284,17 @@ export class SharedInformer<T extends KObject = KObject> {
 
   private apply(ev: WatchEvent<T>): void {
     if (ev.type === 'BOOKMARK' || !ev.object) return;
-    const key = objectKey(ev.object);
+    const obj = this.transformed(ev.object);
+    const key = objectKey(obj);
     if (ev.type === 'DELETED') {
-      if (this.store.delete(key)) this.dispatch({ type: 'delete', obj: deepFreeze(ev.object) });
+      if (this.store.delete(key)) this.dispatch({ type: 'delete', obj: deepFreeze(obj) });
       return;
     }
-    this.upsert(key, ev.object);
+    this.upsert(key, obj);
+  }
+
+  private transformed(obj: T): T {
+    return this.transform ? this.transform(obj) : obj;
   }
 
   /** Adds or updates; an object at the resourceVersion already cached is not news. */

@@ -1,5 +1,8 @@
 // Runs the iptables binaries of one backend (iptables-nft-* or iptables-legacy-*), optionally inside
 // a network namespace (`nsenter --net=PATH`; not `ip netns exec`, which remounts /sys).
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CommandResult, runCommand } from '@skiff/machinery/exec';
 import type { Table } from './fixed-rules.js';
 import { IptablesError, type Backend, type Iptables } from './iptables.js';
@@ -23,6 +26,8 @@ export class ExecIptables implements Iptables {
   constructor(
     readonly backend: Backend,
     private readonly run: RunCommand = spawnCommand(),
+    /** Where the payload files of restore are written (each in a private directory, removed after). */
+    private readonly tempDir: string = tmpdir(),
   ) {}
 
   private bin(tool: '' | '-save' | '-restore'): string {
@@ -35,13 +40,50 @@ export class ExecIptables implements Iptables {
     return r.stdout;
   }
 
+  /**
+   * The payload goes through a file, not stdin: iptables-legacy-restore's `-w 5` arms an alarm that
+   * interrupts a stdin read that takes longer than the wait, and a large payload is then refused
+   * half-read ("COMMIT expected"). The file is removed whatever happens.
+   */
   async restore(payload: string | Iterable<string>): Promise<void> {
-    const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush'], payload);
-    if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
+    const dir = await mkdtemp(join(this.tempDir, 'skiff-proxy-restore-'));
+    try {
+      const file = join(dir, 'payload');
+      await writePayload(file, payload);
+      const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush', file]);
+      if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   async chainExists(table: Table, chain: string): Promise<boolean> {
     const r = await this.run(this.bin(''), ['-w', '5', '-t', table, '-S', chain, '1']);
     return r.code === 0;
+  }
+}
+
+/** Writes the payload to a new file (mode 0600), the pieces gathered into writes of about 1 MiB (writeFile writes all of each, appending). */
+async function writePayload(file: string, payload: string | Iterable<string>): Promise<void> {
+  const fh = await open(file, 'wx', 0o600);
+  try {
+    if (typeof payload === 'string') {
+      await fh.writeFile(payload);
+      return;
+    }
+    let batch: string[] = [];
+    let size = 0;
+    for (const piece of payload) {
+      batch.push(piece);
+      size += piece.length;
+      if (size >= 1 << 20) {
+        await fh.writeFile(batch.join(''));
+        batch = [];
+        size = 0;
+      }
+    }
+    if (size > 0) await fh.writeFile(batch.join(''));
+  } finally {
+    await fh.close();
   }
 }
