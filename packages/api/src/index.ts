@@ -15,3 +15,4 @@ export * from './wire-codec.js';
 export * from './patch/merge-patch.js';
 export { applyStrategicMergePatch, supportsStrategicMergePatch } from './patch/strategic-merge-patch.js';
 export { mergeKeysByKind, type ListPatchMeta, type MergeKeyTable } from './patch/merge-keys.js';
+export * from './strings.js';

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 // skiff-controller-manager: flags, then run().
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { apiClientFlags, apiClientFromFlags, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
+import { apiClientFlags, cliFlags, apiClientFromFlags, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './run.js';
 
-const argv = yargs(hideBin(process.argv))
+const argv = cliFlags()
   .scriptName('skiff-controller-manager')
   .usage('$0 [flags]: the Skiff controllers (ReplicaSet, Deployment, Endpoints, garbage collector, namespace, node IPAM, node lifecycle, taint eviction, pod GC), leader-elected')
   .options(apiClientFlags({ server: defaultConfig.server, qps: defaultConfig.qps, burst: defaultConfig.burst }))
@@ -30,9 +28,7 @@ const argv = yargs(hideBin(process.argv))
   .option('large-cluster-size-threshold', { type: 'number', default: defaultConfig.largeClusterSizeThreshold, describe: 'zones up to this many nodes stop evicting when partially disrupted' })
   .option('terminated-pod-gc-threshold', { type: 'number', default: defaultConfig.terminatedPodGCThreshold, describe: 'terminated pods kept before the oldest are deleted (0 disables)' })
   .options(logLevelFlags)
-  .strict()
-  .help()
-  .parseSync();
+  .parse();
 
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
 // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.

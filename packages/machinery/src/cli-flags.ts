@@ -1,10 +1,10 @@
-// Command-line flags for the small daemons (the node agent, the proxy), declared with the same option
+// Command-line flags for the daemons (node agent, proxy, scheduler, controller-manager), declared with the same option
 // records as yargs (`apiClientFlags`, `logLevelFlags`) and typed from them. yargs stays loaded for
 // the life of a process (measured on Node 20 beside the agent's modules, after a full GC: 0.9-1.1 MB
 // of JS heap and 1 MB more of the node binary's pages, 3-4 MB resident in all). A daemon on every
 // node needs only this: long flags (`--name value`, `--name=value`, `--no-name` for a boolean),
 // defaults, choices, aliases, repeatable (array) flags, unknown flags refused, and --help. The other
-// mains keep yargs (commands, richer help). Errors read as pflag's (Kubernetes' flag library):
+// mains (skiffctl, apiserver, lab, compose, cluster) keep yargs (commands, richer help). Errors read as pflag's (Kubernetes' flag library):
 // `unknown flag: --foo`.
 
 export type FlagType = 'string' | 'number' | 'boolean';

@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 // skiff-scheduler: flags, then run().
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { apiClientFlags, apiClientFromFlags, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
+import { apiClientFlags, cliFlags, apiClientFromFlags, leaderElectionFlags, leaderElectionFromFlags, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { loadConfig } from './config/load.js';
 import { inTreeRegistry } from './plugins/registry.js';
 import { defaultRunConfig, type SchedulerRunConfig } from './process/run-config.js';
 import { run } from './run.js';
 
 const d = defaultRunConfig;
-const argv = yargs(hideBin(process.argv))
+const argv = cliFlags()
   .scriptName('skiff-scheduler')
   .usage('$0 [flags]: places pending pods on nodes, binding them through the Skiff apiserver')
   .options(apiClientFlags(d))
@@ -19,9 +17,7 @@ const argv = yargs(hideBin(process.argv))
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/metrics, /healthz, /readyz port (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
   .options(logLevelFlags)
-  .strict()
-  .help()
-  .parseSync();
+  .parse();
 
 function fail(msg: string): never {
   process.stderr.write(`skiff-scheduler: ${msg}\n`);

@@ -4,6 +4,7 @@
 // under imageGCLowThresholdPercent (80). An image seen for less than MinAge (2 minutes) and the
 // pod sandbox image are never removed. The images' disk is taken to be the one of the agent's
 // root directory (the lab's dockerd keeps its data on the node's own filesystem).
+import { compareStrings } from '@skiff/api';
 import type { ContainerRuntime, ImageInfo } from '../runtime/runtime.js';
 
 export interface ImageGCPolicy {
@@ -41,7 +42,7 @@ export function planImageGC(images: readonly ImageInfo[], inUse: ReadonlySet<str
     .sort((a, b) => {
       const ra = records.get(a.id);
       const rb = records.get(b.id);
-      return (ra?.lastUsedMs ?? 0) - (rb?.lastUsedMs ?? 0) || (ra?.firstDetectedMs ?? 0) - (rb?.firstDetectedMs ?? 0) || a.id.localeCompare(b.id);
+      return (ra?.lastUsedMs ?? 0) - (rb?.lastUsedMs ?? 0) || (ra?.firstDetectedMs ?? 0) - (rb?.firstDetectedMs ?? 0) || compareStrings(a.id, b.id);
     });
   const out: ImageInfo[] = [];
   let freed = 0;

@@ -1,6 +1,7 @@
 // Routes to the other nodes' pod CIDRs (host-gw), reconciled from the list of nodes: missing ones
 // added, changed ones replaced, stale ones removed. The agent owns only routes it tagged with its
 // own routing protocol number, so routes made by anyone else are never touched.
+import { compareStrings } from '@skiff/api';
 import { PodNetworkError } from '../errors.js';
 import { cidrWithin, formatCidr, ipToNumber, parseCidr } from './cidr.js';
 import type { PeerNode, RouteChange } from './pod-network.js';
@@ -38,7 +39,7 @@ export function desiredRoutes(ownPodCIDR: string, peers: readonly PeerNode[]): O
     if (prev && prev.via !== p.internalIP) throw new PodNetworkError(`pod CIDR ${destination} is claimed by two nodes (${prev.via} and ${p.internalIP})`);
     byDest.set(destination, { destination, via: p.internalIP });
   }
-  return [...byDest.values()].sort((a, b) => a.destination.localeCompare(b.destination));
+  return [...byDest.values()].sort((a, b) => compareStrings(a.destination, b.destination));
 }
 
 export function planRoutes(observed: readonly OwnedRoute[], desired: readonly OwnedRoute[]): RouteChange[] {

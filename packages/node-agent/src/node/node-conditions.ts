@@ -3,6 +3,7 @@
 // DiskPressure as the eviction thresholds say (pressure.ts), PIDPressure False. A condition keeps its lastTransitionTime while its status stays, and its
 // lastHeartbeatTime is the time of the report.
 import type { NodeCondition } from '@skiff/api';
+import { compareStrings } from '@skiff/api';
 
 export interface NodeHealth {
   /** undefined while healthy, else why not: "container runtime is down: ...", "network is not ready: ..." */
@@ -34,6 +35,6 @@ export function nodeConditions(prev: readonly NodeCondition[], health: NodeHealt
 /** Whether two condition lists say the same, heartbeats aside. */
 export function conditionsEqual(a: readonly NodeCondition[], b: readonly NodeCondition[]): boolean {
   const key = (l: readonly NodeCondition[]) =>
-    JSON.stringify([...l].sort((x, y) => x.type.localeCompare(y.type)).map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '', c.lastTransitionTime ?? '']));
+    JSON.stringify([...l].sort((x, y) => compareStrings(x.type, y.type)).map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '', c.lastTransitionTime ?? '']));
   return key(a) === key(b);
 }

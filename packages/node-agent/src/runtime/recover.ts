@@ -1,6 +1,7 @@
 // Re-adoption after an agent restart: everything the runtime holds, grouped by pod from the labels,
 // newest sandbox attempt and newest container restart first. Nothing is started or stopped here;
 // the sync loop decides from this picture what (if anything) must change.
+import { compareStrings } from '@skiff/api';
 import type { ContainerSummary, PodSandbox, RecoveredPod } from './runtime.js';
 
 export function groupByPod(sandboxes: readonly PodSandbox[], containers: readonly ContainerSummary[]): RecoveredPod[] {
@@ -13,10 +14,10 @@ export function groupByPod(sandboxes: readonly PodSandbox[], containers: readonl
   for (const s of sandboxes) entry(s.pod).sandboxes.push(s);
   for (const c of containers) entry(c.pod).containers.push(c);
   for (const p of pods.values()) {
-    p.sandboxes.sort((a, b) => b.attempt - a.attempt || b.createdAt.localeCompare(a.createdAt));
-    p.containers.sort((a, b) => a.name.localeCompare(b.name) || b.restartCount - a.restartCount || b.createdAt.localeCompare(a.createdAt));
+    p.sandboxes.sort((a, b) => b.attempt - a.attempt || compareStrings(b.createdAt, a.createdAt));
+    p.containers.sort((a, b) => compareStrings(a.name, b.name) || b.restartCount - a.restartCount || compareStrings(b.createdAt, a.createdAt));
   }
-  return [...pods.values()].sort((a, b) => a.pod.namespace.localeCompare(b.pod.namespace) || a.pod.name.localeCompare(b.pod.name));
+  return [...pods.values()].sort((a, b) => compareStrings(a.pod.namespace, b.pod.namespace) || compareStrings(a.pod.name, b.pod.name));
 }
 
 /**
@@ -26,6 +27,6 @@ export function groupByPod(sandboxes: readonly PodSandbox[], containers: readonl
 export function logTarget(containers: readonly ContainerSummary[], podUid: string, name: string, previous: boolean): ContainerSummary | undefined {
   const mine = containers
     .filter((c) => c.pod.uid === podUid && c.name === name)
-    .sort((a, b) => b.restartCount - a.restartCount || b.createdAt.localeCompare(a.createdAt));
+    .sort((a, b) => b.restartCount - a.restartCount || compareStrings(b.createdAt, a.createdAt));
   return previous ? mine[1] : mine[0];
 }

@@ -1,5 +1,6 @@
 // NodeStats: the node's usage (/proc, sampled over one second) and every running pod's (the
 // runtime's per-container samples, taken at the same time), as the kubelet's stats summary.
+import { compareStrings } from '@skiff/api';
 import type { NodeStatsResponse, PodUsage } from '@skiff/machinery';
 import type { ContainerRuntime, ContainerSummary } from '../runtime/runtime.js';
 import { cpuNanoCores, parseMeminfo, parseProcStat, readProc, type ReadProc } from './node-usage.js';
@@ -35,8 +36,8 @@ export async function nodeStats(o: StatsOptions): Promise<NodeStatsResponse> {
     pods.set(c.pod.uid, p);
     p.containers.push({ name: c.name, cpuNanoCores: s.cpuNanoCores, memoryWorkingSetBytes: s.memoryWorkingSetBytes });
   }
-  const list = [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  for (const p of list) p.containers.sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...pods.values()].sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  for (const p of list) p.containers.sort((a, b) => compareStrings(a.name, b.name));
   return { node: await node, pods: list };
 }
 

@@ -1,7 +1,7 @@
 // Which runtime container a request means: the pod by namespace/name (and uid when given) from the
 // runtime's labels, the container by name (may be left out when the pod has one), and its current
 // instance (the highest restart count) or, for --previous, the last instance that exited before it.
-import { ApiError } from '@skiff/api';
+import { ApiError, compareStrings } from '@skiff/api';
 import type { PodContainer } from '@skiff/machinery';
 import type { ContainerRuntime, ContainerSummary } from '../runtime/runtime.js';
 
@@ -13,7 +13,7 @@ export interface ContainerInstances {
 }
 
 function newestFirst(a: ContainerSummary, b: ContainerSummary): number {
-  return b.restartCount - a.restartCount || b.createdAt.localeCompare(a.createdAt);
+  return b.restartCount - a.restartCount || compareStrings(b.createdAt, a.createdAt);
 }
 
 /** Picks the instances from the pod's containers (pure: the rules, tested as a table). */

@@ -2,6 +2,7 @@
 // PodScheduled, Initialized, ContainersReady and Ready (a transition time kept while a condition's
 // status stays), pod and host IPs, start time, QoS class and container statuses.
 import type { Pod, PodCondition, PodStatus } from '@skiff/api';
+import { compareStrings } from '@skiff/api';
 import { podQOSClass } from '../spec/qos.js';
 import type { Waiting } from '../sync/actions.js';
 import type { PodRuntimeState } from '../sync/pod-state.js';
@@ -83,7 +84,7 @@ export function computePodStatus(input: PodStatusInput): PodStatus {
 /** A status's canonical form: equal keys say the same (key order and condition order aside). */
 export function statusKey(s: PodStatus | undefined): string {
   const v = s ?? {};
-  return canonical({ ...v, conditions: [...(v.conditions ?? [])].sort((x, y) => x.type.localeCompare(y.type)) });
+  return canonical({ ...v, conditions: [...(v.conditions ?? [])].sort((x, y) => compareStrings(x.type, y.type)) });
 }
 
 /** Whether two statuses say the same (key order and condition order aside): only a change is written. */
@@ -97,7 +98,7 @@ export function canonical(v: unknown): string {
   if (v && typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>)
       .filter(([, x]) => x !== undefined && x !== null && x !== '' && x !== false && x !== 0 && !(Array.isArray(x) && x.length === 0))
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => compareStrings(a, b));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);

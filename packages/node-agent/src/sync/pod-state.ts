@@ -1,5 +1,6 @@
 // What the runtime holds for one pod, read fresh for every sync: its sandboxes (newest first) and
 // every instance of every container with its exit details; the latest instance per container name.
+import { compareStrings } from '@skiff/api';
 import type { ContainerRuntime, ContainerStatus, PodSandboxStatus } from '../runtime/runtime.js';
 
 export interface PodRuntimeState {
@@ -19,10 +20,10 @@ export async function readPodState(runtime: ContainerRuntime, podUid: string, ca
   );
   cache?.retain(podUid, [...sandboxes.map((s) => s.id), ...containers.map((c) => c.id)]);
   return {
-    sandboxes: sandboxStatuses.filter((s): s is PodSandboxStatus => s !== undefined).sort((a, b) => b.attempt - a.attempt || b.createdAt.localeCompare(a.createdAt)),
+    sandboxes: sandboxStatuses.filter((s): s is PodSandboxStatus => s !== undefined).sort((a, b) => b.attempt - a.attempt || compareStrings(b.createdAt, a.createdAt)),
     containers: statuses
       .filter((c): c is ContainerStatus => c !== undefined)
-      .sort((a, b) => b.restartCount - a.restartCount || b.createdAt.localeCompare(a.createdAt)),
+      .sort((a, b) => b.restartCount - a.restartCount || compareStrings(b.createdAt, a.createdAt)),
   };
 }
 

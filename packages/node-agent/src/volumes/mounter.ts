@@ -4,6 +4,7 @@
 // /proc/self/mountinfo (the agent shares the node's mount namespace: on a lab node it is started
 // with `nsenter --net` only, so dockerd sees the same mounts); `FakeMounter` keeps the table in
 // memory for unit tests (the directories themselves are real).
+import { compareStrings } from '@skiff/api';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +23,7 @@ export interface Mounter {
 /** `dir` and the mount points of a mount table below it, deepest first */
 export function pointsUnder(points: Iterable<string>, dir: string): string[] {
   const root = path.resolve(dir);
-  return [...points].filter((p) => p === root || p.startsWith(`${root}/`)).sort((a, b) => b.length - a.length || b.localeCompare(a));
+  return [...points].filter((p) => p === root || p.startsWith(`${root}/`)).sort((a, b) => b.length - a.length || compareStrings(b, a));
 }
 
 /** the mount points of a /proc/<pid>/mountinfo text (octal escapes decoded) */

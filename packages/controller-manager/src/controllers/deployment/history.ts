@@ -1,6 +1,7 @@
 // revisionHistoryLimit, as Kubernetes' cleanupDeployment: beyond the limit, the oldest revisions'
 // ReplicaSets that are scaled to zero, settled and not being deleted are deleted.
 import type { Deployment, ReplicaSet } from '@skiff/api';
+import { compareStrings } from '@skiff/api';
 import type { SyncEnv } from './env.js';
 import { revisionOf } from './replica-sets.js';
 
@@ -10,7 +11,7 @@ export async function cleanupDeployment(env: SyncEnv, oldRSs: readonly ReplicaSe
   const alive = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = alive.length - limit;
   if (diff <= 0) return;
-  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  const byRevision = [...alive].sort((a, b) => revisionOf(a) - revisionOf(b) || compareStrings(a.metadata.creationTimestamp ?? '', b.metadata.creationTimestamp ?? ''));
   for (const rs of byRevision.slice(0, diff)) {
     if ((rs.status?.replicas ?? 0) !== 0 || (rs.spec?.replicas ?? 0) !== 0) continue;
     if ((rs.metadata.generation ?? 0) > (rs.status?.observedGeneration ?? 0)) continue;

@@ -1,7 +1,7 @@
 // A Deployment's ReplicaSets as Kubernetes' deploymentutil sees them: which one is new (its
 // template equals the Deployment's, ignoring the pod-template-hash label), revisions, replica sums
 // and the annotations a Deployment keeps on them.
-import { type Deployment, type PodTemplateSpec, type ReplicaSet, clone, jsonEqual } from '@skiff/api';
+import { type Deployment, type PodTemplateSpec, type ReplicaSet, clone, jsonEqual, compareStrings } from '@skiff/api';
 import { maxSurge, replicasOf } from './fenceposts.js';
 
 export const DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY = 'pod-template-hash';
@@ -47,7 +47,7 @@ function created(rs: ReplicaSet): number {
 
 /** Oldest first, then by name (controller.ReplicaSetsByCreationTimestamp). */
 export function byCreation(a: ReplicaSet, b: ReplicaSet): number {
-  return created(a) - created(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');
+  return created(a) - created(b) || compareStrings(a.metadata.name ?? '', b.metadata.name ?? '');
 }
 
 /** The oldest ReplicaSet whose template is the Deployment's (deploymentutil.FindNewReplicaSet). */
