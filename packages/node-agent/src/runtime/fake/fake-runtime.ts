@@ -80,6 +80,8 @@ export class FakeRuntime implements ContainerRuntime {
   private seq = 0;
   /** the node's host ports: sandboxes bind their hostPorts; a test holds one "from outside" with `holdFromOutside` */
   readonly hostPorts = new FakeHostPorts();
+  /** set by a test: the engine does not answer (`version()` fails as Docker's unreachable socket does) */
+  unreachable = false;
   /** what `exec` and `execSync` run; default: exit 0, no output */
   execHandler: ExecHandler = () => ({ exitCode: 0, stdout: '', stderr: '' });
   /** executables (a container's entrypoint[0]) that are not in the image: the start fails as Docker's does */
@@ -198,6 +200,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async version(): Promise<RuntimeVersion> {
+    if (this.unreachable) throw new RuntimeError('Unavailable', 'connect ENOENT /var/run/docker.sock');
     return { runtimeName: 'fake', runtimeVersion: '0.1.0', apiVersion: '1.41' };
   }
 
