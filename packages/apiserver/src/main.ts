@@ -2,7 +2,7 @@
 // skiff-apiserver: flags, then run().
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { letHttp2StreamsDieYoung, limitHeapGrowth, readSharedToken } from '@skiff/machinery';
+import { letHttp2StreamsDieYoung, heapGrowthFlags, limitHeapGrowth, readSharedToken } from '@skiff/machinery';
 import { defaultConfig } from './config.js';
 import { run } from './server.js';
 
@@ -29,11 +29,7 @@ const argv = yargs(hideBin(process.argv))
     describe: 'seconds between etcd compactions of the history older than one interval (one apiserver at a time; 0 disables)',
   })
   .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
-  .option('heap-growth-percent', {
-    type: 'number',
-    default: 150,
-    describe: 'how far the JS heap may grow past its live size before a full garbage collection (lower: less memory, more CPU; 0: V8 default)',
-  })
+  .options(heapGrowthFlags(150))
   .strict()
   .help()
   .parseSync();

@@ -18,6 +18,17 @@ export function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
 
+/** The `--heap-growth-percent` flag (an option record for yargs and cliFlags) with a component's default; pass its value to limitHeapGrowth. */
+export function heapGrowthFlags(defaultPercent: number) {
+  return {
+    'heap-growth-percent': {
+      type: 'number',
+      default: defaultPercent,
+      describe: 'how far the JS heap may grow past its live size before a full garbage collection (lower: less memory, more CPU; 0: V8 default)',
+    },
+  } as const;
+}
+
 /**
  * Keeps V8's young generation at its initial size (two 1 MB semi-spaces) for a small daemon whose
  * work comes in bursts: each scavenge stays short and no burst leaves 32 MB behind. Call it first

@@ -3,7 +3,7 @@
 import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
 import { isIPv4 } from 'node:net';
 import { hostname } from 'node:os';
-import { apiClientFlags, apiClientFromFlags, cliFlags, letHttp2StreamsDieYoung, limitHeapGrowth, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
+import { apiClientFlags, apiClientFromFlags, cliFlags, letHttp2StreamsDieYoung, heapGrowthFlags, limitHeapGrowth, loggerFromFlags, logLevelFlags } from '@skiff/machinery';
 import { cleanupNode } from './process/cleanup-node.js';
 import { NodePortAddresses } from './process/node-port-addresses.js';
 import { DEFAULT_CLUSTER_DNS_IP, defaultProxyRunConfig as d, type BackendChoice, type ProxyRunConfig } from './process/run-config.js';
@@ -27,11 +27,7 @@ const argv = cliFlags()
   .option('cleanup', { type: 'boolean', default: false, describe: 'remove every rule and chain the proxy made, then exit' })
   .option('health-port', { type: 'number', default: d.healthPort, describe: '/healthz (fails when syncs stall), /readyz, /metrics (0: any free port, -1: off)' })
   .option('health-host', { type: 'string', default: d.healthHost })
-  .option('heap-growth-percent', {
-    type: 'number',
-    default: 10,
-    describe: 'how far the JS heap may grow past its live size before a full garbage collection (lower: less memory, more CPU; 0: V8 default)',
-  })
+  .options(heapGrowthFlags(10))
   .options(logLevelFlags)
   .parse();
 
