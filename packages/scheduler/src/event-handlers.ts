@@ -3,7 +3,7 @@
 // assigned pods and nodes feed the cache and move the unschedulable pods the event may help.
 import type { Node, Pod } from '@skiff/api';
 import { AssignedPodAdd, AssignedPodDelete, NodeAdd, NodeDelete } from './framework/events.js';
-import { PodInfo } from './framework/pod-info.js';
+import { podInfoOf } from './framework/pod-info.js';
 import { assignedPodUpdateEvent, nodeUpdateEvent } from './queue/classify-events.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -23,7 +23,8 @@ export class SchedulerEventHandlers {
     if (isAssigned(pod)) return this.assignedPodAdded(pod);
     if (!this.s.responsibleFor(pod)) return;
     this.s.queue.add(pod);
-    this.s.nominator.add(new PodInfo(pod), pod.status?.nominatedNodeName);
+    if (pod.status?.nominatedNodeName) this.s.nominator.add(podInfoOf(pod), pod.status.nominatedNodeName);
+    else this.s.nominator.delete(pod);
   }
 
   podUpdated(oldPod: Pod, pod: Pod): void {
@@ -44,7 +45,9 @@ export class SchedulerEventHandlers {
     // Kubernetes' UpdateNominatedPod: an update that neither had nor has status.nominatedNodeName
     // (it came before the status write) keeps the nomination preemption just made in memory.
     const kept = !oldPod.status?.nominatedNodeName && !pod.status?.nominatedNodeName ? this.s.nominator.nominatedNodeOf(pod) : undefined;
-    this.s.nominator.add(new PodInfo(pod), pod.status?.nominatedNodeName || kept);
+    const nominated = pod.status?.nominatedNodeName || kept;
+    if (nominated) this.s.nominator.add(podInfoOf(pod), nominated);
+    else this.s.nominator.delete(pod);
   }
 
   podDeleted(pod: Pod): void {

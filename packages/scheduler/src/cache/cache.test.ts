@@ -112,21 +112,30 @@ void test('Cache', async (t) => {
 });
 
 void test('Cache snapshot is incremental', async (t) => {
-  await t.test('only changed NodeInfos are copied; unchanged ones keep their object', () => {
+  await t.test('only changed NodeInfos are copied, in place: every NodeInfo and its arrays keep their objects', () => {
     const cache = new Cache();
     for (let i = 0; i < 100; i++) cache.addNode(makeNode(`n${i}`, { labels: { zone: `z${i % 3}` } }));
     const s = new Snapshot();
     cache.updateSnapshot(s);
     const before = new Map(s.nodeInfoList.map((n) => [n.name, n]));
-    const clonesBefore = new Map([...s.nodeInfoMap].map(([k, v]) => [k, v.pods]));
+    const podsBefore = new Map([...s.nodeInfoMap].map(([k, v]) => [k, v.pods]));
+    const generationsBefore = new Map([...s.nodeInfoMap].map(([k, v]) => [k, v.generation]));
     cache.addPod(makePod('x', { nodeName: 'n7', cpu: '1' }));
     cache.updateSnapshot(s);
     assert.equal(s.nodeInfoList.length, 100);
     // The list entries are the same objects (updated in place), so the lists need no rebuild.
     for (const n of s.nodeInfoList) assert.equal(n, before.get(n.name));
-    const changed = [...s.nodeInfoMap].filter(([k, v]) => v.pods !== clonesBefore.get(k)).map(([k]) => k);
+    for (const [k, v] of s.nodeInfoMap) assert.equal(v.pods, podsBefore.get(k));
+    const changed = [...s.nodeInfoMap].filter(([k, v]) => v.generation !== generationsBefore.get(k)).map(([k]) => k);
     assert.deepEqual(changed, ['n7']);
+    assert.deepEqual(s.get('n7')?.pods.map((p) => p.pod.metadata.name), ['x']);
     assert.equal(s.get('n7')?.requested.milliCPU, 1000);
+    // The cache's own NodeInfo is not the snapshot's: removing the pod changes the snapshot only on update.
+    cache.removePod(makePod('x', { nodeName: 'n7', cpu: '1' }));
+    assert.equal(s.get('n7')?.pods.length, 1);
+    cache.updateSnapshot(s);
+    assert.equal(s.get('n7')?.pods.length, 0);
+    assert.equal(s.get('n7')?.requested.milliCPU, 0);
   });
   await t.test('the snapshot does not see later cache changes until updated', () => {
     const cache = new Cache();

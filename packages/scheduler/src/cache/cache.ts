@@ -112,7 +112,7 @@ export class Cache {
       if (state.pod.spec?.nodeName !== pod.spec?.nodeName) {
         // Bound somewhere else than assumed (another scheduler won): follow the apiserver.
         this.removePodFromNode(state.pod);
-        this.addPodToNode(pod);
+        this.addPodToNode(pod, state.pod);
       } else {
         this.replacePodOnNode(state.pod, pod);
       }
@@ -132,7 +132,7 @@ export class Cache {
     if (this.assumed.has(key)) return this.addPod(pod);
     if (state.pod.spec?.nodeName !== pod.spec?.nodeName) {
       this.removePodFromNode(state.pod);
-      this.addPodToNode(pod);
+      this.addPodToNode(pod, state.pod);
     } else {
       this.replacePodOnNode(state.pod, pod);
     }
@@ -200,16 +200,15 @@ export class Cache {
       if (!info.node) continue;
       const name = info.name;
       const existing = snapshot.nodeInfoMap.get(name);
-      const clone = info.clone();
       if (!existing) {
-        snapshot.nodeInfoMap.set(name, clone);
+        snapshot.nodeInfoMap.set(name, info.clone());
         rebuild = true;
         continue;
       }
-      if ((existing.podsWithAffinity.length > 0) !== (clone.podsWithAffinity.length > 0)) rebuild = true;
-      if ((existing.podsWithRequiredAntiAffinity.length > 0) !== (clone.podsWithRequiredAntiAffinity.length > 0)) rebuild = true;
+      if ((existing.podsWithAffinity.length > 0) !== (info.podsWithAffinity.length > 0)) rebuild = true;
+      if ((existing.podsWithRequiredAntiAffinity.length > 0) !== (info.podsWithRequiredAntiAffinity.length > 0)) rebuild = true;
       // In place, so the snapshot's lists keep pointing at the current NodeInfo.
-      Object.assign(existing, clone);
+      existing.copyFrom(info);
     }
     if (this.nodes.head) snapshot.generation = Math.max(snapshot.generation, this.nodes.head.info.generation);
     if (this.nodeSetChanged) {
@@ -223,9 +222,10 @@ export class Cache {
     }
   }
 
-  private addPodToNode(pod: Pod): void {
+  /** `previous`: an earlier version of the pod, whose PodInfo is reused when its inputs did not change. */
+  private addPodToNode(pod: Pod, previous?: Pod): void {
     const item = this.nodes.getOrCreate(pod.spec?.nodeName ?? '');
-    item.info.addPodInfo(podInfoOf(pod));
+    item.info.addPodInfo(podInfoOf(pod, previous && podInfoOf(previous)));
     this.nodes.moveToHead(item);
   }
 
@@ -241,7 +241,7 @@ export class Cache {
   private replacePodOnNode(old: Pod, pod: Pod): void {
     if (old === pod) return;
     this.removePodFromNode(old);
-    this.addPodToNode(pod);
+    this.addPodToNode(pod, old);
   }
 
   private countImages(node: Node, sign: 1 | -1): void {

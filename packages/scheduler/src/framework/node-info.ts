@@ -1,7 +1,7 @@
 // A node with the pods the scheduler knows on it and what they use (Kubernetes' framework.NodeInfo).
 // Every change bumps `generation` from one process-wide counter, which lets the cache copy only the
 // NodeInfos changed since the last snapshot.
-import type { Node, Pod } from '@skiff/api';
+import type { Node, Pod, Taint } from '@skiff/api';
 import { podInfoOf, type HostPort, type PodInfo } from './pod-info.js';
 import { Resource } from './resource.js';
 
@@ -45,8 +45,15 @@ export class HostPortUsage {
 
   clone(): HostPortUsage {
     const c = new HostPortUsage();
-    for (const [k, v] of this.used) c.used.set(k, [...v]);
+    c.copyFrom(this);
     return c;
+  }
+
+  /** this = other, in place. */
+  copyFrom(other: HostPortUsage): void {
+    if (this.used.size === 0 && other.used.size === 0) return;
+    this.used.clear();
+    for (const [k, v] of other.used) this.used.set(k, [...v]);
   }
 }
 
@@ -57,8 +64,18 @@ export function normalizedImageName(name: string): string {
   return tail.includes(':') || tail.includes('@') ? name : `${name}:latest`;
 }
 
+/** `to` = `from`, reusing `to`'s array. */
+function copyArray<T>(to: T[], from: readonly T[]): void {
+  to.length = from.length;
+  for (let i = 0; i < from.length; i++) to[i] = from[i];
+}
+
 export class NodeInfo {
   node: Node | undefined;
+  /** node.spec.unschedulable (cordoned), read once per node change: the filters read it per node and cycle. */
+  unschedulable = false;
+  /** node.spec.taints (undefined when none), as `unschedulable`. */
+  taints: Taint[] | undefined;
   pods: PodInfo[] = [];
   podsWithAffinity: PodInfo[] = [];
   podsWithRequiredAntiAffinity: PodInfo[] = [];
@@ -83,6 +100,8 @@ export class NodeInfo {
 
   setNode(node: Node): void {
     this.node = node;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints?.length ? node.spec.taints : undefined;
     this.allocatable = Resource.fromList(node.status?.allocatable);
     this.imageSizes = new Map();
     for (const img of node.status?.images ?? []) {
@@ -127,16 +146,27 @@ export class NodeInfo {
   /** A copy for a snapshot: arrays and sums are copied, pod objects shared (read-only). */
   clone(): NodeInfo {
     const c = new NodeInfo();
-    c.node = this.node;
-    c.pods = [...this.pods];
-    c.podsWithAffinity = [...this.podsWithAffinity];
-    c.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity];
-    c.usedPorts = this.usedPorts.clone();
-    c.requested = this.requested.clone();
-    c.nonZeroRequested = this.nonZeroRequested.clone();
-    c.allocatable = this.allocatable;
-    c.imageSizes = this.imageSizes;
-    c.generation = this.generation;
+    c.copyFrom(this);
     return c;
+  }
+
+  /**
+   * this = other, in place: the arrays and sums are copied into this NodeInfo's own (pod objects,
+   * the Node, allocatable and images shared, read-only). The cache updates its snapshot this way, so
+   * a cycle allocates nothing for the NodeInfos that changed since the last one.
+   */
+  copyFrom(other: NodeInfo): void {
+    this.node = other.node;
+    this.unschedulable = other.unschedulable;
+    this.taints = other.taints;
+    copyArray(this.pods, other.pods);
+    copyArray(this.podsWithAffinity, other.podsWithAffinity);
+    copyArray(this.podsWithRequiredAntiAffinity, other.podsWithRequiredAntiAffinity);
+    this.usedPorts.copyFrom(other.usedPorts);
+    this.requested.copyFrom(other.requested);
+    this.nonZeroRequested.copyFrom(other.nonZeroRequested);
+    this.allocatable = other.allocatable;
+    this.imageSizes = other.imageSizes;
+    this.generation = other.generation;
   }
 }

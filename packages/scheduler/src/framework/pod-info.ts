@@ -1,6 +1,6 @@
 // A pod with what the scheduler derives from it once: requests, parsed affinity terms, host ports.
-import { labelSelectorFromObject, objectKey, type Pod, type PodAffinityTerm, type Selector } from '@skiff/api';
-import { podRequests, type Resource } from './resource.js';
+import { labelSelectorFromObject, objectKey, type Container, type Pod, type PodAffinityTerm, type ResourceList, type Selector } from '@skiff/api';
+import { podRequestsAndNonZero, type Resource } from './resource.js';
 
 /** A pod (anti-)affinity term with its selectors parsed. */
 export interface AffinityTerm {
@@ -63,8 +63,9 @@ export class PodInfo {
       this.hostPorts = derivedFrom.hostPorts;
       return;
     }
-    this.requests = podRequests(pod);
-    this.nonZeroRequests = podRequests(pod, true);
+    const { requests, nonZero } = podRequestsAndNonZero(pod);
+    this.requests = requests;
+    this.nonZeroRequests = nonZero;
     const a = pod.spec?.affinity;
     this.requiredAffinityTerms = (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t));
     this.requiredAntiAffinityTerms = (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t));
@@ -99,12 +100,57 @@ export function setPodInfo(pod: Pod, info: PodInfo): void {
   infos.set(pod, info);
 }
 
-/** The PodInfo of a pod object, computed once per object (objects from informers are immutable). */
-export function podInfoOf(pod: Pod): PodInfo {
+/**
+ * The PodInfo of a pod object, computed once per object (objects from informers are immutable):
+ * the queue, the nominator, the cache and the snapshot share it. `previous`: the PodInfo of an
+ * earlier version of the same pod (the assumed copy, the cache's last version): reused when what
+ * the scheduler derives from the pod did not change (sameSchedulingInputs), so a pod's watch
+ * updates do not parse its requests and terms again.
+ */
+export function podInfoOf(pod: Pod, previous?: PodInfo): PodInfo {
   let info = infos.get(pod);
   if (!info) {
-    info = new PodInfo(pod);
+    info = previous && previous.pod !== pod && previous.key === objectKey(pod) && sameSchedulingInputs(previous.pod, pod) ? new PodInfo(pod, previous) : new PodInfo(pod);
     infos.set(pod, info);
   }
   return info;
+}
+
+function sameList(a: ResourceList | undefined, b: ResourceList | undefined): boolean {
+  if (a === b) return true;
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (a![k] !== b?.[k]) return false;
+  return true;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameContainers(a: Container[] | undefined, b: Container[] | undefined, ports: boolean): boolean {
+  if (a === b) return true;
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < (a?.length ?? 0); i++) {
+    if (!sameList(a![i].resources?.requests, b![i].resources?.requests)) return false;
+    if (ports && !sameJson(a![i].ports, b![i].ports)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether two versions of a pod give the same PodInfo: the same requests (containers, init
+ * containers, overhead), host ports, affinity terms and namespace. Only the spec fields a PodInfo
+ * reads are compared, as written (quantities as strings: "1" and "1000m" count as a change).
+ */
+export function sameSchedulingInputs(a: Pod, b: Pod): boolean {
+  if (a === b) return true;
+  if (a.metadata.namespace !== b.metadata.namespace) return false;
+  return (
+    sameContainers(a.spec?.containers, b.spec?.containers, true) &&
+    sameContainers(a.spec?.initContainers, b.spec?.initContainers, false) &&
+    sameList(a.spec?.overhead, b.spec?.overhead) &&
+    sameJson(a.spec?.affinity, b.spec?.affinity)
+  );
 }

@@ -81,6 +81,16 @@ export class Resource {
     return r;
   }
 
+  /** this = other, in place (a snapshot's NodeInfo reuses its objects). */
+  copyFrom(other: Resource): void {
+    this.milliCPU = other.milliCPU;
+    this.memory = other.memory;
+    this.ephemeralStorage = other.ephemeralStorage;
+    this.allowedPodNumber = other.allowedPodNumber;
+    if (other.scalar?.size) this.scalar = new Map(other.scalar);
+    else if (this.scalar) this.scalar = undefined;
+  }
+
   /** Reads a ResourceList: cpu in milli-units, everything else in whole units (rounded up). */
   static fromList(list: ResourceList | undefined): Resource {
     const r = new Resource();
@@ -90,6 +100,48 @@ export class Resource {
     }
     return r;
   }
+}
+
+/** A pod's requests as Kubernetes counts them, and the same with non-zero defaults (for scoring). */
+export interface PodRequests {
+  requests: Resource;
+  nonZero: Resource;
+}
+
+/**
+ * A pod's requests as Kubernetes counts them (resourcehelper.PodRequests): per resource, the larger
+ * of the sum over app containers and the largest init container; plus spec.overhead. `nonZero` is the
+ * scoring view: containers without a cpu or memory request count as 100m / 200Mi. Both in one pass
+ * over the containers, each quantity parsed once.
+ */
+export function podRequestsAndNonZero(pod: Pod): PodRequests {
+  const requests = new Resource();
+  const nonZero = new Resource();
+  const add = (c: Container, init: boolean): void => {
+    const list = c.resources?.requests;
+    const r = Resource.fromList(list);
+    const cpu = list?.[CPU] === undefined ? DEFAULT_MILLI_CPU_REQUEST : r.milliCPU;
+    const memory = list?.[MEMORY] === undefined ? DEFAULT_MEMORY_REQUEST : r.memory;
+    if (init) {
+      requests.setMax(r);
+      nonZero.setMax(r);
+      nonZero.milliCPU = Math.max(nonZero.milliCPU, cpu);
+      nonZero.memory = Math.max(nonZero.memory, memory);
+    } else {
+      requests.addScaled(r, 1);
+      nonZero.addScaled(r, 1);
+      nonZero.milliCPU += cpu - r.milliCPU;
+      nonZero.memory += memory - r.memory;
+    }
+  };
+  for (const c of pod.spec?.containers ?? []) add(c, false);
+  for (const c of pod.spec?.initContainers ?? []) add(c, true);
+  if (pod.spec?.overhead) {
+    const o = Resource.fromList(pod.spec.overhead);
+    requests.addScaled(o, 1);
+    nonZero.addScaled(o, 1);
+  }
+  return { requests, nonZero };
 }
 
 function containerRequests(c: Container, nonZero: boolean): Resource {

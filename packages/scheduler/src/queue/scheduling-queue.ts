@@ -5,7 +5,7 @@ import type { KObject, Pod } from '@skiff/api';
 import { objectKey } from '@skiff/api';
 import { realClock, type Clock, type TimerHandle } from '@skiff/machinery';
 import { eventMatches, UnschedulableTimeout, type ClusterEvent, type ClusterEventWithHint } from '../framework/events.js';
-import { PodInfo } from '../framework/pod-info.js';
+import { podInfoOf } from '../framework/pod-info.js';
 import type { QueuedPodInfo } from '../framework/queued-pod-info.js';
 import { KeyedHeap } from './heap.js';
 import { isPodUpdated } from './pod-updated.js';
@@ -95,7 +95,7 @@ export class SchedulingQueue {
     if (this.inFlight.has(k)) return void this.inFlight.set(k, pod);
     if (this.activeQ.has(k) || this.backoffQ.has(k) || this.unschedulable.has(k)) return this.update(pod);
     const now = this.clock.now();
-    this.activeQ.addOrUpdate({ podInfo: new PodInfo(pod), timestamp: now, attempts: 0, initialAttemptTimestamp: now, unschedulablePlugins: new Set() });
+    this.activeQ.addOrUpdate({ podInfo: podInfoOf(pod), timestamp: now, attempts: 0, initialAttemptTimestamp: now, unschedulablePlugins: new Set() });
     this.wake();
   }
 
@@ -107,13 +107,13 @@ export class SchedulingQueue {
     const k = objectKey(pod);
     for (const q of [this.activeQ, this.backoffQ]) {
       const cur = q.get(k);
-      if (cur) return q.addOrUpdate({ ...cur, podInfo: new PodInfo(pod) });
+      if (cur) return q.addOrUpdate({ ...cur, podInfo: podInfoOf(pod, cur.podInfo) });
     }
     const u = this.unschedulable.get(k);
     if (u) {
-      if (!isPodUpdated(u.podInfo.pod, pod)) return void this.unschedulable.set(k, { ...u, podInfo: new PodInfo(pod) });
+      if (!isPodUpdated(u.podInfo.pod, pod)) return void this.unschedulable.set(k, { ...u, podInfo: podInfoOf(pod, u.podInfo) });
       this.unschedulable.delete(k);
-      this.requeue({ ...u, podInfo: new PodInfo(pod) });
+      this.requeue({ ...u, podInfo: podInfoOf(pod, u.podInfo) });
       return;
     }
     if (this.inFlight.has(k)) this.inFlight.set(k, pod);
@@ -176,7 +176,7 @@ export class SchedulingQueue {
     this.inFlight.delete(k);
     if (this.deletedInFlight.delete(k)) return;
     if (this.activeQ.has(k) || this.backoffQ.has(k) || this.unschedulable.has(k)) return;
-    const entry = { ...q, timestamp: this.clock.now(), podInfo: updated ? new PodInfo(updated) : q.podInfo };
+    const entry = { ...q, timestamp: this.clock.now(), podInfo: updated ? podInfoOf(updated, q.podInfo) : q.podInfo };
     if (this.moveRequestCycle >= podSchedulingCycle || entry.unschedulablePlugins.size === 0 || updated) this.backoffQ.addOrUpdate(entry);
     else this.unschedulable.set(k, entry);
   }

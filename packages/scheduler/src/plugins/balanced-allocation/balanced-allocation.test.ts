@@ -29,3 +29,20 @@ void test('NodeResourcesBalancedAllocation score over three resources: the stand
   ];
   for (const c of cases) await t.test(c.name, () => assert.deepEqual(scoreAll(three, c.pod, snapshot), c.want));
 });
+
+void test('NodeResourcesBalancedAllocation: the direct cpu/memory form scores as the general form', () => {
+  // Listing ephemeral-storage selects the general form; these nodes have none, so it is left out
+  // (allocatable 0) and both forms score the same two shares.
+  const general = new BalancedAllocation({ resources: [{ name: 'memory', weight: 1 }, { name: 'cpu', weight: 1 }, { name: 'ephemeral-storage', weight: 1 }] });
+  const direct = new BalancedAllocation();
+  const nodes = [makeNode('small', { cpu: '1', memory: '1Gi' }), makeNode('big', { cpu: '64', memory: '256Gi' }), makeNode('odd', { cpu: '3', memory: '7Gi' }), makeNode('nomem', { memory: '0' }), makeNode('nocpu', { cpu: '0' })];
+  const placed = [makePod('a', { nodeName: 'small', cpu: '700m', memory: '900Mi' }), makePod('b', { nodeName: 'odd', cpu: '1', containers: 2 }), makePod('c', { nodeName: 'big', memory: '100Gi' }), makePod('d', { nodeName: 'small', cpu: '2' })];
+  const snapshot = makeSnapshot(nodes, placed);
+  for (const pod of [makePod('p', { cpu: '1' }), makePod('p', { cpu: '250m', memory: '3Gi' }), makePod('p', { cpu: '5' }), makePod('p', { memory: '10Gi', containers: 3 })]) {
+    const want = scoreAll(general, pod, snapshot);
+    assert.ok(want);
+    assert.deepEqual(scoreAll(direct, pod, snapshot), want);
+  }
+  // One case by hand: "odd" (3 cpu, 7Gi) has 2 cpu requested; a 1-cpu pod makes cpu 3/3, memory 0: std 0.5 -> 50.
+  assert.equal(scoreAll(direct, makePod('p', { cpu: '1' }), snapshot)?.odd, 50);
+});

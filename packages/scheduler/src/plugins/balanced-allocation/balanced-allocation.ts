@@ -7,7 +7,8 @@ import type { NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { Status } from '../../framework/status.js';
 import { BalancedAllocationName } from '../names.js';
-import type { ResourceSpec } from '../node-resources-fit/scoring-strategy.js';
+import { CPU, MEMORY } from '../../framework/resource.js';
+import { scoringRequested, type ResourceSpec } from '../node-resources-fit/scoring-strategy.js';
 
 export interface BalancedAllocationArgs {
   resources?: ResourceSpec[];
@@ -18,10 +19,13 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
   private readonly resources: string[];
   /** score's shares, one slot per resource, reused (score runs for hundreds of nodes per cycle). */
   private readonly fractions: Float64Array;
+  /** The resources are cpu and memory (the default): score reads their fields directly. */
+  private readonly cpuAndMemory: boolean;
 
   constructor(args: BalancedAllocationArgs = {}) {
     this.resources = (args.resources ?? [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }]).map((r) => r.name);
     this.fractions = new Float64Array(this.resources.length);
+    this.cpuAndMemory = this.resources.length === 2 && this.resources.includes(CPU) && this.resources.includes(MEMORY);
   }
 
   /** A best-effort pod (no requests for these resources) changes no balance: skipped. */
@@ -30,12 +34,13 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
   }
 
   score(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): number {
+    if (this.cpuAndMemory) return cpuMemoryScore(pod, nodeInfo);
     const fractions = this.fractions;
     let n = 0;
     for (const r of this.resources) {
       const cap = nodeInfo.allocatable.get(r);
       if (cap === 0) continue;
-      fractions[n++] = Math.min(1, (nodeInfo.requested.get(r) + pod.requests.get(r)) / cap);
+      fractions[n++] = Math.min(1, scoringRequested(r, nodeInfo, pod, false) / cap);
     }
     let std = 0;
     if (n === 2) {
@@ -50,4 +55,18 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     }
     return Math.trunc((1 - std) * MAX_NODE_SCORE);
   }
+}
+
+/**
+ * score over cpu and memory, the default: the same shares and result as the general form (the
+ * standard deviation of two shares is half their difference; one share alone: 0), read directly.
+ */
+function cpuMemoryScore(pod: PodInfo, nodeInfo: NodeInfo): number {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  const req = pod.requests;
+  if (alloc.milliCPU === 0 || alloc.memory === 0) return MAX_NODE_SCORE;
+  const cpu = Math.min(1, (used.milliCPU + req.milliCPU) / alloc.milliCPU);
+  const memory = Math.min(1, (used.memory + req.memory) / alloc.memory);
+  return Math.trunc((1 - Math.abs(cpu - memory) / 2) * MAX_NODE_SCORE);
 }

@@ -14,9 +14,11 @@ export const MAX_CONTAINER_THRESHOLD = 1000 * mb;
 
 const preScoreKey = `PreScore${ImageLocalityName}`;
 
+/** The pod's images that some node has, each with its spread (nodes having it / all nodes). */
 class PodImages implements StateData {
   constructor(
     readonly names: string[],
+    readonly spread: number[],
     readonly containers: number,
   ) {}
 
@@ -30,23 +32,35 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
 
   constructor(private readonly handle: Handle) {}
 
-  /** The pod's images, normalized once per cycle. */
+  /**
+   * The pod's images, normalized once per cycle, with their spread; images no node has are left
+   * out, so when none of the pod's images is on any node, score returns 0 at once for every node.
+   */
   preScore(state: CycleState, pod: PodInfo): Status {
+    const snapshot = this.handle.snapshot();
+    const total = snapshot.numNodes;
     const containers = [...(pod.pod.spec?.initContainers ?? []), ...(pod.pod.spec?.containers ?? [])];
-    state.write(preScoreKey, new PodImages(containers.flatMap((c) => (c.image ? [normalizedImageName(c.image)] : [])), containers.length));
+    const names: string[] = [];
+    const spread: number[] = [];
+    for (const c of containers) {
+      if (!c.image || total === 0) continue;
+      const name = normalizedImageName(c.image);
+      const nodes = snapshot.imageNodeCount.get(name);
+      if (!nodes) continue;
+      names.push(name);
+      spread.push(nodes / total);
+    }
+    state.write(preScoreKey, new PodImages(names, spread, containers.length));
     return Status.SUCCESS;
   }
 
   score(state: CycleState, _pod: PodInfo, nodeInfo: NodeInfo): number {
     const images = state.read<PodImages>(preScoreKey);
-    if (!images || nodeInfo.imageSizes.size === 0) return 0;
-    const snapshot = this.handle.snapshot();
-    const total = snapshot.numNodes;
+    if (!images || images.names.length === 0 || nodeInfo.imageSizes.size === 0) return 0;
     let sum = 0;
-    for (const name of images.names) {
-      const size = nodeInfo.imageSizes.get(name);
-      if (size === undefined || total === 0) continue;
-      sum += size * ((snapshot.imageNodeCount.get(name) ?? 1) / total);
+    for (let i = 0; i < images.names.length; i++) {
+      const size = nodeInfo.imageSizes.get(images.names[i]);
+      if (size !== undefined) sum += size * images.spread[i];
     }
     const max = MAX_CONTAINER_THRESHOLD * Math.max(1, images.containers);
     if (sum < MIN_THRESHOLD) sum = MIN_THRESHOLD;

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeNode, makePod, makeSnapshot } from '../../testing/builders.js';
 import { filterAll, scoreAll } from '../../testing/run-plugin.js';
+import { PodInfo } from '../../framework/pod-info.js';
 import { isSchedulableAfterNodeChange, NodeResourcesFit } from './node-resources-fit.js';
+import { allocationScorer, leastRequestedScore, mostRequestedScore, scoringRequested } from './scoring-strategy.js';
 
 void test('NodeResourcesFit filter', async (t) => {
   // n1: 4 cpu, 8Gi, with a 3-cpu pod; n2: 2 pods max, two pods there; n3: empty, 1Gi ephemeral storage.
@@ -54,4 +56,53 @@ void test('NodeResourcesFit queueing hint for node events', async (t) => {
     { name: 'no object: queue', pod: makePod('p', { cpu: '8' }), node: undefined, want: 'Queue' },
   ];
   for (const c of cases) await t.test(c.name, () => assert.equal(isSchedulableAfterNodeChange(c.pod, undefined, c.node), c.want));
+});
+
+void test('allocationScorer: the direct cpu/memory form scores as the general form', async (t) => {
+  // The general form runs when another resource is listed; these nodes have no ephemeral-storage,
+  // which it leaves out (allocatable 0), so both must give the same score on every node.
+  const nodes = [makeNode('small', { cpu: '1', memory: '1Gi' }), makeNode('big', { cpu: '64', memory: '256Gi' }), makeNode('odd', { cpu: '3', memory: '7Gi' }), makeNode('nomem', { memory: '0' }), makeNode('nocpu', { cpu: '0' })];
+  const placed = [makePod('a', { nodeName: 'small', cpu: '700m', memory: '900Mi' }), makePod('b', { nodeName: 'odd', cpu: '1', containers: 2 }), makePod('c', { nodeName: 'big' }), makePod('d', { nodeName: 'small', cpu: '2' })];
+  const snapshot = makeSnapshot(nodes, placed);
+  const pods = [makePod('p'), makePod('p', { cpu: '250m', memory: '3Gi' }), makePod('p', { cpu: '5' }), makePod('p', { memory: '10Gi', containers: 3 })];
+  for (const type of ['LeastAllocated', 'MostAllocated'] as const) {
+    for (const [wCpu, wMem] of [[1, 1], [3, 1], [1, 0]]) {
+      await t.test(`${type}, cpu weight ${wCpu}, memory weight ${wMem}`, () => {
+        const direct = [{ name: 'cpu', weight: wCpu }, ...(wMem ? [{ name: 'memory', weight: wMem }] : [])];
+        const general = [...direct, { name: 'ephemeral-storage', weight: 5 }];
+        const f = allocationScorer(type, direct);
+        const g = allocationScorer(type, general);
+        for (const pod of pods) {
+          const pi = new PodInfo(pod);
+          for (const n of snapshot.nodeInfoList) {
+            const want = g(n, pi);
+            // By hand from the definition: each resource's share, weighted, over the resources the node has.
+            let score = 0;
+            let weights = 0;
+            for (const r of direct) {
+              const cap = n.allocatable.get(r.name);
+              if (cap === 0) continue;
+              const req = scoringRequested(r.name, n, pi, true);
+              score += r.weight * (type === 'LeastAllocated' ? leastRequestedScore(req, cap) : mostRequestedScore(req, cap));
+              weights += r.weight;
+            }
+            assert.equal(want, weights ? Math.trunc(score / weights) : 0, `general form, node ${n.name}`);
+            assert.equal(f(n, pi), want, `node ${n.name}, pod ${JSON.stringify(pod.spec?.containers[0].resources)}`);
+          }
+        }
+      });
+    }
+  }
+});
+
+void test('scoringRequested: non-zero defaults for cpu and memory only when asked', () => {
+  const snapshot = makeSnapshot([makeNode('n', { ephemeralStorage: '10Gi' })], [makePod('a', { nodeName: 'n', cpu: '1' }), makePod('b', { nodeName: 'n', ephemeralStorage: '1Gi' })]);
+  const n = snapshot.nodeInfoList[0];
+  const pi = new PodInfo(makePod('p', { memory: '1Gi' }));
+  // Node: a (1 cpu, no memory: 200Mi for scoring), b (no cpu: 100m; no memory: 200Mi); pod: no cpu (100m), 1Gi.
+  assert.equal(scoringRequested('cpu', n, pi, true), 1000 + 100 + 100);
+  assert.equal(scoringRequested('cpu', n, pi, false), 1000);
+  assert.equal(scoringRequested('memory', n, pi, true), 400 * 2 ** 20 + 2 ** 30);
+  assert.equal(scoringRequested('memory', n, pi, false), 2 ** 30);
+  assert.equal(scoringRequested('ephemeral-storage', n, pi, true), 2 ** 30);
 });

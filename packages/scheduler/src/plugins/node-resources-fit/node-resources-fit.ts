@@ -9,7 +9,7 @@ import { podInfoOf, type PodInfo } from '../../framework/pod-info.js';
 import { CPU, EPHEMERAL_STORAGE, MEMORY } from '../../framework/resource.js';
 import { Code, Status } from '../../framework/status.js';
 import { NodeResourcesFitName } from '../names.js';
-import { allocationScore, defaultScoringStrategy, type ScoringStrategy } from './scoring-strategy.js';
+import { allocationScorer, defaultScoringStrategy, type AllocationScorer, type ScoringStrategy } from './scoring-strategy.js';
 
 export interface NodeResourcesFitArgs {
   /** Unset fields default as Kubernetes: LeastAllocated over cpu and memory, weight 1 each. */
@@ -57,11 +57,6 @@ function fits(pod: PodInfo, nodeInfo: NodeInfo): boolean {
   return true;
 }
 
-/** What scoring counts as requested: non-zero defaults for cpu and memory, as Kubernetes. */
-function requested(r: string, node: NodeInfo, pod: PodInfo): number {
-  return r === CPU || r === MEMORY ? node.nonZeroRequested.get(r) + pod.nonZeroRequests.get(r) : node.requested.get(r) + pod.requests.get(r);
-}
-
 /** A node event helps only if the node's allocatable could hold the pod at all (Kubernetes' hint). */
 export function isSchedulableAfterNodeChange(pod: Pod, _old: KObject | undefined, newObj: KObject | undefined): QueueingHint {
   const node = newObj as Node | undefined;
@@ -73,10 +68,12 @@ export function isSchedulableAfterNodeChange(pod: Pod, _old: KObject | undefined
 export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFitName;
   readonly strategy: ScoringStrategy;
+  private readonly scorer: AllocationScorer;
 
   constructor(args: NodeResourcesFitArgs = {}) {
     const s = args.scoringStrategy ?? {};
     this.strategy = { type: s.type ?? defaultScoringStrategy.type, resources: s.resources ?? defaultScoringStrategy.resources };
+    this.scorer = allocationScorer(this.strategy.type, this.strategy.resources);
   }
 
   filter(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): Status {
@@ -90,7 +87,7 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   }
 
   score(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): number {
-    return allocationScore(this.strategy.type, this.strategy.resources, nodeInfo, pod, requested);
+    return this.scorer(nodeInfo, pod);
   }
 
   eventsToRegister(): ClusterEventWithHint[] {

@@ -3,6 +3,7 @@
 import { MAX_NODE_SCORE } from '../../framework/interface.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
+import { CPU, MEMORY } from '../../framework/resource.js';
 
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated';
 export const scoringStrategyTypes: readonly ScoringStrategyType[] = ['LeastAllocated', 'MostAllocated'];
@@ -38,16 +39,60 @@ export function mostRequestedScore(requested: number, capacity: number): number 
   return Math.trunc((requested * MAX_NODE_SCORE) / capacity);
 }
 
-/** Weighted average over the resources the node has (allocatable 0 is left out, as Kubernetes). */
-export function allocationScore(type: ScoringStrategyType, resources: readonly ResourceSpec[], node: NodeInfo, pod: PodInfo, requested: (r: string, node: NodeInfo, pod: PodInfo) => number): number {
+/**
+ * What scoring counts as requested for resource `name` on the node once the pod is added
+ * (Kubernetes' resourceAllocationScorer): with `nonZero` (NodeResourcesFit), cpu and memory with
+ * their non-zero defaults (100m / 200Mi per container without a request); otherwise, and for every
+ * other resource, the requests (BalancedAllocation).
+ */
+export function scoringRequested(name: string, node: NodeInfo, pod: PodInfo, nonZero: boolean): number {
+  if (nonZero && name === CPU) return node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU;
+  if (nonZero && name === MEMORY) return node.nonZeroRequested.memory + pod.nonZeroRequests.memory;
+  return node.requested.get(name) + pod.requests.get(name);
+}
+
+/** A node's score for a pod (0..100), one call per feasible node and cycle. */
+export type AllocationScorer = (node: NodeInfo, pod: PodInfo) => number;
+
+/**
+ * The scoring function of a strategy: a weighted average over the resources the node has of each
+ * resource's free (LeastAllocated) or used (MostAllocated) share; allocatable 0 is left out, as
+ * Kubernetes. For cpu and memory only (the default), a direct form reads the fields themselves
+ * instead of looking each resource up by name; both give the same scores.
+ */
+export function allocationScorer(type: ScoringStrategyType, resources: readonly ResourceSpec[]): AllocationScorer {
   const f = type === 'MostAllocated' ? mostRequestedScore : leastRequestedScore;
-  let score = 0;
-  let weights = 0;
-  for (const r of resources) {
-    const cap = node.allocatable.get(r.name);
-    if (cap === 0) continue;
-    score += f(requested(r.name, node, pod), cap) * r.weight;
-    weights += r.weight;
+  if (resources.every((r) => r.name === CPU || r.name === MEMORY)) {
+    let wCpu = 0;
+    let wMem = 0;
+    for (const r of resources) {
+      if (r.name === CPU) wCpu += r.weight;
+      else wMem += r.weight;
+    }
+    return (node, pod) => {
+      const alloc = node.allocatable;
+      let score = 0;
+      let weights = 0;
+      if (wCpu !== 0 && alloc.milliCPU !== 0) {
+        score += f(node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU, alloc.milliCPU) * wCpu;
+        weights += wCpu;
+      }
+      if (wMem !== 0 && alloc.memory !== 0) {
+        score += f(node.nonZeroRequested.memory + pod.nonZeroRequests.memory, alloc.memory) * wMem;
+        weights += wMem;
+      }
+      return weights === 0 ? 0 : Math.trunc(score / weights);
+    };
   }
-  return weights === 0 ? 0 : Math.trunc(score / weights);
+  return (node, pod) => {
+    let score = 0;
+    let weights = 0;
+    for (const r of resources) {
+      const cap = node.allocatable.get(r.name);
+      if (cap === 0) continue;
+      score += f(scoringRequested(r.name, node, pod, true), cap) * r.weight;
+      weights += r.weight;
+    }
+    return weights === 0 ? 0 : Math.trunc(score / weights);
+  };
 }

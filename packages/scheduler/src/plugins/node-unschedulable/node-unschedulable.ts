@@ -16,7 +16,7 @@ export class NodeUnschedulable implements FilterPlugin, EnqueueExtensions {
   readonly name = NodeUnschedulableName;
 
   filter(_state: unknown, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    if (!nodeInfo.node?.spec?.unschedulable) return Status.SUCCESS;
+    if (!nodeInfo.unschedulable) return Status.SUCCESS;
     const ok = tolerated({ key: TaintNodeUnschedulable, effect: 'NoSchedule' }, pod.pod.spec?.tolerations);
     return ok ? Status.SUCCESS : rejected;
   }

@@ -24,7 +24,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin, EnqueueExtens
   readonly name = TaintTolerationName;
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    const taints = nodeInfo.node?.spec?.taints;
+    const taints = nodeInfo.taints;
     if (!taints?.length) return Status.SUCCESS;
     const taint = findUntoleratedTaint(taints, pod.pod.spec?.tolerations, filterEffects);
     if (!taint) return Status.SUCCESS;
@@ -33,7 +33,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin, EnqueueExtens
 
   /** The number of PreferNoSchedule taints the pod does not tolerate (lower is better). */
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
-    const taints = nodeInfo.node?.spec?.taints;
+    const taints = nodeInfo.taints;
     if (!taints?.length) return 0;
     const tolerations = (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
     let n = 0;
