@@ -60,8 +60,13 @@ export async function renewHollowLeases(client: Client, nodes: string[], signal:
   const done = (async () => {
     while (!signal.aborted) {
       await new Promise<void>((r) => {
-        const t = setTimeout(r, LEASE_RENEW_MS);
-        signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+        const wake = (): void => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', wake);
+          r();
+        };
+        const t = setTimeout(wake, LEASE_RENEW_MS);
+        signal.addEventListener('abort', wake, { once: true });
       });
       if (!signal.aborted) await round();
     }
