@@ -1,4 +1,4 @@
-// The apiserver benchmark's CPU profile of the apiserver process (see cpu-profile-hook.ts), and the
+// A benchmarked process's CPU profile (the apiserver's, the controller-manager's; see cpu-profile-hook.ts), and the
 // share of its CPU spent in given functions: a sample counts for them when any frame of its stack
 // belongs to one of their files (inclusive time), out of every sample that was not idle.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ export function profileHook(root: string, out: string): { nodeArgs: string[]; en
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber?: number };
   children?: number[];
 }
 
@@ -96,3 +96,30 @@ export function cpuShare(p: CpuProfile, files: RegExp): Share {
 
 /** The wire codec: @skiff/api's structural walk and strict checks, and protobufjs itself. */
 export const CODEC_FILES = /(\/packages\/api\/dist\/wire(-codec|-check|-types)?\.js|\/node_modules\/protobufjs\/.*\.js)$/;
+
+export interface Hot {
+  /** function name and file (basename:line) */
+  where: string;
+  /** share of the busy samples in which it was the innermost frame (self time) */
+  self: number;
+}
+
+/** The functions with the most self time, out of every sample that was not idle. */
+export function hotFunctions(p: CpuProfile, top: number): { busy: number; hot: Hot[] } {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const counts = new Map<string, number>();
+  let busy = 0;
+  for (const id of p.samples) {
+    const f = byId.get(id)!.callFrame;
+    if (f.functionName === '(idle)') continue;
+    busy++;
+    const file = f.url ? f.url.slice(f.url.lastIndexOf('/') + 1) : '';
+    const where = `${f.functionName || '(anonymous)'} ${file}${file ? `:${(f.lineNumber ?? 0) + 1}` : ''}`;
+    counts.set(where, (counts.get(where) ?? 0) + 1);
+  }
+  const hot = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([where, n]) => ({ where, self: n / busy }));
+  return { busy, hot };
+}

@@ -3,10 +3,14 @@
 // next node (round robin), and a fake agent that marks each bound pod Running and Ready at once (with
 // a pod IP) and removes a pod marked for deletion with grace period 0, as a kubelet would once its
 // containers stopped. One watch on pods feeds both; each write runs with bounded concurrency and is
-// retried (a stale copy only costs a retry). Part of the benchmark, not a mode of the product.
-import type { KObject, Node, Pod } from '@skiff/api';
+// retried (a stale copy only costs a retry). The hollow nodes' heartbeat: each node's Lease in
+// kube-node-lease renewed every 10 s, as a kubelet does (renewHollowLeases); without it the node
+// lifecycle controller takes the nodes for silent after its 40 s grace period, sets them Unknown
+// and marks their pods not ready in the middle of a long (loaded) run. Part of the benchmark, not a
+// mode of the product.
+import type { KObject, Lease, Node, Pod } from '@skiff/api';
 import { isApiError } from '@skiff/api';
-import type { Client } from '@skiff/machinery';
+import { type Client, formatMicroTime } from '@skiff/machinery';
 
 export function hollowNode(name: string, maxPods: number): Node {
   return {
@@ -21,6 +25,53 @@ export function hollowNode(name: string, maxPods: number): Node {
       addresses: [{ type: 'InternalIP', address: '192.0.2.1' }],
     },
   } as Node;
+}
+
+/** The kubelet's lease: 40 s, renewed every quarter of it. */
+const LEASE_DURATION_S = 40;
+const LEASE_RENEW_MS = 10_000;
+
+/**
+ * Renews each hollow node's Lease (made on first renewal) every 10 s until `signal` aborts.
+ * Resolves once the first round is done; `failures` counts renewals that failed.
+ */
+export async function renewHollowLeases(client: Client, nodes: string[], signal: AbortSignal): Promise<{ failures(): number; done: Promise<void> }> {
+  let failures = 0;
+  const renew = async (name: string): Promise<void> => {
+    const renewTime = formatMicroTime(Date.now());
+    try {
+      const cur = await client.get<Lease>('leases', 'kube-node-lease', name);
+      await client.update<Lease>({ ...cur, spec: { ...cur.spec, holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_S, renewTime } });
+      return;
+    } catch (e) {
+      if (!isApiError(e, 'NOT_FOUND')) throw e;
+    }
+    await client.create<Lease>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: 'kube-node-lease' },
+      spec: { holderIdentity: name, leaseDurationSeconds: LEASE_DURATION_S, renewTime },
+    } as Lease);
+  };
+  const round = async (): Promise<void> => {
+    for (const r of await Promise.allSettled(nodes.map(renew))) if (r.status === 'rejected') failures++;
+  };
+  await round();
+  const done = (async () => {
+    while (!signal.aborted) {
+      await new Promise<void>((r) => {
+        const wake = (): void => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', wake);
+          r();
+        };
+        const t = setTimeout(wake, LEASE_RENEW_MS);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+      if (!signal.aborted) await round();
+    }
+  })();
+  return { failures: () => failures, done };
 }
 
 const isReady = (p: Pod): boolean => !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');

@@ -18,7 +18,8 @@ import { after, before, describe, it } from 'node:test';
 import { labNames } from '@skiff/lab';
 import { createClient, type Client } from '@skiff/machinery';
 import { eventually, freeClusterCIDR, freeSubnet, labTraces, mustRun, range, repoRoot, run } from '../harness/lab-env.js';
-import { RolloutWatch, isActive } from '../harness/rollout-watch.js';
+import { isActivePod as isActive, rollingBounds } from '@skiff/machinery/testing';
+import { RolloutWatch } from '../harness/rollout-watch.js';
 import { startTraffic, type TrafficLoop } from '../harness/traffic.js';
 
 const cli = join(repoRoot, 'packages/cluster/dist/main.js');
@@ -263,7 +264,7 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
 
   void it('rolls out a new image and undoes it with no failed request, within the surge bounds, with Kubernetes revisions', async () => {
     const start = Date.now();
-    watch!.check({ maxPods: REPLICAS + MAX_SURGE, minReady: REPLICAS - MAX_UNAVAILABLE });
+    watch!.check(rollingBounds(REPLICAS, MAX_SURGE, MAX_UNAVAILABLE));
     const firstRS = (await replicaSets())[0]!;
     assert.equal(firstRS.metadata.annotations?.[REVISION], '1');
 
@@ -306,7 +307,7 @@ void describe('rolling updates under traffic on a 2-node cluster from skiff-clus
   for (const v of victims) {
     void it(`kill -9 of ${v.name} during a rollout: restarted, the rollout completes, no outage over a second, no pod doubled`, async () => {
       const start = Date.now();
-      watch!.check({ maxPods: REPLICAS + MAX_SURGE, minReady: REPLICAS - MAX_UNAVAILABLE });
+      watch!.check(rollingBounds(REPLICAS, MAX_SURGE, MAX_UNAVAILABLE));
       const pid = pidOf(v.process);
       let killedAt = 0;
       await rolloutTo(version === 'v1' ? 'v2' : 'v1', async () => {

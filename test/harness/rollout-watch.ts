@@ -3,12 +3,15 @@
 // update bounds at every change it sees: never more than replicas + maxSurge active pods (not
 // terminating, not terminal), never fewer than replicas - maxUnavailable of them ready. It also keeps
 // each ReplicaSet's peak of active pods and of spec.replicas, so a test can tell that no slot was
-// doubled (more pods of one ReplicaSet than it ever asked for).
+// doubled (more pods of one ReplicaSet than it ever asked for). Active, ready and the bounds are
+// machinery's (testing/pod-bounds.ts), as in the integration tests and the controller benchmark;
+// this watcher adds the ReplicaSets, the Service's Endpoints, a timeline and relists across an
+// apiserver restart.
 import type { Client } from '@skiff/machinery';
+import { type PodShape as BoundsPodShape, type RolloutBounds, boundsBreaches, isActivePod, isReadyPod } from '@skiff/machinery/testing';
 
-interface PodShape {
-  metadata: { name?: string; uid?: string; deletionTimestamp?: string; ownerReferences?: { uid: string; controller?: boolean }[] };
-  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+interface PodShape extends BoundsPodShape {
+  metadata: BoundsPodShape['metadata'] & { ownerReferences?: { uid: string; controller?: boolean }[] };
 }
 
 interface EndpointsShape {
@@ -18,21 +21,6 @@ interface EndpointsShape {
 interface RSShape {
   metadata: { uid?: string; name?: string };
   spec?: { replicas?: number };
-}
-
-export interface RolloutBounds {
-  /** replicas + maxSurge */
-  maxPods: number;
-  /** replicas - maxUnavailable */
-  minReady: number;
-}
-
-export function isActive(p: PodShape): boolean {
-  return !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
-}
-
-export function isReady(p: PodShape): boolean {
-  return isActive(p) && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 function ownerUid(p: PodShape): string | undefined {
@@ -139,7 +127,7 @@ export class RolloutWatch {
 
   private record(): void {
     const pods = [...this.pods.values()]
-      .map((p) => `${p.metadata.name}${!isActive(p) ? ' (terminating)' : isReady(p) ? '' : ' (not ready)'}`)
+      .map((p) => `${p.metadata.name}${!isActivePod(p) ? ' (terminating)' : isReadyPod(p) ? '' : ' (not ready)'}`)
       .sort()
       .join(', ');
     const rss = [...this.replicaSets.values()].map((r) => `${r.metadata.name}=${r.spec?.replicas ?? 0}`).sort().join(' ');
@@ -155,7 +143,7 @@ export class RolloutWatch {
       this.rsNames.set(uid, r.metadata.name!);
       this.peakReplicas.set(uid, Math.max(this.peakReplicas.get(uid) ?? 0, r.spec?.replicas ?? 0));
     }
-    const active = [...this.pods.values()].filter(isActive);
+    const active = [...this.pods.values()].filter(isActivePod);
     const perRS = new Map<string, number>();
     for (const p of active) {
       const rs = ownerUid(p) ?? 'none';
@@ -163,11 +151,11 @@ export class RolloutWatch {
     }
     for (const [rs, n] of perRS) this.peakPods.set(rs, Math.max(this.peakPods.get(rs) ?? 0, n));
     if (!this.bounds || !this.synced) return;
-    const ready = active.filter(isReady).length;
+    const ready = active.filter(isReadyPod).length;
     this.maxActiveSeen = Math.max(this.maxActiveSeen, active.length);
     this.minReadySeen = Math.min(this.minReadySeen, ready);
     const at = new Date().toISOString();
-    if (active.length > this.bounds.maxPods) this.violations.push(`${at}: ${active.length} active pods (bound ${this.bounds.maxPods}): ${active.map((p) => p.metadata.name).join(', ')}`);
-    if (ready < this.bounds.minReady) this.violations.push(`${at}: ${ready} ready pods (bound ${this.bounds.minReady}): ${active.map((p) => `${p.metadata.name}${isReady(p) ? '' : ' (not ready)'}`).join(', ')}`);
+    const pods = active.map((p) => `${p.metadata.name}${isReadyPod(p) ? '' : ' (not ready)'}`).join(', ');
+    for (const b of boundsBreaches({ active: active.length, ready }, this.bounds)) this.violations.push(`${at}: ${b}: ${pods}`);
   }
 }

@@ -2,7 +2,7 @@
 // nodes and a fake agent in the test (binds each pod to a node, reports it Running and Ready after a
 // short delay, removes pods marked for deletion as a kubelet does):
 // - `kill -9` of the controller-manager in the middle of a rollout, then a restart: a watcher checks
-//   continuously that there are never more than replicas + maxSurge pods nor fewer than
+//   on every revision of the pods (machinery's PodBoundsWatch) that there are never more than replicas + maxSurge pods nor fewer than
 //   replicas - maxUnavailable available ones, and the rollout completes;
 // - two instances: only the leader reconciles; killing it hands over within the lease duration.
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isApiError, type Deployment, type Lease, type Node, type Pod, type ReplicaSet } from '@skiff/api';
 import type { Client } from '@skiff/machinery';
+import { PodBoundsWatch, isReadyPod as isReady, rollingBounds } from '@skiff/machinery/testing';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { freePort, killOnExit } from '../harness/etcd.js';
 import { waitUntil } from '../harness/eventually.js';
@@ -22,7 +23,6 @@ const NS = 'default';
 const LEASE_S = 3;
 const NODES = ['hollow-a', 'hollow-b'];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const isReady = (p: Pod): boolean => !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
 interface CmProcess {
   identity: string;
@@ -163,19 +163,8 @@ describe('skiff-controller-manager processes: kill -9 and leader handover', () =
       throw new Error(`${String(e)}; status ${JSON.stringify((await client.get<Deployment>('deployments', NS, 'crash')).status)}; pods ${(await client.list<Pod>('pods', { namespace: NS })).items.length}; controller-manager: ${first.output()}`);
     });
 
-    const violations: string[] = [];
-    let samples = 0;
-    const watching = new AbortController();
-    const watcher = (async () => {
-      while (!watching.signal.aborted) {
-        const pods = (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=crash' })).items.filter((p) => !p.metadata.deletionTimestamp);
-        const available = pods.filter(isReady).length;
-        samples++;
-        if (pods.length > replicas + 1) violations.push(`${pods.length} pods > ${replicas + 1}`);
-        if (available < replicas - 1) violations.push(`${available} available < ${replicas - 1}`);
-        await sleep(10);
-      }
-    })();
+    const watch = await PodBoundsWatch.start(client, NS, 'app=crash');
+    watch.track(rollingBounds(replicas, 1, 1));
     try {
       await client.patch('deployments', NS, 'crash', { spec: { template: { spec: { containers: [{ name: 'c', image: 'app:2' }] } } } }, { patchType: 'application/strategic-merge-patch+json' });
       // Mid-rollout: the new ReplicaSet has some pods, not all.
@@ -193,11 +182,11 @@ describe('skiff-controller-manager processes: kill -9 and leader handover', () =
       await waitUntil(() => rolledOut(client, 'crash', replicas), 'the rollout to complete after the restart', 90_000);
       await waitUntil(async () => (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=crash' })).items.length === replicas, 'old pods gone', 30_000);
     } finally {
-      watching.abort();
-      await watcher;
+      await watch.stop();
     }
-    assert.deepEqual(violations, []);
-    assert.ok(samples > 20, `the watcher looked (${samples} samples)`);
+    assert.deepEqual(watch.breaches, []);
+    assert.equal(watch.relists, 0, 'the watch never broke (no revision unseen)');
+    assert.equal(watch.added, replicas, 'it saw every new pod created');
     const pods = (await client.list<Pod>('pods', { namespace: NS, labelSelector: 'app=crash' })).items;
     assert.ok(pods.every((p) => p.spec?.containers[0]?.image === 'app:2'), 'every pod runs the new template');
     assert.equal(await holder(client), 'cm-restarted');

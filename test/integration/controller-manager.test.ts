@@ -1,10 +1,12 @@
 // skiff-controller-manager against a real apiserver and etcd, with a fake "kubelet" in the test
 // that reports every pod Running and Ready through the status subresource: leader election, pod
-// replacement, scaling, and a rolling update whose bounds a watcher checks continuously.
+// replacement (created within 2 s of the delete), scaling, and a rolling update whose bounds a
+// watcher checks on every revision of the pods (machinery's PodBoundsWatch).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Deployment, Lease, Pod, ReplicaSet } from '@skiff/api';
 import { type Client, discardLogger } from '@skiff/machinery';
+import { PodBoundsWatch, isReadyPod as isReady, rollingBounds } from '@skiff/machinery/testing';
 import { run, type RunningControllerManager } from '@skiff/controller-manager';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { waitUntil } from '../harness/eventually.js';
@@ -12,7 +14,8 @@ import { waitUntil } from '../harness/eventually.js';
 const until = (cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> => waitUntil(cond, what, timeoutMs);
 
 const NS = 'default';
-const isReady = (p: Pod): boolean => !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+/** How soon a deleted pod of a Deployment must have its replacement (Kubernetes: "at once"). */
+const REPLACE_WITHIN_MS = 2000;
 
 async function podsOf(client: Client, app: string): Promise<Pod[]> {
   return (await client.list<Pod>('pods', { namespace: NS, labelSelector: `app=${app}` })).items.filter((p) => !p.metadata.deletionTimestamp);
@@ -88,7 +91,16 @@ describe('skiff-controller-manager', () => {
     await client.create(deployment('web', 3));
     await until(() => rolledOut(client, 'web', 3), 'web available');
     const victim = (await podsOf(client, 'web'))[0];
-    await client.delete('pods', NS, victim.metadata.name!);
+    const watch = await PodBoundsWatch.start(client, NS, 'app=web');
+    try {
+      const t0 = Date.now();
+      await client.delete('pods', NS, victim.metadata.name!);
+      await watch.until((w) => w.added === 1, 'a replacement pod', REPLACE_WITHIN_MS);
+      assert.ok(Date.now() - t0 <= REPLACE_WITHIN_MS, `replaced after ${Date.now() - t0} ms`);
+      assert.equal(watch.relists, 0, 'the watch never broke');
+    } finally {
+      await watch.stop();
+    }
     await until(async () => {
       const pods = await podsOf(client, 'web');
       return pods.length === 3 && pods.every((p) => p.metadata.name !== victim.metadata.name && isReady(p));
@@ -106,19 +118,9 @@ describe('skiff-controller-manager', () => {
     const replicas = 4;
     await client.create(deployment('roll', replicas));
     await until(() => rolledOut(client, 'roll', replicas), 'roll available');
-    const violations: string[] = [];
-    let samples = 0;
-    const watching = new AbortController();
-    const watcher = (async () => {
-      while (!watching.signal.aborted) {
-        const pods = await podsOf(client, 'roll');
-        const ready = pods.filter(isReady).length;
-        samples++;
-        if (pods.length > replicas + 1) violations.push(`${pods.length} pods > ${replicas + 1}`);
-        if (ready < replicas - 1) violations.push(`${ready} ready < ${replicas - 1}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
+    const bounds = rollingBounds(replicas, 1, 1);
+    const watch = await PodBoundsWatch.start(client, NS, 'app=roll');
+    watch.track(bounds);
     try {
       // As `kubectl set image`: a strategic merge patch of the one container, by name.
       const d = await client.get<Deployment>('deployments', NS, 'roll');
@@ -129,11 +131,12 @@ describe('skiff-controller-manager', () => {
         return rss.length === 2 && (await rolledOut(client, 'roll', replicas)) && rss.some((r) => r.spec?.replicas === 0 && r.status?.replicas === 0);
       }, 'the rollout to finish');
     } finally {
-      watching.abort();
-      await watcher;
+      await watch.stop();
     }
-    assert.deepEqual(violations, []);
-    assert.ok(samples > 5, `the watcher looked (${samples} samples)`);
+    assert.deepEqual(watch.breaches, []);
+    assert.equal(watch.relists, 0, 'the watch never broke (no revision unseen)');
+    // It saw the rollout: each new pod created once.
+    assert.equal(watch.added, replicas);
     const rss = (await client.list<ReplicaSet>('replicasets', { namespace: NS, labelSelector: 'app=roll' })).items;
     const revs = rss.map((r) => [r.spec?.replicas, r.metadata.annotations?.['deployment.kubernetes.io/revision']]).sort();
     assert.deepEqual(revs, [[0, '1'], [4, '2']]);

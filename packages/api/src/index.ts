@@ -7,6 +7,7 @@ export * from './deletion.js';
 export * from './binding.js';
 export * from './ipv4.js';
 export * from './scale.js';
+export * from './deployment-fenceposts.js';
 export * from './placement-explanation.js';
 export * from './proto-root.js';
 export * from './wire.js';

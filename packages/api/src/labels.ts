@@ -176,7 +176,10 @@ export class Selector {
   matches(labels: Record<string, string> | undefined): boolean {
     if (this.nothing) return false;
     const l = labels ?? {};
-    return this.requirements.every((r) => matchRequirement(r, l));
+    // A plain loop: controllers match every pod they claim, on every sync.
+    const reqs = this.requirements;
+    for (let i = 0; i < reqs.length; i++) if (!matchRequirement(reqs[i]!, l)) return false;
+    return true;
   }
 
   /** Canonical string form, parseable by parseLabelSelector. */

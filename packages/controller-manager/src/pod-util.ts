@@ -2,21 +2,33 @@
 // minReadySeconds), active (neither terminated nor being deleted).
 import type { Pod, PodCondition } from '@skiff/api';
 
+// A ReplicaSet's status asks these of every pod it owns on every sync (thousands per second during a
+// scale-up): each looks at the conditions once, in a plain loop.
 function readyCondition(pod: Pod): PodCondition | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  const conditions = pod.status?.conditions;
+  if (!conditions) return undefined;
+  for (let i = 0; i < conditions.length; i++) if (conditions[i]!.type === 'Ready') return conditions[i];
+  return undefined;
 }
 
 export function isPodReady(pod: Pod): boolean {
   return readyCondition(pod)?.status === 'True';
 }
 
-/** Ready for at least minReadySeconds at `now` (ms). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
+export const NOT_READY = 0;
+const READY = 1;
+export const AVAILABLE = 2;
+
+/**
+ * NOT_READY, READY (Ready=True) or AVAILABLE (ready for at least minReadySeconds at `now`, ms:
+ * Kubernetes' podutil.IsPodAvailable), from one look at the conditions.
+ */
+export function podReadiness(pod: Pod, minReadySeconds: number, now: number): typeof NOT_READY | typeof READY | typeof AVAILABLE {
   const c = readyCondition(pod);
-  if (c?.status !== 'True') return false;
-  if (minReadySeconds <= 0) return true;
+  if (c?.status !== 'True') return NOT_READY;
+  if (minReadySeconds <= 0) return AVAILABLE;
   const since = c.lastTransitionTime ? Date.parse(c.lastTransitionTime) : NaN;
-  return !Number.isNaN(since) && since + minReadySeconds * 1000 <= now;
+  return !Number.isNaN(since) && since + minReadySeconds * 1000 <= now ? AVAILABLE : READY;
 }
 
 /** When the pod became ready (ms), or undefined. */

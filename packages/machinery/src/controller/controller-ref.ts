@@ -16,7 +16,11 @@ export function newControllerRef(owner: KObject): OwnerReference {
 
 /** The owner reference with controller: true, if any. */
 export function getControllerOf(obj: KObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
+  // A plain loop: a ReplicaSet's claim asks this of each of its pods on every sync.
+  const refs = obj.metadata.ownerReferences;
+  if (!refs) return undefined;
+  for (let i = 0; i < refs.length; i++) if (refs[i]!.controller === true) return refs[i];
+  return undefined;
 }
 
 export function isControlledBy(obj: KObject, owner: KObject): boolean {
