@@ -6,9 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event, Pod, Probe } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakeRuntime, run } from '@skiff/node-agent';
+import { FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { rejects } from '../harness/api-assert.js';
+import { FAKE_POD_CIDR, startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 import { poll } from '../harness/eventually.js';
 
 const NODE = 'grpc-probe-node';
@@ -26,35 +27,21 @@ describe('gRPC probes against the apiserver health service', { timeout: 120_000 
   let cluster: TestCluster;
   let cs: Clientset;
   let port = 0;
-  const ac = new AbortController();
-  let stopped: Promise<void> | undefined;
+  let agent: FakeAgent | undefined;
 
   before(async () => {
     cluster = await startCluster();
     cs = new Clientset(cluster.client);
     port = Number(cluster.server.address.split(':').pop());
-    const agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '127.0.0.1',
-        runtime: 'fake',
-        containerRuntime: new FakeRuntime({ podCIDR: '10.244.9.0/24', pullable: ['busybox:1.36'] }),
-        podCIDR: '10.244.9.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        healthPort: -1,
-        nodeStatusUpdateMs: 1000,
-        plegRelistMs: 500,
-      },
-      ac.signal,
-    );
-    stopped = agent.stopped;
+    agent = await startFakeAgent(cluster, {
+      nodeName: NODE,
+      containerRuntime: new FakeRuntime({ podCIDR: FAKE_POD_CIDR, pullable: ['busybox:1.36'] }),
+      nodeStatusUpdateMs: 1000,
+      plegRelistMs: 500,
+    });
   });
   after(async () => {
-    ac.abort();
-    await stopped;
+    await agent?.stop();
     await cluster?.close();
   });
 

@@ -7,9 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError, type Event, type Pod } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
+import { FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
+import { FAKE_POD_CIDR, startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 
 const NODE = 'agent-ctr-node';
 
@@ -25,7 +26,7 @@ function pod(name: string, spec: Partial<Pod['spec']> = {}): Pod {
 describe('node agent containers (fake runtime, real apiserver)', { timeout: 120_000 }, () => {
   let cluster: TestCluster;
   let cs: Clientset;
-  const runtime = new FakeRuntime({ podCIDR: '10.244.9.0/24', pullable: ['busybox:1.36'] });
+  const runtime = new FakeRuntime({ podCIDR: FAKE_POD_CIDR, pullable: ['busybox:1.36'] });
   /** exec results by the command's first word: probes and hooks */
   const execs: string[] = [];
   const healthy = new Map<string, boolean>();
@@ -33,35 +34,16 @@ describe('node agent containers (fake runtime, real apiserver)', { timeout: 120_
     execs.push(cmd.join(' '));
     return { exitCode: healthy.get(cmd[0] ?? '') === false ? 1 : 0, stdout: '', stderr: '' };
   };
-  const ac = new AbortController();
-  let agent: RunningAgent;
+  let agent: FakeAgent | undefined;
 
   before(async () => {
     cluster = await startCluster();
     cs = new Clientset(cluster.client);
     await cs.services('default').create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { ports: [{ port: 5432 }] } });
-    agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '192.0.2.9',
-        runtime: 'fake',
-        containerRuntime: runtime,
-        podCIDR: '10.244.9.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        clusterDNS: '10.96.0.10',
-        healthPort: -1,
-        resyncPeriodMs: 2000,
-        plegRelistMs: 300,
-      },
-      ac.signal,
-    );
+    agent = await startFakeAgent(cluster, { nodeName: NODE, nodeIP: '192.0.2.9', containerRuntime: runtime, clusterDNS: '10.96.0.10', resyncPeriodMs: 2000 });
   });
   after(async () => {
-    ac.abort();
-    await agent?.stopped;
+    await agent?.stop();
     await cluster?.close();
   });
 
