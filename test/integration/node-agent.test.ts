@@ -47,6 +47,8 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
       nodeStatusUpdateMs: 1000,
       leaseRenewMs: 1000,
       plegRelistMs: 500,
+      housekeepingPeriodMs: 500,
+      containerGCPeriodMs: 1000,
     });
   };
   const stop = async () => {
@@ -134,6 +136,12 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
       return s?.restartCount === 2 && s.state?.running ? s : undefined;
     });
     assert.equal(restarted.lastState?.terminated?.exitCode, 2);
+    // the container GC (every second here) removes the older dead instance and keeps the last one for --previous
+    const left = await until('the GC kept the last dead instance only', async () => {
+      const mains = (await containersOf(p)).filter((x) => x.name === 'main').map((x) => `${x.restartCount} ${x.state}`).sort();
+      return mains.length === 2 ? mains : undefined;
+    });
+    assert.deepEqual(left, ['1 exited', '2 running']);
   });
 
   const table: { name: string; exitCode: number; phase: string; reason: string }[] = [
