@@ -85,4 +85,22 @@ describe('node agent: the Ready condition (fake runtime, real apiserver)', { tim
     }
     await readyBecomes('True', 'network back');
   });
+
+  it("MemoryPressure and DiskPressure from this machine's real figures against --eviction-hard", async () => {
+    // thresholds no machine meets (more memory than any has, all of the disk) and none it misses
+    const tight = await startFakeAgent(cluster, { nodeName: 'pressed-node', podCIDR: '10.244.10.0/24', nodeStatusUpdateMs: 300, evictionHard: 'memory.available<1Pi,nodefs.available<99.99%' });
+    const loose = await startFakeAgent(cluster, { nodeName: 'calm-node', podCIDR: '10.244.11.0/24', nodeStatusUpdateMs: 300, evictionHard: 'memory.available<1Ki,nodefs.available<0.01%' });
+    try {
+      const conditions = (node: string, want: string[]) =>
+        poll(`${node}: ${want.join(' ')}`, 20_000, async () => {
+          const got = ((await cs.nodes().get(node)).status?.conditions ?? []).filter((c) => c.type.endsWith('Pressure') && c.type !== 'PIDPressure').map((c) => `${c.type}=${c.status} ${c.reason ?? ''}`);
+          return JSON.stringify(got) === JSON.stringify(want) ? got : undefined;
+        }, { intervalMs: 100 });
+      await conditions('pressed-node', ['MemoryPressure=True KubeletHasInsufficientMemory', 'DiskPressure=True KubeletHasDiskPressure']);
+      await conditions('calm-node', ['MemoryPressure=False KubeletHasSufficientMemory', 'DiskPressure=False KubeletHasNoDiskPressure']);
+    } finally {
+      await tight.stop();
+      await loose.stop();
+    }
+  });
 });
