@@ -1,9 +1,11 @@
 // gRPC probes end to end on a real apiserver: the grpc field is validated and stored by the API, and
 // the node agent (fake runtime, host-network pods on 127.0.0.1) probes the apiserver's own gRPC
 // health service: a SERVING service makes the pod Ready, an unknown one keeps it not Ready with
-// the kubelet's Unhealthy event.
+// the kubelet's Unhealthy event. tcpSocket probes of the same port (Ready) and of a refused one (not
+// Ready, Unhealthy).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Event, Pod, Probe } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
 import { FakeRuntime } from '@skiff/node-agent';
@@ -70,5 +72,21 @@ describe('gRPC probes against the apiserver health service', { timeout: 120_000 
     assert.match(ev.message ?? '', /^Readiness probe failed: error: health rpc probe failed: rpc error: code = NotFound desc = /);
     assert.equal((await cs.pods('default').get('grpc-unknown')).status?.phase, 'Running');
     assert.equal(await ready('grpc-unknown'), 'False');
+  });
+
+  it('tcpSocket: a listening port makes the pod Ready, a refused one keeps it not Ready with Unhealthy', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    await cs.pods('default').create(pod('tcp-open', { tcpSocket: { port }, periodSeconds: 1 }));
+    await cs.pods('default').create(pod('tcp-refused', { tcpSocket: { port: closedPort }, periodSeconds: 1 }));
+    await poll('tcp-open Ready', 30_000, async () => ((await ready('tcp-open')) === 'True' ? true : undefined), { intervalMs: 200 });
+    const ev = await poll('an Unhealthy event', 30_000, async () => {
+      const evs = (await cs.events('default').list()).items as Event[];
+      return evs.find((e) => e.involvedObject?.name === 'tcp-refused' && e.reason === 'Unhealthy');
+    }, { intervalMs: 200 });
+    assert.match(ev.message ?? '', new RegExp(`^Readiness probe failed: dial tcp 127\\.0\\.0\\.1:${closedPort}: connect ECONNREFUSED`));
+    assert.equal(await ready('tcp-refused'), 'False');
   });
 });
