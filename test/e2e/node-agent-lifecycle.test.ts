@@ -15,18 +15,24 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isApiError, type Event, type Pod } from '@skiff/api';
 import { run as runApiServer, type RunningApiServer } from '@skiff/apiserver';
 import { TESTBOX_IMAGE } from '@skiff/lab';
 import { Clientset, createClient, discardLogger, type Client } from '@skiff/machinery';
-import { DockerRuntime } from '@skiff/node-agent';
+import { DockerRuntime, parseMountInfo, pointsUnder, type RuntimeEvent } from '@skiff/node-agent';
 import { killOnExit, startEtcd, type TestEtcd } from '../harness/etcd.js';
-import { eventually, freeSubnet, labStatusJson, repoRoot, testLab, type TestLab } from '../harness/lab-env.js';
+import { eventually, freeSubnet, labStatusJson, mustRun, repoRoot, run, testLab, type TestLab } from '../harness/lab-env.js';
 
 const CLUSTER_DNS = '10.96.0.10';
+
+async function hostMountsUnder(dir: string): Promise<string[]> {
+  return pointsUnder(parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8')), dir);
+}
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
 
 function pod(name: string, spec: Partial<NonNullable<Pod['spec']>>): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { terminationGracePeriodSeconds: 10, containers: [], ...spec } };
@@ -47,6 +53,8 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
   let netns = '';
   let nodeAddress = '';
   let logPath = '';
+  let rootDir = '';
+  let dockerHost = '';
   let startAgent: () => ChildProcess = () => {
     throw new Error('no lab');
   };
@@ -71,6 +79,10 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     cs = new Clientset(client);
     runtime = new DockerRuntime({ dockerHost: node.dockerHost, infraImage: 'skiff/pause:0.1', network: 'skiff-pods' });
     logPath = join(lab.dir, 'agent.log');
+    // the pods' directories in the test's own place (another agent's housekeeping never sees them)
+    rootDir = join(lab.dir, 'agent-root');
+    await mkdir(rootDir);
+    dockerHost = node.dockerHost;
     const podCIDR = await freeSubnet(198);
     const agentArgs = [
       `--net=/run/netns/${node.netns}`,
@@ -85,6 +97,7 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
       '--cluster-cidr', '10.198.0.0/16',
       '--cluster-dns', CLUSTER_DNS,
       '--health-port', '-1',
+      '--root-dir', rootDir,
     ];
     startAgent = () => {
       const log = createWriteStream(logPath, { flags: 'a' });
@@ -112,6 +125,9 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
       await new Promise((r) => agent?.once('exit', r));
     }
     // the agent leaves pods running when it stops, as the kubelet does: the lab's dockerd goes with the lab
+    if (rootDir) {
+      for (const p of await hostMountsUnder(rootDir)) await run('umount', [p]);
+    }
     client?.close();
     apiAbort?.abort();
     await api?.stopped;
@@ -124,6 +140,10 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
   });
 
   const get = (name: string) => cs.pods('default').get(name);
+  /** the endpoints on the pod network, by container id (Docker's view of the bridge) */
+  const endpoints = async (): Promise<string[]> =>
+    Object.keys(JSON.parse(await mustRun('docker', ['-H', dockerHost, 'network', 'inspect', 'skiff-pods', '--format', '{{json .Containers}}'])) as Record<string, unknown> ?? {});
+  const gone = (name: string) => eventually(`the pod object ${name} gone`, 60_000, async () => get(name).then(() => undefined, (e: unknown) => (isApiError(e) && e.code === 'NOT_FOUND' ? true : undefined)));
   const bind = (p: Pod): Pod => ({ ...p, spec: { ...p.spec!, nodeName } });
   const containerId = (p: Pod) => (p.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^docker:\/\//, '');
   const reasons = async (name: string) => new Set(((await cs.events('default').list()).items as Event[]).filter((e) => e.involvedObject?.name === name).map((e) => e.reason));
@@ -210,14 +230,32 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     await Promise.all(['steady', 'done'].map((n) => cs.pods('default').delete(n, { gracePeriodSeconds: 0 })));
   });
 
-  void it('a missing ConfigMap key is CreateContainerConfigError, and the agent serves other pods', async () => {
+  void it('a missing ConfigMap key is CreateContainerConfigError in status and a Failed event; the agent serves other pods; the pod starts once the key exists', async () => {
+    const before = await steady();
     await cs.pods('default').create(bind(pod('nokey', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'absent' } } }] }] })));
     const w = await eventually('CreateContainerConfigError', 60_000, async () => (await get('nokey')).status?.containerStatuses?.[0]?.state?.waiting);
     assert.deepEqual(w, { reason: 'CreateContainerConfigError', message: "couldn't find key absent in ConfigMap default/settings" });
+    assert.equal((await get('nokey')).status?.phase, 'Pending');
+    const failed = await eventually('a Failed event', 30_000, async () => (await events('nokey')).find((e) => e.reason === 'Failed'));
+    assert.deepEqual([failed.type, failed.message], ['Warning', "Error: couldn't find key absent in ConfigMap default/settings"]);
+    const uid = (await get('nokey')).metadata.uid ?? '';
+    assert.deepEqual((await runtime.listContainers({ podUid: uid })).map((c) => c.name), [], 'no container made');
+    // meanwhile the agent serves the node's other pods: a new one starts, the steady one is untouched
+    await cs.pods('default').create(bind(pod('meanwhile', { containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sleep', '3600'] }] })));
+    await running('meanwhile');
+    assert.deepEqual(await steady(), before, 'the steady pod: same containers, still running, no restart, answering');
+    // the key appears: the pod's next sync (a resync within 10 s) starts the container with it
+    const settings = await cs.configMaps('default').get('settings');
+    await cs.configMaps('default').update({ ...settings, data: { ...settings.data, absent: 'here now' } });
+    const p = await running('nokey');
+    assert.equal(p.status?.containerStatuses?.[0]?.restartCount, 0);
+    assert.equal((await runtime.execSync(containerId(p), ['sh', '-c', 'echo "$X"'], 5000)).stdout, 'here now\n');
+    await Promise.all(['nokey', 'meanwhile'].map((n) => cs.pods('default').delete(n, { gracePeriodSeconds: 0 })));
   });
 
   void it('a hostPort held by a process outside Skiff: FailedCreatePodSandBox with Docker\'s error, Pending; the pod runs once the port is free', async (t) => {
-    const others = async () => (await runtime.listContainers()).filter((c) => c.pod.name !== 'hostport').map((c) => `${c.id} ${c.state}`).sort();
+    // the node's other running containers (exited ones of ended pods may be collected meanwhile)
+    const others = async () => (await runtime.listContainers()).filter((c) => c.pod.name !== 'hostport' && c.state === 'running').map((c) => c.id).sort();
     const before = await others();
     // a listener in the node's network namespace, not a container
     const holder = spawn('nsenter', [`--net=/run/netns/${netns}`, process.execPath, '-e', "require('net').createServer().listen(18080, '0.0.0.0', () => console.log('listening'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -354,6 +392,44 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     await cs.pods('default').delete('host-net', { gracePeriodSeconds: 0 });
   });
 
+  void it('securityContext capabilities and privileged reach the container', async (t) => {
+    await cs.pods('default').create(
+      bind(
+        pod('caps', {
+          containers: [
+            { name: 'caps', image: TESTBOX_IMAGE, command: ['sleep', '3600'], securityContext: { capabilities: { add: ['NET_ADMIN'], drop: ['CHOWN'] } } },
+            { name: 'plain', image: TESTBOX_IMAGE, command: ['sleep', '3600'] },
+            { name: 'priv', image: TESTBOX_IMAGE, command: ['sleep', '3600'], securityContext: { privileged: true } },
+          ],
+        }),
+      ),
+    );
+    const uid = (await get('caps')).metadata.uid ?? '';
+    // caps and plain run; priv is created (this VM refuses a privileged start: runc "unable to apply caps")
+    const ids = await eventually('caps and plain running, priv created', 60_000, async () => {
+      const all = await runtime.listContainers({ podUid: uid });
+      const byName = (n: string) => all.filter((c) => c.name === n).sort((x, y) => y.restartCount - x.restartCount)[0];
+      const [caps, plain, priv] = [byName('caps'), byName('plain'), byName('priv')];
+      return caps?.state === 'running' && plain?.state === 'running' && priv ? { caps: caps.id, plain: plain.id, priv: priv.id } : undefined;
+    });
+    const effective = async (id: string): Promise<bigint> => {
+      const status = (await runtime.execSync(id, ['cat', '/proc/1/status'], 5000)).stdout;
+      return BigInt(`0x${/^CapEff:\s*([0-9a-f]+)$/m.exec(status)?.[1] ?? 'x'}`);
+    };
+    const bit = (caps: bigint, n: number) => (caps >> BigInt(n)) & 1n;
+    const [CHOWN, NET_ADMIN, SYS_ADMIN] = [0, 12, 21];
+    const [caps, plain] = [await effective(ids.caps), await effective(ids.plain)];
+    assert.deepEqual([bit(plain, CHOWN), bit(plain, NET_ADMIN), bit(plain, SYS_ADMIN)], [1n, 0n, 0n], "Docker's default set");
+    assert.deepEqual([bit(caps, CHOWN), bit(caps, NET_ADMIN), bit(caps, SYS_ADMIN)], [0n, 1n, 0n], 'CHOWN dropped, NET_ADMIN added');
+    assert.equal(caps | 1n, plain | (1n << BigInt(NET_ADMIN)) | 1n, 'nothing else changed');
+    const inspect = async (id: string) => (await mustRun('docker', ['-H', dockerHost, 'inspect', '--format', '{{.HostConfig.Privileged}} {{json .HostConfig.CapAdd}} {{json .HostConfig.CapDrop}}', id])).trim();
+    assert.equal(await inspect(ids.caps), 'false ["NET_ADMIN"] ["CHOWN"]');
+    assert.equal(await inspect(ids.priv), 'true null null', 'the privileged container as Docker holds it');
+    const priv = (await get('caps')).status?.containerStatuses?.find((c) => c.name === 'priv');
+    t.diagnostic(`priv: ${JSON.stringify(priv?.state)}`);
+    await cs.pods('default').delete('caps', { gracePeriodSeconds: 0 });
+  });
+
   void it('a failing readiness probe marks the pod not Ready', async () => {
     await cs.pods('default').create(
       bind(
@@ -406,17 +482,19 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     assert.ok(gap >= 9_000, `restarted ${gap} ms after the crash`);
   });
 
-  void it('deleting a pod runs preStop, gives SIGTERM, then the object and its containers are gone', async () => {
+  void it('deleting a pod runs preStop, gives SIGTERM, then the object is gone, and no container, network endpoint or volume of it is left', async () => {
     await cs.pods('default').create(
       bind(
         pod('graceful', {
           terminationGracePeriodSeconds: 20,
+          volumes: [{ name: 'scratch', emptyDir: {} }],
           containers: [
             {
               name: 'main',
               image: TESTBOX_IMAGE,
               command: ['sh', '-c', "trap 'echo got-SIGTERM; exit 0' TERM; echo started; while true; do sleep 1; done"],
               lifecycle: { preStop: { exec: { command: ['sh', '-c', 'echo prestop-ran > /proc/1/fd/1'] } } },
+              volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
             },
           ],
         }),
@@ -424,6 +502,12 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     );
     const p = await running('graceful');
     const id = containerId(p);
+    const uid = p.metadata.uid ?? '';
+    const podDir = join(rootDir, 'pods', uid);
+    const [sandbox] = await runtime.listPodSandboxes({ podUid: uid });
+    assert.ok(sandbox, 'the sandbox');
+    assert.ok((await endpoints()).includes(sandbox.id), "the sandbox's endpoint on the pod network");
+    assert.ok(await exists(join(podDir, 'volumes/kubernetes.io~empty-dir/scratch')), 'the emptyDir on the node');
     let output = '';
     const ac = new AbortController();
     const reading = (async () => {
@@ -431,14 +515,45 @@ void describe('skiff-node-agent on a lab node (Docker)', { timeout: 600_000 }, (
     })().catch(() => undefined);
     await eventually('the first line', 10_000, async () => (output.includes('started') ? true : undefined));
     await cs.pods('default').delete('graceful');
-    await eventually('the pod object gone', 60_000, async () => get('graceful').then(() => undefined, (e: unknown) => (isApiError(e) && e.code === 'NOT_FOUND' ? true : undefined)));
+    await gone('graceful');
     ac.abort();
     await reading;
     assert.match(output, /started\n[\s\S]*prestop-ran\n[\s\S]*got-SIGTERM/, 'preStop ran, then SIGTERM');
-    // the agent deletes the object, then removes the pod's containers and sandbox
-    await eventually('no container or sandbox of the pod', 30_000, async () => {
-      const left = [...(await runtime.listContainers({ podUid: p.metadata.uid ?? '' })), ...(await runtime.listPodSandboxes({ podUid: p.metadata.uid ?? '' }))];
-      return left.length === 0 ? true : undefined;
+    // the agent deletes the object, then removes the pod's containers, sandbox and directory
+    await eventually('no container, sandbox, endpoint or directory of the pod', 30_000, async () => {
+      const left = [...(await runtime.listContainers({ podUid: uid })), ...(await runtime.listPodSandboxes({ podUid: uid }))];
+      return left.length === 0 && !(await endpoints()).includes(sandbox.id) && !(await exists(podDir)) ? true : undefined;
     });
+    assert.deepEqual(await hostMountsUnder(podDir), [], 'no mount of the pod left');
+  });
+
+  void it('terminationGracePeriodSeconds 3 and a container ignoring SIGTERM: Killing, then SIGKILL no earlier than 3 s after the deletion', async (t) => {
+    await cs.pods('default').create(
+      bind(pod('stubborn', { terminationGracePeriodSeconds: 3, containers: [{ name: 'main', image: TESTBOX_IMAGE, command: ['sh', '-c', "trap '' TERM; echo started; while true; do sleep 1; done"] }] })),
+    );
+    const p = await running('stubborn');
+    const id = containerId(p);
+    // the container's end as Docker reports it (the object and the container are removed right after)
+    const ac = new AbortController();
+    const deletedAt = Date.now();
+    const died = (async (): Promise<RuntimeEvent | undefined> => {
+      for await (const e of runtime.events(ac.signal, deletedAt)) if (e.type === 'die' && e.containerId === id) return e;
+      return undefined;
+    })();
+    try {
+      await cs.pods('default').delete('stubborn');
+      const e = await Promise.race([died, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000).unref())]);
+      assert.ok(e, 'the container died');
+      const after = e.timeMs - deletedAt;
+      t.diagnostic(`killed ${after} ms after the deletion, exit code ${String(e.exitCode)}`);
+      assert.equal(e.exitCode, 137, 'SIGKILL');
+      assert.ok(after >= 2_900, `killed ${after} ms after the deletion`);
+      assert.ok(after < 10_000, `killed ${after} ms after the deletion`);
+    } finally {
+      ac.abort();
+    }
+    const killing = (await events('stubborn')).find((ev) => ev.reason === 'Killing');
+    assert.equal(killing?.message, 'Stopping container main');
+    await gone('stubborn');
   });
 });

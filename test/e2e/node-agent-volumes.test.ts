@@ -4,13 +4,14 @@
 // volume, a projected volume, a ConfigMap key by subPath, a subPathExpr and an emptyDir shared by
 // two containers; a ConfigMap update
 // reaches the mounted file; a pod naming a ConfigMap that does not exist yet waits in
-// ContainerCreating with FailedMount and starts once it exists; a pod writing more than its
+// ContainerCreating with FailedMount and starts once it exists; a hostPath DirectoryOrCreate is the
+// node's directory and outlives the pod, an emptyDir of medium Memory is a tmpfs of its sizeLimit; a pod writing more than its
 // emptyDir's sizeLimit is evicted; after the pods are deleted no
 // container, directory or tmpfs of theirs is left on the node. Everything is removed afterwards.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Pod } from '@skiff/api';
@@ -240,6 +241,36 @@ void describe('node agent volumes on a 1-node lab', { timeout: 300_000 }, () => 
     await cs.configMaps(NS).create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { k: 'v' } });
     const up = await running('waits');
     assert.deepEqual(await sh(up, 'app', 'cat /etc/later/k'), { exitCode: 0, out: 'v' });
+  });
+
+  void it('hostPath DirectoryOrCreate is the node\'s directory; emptyDir medium Memory is a tmpfs of its sizeLimit', async () => {
+    const hostDir = join(lab!.dir, 'host-data', 'made-by-agent');
+    await cs.pods(NS).create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'hosty' },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 1,
+        volumes: [
+          { name: 'host', hostPath: { path: hostDir, type: 'DirectoryOrCreate' } },
+          { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '2Mi' } },
+        ],
+        containers: [{ name: 'app', image: TESTBOX_IMAGE, command: ['sleep', '3600'], volumeMounts: [{ name: 'host', mountPath: '/host' }, { name: 'mem', mountPath: '/mem' }] }],
+      },
+    });
+    const pod = await running('hosty');
+    assert.equal(((await stat(hostDir)).mode & 0o777).toString(8), '755', 'made 0755 on the node');
+    assert.deepEqual(await sh(pod, 'app', 'echo from-pod > /host/f && cat /host/f'), { exitCode: 0, out: 'from-pod' });
+    assert.equal(await readFile(join(hostDir, 'f'), 'utf8'), 'from-pod\n', "the pod's write is on the node");
+    const memDir = join(rootDir, 'pods', pod.metadata.uid ?? '', 'volumes/kubernetes.io~empty-dir/mem');
+    assert.ok((await hostMountsUnder(join(rootDir, 'pods', pod.metadata.uid ?? ''))).includes(memDir), 'a tmpfs on the node');
+    const mounts = (await sh(pod, 'app', 'grep " /mem " /proc/mounts; df -k /mem | tail -1')).out;
+    assert.match(mounts, /^tmpfs \/mem tmpfs /m);
+    assert.match(mounts, /\s2048\s/, `a tmpfs of 2Mi: ${mounts}`);
+    await deleted('hosty');
+    await eventually('the tmpfs unmounted', 30_000, async () => ((await hostMountsUnder(join(rootDir, 'pods', pod.metadata.uid ?? ''))).length === 0 ? true : undefined));
+    assert.equal(await readFile(join(hostDir, 'f'), 'utf8'), 'from-pod\n', 'a hostPath outlives the pod');
   });
 
   void it('evicts a pod whose emptyDir grows above its sizeLimit', async () => {

@@ -1,5 +1,6 @@
 // Python for the tests of the API as another language sees it: Debian's python3 with its grpcio and
 // protobuf (installed by scripts/setup.sh), and protoc with the gRPC Python plugin.
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -34,4 +35,14 @@ export async function protocPython(outDir: string, includeDirs: string[], files:
   if (opts.grpc) args.push(`--grpc_python_out=${outDir}`, '--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin');
   const r = await runCommand('protoc', [...args, ...files]);
   if (r.code !== 0) throw new Error(`protoc ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** The fenced blocks of one section (from its `## ` heading to the next one) of a Markdown file, by language. */
+export function fencedBlocks(markdown: string, heading: string): { lang: string; code: string }[] {
+  const start = markdown.indexOf(`\n${heading}\n`);
+  assert.ok(start >= 0, `no section "${heading}"`);
+  const rest = markdown.slice(start + heading.length + 2);
+  const end = rest.search(/^## /m);
+  const section = end >= 0 ? rest.slice(0, end) : rest;
+  return [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, code: m[2]! }));
 }

@@ -1,14 +1,17 @@
 // gRPC probes end to end on a real apiserver: the grpc field is validated and stored by the API, and
 // the node agent (fake runtime, host-network pods on 127.0.0.1) probes the apiserver's own gRPC
 // health service: a SERVING service makes the pod Ready, an unknown one keeps it not Ready with
-// the kubelet's Unhealthy event.
+// the kubelet's Unhealthy event. tcpSocket probes of the same port (Ready) and of a refused one (not
+// Ready, Unhealthy).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Event, Pod, Probe } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakeRuntime, run } from '@skiff/node-agent';
+import { FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { rejects } from '../harness/api-assert.js';
+import { FAKE_POD_CIDR, startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 import { poll } from '../harness/eventually.js';
 
 const NODE = 'grpc-probe-node';
@@ -26,35 +29,21 @@ describe('gRPC probes against the apiserver health service', { timeout: 120_000 
   let cluster: TestCluster;
   let cs: Clientset;
   let port = 0;
-  const ac = new AbortController();
-  let stopped: Promise<void> | undefined;
+  let agent: FakeAgent | undefined;
 
   before(async () => {
     cluster = await startCluster();
     cs = new Clientset(cluster.client);
     port = Number(cluster.server.address.split(':').pop());
-    const agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '127.0.0.1',
-        runtime: 'fake',
-        containerRuntime: new FakeRuntime({ podCIDR: '10.244.9.0/24', pullable: ['busybox:1.36'] }),
-        podCIDR: '10.244.9.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        healthPort: -1,
-        nodeStatusUpdateMs: 1000,
-        plegRelistMs: 500,
-      },
-      ac.signal,
-    );
-    stopped = agent.stopped;
+    agent = await startFakeAgent(cluster, {
+      nodeName: NODE,
+      containerRuntime: new FakeRuntime({ podCIDR: FAKE_POD_CIDR, pullable: ['busybox:1.36'] }),
+      nodeStatusUpdateMs: 1000,
+      plegRelistMs: 500,
+    });
   });
   after(async () => {
-    ac.abort();
-    await stopped;
+    await agent?.stop();
     await cluster?.close();
   });
 
@@ -83,5 +72,21 @@ describe('gRPC probes against the apiserver health service', { timeout: 120_000 
     assert.match(ev.message ?? '', /^Readiness probe failed: error: health rpc probe failed: rpc error: code = NotFound desc = /);
     assert.equal((await cs.pods('default').get('grpc-unknown')).status?.phase, 'Running');
     assert.equal(await ready('grpc-unknown'), 'False');
+  });
+
+  it('tcpSocket: a listening port makes the pod Ready, a refused one keeps it not Ready with Unhealthy', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    await cs.pods('default').create(pod('tcp-open', { tcpSocket: { port }, periodSeconds: 1 }));
+    await cs.pods('default').create(pod('tcp-refused', { tcpSocket: { port: closedPort }, periodSeconds: 1 }));
+    await poll('tcp-open Ready', 30_000, async () => ((await ready('tcp-open')) === 'True' ? true : undefined), { intervalMs: 200 });
+    const ev = await poll('an Unhealthy event', 30_000, async () => {
+      const evs = (await cs.events('default').list()).items as Event[];
+      return evs.find((e) => e.involvedObject?.name === 'tcp-refused' && e.reason === 'Unhealthy');
+    }, { intervalMs: 200 });
+    assert.match(ev.message ?? '', new RegExp(`^Readiness probe failed: dial tcp 127\\.0\\.0\\.1:${closedPort}: connect ECONNREFUSED`));
+    assert.equal(await ready('tcp-refused'), 'False');
   });
 });

@@ -1,15 +1,17 @@
 // The node agent's containers against a real apiserver (private etcd) with the in-memory runtime:
 // env from ConfigMaps and Secrets read through the agent's informers (a missing key is
 // CreateContainerConfigError until the key exists), service variables, readiness and liveness
-// probes (exec through the runtime) driving Ready and restarts, a preStop hook on deletion, and
+// probes (exec through the runtime) driving Ready and restarts, a startup probe holding them back, a
+// failing postStart hook, an OOM kill in lastState, a preStop hook on deletion, and
 // activeDeadlineSeconds.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError, type Event, type Pod } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
+import { FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
+import { FAKE_POD_CIDR, startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 
 const NODE = 'agent-ctr-node';
 
@@ -25,7 +27,7 @@ function pod(name: string, spec: Partial<Pod['spec']> = {}): Pod {
 describe('node agent containers (fake runtime, real apiserver)', { timeout: 120_000 }, () => {
   let cluster: TestCluster;
   let cs: Clientset;
-  const runtime = new FakeRuntime({ podCIDR: '10.244.9.0/24', pullable: ['busybox:1.36'] });
+  const runtime = new FakeRuntime({ podCIDR: FAKE_POD_CIDR, pullable: ['busybox:1.36'] });
   /** exec results by the command's first word: probes and hooks */
   const execs: string[] = [];
   const healthy = new Map<string, boolean>();
@@ -33,35 +35,16 @@ describe('node agent containers (fake runtime, real apiserver)', { timeout: 120_
     execs.push(cmd.join(' '));
     return { exitCode: healthy.get(cmd[0] ?? '') === false ? 1 : 0, stdout: '', stderr: '' };
   };
-  const ac = new AbortController();
-  let agent: RunningAgent;
+  let agent: FakeAgent | undefined;
 
   before(async () => {
     cluster = await startCluster();
     cs = new Clientset(cluster.client);
     await cs.services('default').create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { ports: [{ port: 5432 }] } });
-    agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '192.0.2.9',
-        runtime: 'fake',
-        containerRuntime: runtime,
-        podCIDR: '10.244.9.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        clusterDNS: '10.96.0.10',
-        healthPort: -1,
-        resyncPeriodMs: 2000,
-        plegRelistMs: 300,
-      },
-      ac.signal,
-    );
+    agent = await startFakeAgent(cluster, { nodeName: NODE, nodeIP: '192.0.2.9', containerRuntime: runtime, clusterDNS: '10.96.0.10', resyncPeriodMs: 2000 });
   });
   after(async () => {
-    ac.abort();
-    await agent?.stopped;
+    await agent?.stop();
     await cluster?.close();
   });
 
@@ -125,6 +108,52 @@ describe('node agent containers (fake runtime, real apiserver)', { timeout: 120_
     const evs = (await cs.events('default').list()).items as Event[];
     assert.ok(evs.some((e) => e.involvedObject?.name === 'probed' && e.reason === 'Unhealthy' && /^Liveness probe failed/.test(e.message ?? '')));
     assert.ok(evs.some((e) => e.involvedObject?.name === 'probed' && e.reason === 'Killing' && e.message === 'Container main failed liveness probe, will be restarted'));
+  });
+
+  it('a startup probe holds the liveness and readiness probes until it succeeds', async () => {
+    healthy.set('startup-check', false);
+    const exec = (command: string) => ({ exec: { command: [command] }, periodSeconds: 1 });
+    await cs.pods('default').create(
+      pod('slow-start', { containers: [{ name: 'main', image: 'busybox:1.36', startupProbe: { ...exec('startup-check'), failureThreshold: 60 }, livenessProbe: exec('live-check'), readinessProbe: exec('ready-check') }] }),
+    );
+    await until('the startup probe failing', async () => (execs.filter((e) => e === 'startup-check').length >= 2 ? true : undefined));
+    const waiting = (await get('slow-start')).status?.containerStatuses?.[0];
+    assert.deepEqual([waiting?.started, waiting?.ready, Boolean(waiting?.state?.running)], [false, false, true]);
+    assert.ok(!execs.includes('live-check') && !execs.includes('ready-check'), 'no liveness or readiness probe before the start');
+    healthy.set('startup-check', true);
+    const c = await until('started and Ready', async () => {
+      const x = (await get('slow-start')).status?.containerStatuses?.[0];
+      return x?.started && x.ready ? x : undefined;
+    });
+    assert.equal(c.restartCount, 0);
+    assert.ok(execs.includes('live-check') && execs.includes('ready-check'));
+  });
+
+  it('a failing postStart hook: FailedPostStartHook, the container is killed and started again', async () => {
+    healthy.set('poststart-check', false);
+    await cs.pods('default').create(pod('hook-fails', { containers: [{ name: 'main', image: 'busybox:1.36', lifecycle: { postStart: { exec: { command: ['poststart-check'] } } } }] }));
+    const c = await until('a restart', async () => {
+      const x = (await get('hook-fails')).status?.containerStatuses?.[0];
+      return x && x.restartCount >= 1 ? x : undefined;
+    });
+    healthy.set('poststart-check', true);
+    assert.ok(c.lastState?.terminated, 'the killed instance is the last state');
+    const evs = ((await cs.events('default').list()).items as Event[]).filter((e) => e.involvedObject?.name === 'hook-fails');
+    assert.ok(evs.some((e) => e.type === 'Warning' && e.reason === 'FailedPostStartHook'), evs.map((e) => e.reason).join(','));
+    await until('running after the hook succeeds', async () => ((await get('hook-fails')).status?.containerStatuses?.[0]?.state?.running ? true : undefined));
+  });
+
+  it('an OOM-killed container: lastState OOMKilled with exit code 137, restarted', async () => {
+    await cs.pods('default').create(pod('hungry'));
+    await until('running', async () => ((await get('hungry')).status?.containerStatuses?.[0]?.state?.running ? true : undefined));
+    const [ctr] = (await runtime.listContainers({ podUid: (await get('hungry')).metadata.uid ?? '' })).filter((x) => x.state === 'running');
+    assert.ok(ctr);
+    runtime.exitContainer(ctr.id, 137, { oomKilled: true });
+    const c = await until('restarted after the OOM kill', async () => {
+      const x = (await get('hungry')).status?.containerStatuses?.[0];
+      return x && x.restartCount === 1 && x.lastState?.terminated ? x : undefined;
+    });
+    assert.deepEqual([c.lastState?.terminated?.reason, c.lastState?.terminated?.exitCode], ['OOMKilled', 137]);
   });
 
   it('deletion runs the preStop hook, then the object is gone', async () => {

@@ -6,20 +6,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Node } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakePodNetwork, FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
+import { FakePodNetwork, FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
+import { FAKE_CLUSTER_CIDR, FAKE_POD_CIDR, startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 
 const NODE = 'ready-node-1';
-const CIDR = '10.244.9.0/24';
+const CIDR = FAKE_POD_CIDR;
 
 describe('node agent: the Ready condition (fake runtime, real apiserver)', { timeout: 120_000 }, () => {
   let cluster: TestCluster;
   let cs: Clientset;
   const runtime = new FakeRuntime({ podCIDR: CIDR });
-  const network = new FakePodNetwork({ podCIDR: CIDR, clusterCIDR: '10.244.0.0/16' });
-  const ac = new AbortController();
-  let agent: RunningAgent | undefined;
+  const network = new FakePodNetwork({ podCIDR: CIDR, clusterCIDR: FAKE_CLUSTER_CIDR });
+  let agent: FakeAgent | undefined;
 
   const ready = async () => (await cs.nodes().get(NODE)).status?.conditions?.find((c) => c.type === 'Ready');
   const readyBecomes = (status: string, what: string) =>
@@ -31,29 +31,18 @@ describe('node agent: the Ready condition (fake runtime, real apiserver)', { tim
   before(async () => {
     cluster = await startCluster();
     cs = new Clientset(cluster.client);
-    agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '192.0.2.9',
-        runtime: 'fake',
-        containerRuntime: runtime,
-        podNetwork: network,
-        // no podCIDR: the controller-manager has not assigned one yet
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        healthPort: -1,
-        nodeStatusUpdateMs: 300,
-        leaseRenewMs: 1000,
-        plegRelistMs: 300,
-      },
-      ac.signal,
-    );
+    agent = await startFakeAgent(cluster, {
+      nodeName: NODE,
+      nodeIP: '192.0.2.9',
+      containerRuntime: runtime,
+      podNetwork: network,
+      podCIDR: null, // the controller-manager has not assigned one yet
+      nodeStatusUpdateMs: 300,
+      leaseRenewMs: 1000,
+    });
   });
   after(async () => {
-    ac.abort();
-    await agent?.stopped;
+    await agent?.stop();
     await cluster?.close();
   });
 
@@ -95,5 +84,23 @@ describe('node agent: the Ready condition (fake runtime, real apiserver)', { tim
       await network.setUp();
     }
     await readyBecomes('True', 'network back');
+  });
+
+  it("MemoryPressure and DiskPressure from this machine's real figures against --eviction-hard", async () => {
+    // thresholds no machine meets (more memory than any has, all of the disk) and none it misses
+    const tight = await startFakeAgent(cluster, { nodeName: 'pressed-node', podCIDR: '10.244.10.0/24', nodeStatusUpdateMs: 300, evictionHard: 'memory.available<1Pi,nodefs.available<99.99%' });
+    const loose = await startFakeAgent(cluster, { nodeName: 'calm-node', podCIDR: '10.244.11.0/24', nodeStatusUpdateMs: 300, evictionHard: 'memory.available<1Ki,nodefs.available<0.01%' });
+    try {
+      const conditions = (node: string, want: string[]) =>
+        poll(`${node}: ${want.join(' ')}`, 20_000, async () => {
+          const got = ((await cs.nodes().get(node)).status?.conditions ?? []).filter((c) => c.type.endsWith('Pressure') && c.type !== 'PIDPressure').map((c) => `${c.type}=${c.status} ${c.reason ?? ''}`);
+          return JSON.stringify(got) === JSON.stringify(want) ? got : undefined;
+        }, { intervalMs: 100 });
+      await conditions('pressed-node', ['MemoryPressure=True KubeletHasInsufficientMemory', 'DiskPressure=True KubeletHasDiskPressure']);
+      await conditions('calm-node', ['MemoryPressure=False KubeletHasSufficientMemory', 'DiskPressure=False KubeletHasNoDiskPressure']);
+    } finally {
+      await tight.stop();
+      await loose.stop();
+    }
   });
 });

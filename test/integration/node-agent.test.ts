@@ -7,9 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isApiError, type Event, type Lease, type Node, type Pod } from '@skiff/api';
 import { Clientset } from '@skiff/machinery';
-import { FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
+import { FakeRuntime } from '@skiff/node-agent';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
+import { startFakeAgent, type FakeAgent } from '../harness/fake-agent.js';
 
 const NODE = 'agent-node-1';
 
@@ -33,34 +34,27 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
   let cluster: TestCluster;
   let cs: Clientset;
   const runtime = new FakeRuntime({ podCIDR: '10.244.7.0/24', pullable: ['busybox:1.36', 'busybox:latest'] });
-  let ac: AbortController;
-  let agent: RunningAgent;
+  let agent: FakeAgent | undefined;
 
   const start = async () => {
-    ac = new AbortController();
-    agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '192.0.2.7',
-        runtime: 'fake',
-        containerRuntime: runtime,
-        podCIDR: '10.244.7.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        healthPort: 0,
-        resyncPeriodMs: 2000,
-        nodeStatusUpdateMs: 1000,
-        leaseRenewMs: 1000,
-        plegRelistMs: 500,
-      },
-      ac.signal,
-    );
+    agent = await startFakeAgent(cluster, {
+      nodeName: NODE,
+      nodeIP: '192.0.2.7',
+      containerRuntime: runtime,
+      podCIDR: '10.244.7.0/24',
+      healthPort: 0,
+      resyncPeriodMs: 2000,
+      nodeStatusUpdateMs: 1000,
+      leaseRenewMs: 1000,
+      plegRelistMs: 500,
+      housekeepingPeriodMs: 500,
+      containerGCPeriodMs: 1000,
+    });
   };
   const stop = async () => {
-    ac.abort();
-    await agent.stopped;
+    const a = agent;
+    agent = undefined;
+    await a?.stop();
   };
 
   before(async () => {
@@ -69,7 +63,7 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
     await start();
   });
   after(async () => {
-    if (ac && !ac.signal.aborted) await stop();
+    await stop();
     await cluster?.close();
   });
 
@@ -142,6 +136,12 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
       return s?.restartCount === 2 && s.state?.running ? s : undefined;
     });
     assert.equal(restarted.lastState?.terminated?.exitCode, 2);
+    // the container GC (every second here) removes the older dead instance and keeps the last one for --previous
+    const left = await until('the GC kept the last dead instance only', async () => {
+      const mains = (await containersOf(p)).filter((x) => x.name === 'main').map((x) => `${x.restartCount} ${x.state}`).sort();
+      return mains.length === 2 ? mains : undefined;
+    });
+    assert.deepEqual(left, ['1 exited', '2 running']);
   });
 
   const table: { name: string; exitCode: number; phase: string; reason: string }[] = [
@@ -180,7 +180,7 @@ describe('node agent (fake runtime, real apiserver)', { timeout: 240_000 }, () =
     // let the new agent sync every pod (its resync runs every 2 s) and look again
     await until('node Ready again', async () => ((await cs.nodes().get(NODE)).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? true : undefined));
     await new Promise((r) => setTimeout(r, 5000));
-    await agent.workers.idle();
+    await agent!.agent.workers.idle();
     assert.deepEqual((await runtime.listContainers()).map((c) => `${c.id}:${c.state}`).sort(), before);
     assert.deepEqual((await runtime.listPodSandboxes()).map((s) => s.id).sort(), sandboxes);
     const again = await getPod('web');

@@ -9,19 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { protoDir } from '@skiff/api';
 import { startCluster, type TestCluster } from '../harness/apiserver.js';
-import { PYTHON, repoRoot, runCommand } from '../harness/python.js';
+import { fencedBlocks, PYTHON, repoRoot, runCommand } from '../harness/python.js';
 
 const SECTION = '## A client in Python';
-
-/** The fenced blocks of one section of a Markdown file, by language. */
-function fencedBlocks(markdown: string, heading: string): { lang: string; code: string }[] {
-  const start = markdown.indexOf(`\n${heading}\n`);
-  assert.ok(start >= 0, `no section "${heading}"`);
-  const rest = markdown.slice(start + heading.length + 2);
-  const end = rest.search(/^## /m);
-  const section = end >= 0 ? rest.slice(0, end) : rest;
-  return [...section.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, code: m[2]! }));
-}
 
 describe('docs/api.md: the Python client recipe', () => {
   let cluster: TestCluster;

@@ -3,24 +3,13 @@
 // call without it. skiffctl runs in-process against the same apiserver.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isApiError, type Node, type Pod } from '@skiff/api';
+import { isApiError, type Node } from '@skiff/api';
 import { Clientset, logChunks, NODE_AGENT_SERVICE, StreamClient, type PodExecResponse, type PodExecStart } from '@skiff/machinery';
-import { FakeRuntime, run, type RunningAgent } from '@skiff/node-agent';
+import type { FakeRuntime } from '@skiff/node-agent';
 import { runCli, StringOutput } from '@skiff/skiffctl';
-import { startCluster, type TestCluster } from '../harness/index.js';
+import type { TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
-
-const NODE = 'streams-node-1';
-const TOKEN = 'agent-token-0123456789';
-
-function pod(name: string, containers = ['main']): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default' },
-    spec: { nodeName: NODE, terminationGracePeriodSeconds: 0, containers: containers.map((c) => ({ name: c, image: 'busybox:1.36' })) },
-  };
-}
+import { startStreamsCluster, STREAMS_NODE as NODE, STREAMS_TOKEN as TOKEN, streamsPod as pod, type StreamsCluster } from '../harness/streams-cluster.js';
 
 async function collect(call: ReturnType<StreamClient['logs']>): Promise<string> {
   let text = '';
@@ -57,58 +46,28 @@ async function cli(cluster: TestCluster, args: string[]): Promise<{ code: number
 }
 
 describe('pod streams through the apiserver (fake runtime)', { timeout: 120_000 }, () => {
+  let streams: StreamsCluster;
   let cluster: TestCluster;
   let cs: Clientset;
-  let agent: RunningAgent;
+  let runtime: FakeRuntime;
   let users: StreamClient;
-  const ac = new AbortController();
-  const runtime = new FakeRuntime({ podCIDR: '10.244.9.0/24', pullAny: true });
-  runtime.execHandler = (_id, cmd, stdin) => {
-    if (cmd[0] === 'cat') return { exitCode: 0, stdout: stdin ?? '', stderr: '' };
-    if (cmd[0] === 'sh' && cmd[1] === '-c') return { exitCode: Number(/exit (\d+)/.exec(cmd[2] ?? '')?.[1] ?? 0), stdout: 'out\n', stderr: 'err\n' };
-    return { exitCode: 127, stdout: '', stderr: `${cmd[0]}: not found\n` };
-  };
-  const containerOf = async (name: string, container = 'main') => {
-    const p = await cs.pods('default').get(name);
-    const all = await runtime.listContainers({ podUid: p.metadata.uid ?? '' });
-    return all.filter((c) => c.name === container).sort((a, b) => b.restartCount - a.restartCount)[0]!;
-  };
+  const containerOf = (name: string, container = 'main') => streams.containerOf(name, container);
 
   before(async () => {
-    cluster = await startCluster({ nodeAgentToken: TOKEN });
-    cs = new Clientset(cluster.client);
-    agent = await run(
-      {
-        server: cluster.server.address,
-        client: cluster.client,
-        nodeName: NODE,
-        nodeIP: '127.0.0.1',
-        runtime: 'fake',
-        containerRuntime: runtime,
-        podCIDR: '10.244.9.0/24',
-        clusterCIDR: '10.244.0.0/16',
-        infraImage: 'skiff/pause:0.1',
-        healthPort: -1,
-        serverToken: TOKEN,
-        serverPort: 0,
-        plegRelistMs: 300,
+    streams = await startStreamsCluster({
+      pods: [pod('web'), pod('duo', ['app', 'sidecar'])],
+      execHandler: (_id, cmd, stdin) => {
+        if (cmd[0] === 'cat') return { exitCode: 0, stdout: stdin ?? '', stderr: '' };
+        if (cmd[0] === 'sh' && cmd[1] === '-c') return { exitCode: Number(/exit (\d+)/.exec(cmd[2] ?? '')?.[1] ?? 0), stdout: 'out\n', stderr: 'err\n' };
+        return { exitCode: 127, stdout: '', stderr: `${cmd[0]}: not found\n` };
       },
-      ac.signal,
-    );
-    users = new StreamClient({ server: cluster.server.address });
-    await cs.pods('default').create(pod('web'));
-    await cs.pods('default').create(pod('duo', ['app', 'sidecar']));
-    for (const name of ['web', 'duo']) {
-      await poll(`${name} Running`, 30_000, async () => ((await cs.pods('default').get(name)).status?.phase === 'Running' ? true : undefined));
-    }
+    });
+    ({ cluster, cs, runtime, users } = streams);
     const web = await containerOf('web');
     for (let i = 1; i <= 5; i++) runtime.writeLog(web.id, i % 2 ? 'stdout' : 'stderr', `line ${i}`);
   });
   after(async () => {
-    users?.close();
-    ac.abort();
-    await agent?.stopped;
-    await cluster?.close();
+    await streams?.close();
   });
 
   it('publishes the agent port in the Node', async () => {

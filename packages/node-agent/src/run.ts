@@ -110,6 +110,8 @@ export interface AgentConfig {
   leaseRenewMs?: number;
   plegRelistMs?: number;
   housekeepingPeriodMs?: number;
+  /** the container GC's period (the kubelet's 1 minute; the first collection one period after the start) */
+  containerGCPeriodMs?: number;
 }
 
 export const defaultAgentConfig = {
@@ -382,6 +384,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       clock,
       log,
       ...(config.housekeepingPeriodMs ? { periodMs: config.housekeepingPeriodMs } : {}),
+      ...(config.containerGCPeriodMs ? { containerGCPeriodMs: config.containerGCPeriodMs } : {}),
     }).run(signal),
     agentServer?.stopped,
   ]).then(async () => {

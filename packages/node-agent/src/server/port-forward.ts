@@ -40,11 +40,16 @@ export function portForwardHandler(runtime: ContainerRuntime) {
       const host = await podAddress(runtime, first.target ?? {});
       if (ac.signal.aborted) return;
       const s = connect({ host, port });
-      socket = s;
+      const abort = () => s.destroy();
+      ac.signal.addEventListener('abort', abort, { once: true });
       await new Promise<void>((resolve, reject) => {
         s.once('connect', resolve);
         s.once('error', (e) => reject(new ApiError('UNAVAILABLE', `error forwarding port ${port} to pod ${first.target?.name}: ${e.message}`, { reason: 'ServiceUnavailable' })));
+        s.once('close', () => reject(new ApiError('UNAVAILABLE', `error forwarding port ${port} to pod ${first.target?.name}: closed while connecting`, { reason: 'ServiceUnavailable' })));
       });
+      // only now: what the client sends meanwhile (data, a half-close) waits in `pending`, so the
+      // first message's data goes out before it
+      socket = s;
       s.on('error', () => s.destroy());
       s.on('drain', () => call.resume());
       s.on('data', (d: Buffer) => {
@@ -74,6 +79,5 @@ export function portForwardHandler(runtime: ContainerRuntime) {
       clientEnded = true;
       socket?.end();
     });
-    ac.signal.addEventListener('abort', () => socket?.destroy());
   };
 }

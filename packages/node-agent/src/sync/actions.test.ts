@@ -91,3 +91,25 @@ void test('computePodActions: a restart counts on from the latest instance', () 
   assert.equal(a.start[0]?.restartCount, 5);
   assert.equal(a.start[0]?.restart, true);
 });
+
+void test('computePodActions: the crash back-off doubles up to 300 s ("back-off 5m0s") and starts over after an instance ran 10 minutes', () => {
+  const backoff = new CrashBackoff();
+  const message = (ranMs: number, finishedAgoMs: number): string | undefined => {
+    const main0 = { ...ctr('main', 'exited', 7, 1, finishedAgoMs), startedAt: new Date(NOW - finishedAgoMs - ranMs).toISOString() };
+    const a = computePodActions(pod({ containers: [main] }), { sandboxes: [sandbox('ready')], containers: [main0] }, backoff, NOW);
+    return a.start.length ? 'started' : a.waiting.get('main')?.message;
+  };
+  const delays: string[] = [];
+  for (let i = 0; i < 7; i++) {
+    backoff.next('u1/main', NOW - 1000);
+    delays.push(/^back-off (\S+) restarting failed container=main pod=p_default\(u1\)$/.exec(message(1000, 1000) ?? '')?.[1] ?? '');
+  }
+  assert.deepEqual(delays, ['10s', '20s', '40s', '1m20s', '2m40s', '5m0s', '5m0s']);
+  // still within 300 s of the exit: waits, whatever ran before
+  assert.match(message(9 * 60_000, 200_000) ?? '', /^back-off 5m0s /);
+  // an instance that ran 10 minutes before it exited: its back-off starts over, restarted at once
+  assert.equal(message(10 * 60_000, 1000), 'started');
+  assert.equal(backoff.delayMs('u1/main', NOW), 0, 'the back-off was reset');
+  backoff.next('u1/main', NOW);
+  assert.match(message(1000, 1000) ?? '', /^back-off 10s /, 'the next crash waits 10 s again');
+});

@@ -7,6 +7,7 @@ import type { Container, Pod } from '@skiff/api';
 import { containerSpecHash } from '../spec/container-config.js';
 import type { ContainerStatus } from '../runtime/runtime.js';
 import type { CrashBackoff } from './backoff.js';
+import { formatGoDuration } from '../go-duration.js';
 import { noProbes, type ProbeResults } from '../probe/probe-results.js';
 import { instancesOf, timeMs, type PodRuntimeState } from './pod-state.js';
 
@@ -75,10 +76,11 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: Cra
     // an instance that never ran (RunContainerError) has no finish time: its creation is when it failed
     const left = backoff.remaining(key, timeMs(latest.finishedAt ?? latest.createdAt), nowMs);
     if (left > 0) {
-      const secs = Math.round(backoff.delayMs(key, nowMs) / 1000);
+      // the kubelet prints its time.Duration: "back-off 10s", "back-off 2m40s", "back-off 5m0s"
+      const delay = formatGoDuration(Math.round(backoff.delayMs(key, nowMs) / 1000) * 1000);
       actions.waiting.set(c.name, {
         reason: 'CrashLoopBackOff',
-        message: `back-off ${secs}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`,
+        message: `back-off ${delay} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`,
       });
       actions.retryAfterMs = Math.min(actions.retryAfterMs ?? Infinity, left);
       return;
