@@ -86,7 +86,7 @@ describe('gRPC probes against the apiserver health service', { timeout: 120_000 
       const evs = (await cs.events('default').list()).items as Event[];
       return evs.find((e) => e.involvedObject?.name === 'tcp-refused' && e.reason === 'Unhealthy');
     }, { intervalMs: 200 });
-    assert.match(ev.message ?? '', new RegExp(`^Readiness probe failed: dial tcp 127\\.0\\.0\\.1:${closedPort}: connect ECONNREFUSED`));
+    assert.match(ev.message ?? '', new RegExp(`^Readiness probe failed: dial tcp 127\\.0\\.0\\.1:${closedPort}: connect: connection refused`));
     assert.equal(await ready('tcp-refused'), 'False');
   });
 });

@@ -46,10 +46,10 @@ void describe('runHandler', () => {
     { name: 'httpGet 500 fails', handler: () => ({ httpGet: { path: '/bad', port } }), ok: false, output: /^HTTP probe failed with statuscode: 500$/ },
     { name: 'a hook accepts any response', handler: () => ({ httpGet: { path: '/bad', port } }), kind: 'hook', ok: true },
     { name: 'httpGet timeout fails', handler: () => ({ httpGet: { path: '/slow', port } }), ok: false, output: /Client.Timeout/, timeoutMs: 200 },
-    { name: 'httpGet refused fails', handler: () => ({ httpGet: { path: '/', port: closedPort } }), ok: false, output: /ECONNREFUSED/ },
+    { name: 'httpGet refused fails', handler: () => ({ httpGet: { path: '/', port: closedPort } }), ok: false, output: /^Get "http:\/\/127\.0\.0\.1:\d+\/": dial tcp 127\.0\.0\.1:\d+: connect: connection refused$/ },
     { name: 'unknown port name fails', handler: () => ({ httpGet: { path: '/', port: 'nope' } }), ok: false, output: /couldn't find port: nope/ },
     { name: 'tcpSocket open', handler: () => ({ tcpSocket: { port } }), ok: true },
-    { name: 'tcpSocket refused', handler: () => ({ tcpSocket: { port: closedPort } }), ok: false, output: /^dial tcp 127.0.0.1:\d+: / },
+    { name: 'tcpSocket refused', handler: () => ({ tcpSocket: { port: closedPort } }), ok: false, output: /^dial tcp 127\.0\.0\.1:\d+: connect: connection refused$/ },
     { name: 'exec exit 0', handler: () => ({ exec: { command: ['true'] } }), ok: true },
     { name: 'exec exit 1 gives its output', handler: () => ({ exec: { command: ['fail'] } }), ok: false, output: /^not healthy/ },
   ];

@@ -63,8 +63,23 @@ async function httpGet(h: NonNullable<ProbeHandler['httpGet']>, t: HandlerTarget
       });
     });
     req.on('timeout', () => req.destroy(new Error(`context deadline exceeded (Client.Timeout exceeded while awaiting headers)`)));
-    req.on('error', (e) => resolve({ ok: false, output: `Get "${url}": ${e.message}` }));
+    req.on('error', (e) => resolve({ ok: false, output: `Get "${url}": ${dialError(host, port, e)}` }));
   });
+}
+
+// Go's text for a failed connect (what the kubelet's probe messages carry), by errno.
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connect: connection refused',
+  EHOSTUNREACH: 'connect: no route to host',
+  ENETUNREACH: 'connect: network is unreachable',
+  EADDRNOTAVAIL: 'connect: cannot assign requested address',
+  ETIMEDOUT: 'i/o timeout',
+};
+
+/** A failed connect as Go's net.Dial words it (`dial tcp HOST:PORT: connect: connection refused`); other errors keep Node's message. */
+function dialError(host: string, port: number, e: NodeJS.ErrnoException): string {
+  if (e.syscall !== 'connect') return e.message;
+  return `dial tcp ${joinHostPort(host, port)}: ${(e.code && CONNECT_ERRORS[e.code]) ?? e.message}`;
 }
 
 async function tcpSocket(h: NonNullable<ProbeHandler['tcpSocket']>, t: HandlerTarget, timeoutMs: number): Promise<HandlerOutcome> {
@@ -78,7 +93,7 @@ async function tcpSocket(h: NonNullable<ProbeHandler['tcpSocket']>, t: HandlerTa
     };
     sock.setTimeout(timeoutMs, () => done({ ok: false, output: `dial tcp ${joinHostPort(host, port)}: i/o timeout` }));
     sock.once('connect', () => done({ ok: true, output: '' }));
-    sock.once('error', (e) => done({ ok: false, output: `dial tcp ${joinHostPort(host, port)}: ${e.message}` }));
+    sock.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, output: e.syscall === 'connect' ? dialError(host, port, e) : `dial tcp ${joinHostPort(host, port)}: ${e.message}` }));
   });
 }
 
