@@ -42,6 +42,7 @@ import { configMap } from './lib/configmaps.js';
 import { CreateLoad } from './lib/create-load.js';
 import { CODEC_FILES, CpuProfiler, cpuShare, profileHook } from './lib/cpu-profile.js';
 import { runListBench } from './lib/list-bench.js';
+import { summarizeDiag } from './lib/diag-summary.js';
 
 // As skiff-apiserver's main does (the bench's own clients and etcd client).
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
@@ -69,6 +70,8 @@ const { values: args } = parseArgs({
     'creates-only': { type: 'boolean', default: false },
     /** A file: the apiserver appends one line a second of event-loop delay and GC pauses (cpu-profile-hook.ts). */
     diag: { type: 'string' },
+    /** A file for the apiserver's whole stdout and stderr (with --apiserver-node-args=--trace-gc: every collection and its reason). */
+    'apiserver-out': { type: 'string' },
   },
   strict: true,
 });
@@ -288,7 +291,7 @@ async function main(): Promise<void> {
   apiProc = await startApiServer(root, etcdProc.endpoint, [...hook.nodeArgs, ...extraNodeArgs, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [])], [], {
     ...hook.env,
     ...(args.diag ? { SKIFF_BENCH_DIAG: args.diag } : {}),
-  });
+  }, args['apiserver-out']);
   log(`etcd ${etcdProc.endpoint} (pid ${etcdProc.pid}), skiff-apiserver ${apiProc.address} (pid ${apiProc.pid})`);
 
   const etcd = new Etcd3({ hosts: etcdProc.endpoint });
@@ -368,6 +371,11 @@ async function main(): Promise<void> {
   const afterOpen = procSample(apiProc.pid);
   const openP99Ratio = oaP.p99 / oeP.p99;
   if (args['creates-only']) {
+    if (args.diag) {
+      await sleep(1500); // the apiserver's last diagnostics second
+      console.log('apiserver diagnostics per phase (the phase named by the bench line that began it):');
+      for (const p of summarizeDiag(args.diag)) console.log(`  ${JSON.stringify(p)}`);
+    }
     console.log(`machine load average: ${load.toFixed(2)} before start, ${loadavg()[0]!.toFixed(2)} at the end`);
     console.log(
       JSON.stringify({

@@ -65,7 +65,10 @@ if (diag) {
   const old = (): number => getHeapSpaceStatistics().reduce((n, s) => (s.space_name.startsWith('new_') ? n : n + s.space_used_size), 0) / 2 ** 20;
   setInterval(() => {
     const r = (v: number): number => Math.round(v * 10) / 10;
-    for (const g of Object.values(gcs)) (g.ms = r(g.ms)), (g.maxMs = r(g.maxMs));
+    for (const g of Object.values(gcs)) {
+      g.ms = r(g.ms);
+      g.maxMs = r(g.maxMs);
+    }
     const line = { t: Math.round((Date.now() - t0) / 1000), at: Date.now(), eldMaxMs: r(h.max / 1e6), eldP99Ms: r(h.percentile(99) / 1e6), gc: gcs, heapMb: r(process.memoryUsage().heapUsed / 2 ** 20), oldMb: r(old()) };
     appendFileSync(diag, JSON.stringify(line) + '\n');
     h.reset();
