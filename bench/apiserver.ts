@@ -1,6 +1,8 @@
 // Benchmark: skiff-apiserver against etcd itself, on the same private etcd, in one run.
 //
 //   npm run bench -- apiserver [--n 20000]
+//   npm run bench -- apiserver --creates-only --diag FILE   (the create phases alone, with the apiserver's
+//   collections and event-loop stalls per phase; the flags: packages/apiserver/README.md)
 //
 // Creates: N small ConfigMaps (a) straight into etcd with the etcd3 client, one create-if-absent txn
 // each, and (b) through skiff-apiserver over gRPC; 64 in flight for both: throughput, p50/p99, the
