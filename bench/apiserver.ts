@@ -1,6 +1,8 @@
 // Benchmark: skiff-apiserver against etcd itself, on the same private etcd, in one run.
 //
 //   npm run bench -- apiserver [--n 20000]
+//   npm run bench -- apiserver --creates-only --diag FILE   (the create phases alone, with the apiserver's
+//   collections and event-loop stalls per phase; the flags: packages/apiserver/README.md)
 //
 // Creates: N small ConfigMaps (a) straight into etcd with the etcd3 client, one create-if-absent txn
 // each, and (b) through skiff-apiserver over gRPC; 64 in flight for both: throughput, p50/p99, the
@@ -26,7 +28,7 @@
 // other's figures.
 //
 // Last line of stdout: one JSON object with every figure.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +44,7 @@ import { configMap } from './lib/configmaps.js';
 import { CreateLoad } from './lib/create-load.js';
 import { CODEC_FILES, CpuProfiler, cpuShare, profileHook } from './lib/cpu-profile.js';
 import { runListBench } from './lib/list-bench.js';
+import { summarizeDiag } from './lib/diag-summary.js';
 
 // As skiff-apiserver's main does (the bench's own clients and etcd client).
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
@@ -63,6 +66,14 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '4' },
     /** A directory: the apiserver runs with --cpu-prof and writes its profile there on exit. */
     profile: { type: 'string' },
+    /** Extra node flags for the apiserver process (space-separated), e.g. '--trace-gc --max-semi-space-size=8'. */
+    'apiserver-node-args': { type: 'string', default: '' },
+    /** Stop after the closed-loop and open-loop creates (no profile, watches or lists): for comparing changes to the create path. */
+    'creates-only': { type: 'boolean', default: false },
+    /** A file: the apiserver appends one line a second of event-loop delay and GC pauses (cpu-profile-hook.ts). */
+    diag: { type: 'string' },
+    /** A file for the apiserver's whole stdout and stderr (with --apiserver-node-args=--trace-gc: every collection and its reason). */
+    'apiserver-out': { type: 'string' },
   },
   strict: true,
 });
@@ -113,7 +124,11 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-const log = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+const log = (s: string): void => {
+  process.stderr.write(`[bench] ${s}\n`);
+  // Phases marked in the apiserver's diagnostics file (--diag), to line its seconds up with them.
+  if (args.diag) appendFileSync(args.diag, JSON.stringify({ mark: s.trim().slice(0, 80), at: Date.now() }) + '\n');
+};
 
 // ---------------------------------------------------------------- objects
 
@@ -274,7 +289,11 @@ async function main(): Promise<void> {
   log(`N=${N}, ${CONC} in flight; temp dir ${dir}; load average ${load.toFixed(2)} on ${cpus().length} cpus before start`);
   etcdProc = await startEtcd(dir);
   const hook = profileHook(root, join(dir, 'apiserver.cpuprofile'));
-  apiProc = await startApiServer(root, etcdProc.endpoint, [...hook.nodeArgs, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [])], [], hook.env);
+  const extraNodeArgs = args['apiserver-node-args'].split(/\s+/).filter(Boolean);
+  apiProc = await startApiServer(root, etcdProc.endpoint, [...hook.nodeArgs, ...extraNodeArgs, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [])], [], {
+    ...hook.env,
+    ...(args.diag ? { SKIFF_BENCH_DIAG: args.diag } : {}),
+  }, args['apiserver-out']);
   log(`etcd ${etcdProc.endpoint} (pid ${etcdProc.pid}), skiff-apiserver ${apiProc.address} (pid ${apiProc.pid})`);
 
   const etcd = new Etcd3({ hosts: etcdProc.endpoint });
@@ -353,6 +372,35 @@ async function main(): Promise<void> {
   log(`    apiserver: p50 ${fmt(oaP.p50)} ms, p99 ${fmt(oaP.p99)} ms, max in flight ${oa.maxInFlight}; ${usageStr(oaUsage)}`);
   const afterOpen = procSample(apiProc.pid);
   const openP99Ratio = oaP.p99 / oeP.p99;
+  if (args['creates-only']) {
+    if (args.diag) {
+      await sleep(1500); // the apiserver's last diagnostics second
+      console.log('apiserver diagnostics per phase (the phase named by the bench line that began it):');
+      for (const p of summarizeDiag(args.diag)) console.log(`  ${JSON.stringify(p)}`);
+    }
+    console.log(`machine load average: ${load.toFixed(2)} before start, ${loadavg()[0]!.toFixed(2)} at the end`);
+    console.log(
+      JSON.stringify({
+        n: N,
+        create_per_s: Math.round(bRate),
+        etcd_create_per_s: Math.round(aRate),
+        create_ratio: r2(bRate / aRate),
+        open_loop_p99_ratio: r2(openP99Ratio),
+        create_p50_ms: r2(oaP.p50),
+        create_p99_ms: r2(oaP.p99),
+        etcd_create_open_p50_ms: r2(oeP.p50),
+        etcd_create_open_p99_ms: r2(oeP.p99),
+        apiserver_cpu_s_per_1000_creates: r2(bUsage.api / (N / 1000)),
+        apiserver_cpu_s_open_loop: r2(oaUsage.api),
+        rss_mb: r1(afterCreates.rssMb),
+        rss_after_open_loop_mb: r1(afterOpen.rssMb),
+        loadavg_start: r2(load),
+        loadavg_end: r2(loadavg()[0]!),
+        errors_total: Object.values(failures).reduce((x, y) => x + y, 0),
+      }),
+    );
+    return;
+  }
 
   // The same open loop through the apiserver, profiled.
   log(`open loop again through the apiserver under the CPU profiler: the wire codec's share`);

@@ -2,7 +2,7 @@
 // benchmark's temp dir) and skiff-apiserver as its own process, plus /proc readings of their RSS
 // and CPU. Adapted from test/harness/etcd.ts (bench/ cannot import test/).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createClient, type Client } from '@skiff/machinery';
@@ -105,7 +105,15 @@ export interface BenchApiServer extends Child {
 }
 
 /** `node packages/apiserver/dist/main.js` on free ports; resolves once Discovery answers. */
-export async function startApiServer(root: string, etcdEndpoint: string, nodeArgs: string[] = [], serverArgs: string[] = [], env: Record<string, string> = {}): Promise<BenchApiServer> {
+export async function startApiServer(
+  root: string,
+  etcdEndpoint: string,
+  nodeArgs: string[] = [],
+  serverArgs: string[] = [],
+  env: Record<string, string> = {},
+  /** A file that gets all of the apiserver's stdout and stderr (e.g. --trace-gc lines). */
+  outFile?: string,
+): Promise<BenchApiServer> {
   const address = `127.0.0.1:${await freePort()}`;
   const http = `127.0.0.1:${await freePort()}`;
   const proc = spawn(
@@ -113,6 +121,11 @@ export async function startApiServer(root: string, etcdEndpoint: string, nodeArg
     [...nodeArgs, join(root, 'packages/apiserver/dist/main.js'), '--etcd-servers', etcdEndpoint, '--listen', address, '--http-listen', http, ...serverArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn', ...env } },
   );
+  if (outFile) {
+    const out = createWriteStream(outFile);
+    proc.stdout?.pipe(out);
+    proc.stderr?.pipe(out);
+  }
   const child = track(proc);
   const probe: Client = createClient({ server: address, timeoutMs: 1000 });
   try {
