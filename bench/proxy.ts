@@ -14,10 +14,12 @@
 //       1 s slices.
 // Env: PROXY_BENCH_SCALES (default 1000,10000), PROXY_BENCH_BACKENDS (nft,legacy),
 // PROXY_BENCH_CHANGES (50), PROXY_BENCH_DNS_SECONDS (5), PROXY_BENCH_MAIN (the proxy's main.js),
-// PROXY_BENCH_NODE_FLAGS (node flags for the proxy, space-separated, e.g. a deployment's V8 flags).
+// PROXY_BENCH_NODE_FLAGS (node flags for the proxy, space-separated, e.g. a deployment's V8 flags),
+// PROXY_BENCH_HEAP_SNAPSHOT (a directory: the proxy writes a heap snapshot there after its first
+// sync, after the RSS sample; for finding what holds memory, not for figures).
 // The last line is one JSON object.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Endpoints, Service } from '@skiff/api';
@@ -33,6 +35,7 @@ const BACKENDS = (process.env.PROXY_BENCH_BACKENDS ?? 'nft,legacy').split(',') a
 const CHANGES = Number(process.env.PROXY_BENCH_CHANGES ?? 50);
 const DNS_SECONDS = Number(process.env.PROXY_BENCH_DNS_SECONDS ?? 5);
 const NODE_FLAGS = (process.env.PROXY_BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+const HEAP_SNAPSHOT_DIR = process.env.PROXY_BENCH_HEAP_SNAPSHOT;
 const NS = 'bench';
 const ENDPOINTS_PER_SERVICE = 10;
 const DNS_IP = '169.254.20.10';
@@ -51,6 +54,13 @@ const pct = (xs: number[], p: number): number => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (s: string): void => void process.stderr.write(`[proxy-bench ${new Date().toISOString().slice(11, 19)} load ${loadavg()[0]?.toFixed(1)}] ${s}\n`);
+
+/** The process's resident memory by kind (smaps_rollup): anonymous (the heaps) and file-backed (node's binary and libraries). */
+function rssParts(pid: number): string {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+  return `anonymous ${r1(kb('Anonymous') / 1024)} MB, file ${r1((kb('Rss') - kb('Anonymous')) / 1024)} MB`;
+}
 
 function serviceObj(i: number): Service {
   return { apiVersion: 'v1', kind: 'Service', metadata: { namespace: NS, name: `svc-${i}` }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
@@ -144,12 +154,17 @@ async function proxyRun(
     proxy = new ProxyProcess(ns, MAIN, [
       '--server', `unix:${api.sock}`, '--hostname-override', NODE, '--cluster-cidr', CLUSTER_CIDR, '--iptables-backend', backend,
       '--health-port', '-1', '--cluster-dns-ip', DNS_IP, '--resolv-conf', join(dir, 'resolv.conf'), '--kube-api-qps', '0',
-    ], NODE_FLAGS);
+    ], [...NODE_FLAGS, ...(HEAP_SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${HEAP_SNAPSHOT_DIR}`] : [])]);
     const first = await proxy.next((l) => l.msg === 'proxy rules programmed', 30 * 60_000, 'first sync');
     const startToProgrammedMs = performance.now() - t0;
     const fullSyncMs = Number(first.durationMs);
     const afterSync = procSample(proxy.proc.pid!);
-    log(`${backend} ${scale}: first full sync ${r1(fullSyncMs)} ms (${r1(startToProgrammedMs)} ms from start), RSS ${r1(afterSync.rssMb)} MB`);
+    log(`${backend} ${scale}: first full sync ${r1(fullSyncMs)} ms (${r1(startToProgrammedMs)} ms from start), RSS ${r1(afterSync.rssMb)} MB (${rssParts(proxy.proc.pid!)})`);
+    if (HEAP_SNAPSHOT_DIR) {
+      proxy.proc.kill('SIGUSR2');
+      await sleep(20_000); // written synchronously by the proxy; it answers nothing meanwhile
+      log(`${backend} ${scale}: heap snapshot in ${HEAP_SNAPSHOT_DIR}`);
+    }
 
     // (c) one change at a time, each waited for; at least 1.2 s apart so the 1 s min sync period
     // does not hold it back (a burst would be one sync).
@@ -177,7 +192,7 @@ async function proxyRun(
       endpoints[i] = await api.client.update({ ...endpointsObj(i, baseAddrs(i)), metadata: { ...cur.metadata, annotations: {} } });
     }
     const after = procSample(proxy.proc.pid!);
-    log(`${backend} ${scale}: change p50 ${r1(pct(latencies, 50))} ms, p99 ${r1(pct(latencies, 99))} ms (sync p50 ${r1(pct(syncMs, 50))} ms), RSS ${r1(after.rssMb)} MB (peak ${r1(after.hwmMb)})`);
+    log(`${backend} ${scale}: change p50 ${r1(pct(latencies, 50))} ms, p99 ${r1(pct(latencies, 99))} ms (sync p50 ${r1(pct(syncMs, 50))} ms), RSS ${r1(after.rssMb)} MB (peak ${r1(after.hwmMb)}; ${rssParts(proxy.proc.pid!)})`);
 
     let dns: Run['dns'];
     if (withDns) {

@@ -1,6 +1,6 @@
 // Runs the iptables binaries of one backend (iptables-nft-* or iptables-legacy-*), optionally inside
 // a network namespace (`nsenter --net=PATH`; not `ip netns exec`, which remounts /sys).
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandResult, runCommand } from '@skiff/machinery/exec';
@@ -43,13 +43,16 @@ export class ExecIptables implements Iptables {
   /**
    * The payload goes through a file, not stdin: iptables-legacy-restore's `-w 5` arms an alarm that
    * interrupts a stdin read that takes longer than the wait, and a large payload is then refused
-   * half-read ("COMMIT expected"). The file is removed whatever happens.
+   * half-read ("COMMIT expected"). The file is removed whatever happens. With `after`, the file is
+   * written at once and restored once `after` resolved (a split sync writes the next restore's file
+   * while the one before runs, and never holds a restore's text whole).
    */
-  async restore(payload: string | Iterable<string>): Promise<void> {
+  async restore(payload: string | Iterable<string>, after?: Promise<void>): Promise<void> {
     const dir = await mkdtemp(join(this.tempDir, 'skiff-proxy-restore-'));
     try {
       const file = join(dir, 'payload');
       await writePayload(file, payload);
+      await after;
       const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush', file]);
       if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
     } finally {
@@ -63,7 +66,10 @@ export class ExecIptables implements Iptables {
   }
 }
 
-/** Writes the payload to a new file (mode 0600), the pieces gathered into writes of about 1 MiB (writeFile writes all of each, appending). */
+/**
+ * Writes the payload to a new file (mode 0600), the pieces as they come, encoded and gathered into
+ * vectored writes of about 1 MiB (writev writes all of them), never joined into one large string.
+ */
 async function writePayload(file: string, payload: string | Iterable<string>): Promise<void> {
   const fh = await open(file, 'wx', 0o600);
   try {
@@ -71,19 +77,37 @@ async function writePayload(file: string, payload: string | Iterable<string>): P
       await fh.writeFile(payload);
       return;
     }
-    let batch: string[] = [];
+    let batch: Buffer[] = [];
     let size = 0;
     for (const piece of payload) {
-      batch.push(piece);
-      size += piece.length;
+      const b = Buffer.from(piece);
+      batch.push(b);
+      size += b.length;
       if (size >= 1 << 20) {
-        await fh.writeFile(batch.join(''));
+        await writeAll(fh, batch);
         batch = [];
         size = 0;
       }
     }
-    if (size > 0) await fh.writeFile(batch.join(''));
+    if (size > 0) await writeAll(fh, batch);
   } finally {
     await fh.close();
+  }
+}
+
+/** Writes every buffer (writev may write less than asked). */
+async function writeAll(fh: FileHandle, buffers: Buffer[]): Promise<void> {
+  let rest = buffers;
+  while (rest.length > 0) {
+    let { bytesWritten } = await fh.writev(rest);
+    const next: Buffer[] = [];
+    for (const b of rest) {
+      if (bytesWritten >= b.length) bytesWritten -= b.length;
+      else {
+        next.push(bytesWritten > 0 ? b.subarray(bytesWritten) : b);
+        bytesWritten = 0;
+      }
+    }
+    rest = next;
   }
 }

@@ -69,8 +69,12 @@ export class FakeIptables implements Iptables {
     return new Map([...parseSavedTable([...(this.tables.get(table) ?? new Map<string, Chain>())].map(([n, c]) => [`:${n} ${c.policy}`, ...c.rules].join('\n')).join('\n'))].map(([n, c]) => [n, c.rules]));
   }
 
-  restore(pieces: string | Iterable<string>): Promise<void> {
+  restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
     const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
+    return after ? after.then(() => this.applyPayload(payload)) : this.applyPayload(payload);
+  }
+
+  private applyPayload(payload: string): Promise<void> {
     this.restores.push(payload);
     if (this.failNext) {
       this.failNext = false;

@@ -11,9 +11,11 @@ export interface Iptables {
   save(table: Table): Promise<string>;
   /**
    * iptables-restore --noflush of the payload (whole, or in pieces read one after another as the
-   * command takes them); throws IptablesError when it is refused.
+   * command takes them); throws IptablesError when it is refused. With `after` (the restore before
+   * it in the same sync), the payload is read at once but restored only once `after` has resolved,
+   * and not at all when it rejects (this one then rejects with its error).
    */
-  restore(payload: string | Iterable<string>): Promise<void>;
+  restore(payload: string | Iterable<string>, after?: Promise<void>): Promise<void>;
   chainExists(table: Table, chain: string): Promise<boolean>;
 }
 

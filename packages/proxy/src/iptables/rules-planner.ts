@@ -10,7 +10,7 @@
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
 import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
-import { emptyTable, payloadIsEmpty, renderPayload, renderPieces, type LazyChains, type TablePayload } from './payload.js';
+import { emptyTable, payloadIsEmpty, renderPieces, type LazyChains, type TablePayload } from './payload.js';
 import { appendRule, comment } from './rule-line.js';
 import {
   LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
@@ -63,8 +63,7 @@ export interface SyncPlan {
 export interface PlannedSync {
   readonly full: boolean;
   /**
-   * The restores in order, each one's payload text in pieces. Pulling the next restore makes it
-   * (a chunk's text at once; the last, or only, one piece by piece as it is read).
+   * The restores in order, each one's payload text in pieces, made piece by piece as it is read.
    */
   payloads(): Generator<Iterable<string>>;
   /** What the sync wrote (complete once payloads() has been read to the end). */
@@ -254,8 +253,8 @@ function sameLines(a: readonly string[] | undefined, b: readonly string[]): bool
 }
 
 /**
- * The restores: the service chains in restores of at most `max` chains (each one's text made when
- * it is pulled), then the rest; or, unbounded or small enough, one restore read piece by piece.
+ * The restores: the service chains in restores of at most `max` chains, then the rest; or,
+ * unbounded or small enough, one restore. Each is read piece by piece, its text made as it is read.
  */
 function* split(services: LazyChains[], tables: Record<Table, TablePayload>, max: number | undefined): Generator<Iterable<string>> {
   const total = services.reduce((n, g) => n + g.names.length, 0);
@@ -275,13 +274,13 @@ function* split(services: LazyChains[], tables: Record<Table, TablePayload>, max
   }
   for (const g of services) {
     if (size > 0 && size + g.names.length > max) {
-      yield [renderPayload({ nat: chunk })];
+      yield renderPieces({ nat: chunk });
       chunk = emptyTable();
       size = 0;
     }
     chunk.lazy.push(g);
     size += g.names.length;
   }
-  if (size > 0) yield [renderPayload({ nat: chunk })];
+  if (size > 0) yield renderPieces({ nat: chunk });
   if (!payloadIsEmpty(tables)) yield renderPieces(tables);
 }

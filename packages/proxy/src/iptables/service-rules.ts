@@ -72,7 +72,9 @@ export interface ServicePortLayout {
   readonly reachable: readonly EndpointInfo[];
   readonly hasAny: boolean;
   readonly svcChain: string;
+  /** '' when no rule of the port names it (no Local traffic policy). */
   readonly xlbChain: string;
+  /** '' when no rule of the port names it (not usesExternal). */
   readonly extChain: string;
   /** SKIFF-SEP chain of each reachable endpoint that needs one (the others are DNATed from SKIFF-SVC). */
   readonly sepChains: ReadonlyMap<EndpointInfo, string>;
@@ -111,6 +113,9 @@ export function servicePortLayout(svc: ServicePortInfo, endpoints: readonly Endp
   const usesExternal = hasAny && externallyAccessible(svc);
   const sepChains = new Map<EndpointInfo, string>();
   for (const e of reachable) if (needsEndpointChain(svc, e, usesExternal, cfg)) sepChains.set(e, endpointChain(svc.name, proto, endpointString(e)));
+  const usesLocal = local.length > 0 && (svc.internalPolicyLocal || svc.externalPolicyLocal);
+  // Hashed only when a rule names them (a plain ClusterIP service: one SHA-256 instead of three).
+  const namesLocal = usesLocal || svc.internalPolicyLocal || svc.externalPolicyLocal;
   return {
     svc,
     proto,
@@ -119,11 +124,11 @@ export function servicePortLayout(svc: ServicePortInfo, endpoints: readonly Endp
     reachable,
     hasAny,
     svcChain: serviceChain(svc.name, proto),
-    xlbChain: localChain(svc.name, proto),
-    extChain: externalChain(svc.name, proto),
+    xlbChain: namesLocal ? localChain(svc.name, proto) : '',
+    extChain: usesExternal ? externalChain(svc.name, proto) : '',
     sepChains,
     usesCluster: cluster.length > 0,
-    usesLocal: local.length > 0 && (svc.internalPolicyLocal || svc.externalPolicyLocal),
+    usesLocal,
     usesExternal,
   };
 }

@@ -276,6 +276,61 @@ COMMIT
     assert.equal(split.saved, one.saved);
   });
 
+  void it('a split sync writes the next payload while the one before runs, one ahead at most; a failed restore stops the ones after it', async () => {
+    // Each restore is held until released; `events` records when payloads are read and restored.
+    const events: string[] = [];
+    const held: { release: () => void; fail: (e: Error) => void }[] = [];
+    class HeldIptables extends FakeIptables {
+      reads = 0;
+      override restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
+        const n = ++this.reads;
+        const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
+        events.push(`read ${n}`);
+        if (n === 1) return super.restore(payload, after); // NODE_BEFORE
+        const gate = new Promise<void>((resolve, reject) => held.push({ release: resolve, fail: reject }));
+        return (async () => {
+          await after;
+          events.push(`start ${n}`);
+          await gate;
+          await super.restore(payload);
+          events.push(`done ${n}`);
+        })();
+      }
+    }
+    const setup = async () => {
+      const fake = new HeldIptables();
+      const h = await harness({ clusterCIDR: '10.244.0.0/16', maxChainsPerRestore: 7 }, fake);
+      for (let i = 0; i < 5; i++) {
+        h.svc(undefined, service('ns1', `s${i}`, { clusterIP: `10.96.1.${i}`, ports: [{ name: 'http', port: 80 }] }));
+        h.ep(undefined, endpoints('ns1', `s${i}`, [{ ip: `10.244.1.${i}` }, { ip: `10.244.2.${i}` }], [{ name: 'http', port: 8080 }]));
+      }
+      events.length = 0;
+      held.length = 0;
+      return { fake, syncing: h.sync() };
+    };
+    const settle = () => new Promise((r) => setTimeout(r, 10));
+
+    const ok = await setup();
+    await settle();
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the second payload is read while the first restores, the third not yet');
+    held[0]?.release();
+    await settle();
+    assert.deepEqual(events.slice(3), ['done 2', 'start 3', 'read 4']);
+    for (const h of held.slice(1)) h.release();
+    await settle();
+    held.slice(3).forEach((h) => h.release());
+    const { payloads } = await ok.syncing;
+    assert.equal(payloads.length, 4);
+    assert.deepEqual(events.filter((e) => e.startsWith('start')), ['start 2', 'start 3', 'start 4', 'start 5'], 'restored in order, one at a time');
+
+    const bad = await setup();
+    await settle();
+    held[0]?.fail(new Error('iptables-restore: refused'));
+    await assert.rejects(bad.syncing, /refused/);
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the restore waiting behind the failed one never runs, and no other is read');
+    assert.equal(bad.fake.restores.length, 1, 'nothing but the node\'s own rules was applied');
+  });
+
   void it('over 1,000 endpoints the per-endpoint rules carry no comment (kube-proxy\'s large cluster mode); crossing the threshold rewrites every chain', async () => {
     const h = await harness();
     for (let i = 0; i < 100; i++) {

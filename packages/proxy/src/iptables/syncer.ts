@@ -1,8 +1,8 @@
 // Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
 // is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
-// the next sync is full. Split syncs are pipelined: the next restore's payload is made while the
-// one before is being restored (one restore runs at a time, in order).
+// the next sync is full. Split syncs are pipelined: the next restore's payload is made and written to
+// its file while the one before is being restored (one restore runs at a time, in order).
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { CANARY_CHAIN } from './chain-names.js';
 import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
@@ -63,18 +63,27 @@ export class IptablesSyncer {
     }
   }
 
-  /** The plan's restores in order, one at a time; each next payload is made while the one before runs. */
+  /**
+   * The plan's restores in order, one at a time; each next payload is written (its text made and
+   * streamed to its file) while the one before runs, and restored after it.
+   */
   private async restoreAll(plan: PlannedSync): Promise<void> {
-    let restoring: Promise<void> | undefined;
+    let running: Promise<void> | undefined;
+    let waiting: Promise<void> | undefined;
     try {
       for (const payload of plan.payloads()) {
-        await restoring;
-        restoring = this.iptables.restore(payload);
+        // At most one restore waits for the one running.
+        await running;
+        running = waiting;
+        waiting = this.iptables.restore(payload, running);
+        // Awaited in turn; until then its failure is not unhandled.
+        waiting.catch(() => undefined);
       }
-      await restoring;
+      await running;
+      await waiting;
     } catch (e) {
-      // A payload that could not be made: the restore before it ends first.
-      await restoring?.catch(() => undefined);
+      // A restore failed or a payload could not be made: what was started ends first.
+      await Promise.allSettled([running, waiting]);
       throw e;
     }
   }
@@ -82,8 +91,9 @@ export class IptablesSyncer {
   private async planFull(input: SyncInput): Promise<PlannedSync> {
     // Only the built-in chains' rules are kept (the jumps into ours); of the rest, the names.
     const hooks = new Set(JUMPS.map((j) => j.hook));
-    const nat = parseSavedTable(await this.iptables.save('nat'), hooks);
-    const filter = parseSavedTable(await this.iptables.save('filter'), hooks);
+    const [natText, filterText] = await Promise.all([this.iptables.save('nat'), this.iptables.save('filter')]);
+    const nat = parseSavedTable(natText, hooks);
+    const filter = parseSavedTable(filterText, hooks);
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
     const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
