@@ -60,10 +60,11 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
       backend,
       save: (t) => exec.save(t),
       chainExists: (t, c) => exec.chainExists(t, c),
-      restore: (p) => {
+      // `after`: a split sync's next restore runs only once the one before it is done.
+      restore: (p, after) => {
         const text = typeof p === 'string' ? p : [...p].join('');
         payloads.push(text);
-        return exec.restore(text);
+        return exec.restore(text, after);
       },
     };
     const save = async (): Promise<string> => {

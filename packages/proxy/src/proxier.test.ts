@@ -66,10 +66,10 @@ void describe('proxier', () => {
     const clock = new FakeClock(0);
     let canaryChecks = 0;
     class SlowFullSyncs extends FakeIptables {
-      override restore(pieces: string | Iterable<string>): Promise<void> {
+      override restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
         const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
         if (payload.includes(':SKIFF-PROXY-CANARY')) clock.advance(5000); // a full sync takes 5 s
-        return super.restore(payload);
+        return super.restore(payload, after);
       }
       override chainExists(table: Table, chain: string): Promise<boolean> {
         canaryChecks++;
