@@ -298,7 +298,11 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   const loop = new SyncLoop(pods, runtime, workers, { clock, ...(config.resyncPeriodMs ? { resyncPeriodMs: config.resyncPeriodMs } : {}), onError: (what, err) => log.warn('sync loop', { what, err }) });
   podInformer.addEventHandler({
     onAdd: (pod) => loop.push({ source: 'pods', op: 'add', pod }),
-    onUpdate: (_old, pod) => loop.push({ source: 'pods', op: 'update', pod }),
+    // as the kubelet (podsDifferSemantically): a change of the status alone, the agent's own writes
+    // among them, syncs nothing; the periodic resync and the runtime's events still do
+    onUpdate: (old, pod) => {
+      if (!statusOnlyChange(old, pod)) loop.push({ source: 'pods', op: 'update', pod });
+    },
     onDelete: (obj) => loop.push({ source: 'pods', op: 'delete', pod: deletedObject(obj) }),
   });
   let routesDirty = true;
@@ -397,4 +401,11 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     if (!config.client) client.close();
   });
   return { nodeName: config.nodeName, runtime, workers, ...(health ? { health } : {}), stopped };
+}
+
+/** Whether two versions of a pod differ in their status (and resourceVersion) only. */
+function statusOnlyChange(a: Pod, b: Pod): boolean {
+  const { resourceVersion: _ra, ...metaA } = a.metadata;
+  const { resourceVersion: _rb, ...metaB } = b.metadata;
+  return JSON.stringify(metaA) === JSON.stringify(metaB) && JSON.stringify(a.spec) === JSON.stringify(b.spec);
 }
