@@ -159,6 +159,8 @@ export function splitHostPort(s: string): { host: string; port: number } {
   return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
 }
 
+const ETCD_WAIT_MS = 30_000;
+
 async function loadAllocations(
   store: EtcdStore,
   keys: KeyLayout,
@@ -166,15 +168,18 @@ async function loadAllocations(
   ports: ReturnType<typeof nodePortAllocator>,
   log: Logger,
 ): Promise<void> {
+  // etcd may still be starting (a cluster coming up): try again every 100 ms for up to 30 s, so the
+  // apiserver serves within one interval of etcd answering
+  const deadline = Date.now() + ETCD_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       for (const kv of (await store.range(keys.clusterIPPrefix())).kvs) ips.markTaken(kv.key.slice(keys.clusterIPPrefix().length));
       for (const kv of (await store.range(keys.nodePortPrefix())).kvs) ports.markTaken(Number(kv.key.slice(keys.nodePortPrefix().length)));
       return;
     } catch (e) {
-      if (attempt >= 30) throw e;
-      log.warn('waiting for etcd', { err: String(e) });
-      await new Promise((r) => setTimeout(r, 1000));
+      if (Date.now() >= deadline) throw e;
+      if (attempt % 10 === 0) log.warn('waiting for etcd', { err: String(e) });
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 }

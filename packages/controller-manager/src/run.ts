@@ -9,6 +9,7 @@ import {
   type Logger,
   SharedInformerFactory,
   createClient,
+  waitForApiserver,
   createLeaderElectionClient,
   createLogger,
   createMetrics,
@@ -97,6 +98,8 @@ export async function run(
 
   // As kube-controller-manager: leader election has a client of its own, so that renewals never
   // queue behind the controllers' requests in the rate limiter.
+  // started alongside the apiserver: elect as soon as it answers, not a retry period later
+  await waitForApiserver(client, { signal: stop.signal, log });
   const leaderElectionClient = config.leaderElect ? createLeaderElectionClient(clientConfig, config.renewDeadlineMs) : undefined;
   const elected = runLeaderElected({ ...config, client: leaderElectionClient ?? client, log, signal: stop.signal, work: lead });
   const stopped = elected.done.then((result) => {

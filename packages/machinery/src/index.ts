@@ -1,5 +1,6 @@
 export * from './client/types.js';
 export * from './client/grpc-client.js';
+export * from './client/wait-for-apiserver.js';
 export * from './grpc/codec.js';
 export * from './grpc/service.js';
 export * from './grpc/status.js';

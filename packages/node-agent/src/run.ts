@@ -8,6 +8,7 @@ import {
   EventBroadcaster,
   SharedInformerFactory,
   createClient,
+  waitForApiserver,
   createMetrics,
   deletedObject,
   discardLogger,
@@ -194,6 +195,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
   };
 
   let network: PodNetwork | undefined;
+  let networkCIDR: string | undefined;
   let networkProblem: string | undefined = 'network is not ready: the pod network is not set up yet';
   const reporter = new NodeStatusReporter({
     clients,
@@ -227,6 +229,7 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
     try {
       await candidate.setUp();
       network = candidate;
+      networkCIDR = podCIDR;
       networkProblem = undefined;
       log.info('pod network set up', { podCIDR });
     } catch (e) {
@@ -234,7 +237,15 @@ export async function run(config: AgentConfig, signal: AbortSignal, log: Logger 
       log.error('pod network setup failed', { err: e });
     }
   }
+  // Started alongside the apiserver: register as soon as it answers. With --pod-cidr the pod network
+  // needs nothing from the apiserver, so it is set up meanwhile (off the path to Ready); should the
+  // Node turn out to hold another spec.podCIDR, that one wins and the next status sync sets it up.
+  await Promise.all([config.podCIDR ? setUpNetwork() : undefined, waitForApiserver(client, { signal, log })]);
   await reporter.register();
+  if (network && networkCIDR !== reporter.podCIDR()) {
+    log.warn('the Node holds another pod CIDR than --pod-cidr: setting the pod network up on it', { podCIDR: reporter.podCIDR(), flag: networkCIDR });
+    network = undefined;
+  }
   await reporter.sync(true);
 
   const factory = new SharedInformerFactory({ client, log, clock });

@@ -12,6 +12,7 @@ import type { Endpoints, Service } from '@skiff/api';
 import {
   SharedInformerFactory,
   createClient,
+  waitForApiserver,
   createMetrics,
   deletedObject,
   discardLogger,
@@ -197,6 +198,8 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     feed(factory.informerFor<Service>('services'), (p, c) => proxier.onServiceUpdate(p, c), queued, () => proxier.setServicesSynced(), stop.signal, log),
     feed(factory.informerFor<Endpoints>('endpoints'), (p, c) => proxier.onEndpointsUpdate(p, c), queued, () => proxier.setEndpointsSynced(), stop.signal, log),
   ];
+  // started alongside the apiserver: list as soon as it answers, not a back-off later
+  await waitForApiserver(client, { signal: stop.signal, log });
   factory.start(stop.signal);
   proxier.start(stop.signal);
 

@@ -19,6 +19,7 @@ import {
   type Registry,
   SharedInformerFactory,
   createClient,
+  waitForApiserver,
   createLeaderElectionClient,
   createMetrics,
   deletedObject,
@@ -105,6 +106,8 @@ export async function run(config: SchedulerRunConfig, signal: AbortSignal, log: 
     onDelete: (d) => handlers.nodeDeleted(deletedObject(d)),
   });
   const handlersSynced = (): boolean => podReg.hasSynced() && nodeReg.hasSynced();
+  // started alongside the apiserver: list and elect as soon as it answers, not a retry period later
+  await waitForApiserver(client, { signal: stop.signal, log });
   factory.start(stop.signal);
 
   let health: HealthServer | undefined;

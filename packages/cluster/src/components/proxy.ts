@@ -15,7 +15,8 @@ export const proxy: Component = {
         '--cluster-dns-ip', config.clusterDNS, '--cluster-domain', config.clusterDomain,
       ],
       netns: n.netns,
-      gates: [{ file: `/run/netns/${n.netns}` }, { ready: 'apiserver' }],
+      // not gated on the apiserver: it loads while etcd and the apiserver start, and waits for the apiserver itself
+      gates: [{ file: `/run/netns/${n.netns}` }],
       revision: revision('proxy'),
       stopRank: 3,
     })),

@@ -20,6 +20,17 @@ function setup(work: (clock: FakeClock) => Promise<void> = () => Promise.resolve
 }
 
 void describe('bounded frequency runner', () => {
+  void it('started with a signal that already aborted, runs nothing and keeps no timer', async () => {
+    const clock = new FakeClock(0);
+    let runs = 0;
+    const runner = new BoundedFrequencyRunner(async () => void runs++, { clock, minIntervalMs: 1000, maxIntervalMs: 30000, onError: () => undefined });
+    runner.start(AbortSignal.abort());
+    runner.run();
+    await clock.tick(65000);
+    assert.equal(runs, 0);
+    assert.equal(clock.pending(), 0);
+  });
+
   void it('runs at once on start, then every maxInterval', async () => {
     const { clock, starts, ac } = setup();
     await clock.tick(0);

@@ -35,6 +35,8 @@ export class BoundedFrequencyRunner {
 
   /** Starts the periodic runs (the first at once); stops when `signal` aborts. */
   start(signal: AbortSignal): void {
+    // a signal that aborted already (SIGTERM while the process was starting) runs nothing
+    if (signal.aborted) return;
     this.stopped = false;
     signal.addEventListener('abort', () => this.stop(), { once: true });
     this.run();
