@@ -8,7 +8,7 @@ export const controllerManager: Component = {
       name: 'controller-manager',
       argv: [node, main('controller-manager'), '--server', server, '--token-file', paths.tokenOf('controller-manager'), '--leader-elect-identity', leaderIdentity(config, 'controller-manager'), '--http-listen', `127.0.0.1:${config.ports.controllerManagerHttp}`, '--cluster-cidr', config.clusterCIDR, '--node-cidr-mask-size', '24'],
       readyUrl: `http://127.0.0.1:${config.ports.controllerManagerHttp}/healthz`,
-      // not gated on the apiserver: it loads while etcd and the apiserver start, and waits for the apiserver itself
+      gates: [{ ready: 'apiserver' }],
       revision: revision('controller-manager'),
       stopRank: 2,
     },

@@ -21,8 +21,7 @@ export const nodeAgent: Component = {
         '--cluster-dns', config.clusterDNS, '--cluster-domain', config.clusterDomain,
       ],
       netns: n.netns,
-      // not gated on the apiserver: it loads while etcd and the apiserver start, and waits for the apiserver itself
-      gates: [{ file: `/run/netns/${n.netns}` }, { file: n.dockerHost.replace(/^unix:\/\//, '') }],
+      gates: [{ file: `/run/netns/${n.netns}` }, { file: n.dockerHost.replace(/^unix:\/\//, '') }, { ready: 'apiserver' }],
       revision: revision('node-agent'),
       stopRank: 3,
     })),

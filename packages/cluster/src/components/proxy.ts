@@ -15,8 +15,7 @@ export const proxy: Component = {
         '--cluster-dns-ip', config.clusterDNS, '--cluster-domain', config.clusterDomain,
       ],
       netns: n.netns,
-      // not gated on the apiserver: it loads while etcd and the apiserver start, and waits for the apiserver itself
-      gates: [{ file: `/run/netns/${n.netns}` }],
+      gates: [{ file: `/run/netns/${n.netns}` }, { ready: 'apiserver' }],
       revision: revision('proxy'),
       stopRank: 3,
     })),
