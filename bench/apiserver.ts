@@ -68,6 +68,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     /** Extra node flags for the apiserver process (space-separated), e.g. '--trace-gc --max-semi-space-size=8'. */
     'apiserver-node-args': { type: 'string', default: '' },
+    /** Extra flags for skiff-apiserver itself (space-separated), e.g. '--no-lean-unary'. */
+    'apiserver-args': { type: 'string', default: '' },
     /** Stop after the closed-loop and open-loop creates (no profile, watches or lists): for comparing changes to the create path. */
     'creates-only': { type: 'boolean', default: false },
     /** A file: the apiserver appends one line a second of event-loop delay and GC pauses (cpu-profile-hook.ts). */
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
   etcdProc = await startEtcd(dir);
   const hook = profileHook(root, join(dir, 'apiserver.cpuprofile'));
   const extraNodeArgs = args['apiserver-node-args'].split(/\s+/).filter(Boolean);
-  apiProc = await startApiServer(root, etcdProc.endpoint, [...hook.nodeArgs, ...extraNodeArgs, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [])], [], {
+  apiProc = await startApiServer(root, etcdProc.endpoint, [...hook.nodeArgs, ...extraNodeArgs, ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile] : [])], args['apiserver-args'].split(/\s+/).filter(Boolean), {
     ...hook.env,
     ...(args.diag ? { SKIFF_BENCH_DIAG: args.diag } : {}),
   }, args['apiserver-out']);

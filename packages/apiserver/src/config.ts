@@ -53,6 +53,9 @@ export interface ApiServerConfig {
   watchCacheSize: number;
   /** Interval of BOOKMARK events to idle watchers that asked for them. */
   bookmarkIntervalMs: number;
+  /** Serve the hot unary methods straight on the HTTP/2 stream (grpc/lean-unary.ts) when no
+   * token file is given; false: grpc-js serves every call. */
+  leanUnary: boolean;
 }
 
 export const defaultConfig: ApiServerConfig = {
@@ -68,4 +71,5 @@ export const defaultConfig: ApiServerConfig = {
   etcdCompactionIntervalMs: 5 * 60_000,
   watchCacheSize: 10_000,
   bookmarkIntervalMs: 10_000,
+  leanUnary: true,
 };

@@ -29,6 +29,11 @@ const argv = yargs(hideBin(process.argv))
     describe: 'seconds between etcd compactions of the history older than one interval (one apiserver at a time; 0 disables)',
   })
   .option('event-ttl', { type: 'number', default: defaultConfig.eventTTLSeconds, describe: 'seconds Events are kept' })
+  .option('lean-unary', {
+    type: 'boolean',
+    default: defaultConfig.leanUnary,
+    describe: 'serve Create, Get, Update, UpdateStatus, Patch and Delete straight on the HTTP/2 stream, not through grpc-js (without --token-file only); --no-lean-unary: grpc-js serves every call',
+  })
   .options(heapGrowthFlags(150))
   .strict()
   .help()
@@ -62,6 +67,7 @@ try {
       eventTTLSeconds: argv['event-ttl'],
       etcdMaxRequestBytes: argv['etcd-max-request-bytes'],
       etcdCompactionIntervalMs: argv['etcd-compaction-interval'] * 1000,
+      leanUnary: argv['lean-unary'],
     },
     ac.signal,
   );

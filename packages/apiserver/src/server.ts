@@ -16,6 +16,7 @@ import { Registry } from './registry/registry.js';
 import { EventLeases } from './registry/event-leases.js';
 import { advertisedAddress, firstServiceIP, reconcileKubernetesService, runKubernetesServiceReconciler } from './registry/kubernetes-service.js';
 import { resourceHandlers } from './grpc/handlers.js';
+import { installLeanUnary, type LeanMethod } from './grpc/lean-unary.js';
 import { streamHandlers } from './grpc/streams/stream-handlers.js';
 import { NodeAgents } from './grpc/streams/node-agents.js';
 import { addReflection } from './grpc/reflection/reflection.js';
@@ -35,6 +36,8 @@ export interface RunningApiServer {
 }
 
 const MAX_MESSAGE = 4 * 1024 * 1024;
+/** The unary methods of skiff.v1.Resources served by the lean path (without a token file). */
+const LEAN_METHODS = ['Create', 'Get', 'Update', 'UpdateStatus', 'Patch', 'Delete'] as const;
 
 /** What tests may replace inside the apiserver. */
 export interface RunHooks {
@@ -82,7 +85,9 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
   const agents = new NodeAgents(config.nodeAgentToken);
-  server.addService(resourcesServiceDefinition(), { ...resourceHandlers({ registry, log, metrics, auth }), ...streamHandlers({ registry, agents, log, metrics, auth }) });
+  const definition = resourcesServiceDefinition();
+  const unaryHandlers = resourceHandlers({ registry, log, metrics, auth });
+  server.addService(definition, { ...unaryHandlers, ...streamHandlers({ registry, agents, log, metrics, auth }) });
   const health = new HealthImplementation({ '': 'SERVING', [RESOURCES_SERVICE]: 'SERVING' });
   health.addToServer(server);
   addReflection(server);
@@ -90,6 +95,14 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   const address = `${host}:${boundPort}`;
+  // The hot unary methods straight on the HTTP/2 stream (grpc/lean-unary.ts).
+  const lean = new Map<string, LeanMethod>();
+  for (const name of LEAN_METHODS) {
+    const handler = unaryHandlers[name];
+    if (typeof handler !== 'function') throw new Error(`no unary handler ${name}`);
+    lean.set(definition[name]!.path, { definition: definition[name]!, handler: handler as LeanMethod['handler'] });
+  }
+  if (config.leanUnary) installLeanUnary(server, lean);
 
   let httpAddress = '';
   let httpClose: (() => Promise<void>) | undefined;
