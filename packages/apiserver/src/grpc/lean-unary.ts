@@ -23,7 +23,8 @@
 // grpc-js does not offer this as API: `install` takes the 'stream' listener grpc-js put on its
 // HTTP/2 server and puts a dispatcher in its place, which hands every stream it does not take to
 // that same listener. It checks that grpc-js's internals are what it expects (the version in
-// package.json is pinned by the lock file) and throws at start otherwise.
+// package.json is pinned by the lock file) and throws otherwise; the server then logs it and serves
+// every call through grpc-js.
 import * as grpc from '@grpc/grpc-js';
 import type http2 from 'node:http2';
 
