@@ -22,17 +22,20 @@
 // pods), and how many Scheduled events the scheduler had written when the last pod was bound.
 // Every create and bind reads only the written object's identity from the reply (createAck, bindAck).
 //
-// --profile DIR: the scheduler and the apiserver run with node's --cpu-prof and write their profiles
-// there on exit.
+// --profile DIR: the scheduler and the apiserver are profiled while the pods are scheduled (from the
+// first create to the last bind; lib/cpu-profile-hook.ts, node's inspector in process, started and
+// stopped by SIGUSR2): DIR/scheduler-<nodes>.cpuprofile and DIR/apiserver-<nodes>.cpuprofile, and the
+// functions with the most self time of each printed.
 //
 // Last line of stdout: one JSON object with every figure.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Clientset, createClient, letHttp2StreamsDieYoung, type Client } from '@skiff/machinery';
 import type { Event, Pod } from '@skiff/api';
+import { CpuProfiler, hotFunctions, profileHook, type CpuProfile } from './lib/cpu-profile.js';
 import { procSample, selfCpuS, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { closedLoop, pcts, sleep, type LoopResult, type Pcts } from './lib/apiserver-load.js';
 import { BENCH_SCHEDULER_BURST, BENCH_SCHEDULER_QPS, benchPod, hollowNode, startScheduler, type BenchScheduler } from './lib/hollow-cluster.js';
@@ -149,6 +152,15 @@ class PlacementWatch {
   }
 }
 
+/** Writes a profile to the --profile directory and prints its functions with the most self time. */
+function writeProfile(name: string, p: CpuProfile): void {
+  const file = join(args.profile!, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(p));
+  const { busy, hot } = hotFunctions(p, 25);
+  log(`${name}: ${busy} busy samples, profile in ${file}; most self time:`);
+  for (const h of hot) log(`  ${(h.self * 100).toFixed(1).padStart(5)} %  ${h.where}`);
+}
+
 // ---------------------------------------------------------------- one cluster size
 
 interface SizeResult {
@@ -189,10 +201,10 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     etcd = await startEtcd(dir);
     live.add(etcd);
     // Its start waits 30 s at most; on a machine loaded by other work that has run out once: one more try.
-    const apiProf = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile, '--cpu-prof-name', `apiserver-${nodes}.cpuprofile`] : [];
-    api = await startApiServer(root, etcd.endpoint, apiProf).catch((e: unknown) => {
+    const apiHook = args.profile ? profileHook(root, join(dir, 'apiserver.cpuprofile')) : { nodeArgs: [], env: {} };
+    api = await startApiServer(root, etcd.endpoint, apiHook.nodeArgs, [], apiHook.env).catch((e: unknown) => {
       log(`${nodes} nodes: the apiserver did not start (${(e as Error).message.split('\n')[0]}); trying once more`);
-      return startApiServer(root, etcd!.endpoint, apiProf);
+      return startApiServer(root, etcd!.endpoint, apiHook.nodeArgs, [], apiHook.env);
     });
     live.add(api);
     client = createClient({ server: api.address, userAgent: 'bench', rateLimit: UNLIMITED });
@@ -204,14 +216,18 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     check('node creates', await closedLoop(nodes, CONC, (i) => cs.nodes().create(hollowNode(`node-${i}`))));
     check('placed pod creates', await closedLoop(PLACED, CONC, (i) => cs.pods(NS).createAck(benchPod(NS, `placed-${i}`, nodeName(i)))));
 
-    const profArgs = args.profile ? ['--cpu-prof', '--cpu-prof-dir', args.profile, '--cpu-prof-name', `scheduler-${nodes}.cpuprofile`] : [];
-    sched = await startScheduler(root, api.address, profArgs);
+    const schedHook = args.profile ? profileHook(root, join(dir, 'scheduler.cpuprofile')) : { nodeArgs: [], env: {} };
+    sched = await startScheduler(root, api.address, schedHook.nodeArgs, schedHook.env);
     live.add(sched);
     watch = new PlacementWatch(c, NS, PODS);
     await watch.ready;
     await sleep(500); // the scheduler's first cycle may wait for its handlers' idle; let it settle
     log(`${nodes} nodes: scheduler ready (pid ${sched.pid}, rss ${fmt(procSample(sched.pid).rssMb, 0)} MB); creating ${PODS} pods, ${CONC} in flight (load ${load1()})`);
 
+    const profilers = args.profile
+      ? { scheduler: new CpuProfiler(sched.pid, join(dir, 'scheduler.cpuprofile')), apiserver: new CpuProfiler(api.pid, join(dir, 'apiserver.cpuprofile')) }
+      : undefined;
+    if (profilers) await Promise.all([profilers.scheduler.start(), profilers.apiserver.start()]);
     const s0 = procSample(sched.pid).cpuS;
     const a0 = procSample(api.pid).cpuS;
     const e0 = procSample(etcd.pid).cpuS;
@@ -232,6 +248,9 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     for (let i = 0; i < PODS; i++) lat[i] = watch.bound[i]! - watch.seen[i]!;
     const p: Pcts = pcts(lat);
     const load = load1();
+    if (profilers) {
+      for (const [name, profiler] of Object.entries(profilers)) writeProfile(`${name}-${nodes}`, await profiler.stop());
+    }
     await watch.stop();
     watch = undefined;
     const metricsText = await (await fetch(`${sched.healthUrl}/metrics`)).text();
@@ -262,7 +281,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
       `${nodes} nodes: ${fmt(r.podsPerS, 0)} pods/s (creates ${fmt(r.createsPerS, 0)}/s), p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ` +
         `scheduler-side queue-to-bound p99 ${fmtQ(r.queueP99)} ms, attempt p99 ${fmtQ(r.attemptP99)} ms, ${r.events} Scheduled events; scheduler peak rss ${fmt(r.rssMb, 0)} MB, cpu ${fmt(schedCpuS, 2)} s (${fmt(r.cpuMsPerPod, 2)} ms/pod); apiserver ${fmt(apiCpuS, 1)} s, etcd ${fmt(etcdCpuS, 1)} s, bench ${fmt(benchCpuS, 1)} s over ${fmt(wallS)} s; load ${load}`,
     );
-    await sched.stop(args.profile ? 30_000 : 5000);
+    await sched.stop(5000);
     live.delete(sched);
 
     if (measureCeiling) {
@@ -293,7 +312,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     client?.close();
     for (const ch of [sched, api, etcd]) {
       if (!ch) continue;
-      await ch.stop(args.profile ? 30_000 : undefined).catch(() => {});
+      await ch.stop().catch(() => {});
       live.delete(ch);
     }
     rmSync(dir, { recursive: true, force: true });

@@ -49,14 +49,15 @@ export const BENCH_SCHEDULER_BURST = 5000;
 
 /**
  * `node packages/scheduler/dist/main.js` against `server`, without leader election and with
- * --kube-api-qps/--kube-api-burst BENCH_SCHEDULER_QPS/BURST. Resolves once /readyz answers 200.
+ * --kube-api-qps/--kube-api-burst BENCH_SCHEDULER_QPS/BURST (`nodeArgs` before the script, `env` added to
+ * the process's). Resolves once /readyz answers 200.
  */
-export async function startScheduler(root: string, server: string, nodeArgs: string[] = []): Promise<BenchScheduler> {
+export async function startScheduler(root: string, server: string, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<BenchScheduler> {
   const port = await freePort();
   const proc = spawn(
     process.execPath,
     [...nodeArgs, join(root, 'packages/scheduler/dist/main.js'), '--server', server, '--leader-elect=false', '--health-port', String(port), '--kube-api-qps', String(BENCH_SCHEDULER_QPS), '--kube-api-burst', String(BENCH_SCHEDULER_BURST)],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: root, env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn', ...env } },
   );
   const child: BenchScheduler = { ...track(proc, 5000), healthUrl: `http://127.0.0.1:${port}` };
   const alive = (): boolean => proc.exitCode === null && proc.signalCode === null;

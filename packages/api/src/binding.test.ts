@@ -53,6 +53,8 @@ for (const c of binds) {
       const next = bindToNode(c.cur, 'n1', 'T');
       assert.equal((next.spec as { nodeName?: string }).nodeName, 'n1');
       assert.deepEqual((next.status as { conditions?: unknown[] }).conditions, c.conditions);
+      // What a write does to the result afterwards (the apiserver stamps the new resourceVersion).
+      next.metadata.resourceVersion = '9';
     }
     assert.deepEqual(c.cur, before, 'the stored pod is not changed');
   });

@@ -24,7 +24,8 @@ export function validateBinding(binding: Binding): void {
  * The pod `cur` bound to `nodeName`: spec.nodeName set once, with a PodScheduled=True condition at
  * `timestamp`, and the Binding's annotations copied onto the pod (as Kubernetes' BindingREST, which
  * the scheduler uses to publish its placement explanation in the same write). FAILED_PRECONDITION
- * (reason Conflict) if it already has a node or is being deleted. `cur` is not changed.
+ * (reason Conflict) if it already has a node or is being deleted. `cur` is not changed, and the result
+ * shares every field that the bind does not change with it (do not change those in place).
  */
 export function bindToNode(cur: KObject, nodeName: string, timestamp: string, annotations?: Record<string, string>): KObject {
   const name = cur.metadata.name ?? '';
@@ -33,11 +34,13 @@ export function bindToNode(cur: KObject, nodeName: string, timestamp: string, an
     throw new ApiError('FAILED_PRECONDITION', `pod ${name} is already assigned to node "${spec.nodeName}"`, { reason: 'Conflict', metadata: { node: spec.nodeName } });
   }
   if (cur.metadata.deletionTimestamp) throw new ApiError('FAILED_PRECONDITION', `pod ${name} is being deleted, cannot be assigned to a host`, { reason: 'Conflict' });
-  const next = structuredClone(cur);
-  (next.spec as { nodeName?: string }).nodeName = nodeName;
-  if (annotations && Object.keys(annotations).length > 0) next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...annotations };
-  const status = (next.status ?? {}) as PodStatus;
+  // Copy on write: new metadata, spec, status and conditions (what a bind and the write after it
+  // change, resourceVersion included); containers and the rest are shared with `cur`, which callers
+  // treat as read-only (a structuredClone of the whole pod cost 3 % of the apiserver's CPU in the
+  // scheduler benchmark).
+  const metadata = { ...cur.metadata };
+  if (annotations && Object.keys(annotations).length > 0) metadata.annotations = { ...(metadata.annotations ?? {}), ...annotations };
+  const status = { ...((cur.status ?? {}) as PodStatus) };
   status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastTransitionTime: timestamp }];
-  next.status = status;
-  return next;
+  return { ...cur, metadata, spec: { ...spec, nodeName }, status };
 }

@@ -64,6 +64,27 @@ export function normalizedImageName(name: string): string {
   return tail.includes(':') || tail.includes('@') ? name : `${name}:latest`;
 }
 
+/**
+ * The numbers the resource filter and scores read for every node of a cycle, as one row of doubles
+ * in `NodeInfo.row` (indexes below): reading them from the Resource objects took a pointer to each
+ * object and to each boxed double (memory sizes), scattered over the heap, for a few comparisons
+ * per node; the row is one small block. Kept equal to `allocatable`, `pods.length`, `requested`
+ * and `nonZeroRequested` by every change of the NodeInfo.
+ */
+export const ROW = {
+  allowedPods: 0,
+  pods: 1,
+  allocatableMilliCPU: 2,
+  allocatableMemory: 3,
+  allocatableEphemeralStorage: 4,
+  requestedMilliCPU: 5,
+  requestedMemory: 6,
+  requestedEphemeralStorage: 7,
+  nonZeroMilliCPU: 8,
+  nonZeroMemory: 9,
+} as const;
+const ROW_LENGTH = 10;
+
 /** `to` = `from`, reusing `to`'s array. */
 function copyArray<T>(to: T[], from: readonly T[]): void {
   to.length = from.length;
@@ -87,6 +108,8 @@ export class NodeInfo {
   allocatable = new Resource();
   /** Normalized image name -> size in bytes, from node.status.images. */
   imageSizes = new Map<string, number>();
+  /** allocatable, pods.length, requested and nonZeroRequested as one row of doubles (ROW). */
+  readonly row = new Float64Array(ROW_LENGTH);
   generation = nextGeneration();
 
   constructor(node?: Node, pods: Pod[] = []) {
@@ -103,6 +126,7 @@ export class NodeInfo {
     this.unschedulable = !!node.spec?.unschedulable;
     this.taints = node.spec?.taints?.length ? node.spec.taints : undefined;
     this.allocatable = Resource.fromList(node.status?.allocatable);
+    this.syncRow();
     this.imageSizes = new Map();
     for (const img of node.status?.images ?? []) {
       for (const n of img.names ?? []) this.imageSizes.set(normalizedImageName(n), img.sizeBytes ?? 0);
@@ -136,6 +160,7 @@ export class NodeInfo {
   private update(pi: PodInfo, sign: 1 | -1): void {
     this.requested.addScaled(pi.requests, sign);
     this.nonZeroRequested.addScaled(pi.nonZeroRequests, sign);
+    this.syncRow();
     for (const p of pi.hostPorts) {
       if (sign > 0) this.usedPorts.add(p);
       else this.usedPorts.remove(p);
@@ -167,6 +192,23 @@ export class NodeInfo {
     this.nonZeroRequested.copyFrom(other.nonZeroRequested);
     this.allocatable = other.allocatable;
     this.imageSizes = other.imageSizes;
+    this.row.set(other.row);
     this.generation = other.generation;
+  }
+
+  private syncRow(): void {
+    const r = this.row;
+    const a = this.allocatable;
+    const q = this.requested;
+    r[ROW.allowedPods] = a.allowedPodNumber;
+    r[ROW.pods] = this.pods.length;
+    r[ROW.allocatableMilliCPU] = a.milliCPU;
+    r[ROW.allocatableMemory] = a.memory;
+    r[ROW.allocatableEphemeralStorage] = a.ephemeralStorage;
+    r[ROW.requestedMilliCPU] = q.milliCPU;
+    r[ROW.requestedMemory] = q.memory;
+    r[ROW.requestedEphemeralStorage] = q.ephemeralStorage;
+    r[ROW.nonZeroMilliCPU] = this.nonZeroRequested.milliCPU;
+    r[ROW.nonZeroMemory] = this.nonZeroRequested.memory;
   }
 }

@@ -3,7 +3,7 @@
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { PreScorePlugin, ScorePlugin } from '../../framework/interface.js';
 import { MAX_NODE_SCORE } from '../../framework/interface.js';
-import type { NodeInfo } from '../../framework/node-info.js';
+import { ROW, type NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { Status } from '../../framework/status.js';
 import { BalancedAllocationName } from '../names.js';
@@ -59,14 +59,16 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
 
 /**
  * score over cpu and memory, the default: the same shares and result as the general form (the
- * standard deviation of two shares is half their difference; one share alone: 0), read directly.
+ * standard deviation of two shares is half their difference; one share alone: 0), read from the node's
+ * row (NodeInfo.row).
  */
 function cpuMemoryScore(pod: PodInfo, nodeInfo: NodeInfo): number {
-  const alloc = nodeInfo.allocatable;
-  const used = nodeInfo.requested;
+  const row = nodeInfo.row;
+  const allocCpu = row[ROW.allocatableMilliCPU];
+  const allocMem = row[ROW.allocatableMemory];
   const req = pod.requests;
-  if (alloc.milliCPU === 0 || alloc.memory === 0) return MAX_NODE_SCORE;
-  const cpu = Math.min(1, (used.milliCPU + req.milliCPU) / alloc.milliCPU);
-  const memory = Math.min(1, (used.memory + req.memory) / alloc.memory);
+  if (allocCpu === 0 || allocMem === 0) return MAX_NODE_SCORE;
+  const cpu = Math.min(1, (row[ROW.requestedMilliCPU] + req.milliCPU) / allocCpu);
+  const memory = Math.min(1, (row[ROW.requestedMemory] + req.memory) / allocMem);
   return Math.trunc((1 - Math.abs(cpu - memory) / 2) * MAX_NODE_SCORE);
 }

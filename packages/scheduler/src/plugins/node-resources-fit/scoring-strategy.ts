@@ -1,7 +1,7 @@
 // NodeResourcesFit's scoring strategies (Kubernetes' least_allocated.go / most_allocated.go):
 // a weighted average over resources of each resource's free (or used) share, in integer 0..100.
 import { MAX_NODE_SCORE } from '../../framework/interface.js';
-import type { NodeInfo } from '../../framework/node-info.js';
+import { ROW, type NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import { CPU, MEMORY } from '../../framework/resource.js';
 
@@ -57,7 +57,7 @@ export type AllocationScorer = (node: NodeInfo, pod: PodInfo) => number;
 /**
  * The scoring function of a strategy: a weighted average over the resources the node has of each
  * resource's free (LeastAllocated) or used (MostAllocated) share; allocatable 0 is left out, as
- * Kubernetes. For cpu and memory only (the default), a direct form reads the fields themselves
+ * Kubernetes. For cpu and memory only (the default), a direct form reads the node's row (NodeInfo.row)
  * instead of looking each resource up by name; both give the same scores.
  */
 export function allocationScorer(type: ScoringStrategyType, resources: readonly ResourceSpec[]): AllocationScorer {
@@ -70,15 +70,17 @@ export function allocationScorer(type: ScoringStrategyType, resources: readonly 
       else wMem += r.weight;
     }
     return (node, pod) => {
-      const alloc = node.allocatable;
+      const row = node.row;
+      const cpu = row[ROW.allocatableMilliCPU];
+      const mem = row[ROW.allocatableMemory];
       let score = 0;
       let weights = 0;
-      if (wCpu !== 0 && alloc.milliCPU !== 0) {
-        score += f(node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU, alloc.milliCPU) * wCpu;
+      if (wCpu !== 0 && cpu !== 0) {
+        score += f(row[ROW.nonZeroMilliCPU] + pod.nonZeroRequests.milliCPU, cpu) * wCpu;
         weights += wCpu;
       }
-      if (wMem !== 0 && alloc.memory !== 0) {
-        score += f(node.nonZeroRequested.memory + pod.nonZeroRequests.memory, alloc.memory) * wMem;
+      if (wMem !== 0 && mem !== 0) {
+        score += f(row[ROW.nonZeroMemory] + pod.nonZeroRequests.memory, mem) * wMem;
         weights += wMem;
       }
       return weights === 0 ? 0 : Math.trunc(score / weights);
