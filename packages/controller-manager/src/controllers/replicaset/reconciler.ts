@@ -79,8 +79,7 @@ const NAME_ATTEMPTS = 8;
 async function createWithDrawnName(client: Client, pod: Pod): Promise<WriteAck> {
   for (let attempt = 1; ; attempt++) {
     try {
-      // Only the name is read back: the reply is not decoded into a Pod (createAck), which was a
-      // tenth of the controller-manager's CPU while it created pods.
+      // Only the name is read back: the reply is not decoded into a Pod (createAck).
       return await client.createAck(pod);
     } catch (e) {
       if (!isApiError(e, 'ALREADY_EXISTS') || attempt >= NAME_ATTEMPTS) throw e;
