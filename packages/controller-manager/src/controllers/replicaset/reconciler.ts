@@ -15,6 +15,7 @@ import {
   type Reconciler,
   type Request,
   type UIDTrackingControllerExpectations,
+  type WriteAck,
   newControllerRef,
   writeOutcomeUnknown,
 } from '@skiff/machinery';
@@ -75,10 +76,11 @@ const NAME_ATTEMPTS = 8;
  * names: a 3,000-pod ReplicaSet meets a collision about one time in four) is drawn again, in place
  * in `pod`, so that an unconfirmed create is looked up under the name actually sent.
  */
-async function createWithDrawnName(client: Client, pod: Pod): Promise<Pod> {
+async function createWithDrawnName(client: Client, pod: Pod): Promise<WriteAck> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.create(pod);
+      // Only the name is read back: the reply is not decoded into a Pod (createAck).
+      return await client.createAck(pod);
     } catch (e) {
       if (!isApiError(e, 'ALREADY_EXISTS') || attempt >= NAME_ATTEMPTS) throw e;
       pod.metadata.name = generateName(pod.metadata.generateName!);
@@ -147,8 +149,8 @@ export class ReplicaSetReconciler implements Reconciler {
       const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, async () => {
         const want = podFromTemplate(rs);
         try {
-          const pod = await createWithDrawnName(client, want);
-          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+          const ack = await createWithDrawnName(client, want);
+          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${ack.name}`);
         } catch (e) {
           // As Kubernetes: a namespace being deleted refuses every create; that is no failure of the ReplicaSet.
           if (isApiError(e) && e.reason === 'NamespaceTerminating') return;
