@@ -6,6 +6,7 @@ import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type S
 import { endpointChain, serviceChain } from './chain-names.js';
 import { cleanup } from './cleanup.js';
 import { FakeIptables } from './fake-iptables.js';
+import { restoreNow, type PreparedRestore } from './iptables.js';
 import type { PlannerConfig } from './rules-planner.js';
 import { IptablesSyncer } from './syncer.js';
 
@@ -31,7 +32,7 @@ COMMIT
 `;
 
 async function harness(cfg: PlannerConfig = { clusterCIDR: '10.244.0.0/16' }, fake = new FakeIptables()) {
-  if (fake.restores.length === 0) await fake.restore(NODE_BEFORE);
+  if (fake.restores.length === 0) await restoreNow(fake, NODE_BEFORE);
   const services: ServicePortMap = new Map();
   const eps: EndpointsMap = new Map();
   const st = new ServiceChangeTracker();
@@ -276,28 +277,41 @@ COMMIT
     assert.equal(split.saved, one.saved);
   });
 
-  void it('a split sync writes the next payload while the one before runs, one ahead at most; a failed restore stops the ones after it', async () => {
-    // Each restore is held until released; `events` records when payloads are read and restored.
+  void it('a split sync prepares the next payload while the one before is applied, one ahead at most, and applies them in order; a failed restore stops the ones after it', async () => {
+    // Each apply is held until released, and a prepare may be held too; `events` records them.
     const events: string[] = [];
     const held: { release: () => void; fail: (e: Error) => void }[] = [];
+    let open = false; // once set, nothing more is held
+    const gate = () => (open ? Promise.resolve() : new Promise<void>((resolve, reject) => held.push({ release: resolve, fail: reject })));
+    const openAll = () => {
+      open = true;
+      held.forEach((h) => h.release());
+    };
     class HeldIptables extends FakeIptables {
       reads = 0;
-      override restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
+      /** Prepares that finish only when released (the syncer must not apply a later one first). */
+      slowPrepares = false;
+      override async prepare(pieces: string | Iterable<string>): Promise<PreparedRestore> {
         const n = ++this.reads;
-        const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
+        const ready = await super.prepare(pieces);
+        if (n === 1) return ready; // NODE_BEFORE
         events.push(`read ${n}`);
-        if (n === 1) return super.restore(payload, after); // NODE_BEFORE
-        const gate = new Promise<void>((resolve, reject) => held.push({ release: resolve, fail: reject }));
-        return (async () => {
-          await after;
-          events.push(`start ${n}`);
-          await gate;
-          await super.restore(payload);
-          events.push(`done ${n}`);
-        })();
+        if (this.slowPrepares) await gate();
+        return {
+          apply: async () => {
+            events.push(`start ${n}`);
+            if (!this.slowPrepares) await gate();
+            await ready.apply();
+            events.push(`done ${n}`);
+          },
+          discard: async () => {
+            events.push(`discard ${n}`);
+            await ready.discard();
+          },
+        };
       }
     }
-    const setup = async () => {
+    const setup = async (slowPrepares = false) => {
       const fake = new HeldIptables();
       const h = await harness({ clusterCIDR: '10.244.0.0/16', maxChainsPerRestore: 7 }, fake);
       for (let i = 0; i < 5; i++) {
@@ -306,28 +320,43 @@ COMMIT
       }
       events.length = 0;
       held.length = 0;
+      open = false;
+      fake.slowPrepares = slowPrepares;
       return { fake, syncing: h.sync() };
     };
     const settle = () => new Promise((r) => setTimeout(r, 10));
 
     const ok = await setup();
     await settle();
-    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the second payload is read while the first restores, the third not yet');
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the second payload is prepared while the first is applied, the third not yet');
     held[0]?.release();
     await settle();
     assert.deepEqual(events.slice(3), ['done 2', 'start 3', 'read 4']);
-    for (const h of held.slice(1)) h.release();
-    await settle();
-    held.slice(3).forEach((h) => h.release());
+    openAll();
     const { payloads } = await ok.syncing;
     assert.equal(payloads.length, 4);
-    assert.deepEqual(events.filter((e) => e.startsWith('start')), ['start 2', 'start 3', 'start 4', 'start 5'], 'restored in order, one at a time');
+    assert.deepEqual(events.filter((e) => e.startsWith('start')), ['start 2', 'start 3', 'start 4', 'start 5'], 'applied in order, one at a time');
+
+    // Prepares that take long (a wrapper, a slow disk): each restore still waits for the one before.
+    const slow = await setup(true);
+    await settle();
+    assert.deepEqual(events, ['read 2'], 'nothing is applied before its payload is prepared');
+    held[0]?.release();
+    await settle();
+    assert.deepEqual(events.slice().sort(), ['done 2', 'read 2', 'read 3', 'start 2'], 'the first is applied while the second is prepared');
+    held[1]?.release();
+    await settle();
+    assert.deepEqual(events.slice(4).sort(), ['done 3', 'read 4', 'start 3']);
+    openAll();
+    assert.equal((await slow.syncing).payloads.length, 4);
+    assert.deepEqual(events.filter((e) => !e.startsWith('read')), ['start 2', 'done 2', 'start 3', 'done 3', 'start 4', 'done 4', 'start 5', 'done 5']);
+    assert.equal(await slow.fake.saveAll(), await ok.fake.saveAll(), 'the same rules');
 
     const bad = await setup();
     await settle();
     held[0]?.fail(new Error('iptables-restore: refused'));
     await assert.rejects(bad.syncing, /refused/);
-    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the restore waiting behind the failed one never runs, and no other is read');
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3', 'discard 3'], 'the restore prepared behind the failed one is discarded, and no other is read');
     assert.equal(bad.fake.restores.length, 1, 'nothing but the node\'s own rules was applied');
   });
 
