@@ -7,6 +7,8 @@ import { endpointChain, serviceChain } from './chain-names.js';
 import { cleanup } from './cleanup.js';
 import { FakeIptables } from './fake-iptables.js';
 import { restoreNow, type PreparedRestore } from './iptables.js';
+import type { EndpointInfo } from '../tracker/endpoint-info.js';
+import type { Table } from './fixed-rules.js';
 import type { PlannerConfig } from './rules-planner.js';
 import { IptablesSyncer } from './syncer.js';
 
@@ -358,6 +360,51 @@ COMMIT
     await assert.rejects(bad.syncing, /refused/);
     assert.deepEqual(events, ['read 2', 'start 2', 'read 3', 'discard 3'], 'the restore prepared behind the failed one is discarded, and no other is read');
     assert.equal(bad.fake.restores.length, 1, 'nothing but the node\'s own rules was applied');
+  });
+
+  void it('a full sync plans the service chains while iptables-save reads the tables, and writes what the saves found', async () => {
+    const saves: { table: string; release: () => void }[] = [];
+    class SlowSaves extends FakeIptables {
+      hold = false;
+      override save(table: Table): Promise<string> {
+        if (!this.hold) return super.save(table);
+        return new Promise<void>((resolve) => saves.push({ table, release: resolve })).then(() => super.save(table));
+      }
+    }
+    const fake = new SlowSaves();
+    await restoreNow(fake, NODE_BEFORE);
+    // A chain left by an earlier run, and the jump into SKIFF-SERVICES already there.
+    await restoreNow(fake, '*nat\n:SKIFF-SERVICES - [0:0]\n:SKIFF-SVC-LEFTOVER0000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES\nCOMMIT\n');
+    const services: ServicePortMap = new Map();
+    const lookups: string[] = [];
+    class Recording extends Map<string, EndpointInfo[]> {
+      override get(name: string) {
+        lookups.push(name);
+        return super.get(name);
+      }
+    }
+    const eps = new Recording();
+    const st = new ServiceChangeTracker();
+    const et = new EndpointsChangeTracker('node1');
+    st.update(undefined, web);
+    et.update(undefined, webEps('10.244.1.3'));
+    st.apply(services);
+    et.apply(eps);
+    fake.hold = true;
+    const syncing = new IptablesSyncer(fake, { clusterCIDR: '10.244.0.0/16' }).sync({ services, endpoints: eps });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(saves.map((x) => x.table).sort(), ['filter', 'nat'], 'both saves started');
+    assert.ok(lookups.includes('ns1/web:http'), 'the service was planned while the saves ran');
+    assert.equal(fake.restores.length, 2, 'nothing restored before the saves are read');
+    saves.forEach((x) => x.release());
+    const plan = await syncing;
+    assert.equal(plan.full, true);
+    assert.equal(plan.chainsDeleted, 1);
+    const nat = fake.chains('nat');
+    assert.equal(nat.has('SKIFF-SVC-LEFTOVER0000000'), false, 'the stale chain the save found is deleted');
+    assert.equal(nat.get('PREROUTING')?.filter((r) => r.includes('-j SKIFF-SERVICES')).length, 1, 'the jump the save found is not added again');
+    assert.equal(nat.get('OUTPUT')?.filter((r) => r.includes('-j SKIFF-SERVICES')).length, 1, 'the missing one is');
+    assert.ok(nat.has(SVC));
   });
 
   void it('over 1,000 endpoints the per-endpoint rules carry no comment (kube-proxy\'s large cluster mode); crossing the threshold rewrites every chain', async () => {

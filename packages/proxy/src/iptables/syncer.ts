@@ -94,15 +94,20 @@ export class IptablesSyncer {
     }
   }
 
-  private async planFull(input: SyncInput): Promise<PlannedSync> {
-    // Only the built-in chains' rules are kept (the jumps into ours); of the rest, the names.
+  /** A full plan: the service chains are planned while iptables-save reads the tables. */
+  private planFull(input: SyncInput): Promise<PlannedSync> {
+    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
+    return this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, this.readTables());
+  }
+
+  /** nat's chains, and the jumps missing from the built-in chains (only their rules are kept). */
+  private async readTables(): Promise<{ existingNatChains: Iterable<string>; missingJumps: Jump[] }> {
     const hooks = new Set(JUMPS.map((j) => j.hook));
     const [natText, filterText] = await Promise.all([this.iptables.save('nat'), this.iptables.save('filter')]);
     const nat = parseSavedTable(natText, hooks);
     const filter = parseSavedTable(filterText, hooks);
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
-    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
-    return this.planner.plan({ services: input.services, endpoints: input.endpoints, ...nodePortIPs, existingNatChains: nat.keys(), missingJumps });
+    return { existingNatChains: nat.keys(), missingJumps };
   }
 }
