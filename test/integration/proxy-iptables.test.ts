@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Endpoints, Service } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
-import { cleanup, ExecIptables, FULL_SYNC_PERIOD_MS, Proxier, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
+import { cleanup, ExecIptables, FULL_SYNC_PERIOD_MS, Proxier, restoreNow, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
 
 const BASELINE = `*filter
 :DOCKER-USER - [0:0]
@@ -60,11 +60,10 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
       backend,
       save: (t) => exec.save(t),
       chainExists: (t, c) => exec.chainExists(t, c),
-      // `after`: a split sync's next restore runs only once the one before it is done.
-      restore: (p, after) => {
+      prepare: (p) => {
         const text = typeof p === 'string' ? p : [...p].join('');
         payloads.push(text);
-        return exec.restore(text, after);
+        return exec.prepare(text);
       },
     };
     const save = async (): Promise<string> => {
@@ -76,7 +75,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
 
     before(async () => {
       execFileSync('ip', ['netns', 'add', ns]);
-      await iptables.restore(BASELINE);
+      await restoreNow(iptables, BASELINE);
       baseline = await save();
     });
     after(() => {
@@ -142,7 +141,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
     });
 
     void it('a deleted canary chain forces a full sync; the full resync period does too', async () => {
-      await iptables.restore('*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
+      await restoreNow(iptables, '*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
       clock.advance(30000); // the canary is looked for once per sync period
       assert.equal((await sync()).full, true);
       assert.equal(await iptables.chainExists('mangle', 'SKIFF-PROXY-CANARY'), true);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '@skiff/machinery';
 import { FakeIptables } from './iptables/fake-iptables.js';
+import type { PreparedRestore } from './iptables/iptables.js';
 import type { SyncPlan } from './iptables/rules-planner.js';
 import type { Table } from './iptables/fixed-rules.js';
 import { FULL_SYNC_PERIOD_MS, Proxier } from './proxier.js';
@@ -66,10 +67,10 @@ void describe('proxier', () => {
     const clock = new FakeClock(0);
     let canaryChecks = 0;
     class SlowFullSyncs extends FakeIptables {
-      override restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
+      override prepare(pieces: string | Iterable<string>): Promise<PreparedRestore> {
         const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
         if (payload.includes(':SKIFF-PROXY-CANARY')) clock.advance(5000); // a full sync takes 5 s
-        return super.restore(payload, after);
+        return super.prepare(payload);
       }
       override chainExists(table: Table, chain: string): Promise<boolean> {
         canaryChecks++;

@@ -4,6 +4,7 @@ import { ApiError, type KObject } from '@skiff/api';
 import type { ListOptions, ListResult } from '@skiff/machinery';
 import { FakeClient } from '@skiff/machinery/testing';
 import { FakeIptables } from './iptables/fake-iptables.js';
+import { preparedRestore, type PreparedRestore } from './iptables/iptables.js';
 import { defaultProxyRunConfig } from './process/run-config.js';
 import { LAST_CHANGE_TRIGGER_TIME_ANNOTATION } from './proxier.js';
 import { run, type RunningProxy } from './run.js';
@@ -126,8 +127,8 @@ void describe('skiff-proxy run()', () => {
 
   void it('/healthz fails once syncs stall for twice the sync period', async () => {
     class BrokenIptables extends FakeIptables {
-      override restore(): Promise<void> {
-        return Promise.reject(new Error('iptables-restore: line 3 failed'));
+      override prepare(): Promise<PreparedRestore> {
+        return Promise.resolve(preparedRestore(() => Promise.reject(new Error('iptables-restore: line 3 failed')), () => Promise.resolve()));
       }
     }
     const ipt = new BrokenIptables();

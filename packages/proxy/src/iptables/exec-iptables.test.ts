@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ExecIptables, type RunCommand } from './exec-iptables.js';
-import { IptablesError } from './iptables.js';
+import { IptablesError, restoreNow } from './iptables.js';
 
 void describe('ExecIptables.restore', () => {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-exec-iptables-test-'));
@@ -30,8 +30,8 @@ void describe('ExecIptables.restore', () => {
     const { calls, run } = recording(0);
     const ipt = new ExecIptables('legacy', run, dir);
     const pieces = ['*nat\n', ':KUBE-X - [0:0]\n', '-A KUBE-X -j RETURN\n'.repeat(100_000), 'COMMIT\n'];
-    await ipt.restore(pieces);
-    await ipt.restore('*filter\nCOMMIT\n');
+    await restoreNow(ipt, pieces);
+    await restoreNow(ipt, '*filter\nCOMMIT\n');
     assert.equal(calls.length, 2);
     const [big, small] = calls as [Call, Call];
     assert.equal(big.cmd, 'iptables-legacy-restore');
@@ -47,7 +47,7 @@ void describe('ExecIptables.restore', () => {
   void it('a refused payload surfaces as IptablesError with the stderr, and the file is removed', async () => {
     const { calls, run } = recording(2, 'iptables-restore: line 3 failed\n');
     const ipt = new ExecIptables('nft', run, dir);
-    await assert.rejects(ipt.restore('*nat\n-A NOPE\nCOMMIT\n'), (e: Error) => {
+    await assert.rejects(restoreNow(ipt, '*nat\n-A NOPE\nCOMMIT\n'), (e: Error) => {
       assert.ok(e instanceof IptablesError);
       assert.match(e.message, /iptables-nft-restore --noflush failed \(exit 2\): iptables-restore: line 3 failed$/);
       return true;
@@ -58,13 +58,13 @@ void describe('ExecIptables.restore', () => {
 
   void it('a command that cannot start and a payload that cannot be made leave no file behind', async () => {
     const ipt = new ExecIptables('legacy', () => Promise.reject(new IptablesError('cannot run iptables-legacy-restore')), dir);
-    await assert.rejects(ipt.restore('*nat\nCOMMIT\n'), /cannot run/);
+    await assert.rejects(restoreNow(ipt, '*nat\nCOMMIT\n'), /cannot run/);
     const failing = (function* () {
       yield '*nat\n';
       throw new Error('cannot make the payload');
     })();
     const { calls, run } = recording(0);
-    await assert.rejects(new ExecIptables('legacy', run, dir).restore(failing), /cannot make the payload/);
+    await assert.rejects(new ExecIptables('legacy', run, dir).prepare(failing), /cannot make the payload/);
     assert.equal(calls.length, 0);
     assert.deepEqual(readdirSync(dir), []);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandResult, runCommand } from '@skiff/machinery/exec';
 import type { Table } from './fixed-rules.js';
-import { IptablesError, type Backend, type Iptables } from './iptables.js';
+import { IptablesError, preparedRestore, type Backend, type Iptables, type PreparedRestore } from './iptables.js';
 
 export type { CommandResult };
 
@@ -43,21 +43,31 @@ export class ExecIptables implements Iptables {
   /**
    * The payload goes through a file, not stdin: iptables-legacy-restore's `-w 5` arms an alarm that
    * interrupts a stdin read that takes longer than the wait, and a large payload is then refused
-   * half-read ("COMMIT expected"). The file is removed whatever happens. With `after`, the file is
-   * written at once and restored once `after` resolved (a split sync writes the next restore's file
-   * while the one before runs, and never holds a restore's text whole).
+   * half-read ("COMMIT expected"). prepare() writes the file (the pieces streamed to disk as they are
+   * made, so a split sync writes the next restore's file while the one before is applied and never
+   * holds a restore's text whole); apply() restores it; the file is removed whatever happens.
    */
-  async restore(payload: string | Iterable<string>, after?: Promise<void>): Promise<void> {
+  async prepare(payload: string | Iterable<string>): Promise<PreparedRestore> {
     const dir = await mkdtemp(join(this.tempDir, 'skiff-proxy-restore-'));
+    const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+    const file = join(dir, 'payload');
     try {
-      const file = join(dir, 'payload');
       await writePayload(file, payload);
-      await after;
-      const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush', file]);
-      if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    } catch (e) {
+      await remove();
+      throw e;
     }
+    return preparedRestore(
+      async () => {
+        try {
+          const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush', file]);
+          if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
+        } finally {
+          await remove();
+        }
+      },
+      remove,
+    );
   }
 
   async chainExists(table: Table, chain: string): Promise<boolean> {

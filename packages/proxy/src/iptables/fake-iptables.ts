@@ -3,7 +3,7 @@
 // target or an existing chain; a chain in use or built in cannot be deleted), atomically per table,
 // and save prints the tables as iptables-save does (rule text as written; user chains by name).
 import type { Table } from './fixed-rules.js';
-import { IptablesError, type Backend, type Iptables } from './iptables.js';
+import { IptablesError, preparedRestore, type Backend, type Iptables, type PreparedRestore } from './iptables.js';
 import { splitRule } from './rule-line.js';
 import { parseSavedTable } from './saved-tables.js';
 
@@ -69,9 +69,14 @@ export class FakeIptables implements Iptables {
     return new Map([...parseSavedTable([...(this.tables.get(table) ?? new Map<string, Chain>())].map(([n, c]) => [`:${n} ${c.policy}`, ...c.rules].join('\n')).join('\n'))].map(([n, c]) => [n, c.rules]));
   }
 
-  restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
-    const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
-    return after ? after.then(() => this.applyPayload(payload)) : this.applyPayload(payload);
+  /** Reads the payload whole at once; apply() checks and applies it as iptables-restore would. */
+  prepare(pieces: string | Iterable<string>): Promise<PreparedRestore> {
+    try {
+      const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
+      return Promise.resolve(preparedRestore(() => this.applyPayload(payload), () => Promise.resolve()));
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   private applyPayload(payload: string): Promise<void> {

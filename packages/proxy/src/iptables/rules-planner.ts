@@ -100,6 +100,15 @@ interface Rewrite {
   kept: KeptRules;
 }
 
+interface RewriteStep {
+  /** The last sync's state; undefined: a full plan. */
+  prev: State | undefined;
+  rulesCfg: ProxyRulesConfig;
+  rules: Map<string, KeptRules>;
+  rewrites: Rewrite[];
+  largeClusterMode: boolean;
+}
+
 export class RulesPlanner {
   private state: State | undefined;
   private pending: State | undefined;
@@ -124,6 +133,27 @@ export class RulesPlanner {
   }
 
   plan(req: SyncRequest): PlannedSync {
+    return this.finish(this.rewrite(req), req);
+  }
+
+  /**
+   * A full plan whose tables' state (from iptables-save: stale chains, missing jumps) comes later:
+   * the service chains are planned while the saves run, and the rest once they are read.
+   */
+  async planFull(req: Omit<SyncRequest, 'changed' | 'existingNatChains' | 'missingJumps'>, saved: Promise<Pick<SyncRequest, 'existingNatChains' | 'missingJumps'>>): Promise<PlannedSync> {
+    let step: RewriteStep;
+    try {
+      step = this.rewrite(req);
+    } catch (e) {
+      await saved.catch(() => undefined); // the saves end first, their failure not left unhandled
+      throw e;
+    }
+    const state = await saved;
+    return this.finish(step, { ...req, ...state });
+  }
+
+  /** The service ports to (re)write: the heavy part of a plan (layouts, dispatch lines, chain names). */
+  private rewrite(req: SyncRequest): RewriteStep {
     const prev = req.changed === undefined ? undefined : this.state;
     const full = prev === undefined;
     let endpointCount = 0;
@@ -154,6 +184,13 @@ export class RulesPlanner {
       rules.set(name, kept);
       rewrites.push({ layout, kept });
     }
+    return { prev, rulesCfg, rules, rewrites, largeClusterMode };
+  }
+
+  /** The rest of a plan: dispatch and fixed chains, stale chains, jumps; the payloads. */
+  private finish(step: RewriteStep, req: SyncRequest): PlannedSync {
+    const { prev, rulesCfg, rules, rewrites, largeClusterMode } = step;
+    const full = prev === undefined;
 
     // Dispatch chains, whole; written when full or changed.
     const dispatch = new Map<string, string[]>([

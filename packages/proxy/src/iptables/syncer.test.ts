@@ -6,6 +6,9 @@ import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type S
 import { endpointChain, serviceChain } from './chain-names.js';
 import { cleanup } from './cleanup.js';
 import { FakeIptables } from './fake-iptables.js';
+import { restoreNow, type PreparedRestore } from './iptables.js';
+import type { EndpointInfo } from '../tracker/endpoint-info.js';
+import type { Table } from './fixed-rules.js';
 import type { PlannerConfig } from './rules-planner.js';
 import { IptablesSyncer } from './syncer.js';
 
@@ -31,7 +34,7 @@ COMMIT
 `;
 
 async function harness(cfg: PlannerConfig = { clusterCIDR: '10.244.0.0/16' }, fake = new FakeIptables()) {
-  if (fake.restores.length === 0) await fake.restore(NODE_BEFORE);
+  if (fake.restores.length === 0) await restoreNow(fake, NODE_BEFORE);
   const services: ServicePortMap = new Map();
   const eps: EndpointsMap = new Map();
   const st = new ServiceChangeTracker();
@@ -276,28 +279,41 @@ COMMIT
     assert.equal(split.saved, one.saved);
   });
 
-  void it('a split sync writes the next payload while the one before runs, one ahead at most; a failed restore stops the ones after it', async () => {
-    // Each restore is held until released; `events` records when payloads are read and restored.
+  void it('a split sync prepares the next payload while the one before is applied, one ahead at most, and applies them in order; a failed restore stops the ones after it', async () => {
+    // Each apply is held until released, and a prepare may be held too; `events` records them.
     const events: string[] = [];
     const held: { release: () => void; fail: (e: Error) => void }[] = [];
+    let open = false; // once set, nothing more is held
+    const gate = () => (open ? Promise.resolve() : new Promise<void>((resolve, reject) => held.push({ release: resolve, fail: reject })));
+    const openAll = () => {
+      open = true;
+      held.forEach((h) => h.release());
+    };
     class HeldIptables extends FakeIptables {
       reads = 0;
-      override restore(pieces: string | Iterable<string>, after?: Promise<void>): Promise<void> {
+      /** Prepares that finish only when released (the syncer must not apply a later one first). */
+      slowPrepares = false;
+      override async prepare(pieces: string | Iterable<string>): Promise<PreparedRestore> {
         const n = ++this.reads;
-        const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
+        const ready = await super.prepare(pieces);
+        if (n === 1) return ready; // NODE_BEFORE
         events.push(`read ${n}`);
-        if (n === 1) return super.restore(payload, after); // NODE_BEFORE
-        const gate = new Promise<void>((resolve, reject) => held.push({ release: resolve, fail: reject }));
-        return (async () => {
-          await after;
-          events.push(`start ${n}`);
-          await gate;
-          await super.restore(payload);
-          events.push(`done ${n}`);
-        })();
+        if (this.slowPrepares) await gate();
+        return {
+          apply: async () => {
+            events.push(`start ${n}`);
+            if (!this.slowPrepares) await gate();
+            await ready.apply();
+            events.push(`done ${n}`);
+          },
+          discard: async () => {
+            events.push(`discard ${n}`);
+            await ready.discard();
+          },
+        };
       }
     }
-    const setup = async () => {
+    const setup = async (slowPrepares = false) => {
       const fake = new HeldIptables();
       const h = await harness({ clusterCIDR: '10.244.0.0/16', maxChainsPerRestore: 7 }, fake);
       for (let i = 0; i < 5; i++) {
@@ -306,29 +322,89 @@ COMMIT
       }
       events.length = 0;
       held.length = 0;
+      open = false;
+      fake.slowPrepares = slowPrepares;
       return { fake, syncing: h.sync() };
     };
     const settle = () => new Promise((r) => setTimeout(r, 10));
 
     const ok = await setup();
     await settle();
-    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the second payload is read while the first restores, the third not yet');
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the second payload is prepared while the first is applied, the third not yet');
     held[0]?.release();
     await settle();
     assert.deepEqual(events.slice(3), ['done 2', 'start 3', 'read 4']);
-    for (const h of held.slice(1)) h.release();
-    await settle();
-    held.slice(3).forEach((h) => h.release());
+    openAll();
     const { payloads } = await ok.syncing;
     assert.equal(payloads.length, 4);
-    assert.deepEqual(events.filter((e) => e.startsWith('start')), ['start 2', 'start 3', 'start 4', 'start 5'], 'restored in order, one at a time');
+    assert.deepEqual(events.filter((e) => e.startsWith('start')), ['start 2', 'start 3', 'start 4', 'start 5'], 'applied in order, one at a time');
+
+    // Prepares that take long (a wrapper, a slow disk): each restore still waits for the one before.
+    const slow = await setup(true);
+    await settle();
+    assert.deepEqual(events, ['read 2'], 'nothing is applied before its payload is prepared');
+    held[0]?.release();
+    await settle();
+    assert.deepEqual(events.slice().sort(), ['done 2', 'read 2', 'read 3', 'start 2'], 'the first is applied while the second is prepared');
+    held[1]?.release();
+    await settle();
+    assert.deepEqual(events.slice(4).sort(), ['done 3', 'read 4', 'start 3']);
+    openAll();
+    assert.equal((await slow.syncing).payloads.length, 4);
+    assert.deepEqual(events.filter((e) => !e.startsWith('read')), ['start 2', 'done 2', 'start 3', 'done 3', 'start 4', 'done 4', 'start 5', 'done 5']);
+    assert.equal(await slow.fake.saveAll(), await ok.fake.saveAll(), 'the same rules');
 
     const bad = await setup();
     await settle();
     held[0]?.fail(new Error('iptables-restore: refused'));
     await assert.rejects(bad.syncing, /refused/);
-    assert.deepEqual(events, ['read 2', 'start 2', 'read 3'], 'the restore waiting behind the failed one never runs, and no other is read');
+    assert.deepEqual(events, ['read 2', 'start 2', 'read 3', 'discard 3'], 'the restore prepared behind the failed one is discarded, and no other is read');
     assert.equal(bad.fake.restores.length, 1, 'nothing but the node\'s own rules was applied');
+  });
+
+  void it('a full sync plans the service chains while iptables-save reads the tables, and writes what the saves found', async () => {
+    const saves: { table: string; release: () => void }[] = [];
+    class SlowSaves extends FakeIptables {
+      hold = false;
+      override save(table: Table): Promise<string> {
+        if (!this.hold) return super.save(table);
+        return new Promise<void>((resolve) => saves.push({ table, release: resolve })).then(() => super.save(table));
+      }
+    }
+    const fake = new SlowSaves();
+    await restoreNow(fake, NODE_BEFORE);
+    // A chain left by an earlier run, and the jump into SKIFF-SERVICES already there.
+    await restoreNow(fake, '*nat\n:SKIFF-SERVICES - [0:0]\n:SKIFF-SVC-LEFTOVER0000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES\nCOMMIT\n');
+    const services: ServicePortMap = new Map();
+    const lookups: string[] = [];
+    class Recording extends Map<string, EndpointInfo[]> {
+      override get(name: string) {
+        lookups.push(name);
+        return super.get(name);
+      }
+    }
+    const eps = new Recording();
+    const st = new ServiceChangeTracker();
+    const et = new EndpointsChangeTracker('node1');
+    st.update(undefined, web);
+    et.update(undefined, webEps('10.244.1.3'));
+    st.apply(services);
+    et.apply(eps);
+    fake.hold = true;
+    const syncing = new IptablesSyncer(fake, { clusterCIDR: '10.244.0.0/16' }).sync({ services, endpoints: eps });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(saves.map((x) => x.table).sort(), ['filter', 'nat'], 'both saves started');
+    assert.ok(lookups.includes('ns1/web:http'), 'the service was planned while the saves ran');
+    assert.equal(fake.restores.length, 2, 'nothing restored before the saves are read');
+    saves.forEach((x) => x.release());
+    const plan = await syncing;
+    assert.equal(plan.full, true);
+    assert.equal(plan.chainsDeleted, 1);
+    const nat = fake.chains('nat');
+    assert.equal(nat.has('SKIFF-SVC-LEFTOVER0000000'), false, 'the stale chain the save found is deleted');
+    assert.equal(nat.get('PREROUTING')?.filter((r) => r.includes('-j SKIFF-SERVICES')).length, 1, 'the jump the save found is not added again');
+    assert.equal(nat.get('OUTPUT')?.filter((r) => r.includes('-j SKIFF-SERVICES')).length, 1, 'the missing one is');
+    assert.ok(nat.has(SVC));
   });
 
   void it('over 1,000 endpoints the per-endpoint rules carry no comment (kube-proxy\'s large cluster mode); crossing the threshold rewrites every chain', async () => {

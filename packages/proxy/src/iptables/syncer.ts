@@ -1,12 +1,13 @@
 // Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
 // is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
-// the next sync is full. Split syncs are pipelined: the next restore's payload is made and written to
-// its file while the one before is being restored (one restore runs at a time, in order).
+// the next sync is full. Split syncs are pipelined: the next restore's payload is prepared (made and
+// written to its file) while the one before is applied; the syncer applies them in order, one at a
+// time, each after the one before succeeded.
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
 import { CANARY_CHAIN } from './chain-names.js';
 import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
-import type { Iptables } from './iptables.js';
+import type { Iptables, PreparedRestore } from './iptables.js';
 import { splitRule } from './rule-line.js';
 import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan } from './rules-planner.js';
 import { parseSavedTable } from './saved-tables.js';
@@ -64,39 +65,49 @@ export class IptablesSyncer {
   }
 
   /**
-   * The plan's restores in order, one at a time; each next payload is written (its text made and
-   * streamed to its file) while the one before runs, and restored after it.
+   * The plan's restores in order, one at a time: each is applied only after the one before it
+   * succeeded, and the next payload is prepared (its text made and written out) while the one before
+   * is applied. A failure stops the rest (a prepared one is discarded) and is thrown.
    */
   private async restoreAll(plan: PlannedSync): Promise<void> {
-    let running: Promise<void> | undefined;
-    let waiting: Promise<void> | undefined;
-    try {
-      for (const payload of plan.payloads()) {
-        // At most one restore waits for the one running.
-        await running;
-        running = waiting;
-        waiting = this.iptables.restore(payload, running);
-        // Awaited in turn; until then its failure is not unhandled.
-        waiting.catch(() => undefined);
+    const payloads = plan.payloads();
+    let next = payloads.next();
+    if (next.done) return;
+    let ready = await this.iptables.prepare(next.value);
+    for (;;) {
+      const applying = ready.apply();
+      let preparing: Promise<PreparedRestore | undefined>;
+      try {
+        next = payloads.next();
+        preparing = next.done ? Promise.resolve(undefined) : this.iptables.prepare(next.value);
+      } catch (e) {
+        preparing = Promise.reject(e as Error);
       }
-      await running;
-      await waiting;
-    } catch (e) {
-      // A restore failed or a payload could not be made: what was started ends first.
-      await Promise.allSettled([running, waiting]);
-      throw e;
+      const [applied, prepared] = await Promise.allSettled([applying, preparing]);
+      if (applied.status === 'rejected') {
+        if (prepared.status === 'fulfilled') await prepared.value?.discard();
+        throw applied.reason;
+      }
+      if (prepared.status === 'rejected') throw prepared.reason;
+      if (!prepared.value) return;
+      ready = prepared.value;
     }
   }
 
-  private async planFull(input: SyncInput): Promise<PlannedSync> {
-    // Only the built-in chains' rules are kept (the jumps into ours); of the rest, the names.
+  /** A full plan: the service chains are planned while iptables-save reads the tables. */
+  private planFull(input: SyncInput): Promise<PlannedSync> {
+    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
+    return this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, this.readTables());
+  }
+
+  /** nat's chains, and the jumps missing from the built-in chains (only their rules are kept). */
+  private async readTables(): Promise<{ existingNatChains: Iterable<string>; missingJumps: Jump[] }> {
     const hooks = new Set(JUMPS.map((j) => j.hook));
     const [natText, filterText] = await Promise.all([this.iptables.save('nat'), this.iptables.save('filter')]);
     const nat = parseSavedTable(natText, hooks);
     const filter = parseSavedTable(filterText, hooks);
     const saved = { nat, filter, mangle: new Map() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
-    const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
-    return this.planner.plan({ services: input.services, endpoints: input.endpoints, ...nodePortIPs, existingNatChains: nat.keys(), missingJumps });
+    return { existingNatChains: nat.keys(), missingJumps };
   }
 }
