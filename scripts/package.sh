@@ -5,11 +5,12 @@
 #   bash scripts/package.sh [--out DIR]   # the same from an existing build
 #
 # The tarball holds one folder, skiff-<version>-g<commit>[-dirty]/, with each package's compiled
-# dist/ (tests left out) and package.json, packages/api/proto, the production node_modules (copied
-# from the workspace's, as `npm ls --omit=dev` lists them: no network), deploy/ (units, install
-# scripts, skiff.conf), images/ (skiff/pause:0.1, the pod sandbox, and skiff/testbox:0.1: docker
-# save tarballs built from the host's files like the lab's, scripts/package-images.mjs) and a
-# RELEASE file naming it. The last line of stdout is the tarball's path.
+# dist/ (tests left out; the processes' bundles, dist/main.bundle.js, are what the units run) and
+# package.json, packages/api/proto, the production node_modules (copied from the workspace's, as
+# `npm ls --omit=dev` lists them: no network), deploy/ (units, install scripts, skiff.conf),
+# images/ (skiff/pause:0.1, the pod sandbox, and skiff/testbox:0.1: docker save tarballs built from
+# the host's files like the lab's, scripts/package-images.mjs) and a RELEASE file naming it. The
+# last line of stdout is the tarball's path.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/release
@@ -29,6 +30,10 @@ NAME=skiff-$VERSION-g$REV
 WORKSPACES=$(node -p 'require("./package.json").workspaces.join(" ")')
 for ws in $WORKSPACES; do
   [ -f "$ws/dist/index.js" ] || [ -f "$ws/dist/main.js" ] || { echo "$ws is not built: run npm run build first (or npm run package)" >&2; exit 1; }
+done
+# the processes' programs, which the units run (scripts/bundle.mjs)
+for c in apiserver scheduler controller-manager node-agent proxy skiffctl; do
+  [ -f "packages/$c/dist/main.bundle.js" ] || { echo "packages/$c has no bundle: run npm run build first (or npm run package)" >&2; exit 1; }
 done
 
 STAGE_PARENT=$(mktemp -d)

@@ -10,6 +10,9 @@ const root = new URL('..', import.meta.url).pathname;
 // The compiled packages read the proto files from @skiff/api's copy: refresh it (`npx tsc -b` alone does not).
 const copied = spawnSync(process.execPath, [join(root, 'scripts/copy-proto.mjs')], { stdio: 'inherit' });
 if (copied.status !== 0) process.exit(copied.status ?? 1);
+// The cluster runs the processes' bundles (scripts/bundle.mjs): remake those older than the build.
+const bundled = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { stdio: 'inherit' });
+if (bundled.status !== 0) process.exit(bundled.status ?? 1);
 const tier = process.argv[2] ?? 'all';
 const extra = process.argv.slice(3);
 

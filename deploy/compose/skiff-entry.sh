@@ -21,13 +21,13 @@ etcd)
     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
     --initial-cluster skiff=http://127.0.0.1:2380 --initial-cluster-state new --initial-cluster-token skiff "$@" ;;
 apiserver)
-  exec node "$P/apiserver/dist/main.js" --etcd-servers http://etcd:2379 \
+  exec node "$P/apiserver/dist/main.bundle.js" --etcd-servers http://etcd:2379 \
     --listen 0.0.0.0:6443 --advertise-address "$(ip4)" --http-listen 127.0.0.1:6444 \
     --token-file "$S/tokens.csv" --node-agent-token-file "$S/agent-server.token" "$@" ;;
 scheduler)
-  exec node "$P/scheduler/dist/main.js" --server apiserver:6443 --token-file "$S/scheduler.token" "$@" ;;
+  exec node "$P/scheduler/dist/main.bundle.js" --server apiserver:6443 --token-file "$S/scheduler.token" "$@" ;;
 controller-manager)
-  exec node "$P/controller-manager/dist/main.js" --server apiserver:6443 --token-file "$S/controller-manager.token" \
+  exec node "$P/controller-manager/dist/main.bundle.js" --server apiserver:6443 --token-file "$S/controller-manager.token" \
     --cluster-cidr "$CLUSTER_CIDR" --node-cidr-mask-size 24 "$@" ;;
 registry)
   exec docker-registry serve /opt/skiff/registry.yml ;;
@@ -65,10 +65,10 @@ until docker version >/dev/null 2>&1; do
 done
 # the pod sandbox image, from the lab registry (skiff-compose up pushes it there)
 until docker pull -q "$infra" >/dev/null 2>&1; do sleep 1; done
-node "$P/proxy/dist/main.js" --server apiserver:6443 --token-file "$S/proxy.token" \
+node "$P/proxy/dist/main.bundle.js" --server apiserver:6443 --token-file "$S/proxy.token" \
   --hostname-override "$name" --cluster-cidr "$CLUSTER_CIDR" --cluster-dns-ip "$CLUSTER_DNS" &
 proxy_pid=$!
-node "$P/node-agent/dist/main.js" --server apiserver:6443 --token "$(cat "$S/node.token")" \
+node "$P/node-agent/dist/main.bundle.js" --server apiserver:6443 --token "$(cat "$S/node.token")" \
   --node-name "$name" --node-ip "$(ip4)" --docker-host unix:///var/run/docker.sock \
   --server-token-file "$S/agent-server.token" --infra-image "$infra" \
   --pod-cidr "${SKIFF_POD_CIDR:?SKIFF_POD_CIDR is not set}" --cluster-cidr "$CLUSTER_CIDR" --cluster-dns "$CLUSTER_DNS" "$@" &

@@ -312,10 +312,11 @@ spec:
     await mustRun('tar', ['-C', work, '-xzf', tarball]);
     await mustRun('mv', [join(work, base), join(work, next)]);
     writeFileSync(join(work, next, 'RELEASE'), `${next}\n`);
-    const handlers = join(work, next, 'packages/apiserver/dist/grpc/handlers.js');
-    const code = readFileSync(handlers, 'utf8');
-    assert.match(code, /export const VERSION = '0\.1\.0';/, 'the apiserver names its version');
-    writeFileSync(handlers, code.replace(/export const VERSION = '0\.1\.0';/, "export const VERSION = '0.1.1-next';"));
+    // (the unit runs the apiserver's bundle, scripts/bundle.mjs: handlers.ts's VERSION is inlined there)
+    const program = join(work, next, 'packages/apiserver/dist/main.bundle.js');
+    const code = readFileSync(program, 'utf8');
+    assert.match(code, /^var VERSION = "0\.1\.0";$/m, 'the apiserver names its version');
+    writeFileSync(program, code.replace(/^var VERSION = "0\.1\.0";$/m, 'var VERSION = "0.1.1-next";'));
     const nextTarball = join(dir, `${next}.tar.gz`);
     await mustRun('sh', ['-c', `tar -C '${work}' -cf - '${next}' | gzip -1 > '${nextTarball}'`]);
     const others = ['skiff-etcd', 'skiff-scheduler', 'skiff-controller-manager'].map((u) => ({ u, pid: unitProcess(cp, u).child!.pid }));
@@ -332,9 +333,9 @@ spec:
     await restartUnit(cp, 'skiff-apiserver');
     const pid = unitProcess(cp, 'skiff-apiserver').child!.pid!;
     assert.notEqual(pid, oldApiserver, 'a new apiserver process');
-    // the unit's process runs the active link's main.js: read once it has gone through nsenter's
+    // the unit's process runs the active link's program: read once it has gone through nsenter's
     // exec (during an exec, and for a process that exited, /proc/PID/cmdline reads empty)
-    const activeMain = join(cp.root, 'opt/skiff/active/apiserver/packages/apiserver/dist/main.js');
+    const activeMain = join(cp.root, 'opt/skiff/active/apiserver/packages/apiserver/dist/main.bundle.js');
     const cmdline = () => {
       const p = unitProcess(cp, 'skiff-apiserver').child?.pid;
       try {

@@ -2,7 +2,8 @@
 // the single source of the object schema: the wire codec and the structural checks read it.
 import protobuf from 'protobufjs';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -13,11 +14,22 @@ export function protoDir(): string {
   const fromEnv = process.env.SKIFF_PROTO_DIR;
   if (fromEnv) return fromEnv;
   // <package>/dist/proto-root.js -> <package>/proto
-  const dir = fileURLToPath(new URL('../proto', import.meta.url));
+  let dir = fileURLToPath(new URL('../proto', import.meta.url));
+  // bundled into a process's main.bundle.js (scripts/bundle.mjs): the installed package's copy
+  if (!existsSync(join(dir, 'skiff/v1/api.proto'))) dir = installedProtoDir() ?? dir;
   if (!existsSync(join(dir, 'skiff/v1/api.proto'))) {
     throw new Error(`proto files not found at ${dir}: in a checkout, \`npm run build\` copies them there from proto/ (or set SKIFF_PROTO_DIR)`);
   }
   return dir;
+}
+
+function installedProtoDir(): string | undefined {
+  try {
+    // @skiff/api's main is <package>/dist/index.js
+    return join(dirname(createRequire(import.meta.url).resolve('@skiff/api')), '..', 'proto');
+  } catch {
+    return undefined;
+  }
 }
 
 let root: protobuf.Root | undefined;

@@ -26,7 +26,7 @@ export async function ensureLoaded(runner: Runner, cacheDir: string, recipe: Ima
 /** Paths under the repository that go into the build context, shortest covering set. */
 export async function contextPaths(runner: Runner, repoRoot: string): Promise<string[]> {
   for (const p of RUNS) {
-    if (!existsSync(join(repoRoot, 'packages', p, 'dist/main.js'))) throw new Error(`packages/${p}/dist/main.js is missing: build the project first (npm run build)`);
+    if (!existsSync(join(repoRoot, 'packages', p, 'dist/main.bundle.js'))) throw new Error(`packages/${p}/dist/main.bundle.js is missing: build the project first (npm run build)`);
   }
   const paths = ['package.json', DOCKERFILE, 'deploy/compose/registry.yml', 'deploy/compose/skiff-entry.sh'];
   for (const p of readdirSync(join(repoRoot, 'packages')).sort()) {

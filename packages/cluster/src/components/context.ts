@@ -27,9 +27,9 @@ export interface ComponentContext {
   bridgeAddress: string;
   nodes: LabNode[];
   tokens: Record<TokenRole, string>;
-  /** absolute path of a package's compiled main (`packages/<pkg>/dist/main.js`) */
+  /** absolute path of the program a package's process runs (its bundle, `packages/<pkg>/dist/main.bundle.js`) */
   main(pkg: string): string;
-  /** when a package was last built: a process spec carries it, so `up` after a rebuild restarts it */
+  /** when that program was last built: a process spec carries it, so `up` after a rebuild restarts it */
   revision(pkg: string): string;
   /** the node binary every process runs with */
   node: string;

@@ -14,6 +14,12 @@ import { liveCmdline, readPidfile, removePidfile, terminate, writePidfile } from
 import { readTable, writeJsonAtomic, type ProcessStatus, type SupervisorStatus } from './table.js';
 
 export const TICK_MS = 100;
+/**
+ * How often a ready process's readiness URL is asked again. Until it answers, every tick asks, so
+ * whatever waits for it starts at once; after that, a probe every tick of ten processes would cost the
+ * processes themselves (the apiserver among them) and the supervisor a steady share of a core.
+ */
+export const READY_PROBE_MS = 2_000;
 export const STOP_GRACE_MS = 10_000;
 
 interface Managed {
@@ -26,6 +32,8 @@ interface Managed {
   notBefore: number;
   ready: boolean;
   probing: boolean;
+  /** no readiness probe before this time */
+  nextProbe: number;
   waitingFor?: string;
   lastExit?: string;
   stopping: boolean;
@@ -96,7 +104,7 @@ export class Supervisor {
   }
 
   private fresh(spec: ProcessSpec): Managed {
-    return { spec, startedAt: 0, restarts: 0, notBefore: 0, ready: false, probing: false, stopping: false };
+    return { spec, startedAt: 0, restarts: 0, notBefore: 0, ready: false, probing: false, nextProbe: 0, stopping: false };
   }
 
   /** A process a previous supervisor started keeps running when its command line is the spec's. */
@@ -142,7 +150,7 @@ export class Supervisor {
         }
         m.waitingFor = undefined;
         this.start(m);
-      } else if (m.spec.readyUrl && !m.probing) {
+      } else if (m.spec.readyUrl && !m.probing && now >= m.nextProbe) {
         m.probing = true;
         void this.probe(m);
       } else if (!m.spec.readyUrl) {
@@ -161,7 +169,9 @@ export class Supervisor {
     } catch {}
     if (m.pid !== undefined) {
       if (ok && !m.ready) this.log(`${m.spec.name} is ready`);
+      else if (!ok && m.ready) this.log(`${m.spec.name} is not ready`);
       m.ready = ok;
+      m.nextProbe = ok ? Date.now() + READY_PROBE_MS : 0;
     }
     m.probing = false;
   }
@@ -200,6 +210,7 @@ export class Supervisor {
     m.pid = undefined;
     m.child = undefined;
     m.ready = false;
+    m.nextProbe = 0;
     if (m.stopping) return;
     m.delayMs = restartDelayMs(m.delayMs, ranFor);
     m.notBefore = Date.now() + m.delayMs;
