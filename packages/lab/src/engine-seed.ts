@@ -3,10 +3,16 @@
 // root (metadata copied, layer contents shared read-only). A new node's engine then starts with its
 // images in place instead of unpacking ~120 MB per node; `loadImages` still checks every image
 // afterwards and loads whatever the seed did not provide.
+//
+// A seed can also hold images built from a docker build context (`SeedBuild`: the cluster's sample
+// app). Such a seed is made on top of the plain one (its engine starts from it, so only the layers
+// the build adds are new on disk) and keeps the classic builder's cache of every step: a `docker
+// build` of the same context on a node seeded from it finds each step cached, instead of running it
+// once per node. Its key holds a digest of the context's files, so a changed app makes a new seed.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
 import { SocketEngineApi } from './engine-api.js';
 import { LabError } from './errors.js';
@@ -21,23 +27,50 @@ import type { NodeState } from './state.js';
 const SEED_DIRS = ['image', 'overlay2'] as const;
 const COMPLETE = 'complete';
 
-export function seedKey(images: readonly CachedImage[]): string {
+/** An image the seed holds built by `docker build -t <tag> <context>` (a folder with a Dockerfile). */
+export interface SeedBuild {
+  tag: string;
+  context: string;
+}
+
+/** A digest of a build context: every file's path, mode and contents. */
+export function contextDigest(context: string): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(dir, e.name);
+      const st = lstatSync(p);
+      h.update(`${relative(context, p)}\0${st.mode}\0`);
+      if (e.isDirectory()) walk(p);
+      else if (e.isSymbolicLink()) h.update(readlinkSync(p));
+      else h.update(readFileSync(p));
+      h.update('\0');
+    }
+  };
+  walk(context);
+  return h.digest('hex');
+}
+
+export function seedKey(images: readonly CachedImage[], builds: readonly SeedBuild[] = []): string {
   const h = createHash('sha256');
   for (const id of images.map((i) => `${i.ref}=${i.id}`).sort()) h.update(id).update('\0');
+  for (const b of builds) h.update(`build ${b.tag}=${contextDigest(b.context)}`).update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
-/** The seed directory for these images when it has been made already. */
-export function existingEngineSeed(cacheDir: string, images: readonly CachedImage[]): string | undefined {
-  const dir = join(cacheDir, `seed-${seedKey(images)}`);
+/** The seed directory for these images (and builds) when it has been made already. */
+export function existingEngineSeed(cacheDir: string, images: readonly CachedImage[], builds: readonly SeedBuild[] = []): string | undefined {
+  const dir = join(cacheDir, `seed-${seedKey(images, builds)}`);
   return existsSync(join(dir, COMPLETE)) ? dir : undefined;
 }
 
-/** The seed directory for these images, built first when missing. */
-export async function ensureEngineSeed(runner: Runner, cacheDir: string, images: readonly CachedImage[]): Promise<string> {
-  const existing = existingEngineSeed(cacheDir, images);
+/** The seed directory for these images (and builds), made first when missing. */
+export async function ensureEngineSeed(runner: Runner, cacheDir: string, images: readonly CachedImage[], builds: readonly SeedBuild[] = []): Promise<string> {
+  const existing = existingEngineSeed(cacheDir, images, builds);
   if (existing) return existing;
-  const dir = join(cacheDir, `seed-${seedKey(images)}`);
+  // builds go on top of the plain seed: its layers are shared, not copied
+  const base = builds.length > 0 ? await ensureEngineSeed(runner, cacheDir, images) : undefined;
+  const dir = join(cacheDir, `seed-${seedKey(images, builds)}`);
   const tag = randomBytes(3).toString('hex');
   const work = join(cacheDir, `.seed-${tag}`);
   const node: NodeState = {
@@ -58,11 +91,17 @@ export async function ensureEngineSeed(runner: Runner, cacheDir: string, images:
   await mkdir(work, { recursive: true });
   try {
     await runner.run('ip', ['netns', 'add', node.netns]);
+    if (base && !(await seedDataRoot(base, node.dataRoot))) throw new LabError(`engine seed: could not seed ${node.dataRoot} from ${base}`);
     const pid = await startDockerd(node, ['--bridge=none', '--iptables=false', '--ip-forward=false']);
     await waitEngineReady(node, 60000, pid);
     await loadImages(new SocketEngineApi(node.socket), images);
     const driver = await new SocketEngineApi(node.socket).storageDriver();
     if (driver !== 'overlay2') throw new LabError(`engine seed: storage driver ${driver} is not overlay2`);
+    for (const b of builds) {
+      // the classic builder (the lab has no buildx), as the nodes' own builds
+      const r = await runner.run('docker', ['-H', `unix://${node.socket}`, 'build', '-q', '-t', b.tag, b.context], { allowFail: true });
+      if (r.code !== 0) throw new LabError(`engine seed: docker build -t ${b.tag} ${b.context} failed: ${(r.stderr || r.stdout).trim().slice(-2000)}`);
+    }
   } finally {
     await stopNodeProcesses(node, await netnsInode(`/run/netns/${node.netns}`));
     await unmountUnder(runner, work);
@@ -73,7 +112,7 @@ export async function ensureEngineSeed(runner: Runner, cacheDir: string, images:
     const staged = join(work, 'seed');
     await mkdir(staged);
     for (const d of SEED_DIRS) await rename(join(node.dataRoot, d), join(staged, d));
-    await writeFile(join(staged, COMPLETE), JSON.stringify(images.map((i) => ({ ref: i.ref, id: i.id }))) + '\n');
+    await writeFile(join(staged, COMPLETE), JSON.stringify([...images.map((i) => ({ ref: i.ref, id: i.id })), ...builds.map((b) => ({ ref: b.tag, context: b.context }))]) + '\n');
     // Another up may have finished the same seed first: then keep theirs.
     await rename(staged, dir).catch(() => {});
   } finally {

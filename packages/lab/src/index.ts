@@ -16,7 +16,7 @@ export { DEFAULT_LAB_NAME, labNames, type LabNames } from './names.js';
 export { LabError } from './errors.js';
 export { HostRunner, type Runner, type CommandResult } from './exec.js';
 export { unmountUnder } from './mounts.js';
-export { seedDataRoot } from './engine-seed.js';
+export { seedDataRoot, type SeedBuild } from './engine-seed.js';
 export { SocketEngineApi, type EngineApi } from './engine-api.js';
 // Image building for other packages (skiff-compose's images, the Flask example's python:3).
 export { ensureImage, loadImages } from './images.js';

@@ -8,7 +8,7 @@ import { planBridge, planHostForwarding } from './bridge.js';
 import { formatCommand, runPlan } from './command.js';
 import { DEFAULT_DOCKERD_ARGS, runningDockerd, startDockerd, stopNodeProcesses, waitEngineReady } from './dockerd.js';
 import { SocketEngineApi } from './engine-api.js';
-import { ensureEngineSeed, existingEngineSeed, seedDataRoot } from './engine-seed.js';
+import { ensureEngineSeed, existingEngineSeed, seedDataRoot, type SeedBuild } from './engine-seed.js';
 import { LabError } from './errors.js';
 import { DEFAULT_IMAGE_CACHE, ensureImages, LAB_RECIPES, loadImages, recipeHash, type CachedImage } from './images.js';
 import { listLinks, listRoutes, type IpLink } from './ip-link.js';
@@ -33,6 +33,11 @@ export interface UpOptions extends LabOptions {
   /** install missing Debian packages (docker.io, busybox-static, ...); default true */
   installPackages?: boolean;
   readyTimeoutMs?: number;
+  /**
+   * images new nodes start with ready built, with the build cache of every step (engine-seed.ts):
+   * a `docker build` of the same context on a node then finds each step cached
+   */
+  seedBuilds?: readonly SeedBuild[];
 }
 
 export interface UpResult extends LabStatus {
@@ -92,12 +97,13 @@ async function preseed(
   images: Promise<CachedImage[]>,
   observed: Promise<unknown>,
   cacheDir: string,
+  builds: readonly SeedBuild[],
 ): Promise<{ seeded: NodeState[]; madeDirs: string[] }> {
   const none = { seeded: [], madeDirs: [] };
   if (!needsSeed(lab)) return none;
   // Cached images are known at once; building them (the first up) is not waited for here.
   const ready = await Promise.race([images.catch(() => undefined), observed.then(() => undefined, () => undefined)]);
-  const seed = ready && existingEngineSeed(cacheDir, ready);
+  const seed = ready && existingEngineSeed(cacheDir, ready, builds);
   if (!seed) return none;
   const seeded: NodeState[] = [];
   const madeDirs: string[] = [];
@@ -242,7 +248,8 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
   observing.catch(() => {});
   const images = ensureImages(r.runner, cacheDir, LAB_RECIPES, hashes);
   images.catch(() => {});
-  const preseeded = await preseed(lab, images, observing, cacheDir);
+  const builds = o.seedBuilds ?? [];
+  const preseeded = await preseed(lab, images, observing, cacheDir, builds);
   let observed: IpLink[];
   try {
     observed = await observing;
@@ -262,10 +269,18 @@ async function upLocked(o: UpOptions, r: Resolved): Promise<UpResult> {
   if (extra.length > 0) await writeState(lab);
   const links = extra.length > 0 ? await listLinks(r.runner) : observed;
   const seed = needsSeed(lab)
-    ? images.then((i) => ensureEngineSeed(r.runner, cacheDir, i)).catch((e: unknown) => {
-        r.log('no engine seed, loading images instead', { error: e instanceof Error ? e.message : String(e) });
-        return undefined;
-      })
+    ? images
+        .then((i) =>
+          ensureEngineSeed(r.runner, cacheDir, i, builds).catch((e: unknown) => {
+            if (builds.length === 0) throw e;
+            r.log('no engine seed with the builds, using the one without', { error: e instanceof Error ? e.message : String(e) });
+            return ensureEngineSeed(r.runner, cacheDir, i);
+          }),
+        )
+        .catch((e: unknown) => {
+          r.log('no engine seed, loading images instead', { error: e instanceof Error ? e.message : String(e) });
+          return undefined;
+        })
     : Promise.resolve(undefined);
   const inputs: NodeInputs = { images, seed, links, inTurn: oneAtATime() };
   // Engines first (they take the longest); the host network is set up once they are started, so its
