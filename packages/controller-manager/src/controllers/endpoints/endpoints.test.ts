@@ -188,6 +188,19 @@ describe('endpoints controller', () => {
     }, undefined, fast);
   });
 
+  it('writes a lone pod change at once, not after the batch period', async () => {
+    await withControllers([endpointsController], [service('web'), pod('a', { ip: '10.244.1.2', ready: false })], async ({ client }) => {
+      await until(() => !!endpointsOf(client.objects('endpoints'), 'web'), 'first write');
+      // the start's pod add used up its period: a change after that period is a lone one
+      await new Promise((r) => setTimeout(r, 3_100));
+      const start = Date.now();
+      client.seed(pod('a', { ip: '10.244.1.2' }));
+      await until(() => readyIPs(endpointsOf(client.objects('endpoints'), 'web')).length === 1, 'a ready');
+      const took = Date.now() - start;
+      assert.ok(took < 1_500, `written ${took} ms after the change, with a 3 s batch period`);
+    }, undefined, { endpointUpdatesBatchPeriodMs: 3_000 });
+  });
+
   it('batches pod churn: at most one write per Service per batch period', async () => {
     await withControllers([endpointsController], [service('web'), pod('a', { ip: '10.244.1.2' })], async ({ client }) => {
       await until(() => readyIPs(endpointsOf(client.objects('endpoints'), 'web')).length === 1, 'first write');

@@ -1,8 +1,10 @@
 // The Endpoints controller (Kubernetes' "endpoint"): the registry's entry, wiring informers to the
 // queue. Service events queue the Service at once; pod events queue every Service of the pod's
-// namespace whose selector matches the pod's old or new labels after the batch period
-// (--endpoint-updates-batch-period), so a burst of pod changes makes one write per Service per
-// period. Endpoints left over from a Service deleted while no controller ran are queued once at
+// namespace whose selector matches the pod's old or new labels, at most once per batch period
+// (--endpoint-updates-batch-period): the first change after a quiet period at once, later ones at the
+// end of the period, so a burst of pod changes makes one write per Service per period while a lone
+// change (a pod turning ready) reaches the Endpoints without waiting. (Kubernetes queues every pod
+// change after the period, whose default there is 0: no batching at all.) Endpoints left over from a Service deleted while no controller ran are queued once at
 // start (and deleted), as Kubernetes' checkLeftoverEndpoints; deleted Endpoints are put back.
 import { type Endpoints, type KObject, type Pod, type Service, objectKey, selectorFromSet } from '@skiff/api';
 import { type Lister, WorkQueue, deletedObject, listerFor, runController } from '@skiff/machinery';
@@ -30,9 +32,22 @@ async function run(ctx: ControllerContext): Promise<void> {
   const endpoints = listerFor(endpointsInformer);
   const queue = new WorkQueue({ name: ENDPOINT_CONTROLLER, clock: ctx.clock, registry: ctx.registry });
   const batch = ctx.config.endpointUpdatesBatchPeriodMs;
+  // per Service: when it was last queued for a pod change, or will be (a time ahead)
+  const queuedAt = new Map<string, number>();
   const queuePod = (pod: KObject): void => {
-    for (const k of servicesOfPod(services, pod)) queue.addAfter(k, batch);
+    const now = ctx.clock.now();
+    for (const k of servicesOfPod(services, pod)) {
+      const last = queuedAt.get(k);
+      if (last === undefined || now >= last + batch) {
+        queuedAt.set(k, now);
+        queue.add(k);
+      } else if (last <= now) {
+        queuedAt.set(k, last + batch);
+        queue.addAfter(k, last + batch - now);
+      } // else: queued for the end of this period already, which reads this change too
+    }
   };
+  const serviceEvents = serviceInformer.addEventHandler({ onDelete: (obj) => queuedAt.delete(objectKey(deletedObject(obj))) });
   const podEvents = podInformer.addEventHandler({
     onAdd: queuePod,
     onUpdate: (old, cur) => {
@@ -75,6 +90,7 @@ async function run(ctx: ControllerContext): Promise<void> {
   } finally {
     podEvents.remove();
     endpointsEvents.remove();
+    serviceEvents.remove();
   }
 }
 
