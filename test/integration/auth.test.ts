@@ -109,6 +109,68 @@ describe('apiserver authentication', () => {
       address = `127.0.0.1:${port}`;
     });
 
+    it('serves the hot unary methods on the lean path, with the same token check', () => {
+      const serving = logLines.find((l) => l.msg === 'serving');
+      assert.equal(serving?.auth, 'token');
+      assert.equal(serving?.leanUnary, true);
+    });
+
+    it('Create, Update, UpdateStatus, Patch and Delete: refused without a token or with a wrong one, done with the right one', async () => {
+      const admin = client(TOKEN);
+      const cm = await admin.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lean-auth', namespace: 'default' }, data: { a: '1' } } as KObject);
+      const deploy = await admin.create({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'lean-auth', namespace: 'default' },
+        spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+      } as KObject);
+      for (const [who, c] of [
+        ['no token', client()],
+        ['a wrong token', client('wrong')],
+      ] as const) {
+        const calls: Array<[string, Promise<unknown>]> = [
+          ['Create', c.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lean-auth-2', namespace: 'default' } } as KObject)],
+          ['Update', c.update({ ...cm, data: { a: '2' } } as KObject)],
+          ['UpdateStatus', c.updateStatus({ ...deploy, status: { replicas: 3 } } as KObject)],
+          ['Patch', c.patch('configmaps', 'default', 'lean-auth', { data: { a: '3' } })],
+          ['Delete', c.delete('configmaps', 'default', 'lean-auth')],
+        ];
+        for (const [method, p] of calls) {
+          const err = await p.then(
+            () => assert.fail(`${who}: ${method} succeeded`),
+            (e: unknown) => e,
+          );
+          assert.ok(err instanceof ApiError && err.code === 'UNAUTHENTICATED', `${who}: ${method}: ${String(err)}`);
+          assert.deepEqual(statusDetails(err), { code: 16, message: who === 'no token' ? 'a bearer token is required' : 'invalid bearer token', errorInfo: { reason: 'Unauthorized', domain: 'skiff.dev' } }, `${who}: ${method}`);
+        }
+      }
+      // Nothing was written by the refused calls.
+      const still = await admin.get('configmaps', 'default', 'lean-auth');
+      assert.equal(still.metadata.resourceVersion, cm.metadata.resourceVersion);
+      assert.equal(await codeOf(admin.get('configmaps', 'default', 'lean-auth-2')), 'NOT_FOUND');
+      // The right token: every method, logged with its user.
+      logLines.length = 0;
+      const alice = client(ALICE);
+      const updated = await alice.update({ ...still, data: { a: '2' } } as KObject);
+      assert.deepEqual((updated as KObject & { data: Record<string, string> }).data, { a: '2' });
+      const status = await alice.updateStatus({ ...(await alice.get('deployments', 'default', 'lean-auth')), status: { replicas: 3 } } as KObject);
+      assert.equal((status as KObject & { status: { replicas: number } }).status.replicas, 3);
+      const patched = await alice.patch('configmaps', 'default', 'lean-auth', { data: { a: '3' } });
+      assert.deepEqual((patched as KObject & { data: Record<string, string> }).data, { a: '3' });
+      await alice.delete('configmaps', 'default', 'lean-auth');
+      await alice.delete('deployments', 'default', 'lean-auth');
+      assert.equal(await codeOf(admin.get('configmaps', 'default', 'lean-auth')), 'NOT_FOUND');
+      const seen = logLines.filter((l) => l.msg === 'request' && l.method !== 'Get').map((l) => [l.method, l.user, l.code]);
+      assert.deepEqual(seen, [
+        ['Update', 'alice', 'OK'],
+        ['UpdateStatus', 'alice', 'OK'],
+        ['Patch', 'alice', 'OK'],
+        ['Delete', 'alice', 'OK'],
+        ['Delete', 'alice', 'OK'],
+      ]);
+      logLines.length = 0;
+    });
+
     it('a client without a token is UNAUTHENTICATED on Get, List and Watch', async () => {
       const c = client();
       assert.equal(await codeOf(c.get('namespaces', '', 'default')), 'UNAUTHENTICATED');

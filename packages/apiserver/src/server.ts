@@ -36,7 +36,7 @@ export interface RunningApiServer {
 }
 
 const MAX_MESSAGE = 4 * 1024 * 1024;
-/** The unary methods of skiff.v1.Resources served by the lean path (without a token file). */
+/** The unary methods of skiff.v1.Resources served by the lean path (with the token authentication, if any). */
 const LEAN_METHODS = ['Create', 'Get', 'Update', 'UpdateStatus', 'Patch', 'Delete'] as const;
 
 /** What tests may replace inside the apiserver. */
@@ -102,9 +102,10 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     if (typeof handler !== 'function') throw new Error(`no unary handler ${name}`);
     lean.set(definition[name]!.path, { definition: definition[name]!, handler: handler as LeanMethod['handler'] });
   }
+  let leanUnary = false;
   if (config.leanUnary) {
     try {
-      installLeanUnary(server, lean);
+      leanUnary = installLeanUnary(server, lean, auth.authenticate);
     } catch (e) {
       // a grpc-js whose internals differ: slower, never wrong
       log.warn('the lean unary path is off: every call goes through grpc-js', { err: (e as Error).message });
@@ -135,7 +136,7 @@ export async function run(partial: Partial<ApiServerConfig>, signal: AbortSignal
     config.etcdCompactionIntervalMs > 0
       ? new Compactor({ etcd, key: keys.compactRevKey(), intervalMs: config.etcdCompactionIntervalMs, log, metrics: metricsRegistry }).run(compaction.signal)
       : Promise.resolve();
-  log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback' });
+  log.info('serving', { address, httpAddress, etcd: config.etcdServers.join(','), auth: tokens ? 'token' : 'loopback', leanUnary });
 
   // default/kubernetes: the apiserver's own Service and Endpoints.
   const kubernetesService = { clusterIP: firstServiceIP(config.serviceClusterIPRange), port: boundPort, address: config.advertiseAddress || advertisedAddress(host) };

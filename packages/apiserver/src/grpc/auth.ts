@@ -1,20 +1,34 @@
 // Authentication: who is calling, for every RPC. With a token file, one server interceptor in front
 // of every RPC requires a bearer token from it ("authorization: Bearer <token>") and answers
 // UNAUTHENTICATED (with the ErrorInfo every error carries, reason Unauthorized) otherwise; the token's
-// user travels with the call to the handlers as its RequestContext. Without one (allowed on loopback
-// only) every caller is trusted and the server installs no interceptor.
+// user travels with the call to the handlers as its RequestContext. The lean unary path
+// (lean-unary.ts) runs the same check (`authenticate`, made from the same function as the
+// interceptor) for the calls it serves. Without a token file (allowed on loopback only) every caller
+// is trusted and the server installs no interceptor.
 import * as grpc from '@grpc/grpc-js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from '@skiff/api';
 import { toGrpcStatus, type Logger } from '@skiff/machinery';
+import type { IncomingHttpHeaders } from 'node:http2';
 import type { TokenUser } from './token-file.js';
 import { ALL_AUTHENTICATED, ANONYMOUS_USER, LOOPBACK_USER, type RequestContext, type UserInfo } from './user-info.js';
+
+/** What a handler reads its caller from: grpc-js's call objects and the lean path's (grpc/lean-unary.ts). */
+export interface AuthenticatedCall {
+  readonly metadata: grpc.Metadata;
+}
 
 export interface Authentication {
   /** Rejects calls without valid credentials; absent when every caller is trusted. */
   interceptor?: grpc.ServerInterceptor;
-  /** The RequestContext of a call that passed the interceptor, from its metadata. */
-  contextOf(metadata: grpc.Metadata): RequestContext;
+  /**
+   * The interceptor's check for a call the lean unary path serves (same tokens, statuses, messages
+   * and log line): undefined lets `call` through with its user, a status refuses it. Absent when
+   * every caller is trusted.
+   */
+  authenticate?: (call: object, path: string, headers: IncomingHttpHeaders) => grpc.StatusObject | undefined;
+  /** The RequestContext of a call that passed authentication. */
+  contextOf(call: AuthenticatedCall): RequestContext;
 }
 
 /** Methods that answer without a token (liveness probes). */
@@ -36,30 +50,60 @@ export function tokenAuthentication(tokens: TokenUser[], log?: Logger): Authenti
     for (const k of known) if (timingSafeEqual(k.digest, d)) found = k.context;
     return found;
   };
-  // The interceptor hands the very Metadata object it checked on to the handler (grpc-js), so the
-  // context is found by that object and cannot be forged by a header.
-  const contexts = new WeakMap<grpc.Metadata, RequestContext>();
   const anonymous: RequestContext = { user: ANONYMOUS_USER };
+  /** The one check of both paths: the context of an `authorization` value, or the status refusing it. */
+  const check = (path: string, authorization: string | undefined): RequestContext | grpc.StatusObject => {
+    const m = /^Bearer (.+)$/i.exec(authorization ?? '');
+    const context = m ? lookup(m[1]!) : undefined;
+    if (context) return context;
+    const why = m ? 'invalid bearer token' : 'a bearer token is required';
+    if (log?.isLevelEnabled('http')) log.http('request', { method: path.slice(path.lastIndexOf('/') + 1), user: '', groups: '', code: 'UNAUTHENTICATED', reason: why });
+    return toGrpcStatus(new ApiError('UNAUTHENTICATED', why, { reason: 'Unauthorized' }));
+  };
+  // A context is found by the very object authentication checked (the interceptor hands its
+  // Metadata on to the handler; the lean path registers its call object), so no header can forge it.
+  const contexts = new WeakMap<object, RequestContext>();
   const interceptor: grpc.ServerInterceptor = (method, call) => {
     if (open.has(method.path)) return new grpc.ServerInterceptingCall(call);
     const listener = new grpc.ServerListenerBuilder()
       .withOnReceiveMetadata((md, next) => {
-        const m = /^Bearer (.+)$/i.exec(String(md.get('authorization')[0] ?? ''));
-        const context = m ? lookup(m[1]!) : undefined;
-        if (context) {
-          contexts.set(md, context);
+        const result = check(method.path, authorizationOf(md.get('authorization')[0]));
+        if ('user' in result) {
+          contexts.set(md, result);
           next(md);
         } else {
-          const why = m ? 'invalid bearer token' : 'a bearer token is required';
-          if (log?.isLevelEnabled('http')) log.http('request', { method: method.path.slice(method.path.lastIndexOf('/') + 1), user: '', groups: '', code: 'UNAUTHENTICATED', reason: why });
-          call.sendStatus(toGrpcStatus(new ApiError('UNAUTHENTICATED', why, { reason: 'Unauthorized' })));
+          call.sendStatus(result);
         }
       })
       .build();
     const responder = new grpc.ResponderBuilder().withStart((next) => next(listener)).build();
     return new grpc.ServerInterceptingCall(call, responder);
   };
-  return { interceptor, contextOf: (md) => contexts.get(md) ?? anonymous };
+  const authenticate = (call: object, path: string, headers: IncomingHttpHeaders): grpc.StatusObject | undefined => {
+    if (open.has(path)) return undefined;
+    const result = check(path, headerAuthorization(headers));
+    if ('user' in result) {
+      contexts.set(call, result);
+      return undefined;
+    }
+    return result;
+  };
+  return { interceptor, authenticate, contextOf: (call) => contexts.get(call) ?? contexts.get(call.metadata) ?? anonymous };
+}
+
+/** What the interceptor reads of a metadata value: a string (a binary value carries no token). */
+function authorizationOf(v: grpc.MetadataValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : v === undefined ? undefined : String(v);
+}
+
+/**
+ * The `authorization` value grpc-js's Metadata.fromHttp2Headers would give the interceptor: the
+ * first of several, none when it is not printable ASCII (grpc-js drops such a value).
+ */
+function headerAuthorization(headers: IncomingHttpHeaders): string | undefined {
+  const raw = headers.authorization as string | string[] | undefined;
+  const v = Array.isArray(raw) ? raw[0] : raw;
+  return v !== undefined && /^[ -~]*$/.test(v) ? v : undefined;
 }
 
 function digest(token: string): Buffer {

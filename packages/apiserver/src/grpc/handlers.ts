@@ -39,7 +39,7 @@ function unary(name: string, d: Deps, fn: (req: any, ctx: RequestContext) => Pro
   return (call, cb) => {
     const started = process.hrtime.bigint();
     const req = call.request;
-    const ctx = d.auth.contextOf(call.metadata);
+    const ctx = d.auth.contextOf(call);
     const done = (code: string): void => {
       if (code === 'OK') ok.inc();
       else d.metrics.requests.inc({ method: name, code });
@@ -154,7 +154,7 @@ export function resourceHandlers(d: Deps): grpc.UntypedServiceImplementation {
     Watch: (call: grpc.ServerWritableStream<any, unknown>) => {
       const req = call.request;
       const started = process.hrtime.bigint();
-      const ctx = d.auth.contextOf(call.metadata);
+      const ctx = d.auth.contextOf(call);
       let code = 'OK';
       const ac = new AbortController();
       call.on('cancelled', () => ac.abort());

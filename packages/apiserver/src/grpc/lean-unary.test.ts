@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import { gzipSync } from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
+import { Writable } from 'node:stream';
+import { createLogger } from '@skiff/machinery';
 import { installLeanUnary, type LeanMethod } from './lean-unary.js';
+import { tokenAuthentication, type Authentication } from './auth.js';
 
 // The same handler served by grpc-js alone and with the lean path in front: every answer, as bytes
 // on the wire (headers, data, trailers), must be the same.
@@ -97,6 +100,31 @@ function chunked(b: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, i + size));
   return out;
+}
+
+const TOKEN = 'the-right-token';
+
+/** A server with the token authentication (grpc/auth.ts): grpc-js's interceptor alone, or with the
+ * lean path in front doing the same check. The handler answers with the caller it was given. `log`
+ * gets the server's log lines (the refusals). */
+async function startAuthServer(lean: boolean, log: Record<string, unknown>[]): Promise<{ server: grpc.Server; port: number }> {
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) log.push(JSON.parse(l) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const auth: Authentication = tokenAuthentication([{ token: TOKEN, user: { name: 'alice', uid: '1001', groups: ['dev'] } }], createLogger({ component: 'test', level: 'http', stream }));
+  const whoami = (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>): void => {
+    const { user } = auth.contextOf(call);
+    servedBy.push(`${String(call.request)}:${call.constructor.name}`);
+    cb(null, `${String(call.request)} from ${user.name} (${user.groups.join(',')})`);
+  };
+  const server = new grpc.Server({ interceptors: [auth.interceptor!], 'grpc.max_receive_message_length': MAX_RECEIVE });
+  server.addService({ Echo: definition } as grpc.ServiceDefinition, { Echo: whoami });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  if (lean) assert.equal(installLeanUnary(server, new Map([[PATH, { definition, handler: whoami }]]), auth.authenticate), true);
+  return { server, port };
 }
 
 /** One raw HTTP/2 exchange; `body` is written as given (several frames, none, a partial one). */
@@ -194,7 +222,71 @@ describe('lean unary path', () => {
     }
   });
 
-  it('leaves a server with interceptors to grpc-js', async () => {
+  describe('with token authentication', () => {
+    const plainLog: Record<string, unknown>[] = [];
+    const leanLog: Record<string, unknown>[] = [];
+    let plainAuth: { server: grpc.Server; port: number };
+    let leanAuth: { server: grpc.Server; port: number };
+    before(async () => {
+      plainAuth = await startAuthServer(false, plainLog);
+      leanAuth = await startAuthServer(true, leanLog);
+    });
+    after(() => {
+      plainAuth.server.forceShutdown();
+      leanAuth.server.forceShutdown();
+    });
+    /** The log lines of refusals, without their timestamps. */
+    const refusals = (log: Record<string, unknown>[]): unknown[] => log.map(({ ts: _t, ...rest }) => rest);
+
+    const authCases: Array<[string, Record<string, string>, Buffer[]]> = [
+      ['no token', {}, [frame(Buffer.from('ok'))]],
+      ['a wrong token', { authorization: 'Bearer wrong' }, [frame(Buffer.from('ok'))]],
+      ['a prefix of the right token', { authorization: `Bearer ${TOKEN.slice(0, -1)}` }, [frame(Buffer.from('ok'))]],
+      ['the token without "Bearer"', { authorization: TOKEN }, [frame(Buffer.from('ok'))]],
+      ['a token that is not printable ASCII', { authorization: 'Bearer caf\u00e9' }, [frame(Buffer.from('ok'))]],
+      ['the right token', { authorization: `Bearer ${TOKEN}` }, [frame(Buffer.from('ok'))]],
+      ['the right token, "bearer" in lower case', { authorization: `bearer ${TOKEN}` }, [frame(Buffer.from('ok'))]],
+      ['no token and an invalid grpc-timeout', { 'grpc-timeout': 'soon' }, [frame(Buffer.from('ok'))]],
+      ['the right token and an invalid grpc-timeout', { authorization: `Bearer ${TOKEN}`, 'grpc-timeout': 'soon' }, [frame(Buffer.from('ok'))]],
+      ['a wrong token and no request message', { authorization: 'Bearer wrong' }, []],
+      ['a wrong token and a message over the receive limit', { authorization: 'Bearer wrong' }, [frame(Buffer.alloc(MAX_RECEIVE + 1, 97))]],
+      ['the right token and a message over the receive limit', { authorization: `Bearer ${TOKEN}` }, [frame(Buffer.alloc(MAX_RECEIVE + 1, 97))]],
+    ];
+    for (const [name, headers, body] of authCases) {
+      it(`answers as grpc-js with its interceptor does: ${name}`, async () => {
+        plainLog.length = 0;
+        leanLog.length = 0;
+        const expected = await exchange(plainAuth.port, headers, body);
+        const got = await exchange(leanAuth.port, headers, body);
+        assert.deepEqual(got, expected);
+        assert.deepEqual(refusals(leanLog), refusals(plainLog));
+      });
+    }
+
+    it('refuses without a token or with a wrong one, serves the right one with its user, on the lean path', async () => {
+      servedBy.length = 0;
+      const none = await exchange(leanAuth.port, {}, [frame(Buffer.from('ok'))]);
+      assert.equal(none.headers['grpc-status'], String(grpc.status.UNAUTHENTICATED));
+      assert.equal(decodeURIComponent(String(none.headers['grpc-message'])), 'a bearer token is required');
+      const wrong = await exchange(leanAuth.port, { authorization: 'Bearer wrong' }, [frame(Buffer.from('ok'))]);
+      assert.equal(wrong.headers['grpc-status'], String(grpc.status.UNAUTHENTICATED));
+      assert.equal(decodeURIComponent(String(wrong.headers['grpc-message'])), 'invalid bearer token');
+      const right = await exchange(leanAuth.port, { authorization: `Bearer ${TOKEN}` }, [frame(Buffer.from('hi'))]);
+      assert.equal(right.trailers['grpc-status'], '0');
+      assert.equal(Buffer.from(right.data, 'hex').subarray(5).toString(), 'hi from alice (dev,system:authenticated)');
+      // Only the call that passed reached the handler, and the lean path served it.
+      assert.deepEqual(servedBy, ['hi:LeanCall']);
+      assert.deepEqual(
+        refusals(leanLog).slice(-2),
+        [
+          { level: 'http', component: 'test', msg: 'request', method: 'Echo', user: '', groups: '', code: 'UNAUTHENTICATED', reason: 'a bearer token is required' },
+          { level: 'http', component: 'test', msg: 'request', method: 'Echo', user: '', groups: '', code: 'UNAUTHENTICATED', reason: 'invalid bearer token' },
+        ],
+      );
+    });
+  });
+
+  it('leaves a server with interceptors to grpc-js when no check is given for them', async () => {
     const server = new grpc.Server({ interceptors: [(_m, call) => new grpc.ServerInterceptingCall(call)] });
     server.addService({ Echo: definition } as grpc.ServiceDefinition, { Echo: handler });
     try {

@@ -16,9 +16,10 @@
 //
 // Only what is plain goes this way; everything else stays with grpc-js unchanged: other methods
 // (streams, health, reflection), a request with a grpc-encoding other than identity (grpc-js
-// inflates gzip/deflate and refuses other encodings), a content-type that is not gRPC, and every
-// call of a server with interceptors (the token authentication: its context must come from the
-// interceptor, so that no header can forge it).
+// inflates gzip/deflate and refuses other encodings) and a content-type that is not gRPC. A server
+// with interceptors (the token authentication) gets the lean path only when the caller hands in the
+// same check as `authenticate` (grpc/auth.ts gives both from one function): it runs where grpc-js
+// runs the interceptor, before the request is read, and its status is sent as the interceptor's is.
 //
 // grpc-js does not offer this as API: `install` takes the 'stream' listener grpc-js put on its
 // HTTP/2 server and puts a dispatcher in its place, which hands every stream it does not take to
@@ -35,10 +36,18 @@ export interface LeanMethod {
   handler: Unary;
 }
 
+/**
+ * What the server's interceptors check, for a call served here: undefined lets it through, a status
+ * refuses it (sent as grpc-js sends a status an interceptor gives). `call` is the object the handler
+ * gets.
+ */
+export type LeanAuthenticate = (call: object, path: string, headers: http2.IncomingHttpHeaders) => Status | undefined;
+
 /** The server's limits, read from its options with grpc-js's defaults. */
 interface LeanOptions {
   maxReceiveMessageLength: number;
   maxSendMessageLength: number;
+  authenticate: LeanAuthenticate | undefined;
 }
 
 const GRPC_STATUS = 'grpc-status';
@@ -58,7 +67,7 @@ const DEADLINE_REGEX = /(\d{1,8})\s*([HMSmun])/;
 const UNIT_MS: Record<string, number> = { H: 3600000, M: 60000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 const ignore = (): void => {};
 
-interface Status {
+export interface Status {
   code: number;
   details: string;
   metadata?: grpc.Metadata | null;
@@ -188,6 +197,14 @@ function serve(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeade
   const call = new LeanCall(stream, headers, method, options);
   stream.once('close', () => call.finish());
 
+  if (options.authenticate) {
+    const refused = options.authenticate(call, method.definition.path, headers);
+    if (refused) {
+      call.sendStatus(refused);
+      return;
+    }
+  }
+
   const timeout = headers['grpc-timeout'];
   if (timeout !== undefined) {
     const match = DEADLINE_REGEX.exec(String(timeout));
@@ -261,20 +278,21 @@ type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingH
 
 /**
  * Puts the lean path in front of grpc-js's handling on every HTTP/2 server `server` is bound to (call
- * it after bindAsync). `methods` by path. Returns false, changing nothing, when the server has
- * interceptors (every call then goes through grpc-js). Throws when grpc-js's internals are not as
- * expected.
+ * it after bindAsync). `methods` by path. A server with interceptors needs `authenticate`, doing
+ * what they do; without it, returns false, changing nothing (every call then goes through grpc-js).
+ * Throws when grpc-js's internals are not as expected.
  */
-export function installLeanUnary(server: grpc.Server, methods: Map<string, LeanMethod>): boolean {
+export function installLeanUnary(server: grpc.Server, methods: Map<string, LeanMethod>, authenticate?: LeanAuthenticate): boolean {
   const internals = server as unknown as GrpcServerInternals;
   if (!(internals.http2Servers instanceof Map) || !Array.isArray(internals.interceptors) || typeof internals.onStreamOpened !== 'function' || typeof internals.options !== 'object') {
     throw new Error('lean unary path: @grpc/grpc-js internals changed (Server.http2Servers, interceptors, options, onStreamOpened)');
   }
-  if (internals.interceptors.length > 0) return false;
+  if (internals.interceptors.length > 0 && !authenticate) return false;
   // grpc-js's defaults (constants.ts): 4 MiB received, no limit sent.
   const options: LeanOptions = {
     maxReceiveMessageLength: internals.options['grpc.max_receive_message_length'] ?? 4 * 1024 * 1024,
     maxSendMessageLength: internals.options['grpc.max_send_message_length'] ?? -1,
+    authenticate,
   };
   for (const m of methods.values()) if (m.definition.requestStream || m.definition.responseStream) throw new Error(`lean unary path: ${m.definition.path} is not unary`);
   const onStreamOpened = internals.onStreamOpened.bind(server);

@@ -52,7 +52,7 @@ interface DuplexVerb<T> {
 function duplexRelay<T>(d: StreamDeps, v: DuplexVerb<T>) {
   const { method, open, targetOf, rewrite, needContainer } = v;
   return (call: grpc.ServerDuplexStream<T, unknown>): void => {
-    const done = requestLogger(d, method, d.auth.contextOf(call.metadata));
+    const done = requestLogger(d, method, d.auth.contextOf(call));
     const queue = new UpQueue<T>(call);
     (async () => {
       const first = await queue.first();
@@ -74,7 +74,7 @@ function duplexRelay<T>(d: StreamDeps, v: DuplexVerb<T>) {
 export function streamHandlers(d: StreamDeps): grpc.UntypedServiceImplementation {
   return {
     PodLogs: (call: grpc.ServerWritableStream<PodLogsRequest, unknown>) => {
-      const done = requestLogger(d, 'PodLogs', d.auth.contextOf(call.metadata));
+      const done = requestLogger(d, 'PodLogs', d.auth.contextOf(call));
       const req = call.request;
       (async () => {
         if (isUndecodable(req)) throw req.undecodable;
@@ -107,7 +107,7 @@ export function streamHandlers(d: StreamDeps): grpc.UntypedServiceImplementation
 
 function unaryCall(d: StreamDeps, method: string, fn: (req: any) => Promise<{ response: unknown; warnings: string[] }>) {
   return (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>): void => {
-    const done = requestLogger(d, method, d.auth.contextOf(call.metadata));
+    const done = requestLogger(d, method, d.auth.contextOf(call));
     const req = call.request;
     (async () => {
       if (isUndecodable(req)) throw req.undecodable;
