@@ -40,6 +40,14 @@ export interface ClientConfig {
 }
 
 const MAX_MESSAGE = 64 * 1024 * 1024;
+/**
+ * HTTP/2 receive window, per stream and for the connection. grpc-js keeps HTTP/2's default, 64 KiB
+ * for the whole connection, so a client whose event loop is busy takes in at most 64 KiB per round
+ * trip of WINDOW_UPDATE across all its watches and replies: the scheduler, binding some 700 pods/s
+ * while its pod watch carries each pod twice, received its pods seconds after they were created.
+ * client-go's transport (Go's net/http2) opens 4 MiB per stream and 1 GiB per connection; 4 MiB here.
+ */
+const FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
 /** Delay before reconnecting to an unreachable apiserver: from `initial`, growing x1.6 per failed attempt, at most `max`. */
 const RECONNECT_BACKOFF_MS = { initial: 100, max: 1000 } as const;
 const MERGE_PATCH: PatchType = 'application/merge-patch+json';
@@ -68,6 +76,7 @@ class GrpcClient implements Client {
       'grpc.initial_reconnect_backoff_ms': RECONNECT_BACKOFF_MS.initial,
       'grpc.max_reconnect_backoff_ms': RECONNECT_BACKOFF_MS.max,
       'grpc.enable_channelz': 0,
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     });
   }
 
