@@ -5,6 +5,7 @@ import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
 import { readWriteAck } from '../grpc/write-ack.js';
+import { bindRequestValue, encodeBindRequest } from '../grpc/bind-request.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
@@ -296,13 +297,11 @@ function patchRequest(resource: string, namespace: string, name: string, patch: 
   };
 }
 
-function bindRequest(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Record<string, unknown> {
-  const metadata: Record<string, unknown> = { name: podName, namespace };
-  if (preconditions?.uid) metadata.uid = preconditions.uid;
-  if (preconditions?.resourceVersion) metadata.resourceVersion = preconditions.resourceVersion;
-  if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  return { binding: { metadata, target: { kind: 'Node', name: nodeName } } };
+/** A BindRequest: its bytes written directly when plain (grpc/bind-request.ts), else the value for the codec. */
+function bindRequest(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Buffer | Record<string, unknown> {
+  return encodeBindRequest(namespace, podName, nodeName, preconditions, annotations) ?? bindRequestValue(namespace, podName, nodeName, preconditions, annotations);
 }
+
 
 /** Whether the resource name is one the API serves (client-side check before a call). */
 export function knownResource(resource: string): boolean {
