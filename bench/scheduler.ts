@@ -247,6 +247,17 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
     const lat = new Float64Array(PODS);
     for (let i = 0; i < PODS; i++) lat[i] = watch.bound[i]! - watch.seen[i]!;
     const p: Pcts = pcts(lat);
+    // The median per tenth of the pods in create order: a latency that grows from tenth to tenth is a
+    // backlog (pods created faster than they are bound), a flat one is the path's own latency.
+    const tenths: number[] = [];
+    // and the pace of the creates per tenth (seen in the watch): the scheduler falls behind where they outpace it
+    const createRates: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const from = Math.floor((k * PODS) / 10);
+      const to = Math.floor(((k + 1) * PODS) / 10) - 1;
+      tenths.push(pcts(lat.subarray(from, to + 1)).p50);
+      createRates.push(((to - from) * 1000) / (watch.seen[to]! - watch.seen[from]!));
+    }
     const load = load1();
     if (profilers) {
       for (const [name, profiler] of Object.entries(profilers)) writeProfile(`${name}-${nodes}`, await profiler.stop());
@@ -281,6 +292,7 @@ async function runSize(nodes: number, measureCeiling: boolean): Promise<SizeResu
       `${nodes} nodes: ${fmt(r.podsPerS, 0)} pods/s (creates ${fmt(r.createsPerS, 0)}/s), p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ` +
         `scheduler-side queue-to-bound p99 ${fmtQ(r.queueP99)} ms, attempt p99 ${fmtQ(r.attemptP99)} ms, ${r.events} Scheduled events; scheduler peak rss ${fmt(r.rssMb, 0)} MB, cpu ${fmt(schedCpuS, 2)} s (${fmt(r.cpuMsPerPod, 2)} ms/pod); apiserver ${fmt(apiCpuS, 1)} s, etcd ${fmt(etcdCpuS, 1)} s, bench ${fmt(benchCpuS, 1)} s over ${fmt(wallS)} s; load ${load}`,
     );
+    log(`${nodes} nodes: create to bind p50 by tenth of the pods in create order: ${tenths.map((v) => fmt(v, 0)).join(', ')} ms; creates/s in each tenth: ${createRates.map((v) => fmt(v, 0)).join(', ')}`);
     await sched.stop(5000);
     live.delete(sched);
 

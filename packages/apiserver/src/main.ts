@@ -32,7 +32,7 @@ const argv = yargs(hideBin(process.argv))
   .option('lean-unary', {
     type: 'boolean',
     default: defaultConfig.leanUnary,
-    describe: 'serve Create, Get, Update, UpdateStatus, Patch and Delete straight on the HTTP/2 stream, not through grpc-js (without --token-file only); --no-lean-unary: grpc-js serves every call',
+    describe: 'serve Create, Get, Update, UpdateStatus, Patch, Delete and Bind straight on the HTTP/2 stream, not through grpc-js (with the same token check when --token-file is given); --no-lean-unary: grpc-js serves every call',
   })
   .options(heapGrowthFlags(150))
   .strict()

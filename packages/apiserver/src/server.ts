@@ -37,7 +37,8 @@ export interface RunningApiServer {
 
 const MAX_MESSAGE = 4 * 1024 * 1024;
 /** The unary methods of skiff.v1.Resources served by the lean path (with the token authentication, if any). */
-const LEAN_METHODS = ['Create', 'Get', 'Update', 'UpdateStatus', 'Patch', 'Delete'] as const;
+// Bind: the scheduler's one write per pod (pods/binding), as hot as the creates.
+const LEAN_METHODS = ['Create', 'Get', 'Update', 'UpdateStatus', 'Patch', 'Delete', 'Bind'] as const;
 
 /** What tests may replace inside the apiserver. */
 export interface RunHooks {

@@ -5,6 +5,7 @@ import { codecFor } from '../grpc/codec.js';
 import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
 import { readWriteAck } from '../grpc/write-ack.js';
+import { bindRequestValue, encodeBindRequest } from '../grpc/bind-request.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
@@ -40,6 +41,14 @@ export interface ClientConfig {
 }
 
 const MAX_MESSAGE = 64 * 1024 * 1024;
+/**
+ * HTTP/2 receive window, per stream and for the connection. grpc-js keeps HTTP/2's default, 64 KiB
+ * for the whole connection, so a client whose event loop is busy takes in at most 64 KiB per round
+ * trip of WINDOW_UPDATE across all its watches and replies: the scheduler, binding some 700 pods/s
+ * while its pod watch carries each pod twice, received its pods seconds after they were created.
+ * client-go's transport (Go's net/http2) opens 4 MiB per stream and 1 GiB per connection; 4 MiB here.
+ */
+const FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
 /** Delay before reconnecting to an unreachable apiserver: from `initial`, growing x1.6 per failed attempt, at most `max`. */
 const RECONNECT_BACKOFF_MS = { initial: 100, max: 1000 } as const;
 const MERGE_PATCH: PatchType = 'application/merge-patch+json';
@@ -68,6 +77,7 @@ class GrpcClient implements Client {
       'grpc.initial_reconnect_backoff_ms': RECONNECT_BACKOFF_MS.initial,
       'grpc.max_reconnect_backoff_ms': RECONNECT_BACKOFF_MS.max,
       'grpc.enable_channelz': 0,
+      'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
     });
   }
 
@@ -287,13 +297,11 @@ function patchRequest(resource: string, namespace: string, name: string, patch: 
   };
 }
 
-function bindRequest(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Record<string, unknown> {
-  const metadata: Record<string, unknown> = { name: podName, namespace };
-  if (preconditions?.uid) metadata.uid = preconditions.uid;
-  if (preconditions?.resourceVersion) metadata.resourceVersion = preconditions.resourceVersion;
-  if (annotations && Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  return { binding: { metadata, target: { kind: 'Node', name: nodeName } } };
+/** A BindRequest: its bytes written directly when plain (grpc/bind-request.ts), else the value for the codec. */
+function bindRequest(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Buffer | Record<string, unknown> {
+  return encodeBindRequest(namespace, podName, nodeName, preconditions, annotations) ?? bindRequestValue(namespace, podName, nodeName, preconditions, annotations);
 }
+
 
 /** Whether the resource name is one the API serves (client-side check before a call). */
 export function knownResource(resource: string): boolean {
