@@ -91,6 +91,33 @@ interface CreateWindow {
   fullRate: number;
 }
 
+/**
+ * Where the scale-up's creates spent their time, from the pods' first sights alone: every sync
+ * creates up to 500 (burstReplicas) in slow-start batches 1, 2, 4, ..., each batch sent once the
+ * last of the one before was answered, and a sync's creates start once the last of the sync before
+ * is seen by the informer, so the sorted sights fall into syncs and batches in order. Per sync: the
+ * ramp (first sight to the last pod of the batch of 32, five round trips), the bulk (the batches of
+ * 64 and more), and the gap to the next sync's first pod; a batch of one's round trip as the time
+ * from its pod's sight to the next batch's first.
+ */
+function rampShares(sights: number[], burst = 500): { ramp: number; bulk: number; gap: number; single: number[] } {
+  const s = [...sights].sort((a, b) => a - b);
+  let ramp = 0;
+  let bulk = 0;
+  let gap = 0;
+  const single: number[] = [];
+  for (let start = 0; start < s.length; start += burst) {
+    const end = Math.min(start + burst, s.length) - 1;
+    const rampEnd = Math.min(start + 62, end);
+    ramp += s[rampEnd]! - s[start]!;
+    bulk += s[end]! - s[rampEnd]!;
+    if (start + 1 <= end) single.push(s[start + 1]! - s[start]!);
+    if (end + 1 < s.length) gap += s[end + 1]! - s[end]!;
+  }
+  const all = s[s.length - 1]! - s[0]!;
+  return { ramp: ramp / all, bulk: bulk / all, gap: gap / all, single };
+}
+
 function createWindow(stats: HollowStats, prefix: string, since: number): CreateWindow {
   const sights = [...stats.created].filter(([k, t]) => k.startsWith(prefix) && t >= since);
   const times = sights.map(([, t]) => t);
@@ -237,6 +264,7 @@ async function main(): Promise<void> {
     const createRate = up.rate;
     // Session 13's figure: from the scale request (not the first create) to the last create seen.
     const createRateFromRequest = up.pods / ((up.last - t0) / 1000);
+    const shares = rampShares([...hollow.stats.created].filter(([k, t]) => k.startsWith(`${NS}/bench-`) && t >= t0).map(([, t]) => t));
     const cpuUp = procSample(cmPid).cpuS - cpu0;
     log(`scale-up: ${fmt((tUp - t0) / 1000)} s, ${fmt(up.fullRate, 0)} pods/s created to Ready (${fmt(createRate, 0)}/s first to last created)`);
 
@@ -301,6 +329,9 @@ async function main(): Promise<void> {
     console.log(line(['measure', 'skiff', 'peer', 'target']));
     console.log(line(w.map((x) => '-'.repeat(x))));
     for (const r of rows) console.log(line(r));
+    console.log(
+      `scale-up creates, first to last seen: slow-start ramps (batches 1 to 32) ${pct(shares.ramp)}, bulk batches ${pct(shares.bulk)}, gaps between syncs ${pct(shares.gap)}; a batch of one took ${shares.single.map((x) => fmt(x, 0)).join(', ')} ms`,
+    );
     console.log(`raw: ${RAW_PODS} pod creates, ${RAW_CONCURRENCY} in flight, through the same apiserver with the same binder and agent, before and after the scale-up`);
     console.log(`hollow agent: ${hollow.stats.binds} binds, ${hollow.stats.statusWrites} status writes, ${hollow.stats.deletes} deletes, ${hollow.stats.errors()} errors; ${leftover} pods at the end`);
     console.log(`machine load average: ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at the end (2 cores shared; other work skews every figure)`);
@@ -329,6 +360,8 @@ async function main(): Promise<void> {
         raw_create_per_s: r2(raw),
         create_ratio_creates_only: r2(createRate / rawCreates),
         create_ratio_s13: r2(createRateFromRequest / rawLoop),
+        ramp_share: r2(shares.ramp),
+        gap_share: r2(shares.gap),
         replicas: REPLICAS,
         loadavg_start: r2(load0),
         loadavg_end: r2(loadavg()[0]!),
