@@ -126,6 +126,9 @@ export interface HollowStats {
   created: Map<string, number>;
   binds: number;
   statusWrites: number;
+  /** ms timestamps (as `created`) of each pod's bind and Ready status write that succeeded, by namespace/name. */
+  boundAt: Map<string, number>;
+  readyAt: Map<string, number>;
   deletes: number;
   /** Writes that failed for another reason than a stale copy. */
   errors(): number;
@@ -143,7 +146,7 @@ export interface HollowPods {
  */
 export async function runHollowPods(client: Client, namespace: string, nodes: string[], signal: AbortSignal, now: () => number, concurrency = 64): Promise<HollowPods> {
   const pool = new Pool(concurrency);
-  const stats: HollowStats = { created: new Map(), binds: 0, statusWrites: 0, deletes: 0, errors: () => pool.errors };
+  const stats: HollowStats = { created: new Map(), binds: 0, statusWrites: 0, boundAt: new Map(), readyAt: new Map(), deletes: 0, errors: () => pool.errors };
   let next = 0;
   const handle = (pod: Pod): void => {
     const name = pod.metadata.name!;
@@ -162,10 +165,15 @@ export async function runHollowPods(client: Client, namespace: string, nodes: st
     if (!pod.spec?.nodeName) {
       const node = nodes[next++ % nodes.length]!;
       pool.submit(key, async () => {
-        await client.bind(namespace, name, node, { uid: pod.metadata.uid! }).catch((e: unknown) => {
-          if (!isApiError(e, 'FAILED_PRECONDITION') && !isApiError(e, 'NOT_FOUND')) throw e;
-        });
+        const ok = await client.bind(namespace, name, node, { uid: pod.metadata.uid! }).then(
+          () => true,
+          (e: unknown) => {
+            if (!isApiError(e, 'FAILED_PRECONDITION') && !isApiError(e, 'NOT_FOUND')) throw e;
+            return false;
+          },
+        );
         stats.binds++;
+        if (ok) stats.boundAt.set(key, now());
       });
       return;
     }
@@ -188,11 +196,16 @@ export async function runHollowPods(client: Client, namespace: string, nodes: st
           ],
         },
       } as Pod;
-      await client.updateStatus(next as KObject).catch((e: unknown) => {
-        // A stale copy: the watch brings the newer one, which queues this pod again.
-        if (!isApiError(e, 'ABORTED') && !isApiError(e, 'NOT_FOUND')) throw e;
-      });
+      const ok = await client.updateStatus(next as KObject).then(
+        () => true,
+        (e: unknown) => {
+          // A stale copy: the watch brings the newer one, which queues this pod again.
+          if (!isApiError(e, 'ABORTED') && !isApiError(e, 'NOT_FOUND')) throw e;
+          return false;
+        },
+      );
       stats.statusWrites++;
+      if (ok) stats.readyAt.set(key, now());
     });
   };
   let rv = (await client.list<Pod>('pods', { namespace, limit: 1 })).resourceVersion;

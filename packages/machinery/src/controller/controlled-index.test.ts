@@ -4,7 +4,7 @@ import type { KObject } from '@skiff/api';
 import { FakeClock } from '../clock.js';
 import { FakeClient } from '../testing/index.js';
 import { SharedInformer } from '../informer/shared-informer.js';
-import { controlledOrOrphaned } from './controlled-index.js';
+import { controlledOrOrphaned, orphanedIn } from './controlled-index.js';
 import { newControllerRef } from './controller-ref.js';
 
 const owner = (ns: string, name: string): KObject => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: ns, uid: `uid-${ns}-${name}` } });
@@ -31,12 +31,15 @@ void test('controlledOrOrphaned: an owner sees what it controls and the orphans 
   assert.deepEqual(names(rsA), ['web-1', 'web-2', 'stray'], 'its pods sorted, then the orphans of its namespace; not a pod of another namespace naming it');
   assert.deepEqual(names(rsB), ['db-1', 'stray']);
   assert.deepEqual(names(owner('b', 'x')), ['other-stray']);
+  const orphans = orphanedIn(inf);
+  assert.deepEqual(orphans('a').map((p) => p.metadata.name), ['stray'], 'orphanedIn: the same index, the orphans alone');
 
   const stray = await client.get('pods', 'a', 'stray');
   await client.update({ ...stray, metadata: { ...stray.metadata, ownerReferences: [newControllerRef(rsB)] } });
   await clock.tick(0);
   assert.deepEqual(names(rsA), ['web-1', 'web-2'], 'adopted by another: gone from the orphans');
   assert.deepEqual(names(rsB), ['db-1', 'stray']);
+  assert.deepEqual(orphans('a'), []);
   ac.abort();
   await done;
 });

@@ -19,13 +19,24 @@ function orphansOf(namespace: string): string {
  * objects `owner` controls (in its namespace), then the orphans of its namespace, each sorted by key.
  */
 export function controlledOrOrphaned<T extends KObject>(informer: SharedInformer<T>): (owner: KObject) => T[] {
-  if (!informer.indexer().indexNames().includes(CONTROLLER_UID_INDEX)) {
-    informer.addIndexer(CONTROLLER_UID_INDEX, (o) => [getControllerOf(o)?.uid ?? orphansOf(o.metadata.namespace ?? '')]);
-  }
+  ensureIndex(informer);
   const lister = listerFor(informer);
   return (owner) => {
     const namespace = owner.metadata.namespace ?? '';
     const controlled = owner.metadata.uid ? lister.byIndex(CONTROLLER_UID_INDEX, owner.metadata.uid).filter((o) => (o.metadata.namespace ?? '') === namespace) : [];
     return [...controlled, ...lister.byIndex(CONTROLLER_UID_INDEX, orphansOf(namespace))];
   };
+}
+
+function ensureIndex<T extends KObject>(informer: SharedInformer<T>): void {
+  if (!informer.indexer().indexNames().includes(CONTROLLER_UID_INDEX)) {
+    informer.addIndexer(CONTROLLER_UID_INDEX, (o) => [getControllerOf(o)?.uid ?? orphansOf(o.metadata.namespace ?? '')]);
+  }
+}
+
+/** The same index's other lookup: the objects of `namespace` that no controller owns, sorted by key. */
+export function orphanedIn<T extends KObject>(informer: SharedInformer<T>): (namespace: string) => T[] {
+  ensureIndex(informer);
+  const lister = listerFor(informer);
+  return (namespace) => lister.byIndex(CONTROLLER_UID_INDEX, orphansOf(namespace));
 }

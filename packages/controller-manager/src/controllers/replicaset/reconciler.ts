@@ -22,7 +22,8 @@ import {
 import { isPodActive } from '../../pod-util.js';
 import { podsToDelete } from './ranking.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
-import { type ManageError, calculateStatus } from './status.js';
+import { type ManageError, type PodCounts, calculateStatus, statusFromCounts } from './status.js';
+import type { PodTallies } from './tally.js';
 import { settleUnconfirmedWrites } from './unconfirmed.js';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
@@ -35,8 +36,12 @@ export interface ReplicaSetReconcilerDeps {
   replicaSets: Lister<ReplicaSet>;
   /** the pods a ReplicaSet controls and the orphans of its namespace (controlledOrOrphaned) */
   podsOf: (rs: ReplicaSet) => Pod[];
+  /** the orphaned pods of a namespace (orphanedIn), for the tally's path */
+  orphansIn?: (namespace: string) => Pod[];
   /** the pod cache by name (to settle writes of unknown outcome) */
   pods: Lister<Pod>;
+  /** Incremental claim and status (tally.ts); without it every sync claims and counts all pods. */
+  tallies?: PodTallies;
   expectations: UIDTrackingControllerExpectations;
   recorder: EventRecorder;
   clock: Clock;
@@ -105,6 +110,7 @@ export class ReplicaSetReconciler implements Reconciler {
     const rs = replicaSets.get(namespace, name);
     if (!rs) {
       expectations.delete(key);
+      this.deps.tallies?.forget(key);
       return;
     }
     await settleUnconfirmedWrites(this.deps, key, rs);
@@ -120,17 +126,27 @@ export class ReplicaSetReconciler implements Reconciler {
         if (fresh.metadata.deletionTimestamp) throw new Error(`${key} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
       },
     });
-    const owned = await manager.claim(podsOf(rs).filter(isPodActive));
+    // The tally stands for the claim when no orphan is to be adopted and no pod to be deleted (the
+    // deletions rank the pods themselves); else the full claim, which rebuilds the tally.
+    let counts: PodCounts | undefined = rs.metadata.deletionTimestamp ? undefined : this.deps.tallies?.counts(rs, selector);
+    if (counts && needsSync && counts.replicas > (rs.spec?.replicas ?? 1)) counts = undefined;
+    if (counts && this.deps.orphansIn?.(namespace).some((p) => isPodActive(p) && selector.matches(p.metadata.labels))) counts = undefined;
+    let owned: Pod[] | undefined;
+    if (!counts) {
+      const candidates = podsOf(rs);
+      this.deps.tallies?.rebuild(rs, selector, candidates);
+      owned = await manager.claim(candidates.filter(isPodActive));
+    }
 
     let manageError: ManageError | undefined;
     let cause: unknown;
     if (needsSync && !rs.metadata.deletionTimestamp) {
-      const res = await this.manageReplicas(ctx, rs, key, owned);
+      const res = await this.manageReplicas(ctx, rs, key, owned, owned ? owned.length : counts!.replicas);
       manageError = res?.manageError;
       cause = res?.cause;
     }
     const now = this.deps.clock.now();
-    const status = calculateStatus(rs, owned, manageError, now);
+    const status = owned ? calculateStatus(rs, owned, manageError, now) : statusFromCounts(rs, counts!, manageError, now);
     const updated = await this.updateStatus(rs, status);
     if (cause !== undefined) throw cause;
     const minReady = updated.spec?.minReadySeconds ?? 0;
@@ -138,9 +154,10 @@ export class ReplicaSetReconciler implements Reconciler {
     if (minReady > 0 && status.readyReplicas === want && status.availableReplicas !== want) return { requeueAfterMs: minReady * 1000 };
   }
 
-  private async manageReplicas(ctx: ReconcileContext, rs: ReplicaSet, key: string, owned: Pod[]): Promise<{ manageError: ManageError; cause: unknown } | undefined> {
+  /** `owned`: the claimed pods, needed to pick deletions; undefined when only their count (`have`) is known. */
+  private async manageReplicas(ctx: ReconcileContext, rs: ReplicaSet, key: string, owned: Pod[] | undefined, have: number): Promise<{ manageError: ManageError; cause: unknown } | undefined> {
     const { expectations, recorder, client } = this.deps;
-    const diff = owned.length - (rs.spec?.replicas ?? 1);
+    const diff = have - (rs.spec?.replicas ?? 1);
     if (diff < 0) {
       const count = Math.min(-diff, this.burst);
       expectations.expectCreations(key, count);
@@ -170,6 +187,7 @@ export class ReplicaSetReconciler implements Reconciler {
       return undefined;
     }
     if (diff > 0) {
+      if (!owned) throw new Error(`${key}: deletions need the claimed pods`);
       const count = Math.min(diff, this.burst);
       const victims = podsToDelete(owned, owned, count);
       expectations.expectDeletionsOf(key, victims.map(objectKey));

@@ -10,6 +10,14 @@ export interface ManageError {
   message: string;
 }
 
+/** What a ReplicaSet's status counts of the pods it owns. */
+export interface PodCounts {
+  replicas: number;
+  fullyLabeledReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+}
+
 /** One pass over the pods (a sync of a 3,000-pod ReplicaSet runs it over all of them), no closure per pod. */
 export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageError: ManageError | undefined, now: number): ReplicaSetStatus {
   const template = rs.spec?.template?.metadata?.labels ?? {};
@@ -29,6 +37,11 @@ export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageErro
     if (r !== NOT_READY) ready++;
     if (r === AVAILABLE) available++;
   }
+  return statusFromCounts(rs, { replicas: pods.length, fullyLabeledReplicas: fullyLabeled, readyReplicas: ready, availableReplicas: available }, manageError, now);
+}
+
+/** The status from counts already made (calculateStatus, or the tally of tally.ts). */
+export function statusFromCounts(rs: ReplicaSet, counts: PodCounts, manageError: ManageError | undefined, now: number): ReplicaSetStatus {
   const conditions = (rs.status?.conditions ?? []).filter((c) => c.type !== REPLICA_FAILURE);
   const existing = rs.status?.conditions?.find((c) => c.type === REPLICA_FAILURE);
   if (manageError) {
@@ -37,10 +50,10 @@ export function calculateStatus(rs: ReplicaSet, pods: readonly Pod[], manageErro
     );
   }
   const status: ReplicaSetStatus = {
-    replicas: pods.length,
-    fullyLabeledReplicas: fullyLabeled,
-    readyReplicas: ready,
-    availableReplicas: available,
+    replicas: counts.replicas,
+    fullyLabeledReplicas: counts.fullyLabeledReplicas,
+    readyReplicas: counts.readyReplicas,
+    availableReplicas: counts.availableReplicas,
     observedGeneration: rs.metadata.generation ?? 0,
   };
   if (conditions.length > 0) status.conditions = conditions as Condition[];
