@@ -63,6 +63,29 @@ void describe('proxier', () => {
     ac.abort();
   });
 
+  void it('a change right after a periodic sync that wrote nothing is synced at once; the minimum period holds after a sync that wrote', async () => {
+    const { clock, syncs, proxier, ac } = setup();
+    proxier.onServiceUpdate(undefined, web);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.1'));
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    assert.deepEqual(syncs.map((s) => [s.at, s.plan?.full]), [[0, true]], 'at once once both informers synced');
+    await clock.tick(30000);
+    assert.deepEqual(syncs.at(-1)?.plan?.restores, 0, 'the periodic sync wrote nothing');
+    await clock.tick(100);
+    proxier.onEndpointsUpdate(eps('10.244.1.1'), eps('10.244.1.2'));
+    await clock.tick(0);
+    assert.deepEqual([syncs.at(-1)?.at, syncs.at(-1)?.plan?.restores], [30100, 1], 'not held back by the periodic sync');
+    await clock.tick(100);
+    proxier.onEndpointsUpdate(eps('10.244.1.2'), eps('10.244.1.3'));
+    await clock.tick(899);
+    assert.equal(syncs.at(-1)?.at, 30100);
+    await clock.tick(1);
+    assert.deepEqual([syncs.at(-1)?.at, syncs.at(-1)?.plan?.restores], [31100, 1], 'a second after the sync that wrote');
+    ac.abort();
+  });
+
   void it('a slow full sync does not come back before the hour; the canary is looked for once per sync period, not per change', async () => {
     const clock = new FakeClock(0);
     let canaryChecks = 0;

@@ -136,9 +136,13 @@ export class Proxier {
     return this.runner.idle();
   }
 
-  /** One sync (the runner calls it; tests may too). */
-  async syncProxyRules(): Promise<void> {
-    if (!this.servicesSynced || !this.endpointsSynced) return;
+  /**
+   * One sync (the runner calls it; tests may too). False when it wrote nothing (before the informers
+   * synced, or a periodic sync with nothing changed): such a sync does not hold the next change back
+   * for the minimum sync period, which bounds how often rules are restored.
+   */
+  async syncProxyRules(): Promise<boolean> {
+    if (!this.servicesSynced || !this.endpointsSynced) return false;
     const start = this.cfg.clock.now();
     for (const s of this.serviceChanges.apply(this.services)) this.changed.add(s);
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
@@ -163,9 +167,11 @@ export class Proxier {
       const durationMs = this.cfg.clock.now() - start;
       if (plan.full) this.lastFullSync = start;
       this.cfg.onSync?.({ plan, durationMs, triggerTimes });
+      return plan.restores > 0;
     } catch (error) {
       this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });
       this.runner.retryAfter(this.cfg.minSyncPeriodMs ?? 1000);
+      return true;
     }
   }
 }
