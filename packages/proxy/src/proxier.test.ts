@@ -11,7 +11,7 @@ import { endpoints, service } from './testing/objects.js';
 function setup() {
   const clock = new FakeClock(0);
   const iptables = new FakeIptables();
-  const syncs: { at: number; plan?: SyncPlan; error?: unknown }[] = [];
+  const syncs: { at: number; plan?: SyncPlan; error?: unknown; receivedTimes?: number[] }[] = [];
   const proxier = new Proxier({ nodeName: 'node1', iptables, clock, clusterCIDR: '10.244.0.0/16', onSync: (r) => syncs.push({ at: clock.now(), ...r }) });
   const ac = new AbortController();
   proxier.start(ac.signal);
@@ -77,6 +77,7 @@ void describe('proxier', () => {
     proxier.onEndpointsUpdate(eps('10.244.1.1'), eps('10.244.1.2'));
     await clock.tick(0);
     assert.deepEqual([syncs.at(-1)?.at, syncs.at(-1)?.plan?.restores], [30100, 1], 'not held back by the periodic sync');
+    assert.deepEqual(syncs.at(-1)?.receivedTimes, [30100], 'when the proxy received the change');
     await clock.tick(100);
     proxier.onEndpointsUpdate(eps('10.244.1.2'), eps('10.244.1.3'));
     await clock.tick(899);
