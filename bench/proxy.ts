@@ -7,7 +7,8 @@
 //       averaged (the machine's load drifts), and the ratio;
 //   (c) an Endpoints change in the apiserver to its rule in the kernel, p50/p99 over CHANGES changes
 //       (the change carries endpoints.kubernetes.io/last-change-trigger-time = the moment before the
-//       write; the proxy logs, per sync, how long ago each change it put in the kernel was made);
+//       write; the proxy logs, per sync, how long ago each change it put in the kernel was made, and
+//       how long ago it received it: the rest is the apiserver's write and the watch);
 //   (d) the proxy's RSS after its first sync and after the changes (and its peak);
 //   (e) DNS answers per second for a service name from the proxy vs dnsmasq (a host record, no
 //       upstream) asked the same query by the same load generator, same namespace, in alternating
@@ -133,6 +134,8 @@ interface Run {
   changeSyncP99: number;
   /** The time from a change to the start of its sync, p99. */
   changeWaitP99: number;
+  /** Of that, the time before the proxy received the change (apiserver write, watch), p99. */
+  changeDeliveryP99: number;
   rssMb: number;
   rssAfterMb: number;
   hwmMb: number;
@@ -176,6 +179,8 @@ async function proxyRun(
     // Per change: the time before its sync started (watch delivery, the runner's min sync period, a
     // sync already running) = its latency minus its sync's own duration.
     const waits: number[] = [];
+    // Per change: the time before the proxy received it (its latency minus the proxy's own time since).
+    const deliveries: number[] = [];
     let lastWrite = 0;
     for (let k = 0; k < CHANGES; k++) {
       await sleep(Math.max(0, lastWrite + 1200 - performance.now()));
@@ -191,6 +196,8 @@ async function proxyRun(
       latencies.push(...(l.programmingMs as number[]));
       syncMs.push(Number(l.durationMs));
       for (const ms of l.programmingMs as number[]) waits.push(ms - Number(l.durationMs));
+      const since = Array.isArray(l.sinceReceivedMs) ? (l.sinceReceivedMs as number[]) : [];
+      (l.programmingMs as number[]).forEach((ms, j) => deliveries.push(ms - (since[j] ?? ms)));
     }
     // Put the first endpoints back for the next run (not measured).
     for (let k = 0; k < CHANGES; k++) {
@@ -199,7 +206,7 @@ async function proxyRun(
       endpoints[i] = await api.client.update({ ...endpointsObj(i, baseAddrs(i)), metadata: { ...cur.metadata, annotations: {} } });
     }
     const after = procSample(proxy.proc.pid!);
-    log(`${backend} ${scale}: change p50 ${r1(pct(latencies, 50))} ms, p99 ${r1(pct(latencies, 99))} ms (its sync p50 / p99 / max ${r1(pct(syncMs, 50))} / ${r1(pct(syncMs, 99))} / ${r1(Math.max(...syncMs))} ms; before its sync p50 / p99 / max ${r1(pct(waits, 50))} / ${r1(pct(waits, 99))} / ${r1(Math.max(...waits))} ms), RSS ${r1(after.rssMb)} MB (peak ${r1(after.hwmMb)}; ${rssParts(proxy.proc.pid!)})`);
+    log(`${backend} ${scale}: change p50 ${r1(pct(latencies, 50))} ms, p99 ${r1(pct(latencies, 99))} ms (its sync p50 / p99 / max ${r1(pct(syncMs, 50))} / ${r1(pct(syncMs, 99))} / ${r1(Math.max(...syncMs))} ms; before its sync p50 / p99 / max ${r1(pct(waits, 50))} / ${r1(pct(waits, 99))} / ${r1(Math.max(...waits))} ms, of it before the proxy received it p50 / p99 / max ${r1(pct(deliveries, 50))} / ${r1(pct(deliveries, 99))} / ${r1(Math.max(...deliveries))} ms), RSS ${r1(after.rssMb)} MB (peak ${r1(after.hwmMb)}; ${rssParts(proxy.proc.pid!)})`);
 
     let dns: Run['dns'];
     if (withDns) {
@@ -236,6 +243,7 @@ async function proxyRun(
       changeSyncP50: pct(syncMs, 50),
       changeSyncP99: pct(syncMs, 99),
       changeWaitP99: pct(waits, 99),
+      changeDeliveryP99: pct(deliveries, 99),
       rssMb: afterSync.rssMb,
       rssAfterMb: after.rssMb,
       hwmMb: after.hwmMb,
@@ -324,6 +332,7 @@ for (const r of runs) {
   out[`change_p50_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.changeP50);
   out[`change_sync_p99_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.changeSyncP99);
   out[`change_wait_p99_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.changeWaitP99);
+  out[`change_delivery_p99_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.changeDeliveryP99);
   out[`full_sync_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.fullSyncMs);
   out[`restore_ms_${r.backend}_${k(r.scale)}`] = Math.round(r.restoreMs);
   out[`rss_mb_${k(r.scale)}`] = Math.max(out[`rss_mb_${k(r.scale)}`] ?? 0, r1(r.rssAfterMb), r1(r.rssMb));

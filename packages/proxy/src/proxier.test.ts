@@ -11,7 +11,7 @@ import { endpoints, service } from './testing/objects.js';
 function setup() {
   const clock = new FakeClock(0);
   const iptables = new FakeIptables();
-  const syncs: { at: number; plan?: SyncPlan; error?: unknown }[] = [];
+  const syncs: { at: number; plan?: SyncPlan; error?: unknown; receivedTimes?: number[] }[] = [];
   const proxier = new Proxier({ nodeName: 'node1', iptables, clock, clusterCIDR: '10.244.0.0/16', onSync: (r) => syncs.push({ at: clock.now(), ...r }) });
   const ac = new AbortController();
   proxier.start(ac.signal);
@@ -60,6 +60,30 @@ void describe('proxier', () => {
     const full = syncs.filter((s) => s.plan?.full).map((s) => s.at);
     assert.equal(full.length, 2, `one more full sync within the hour: ${JSON.stringify(full)}`);
     assert.ok((full[1] ?? 0) >= FULL_SYNC_PERIOD_MS && (full[1] ?? 0) <= FULL_SYNC_PERIOD_MS + 30000, `the next full sync an hour after the first: ${full[1]}`);
+    ac.abort();
+  });
+
+  void it('a change right after a periodic sync that wrote nothing is synced at once; the minimum period holds after a sync that wrote', async () => {
+    const { clock, syncs, proxier, ac } = setup();
+    proxier.onServiceUpdate(undefined, web);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.1'));
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    assert.deepEqual(syncs.map((s) => [s.at, s.plan?.full]), [[0, true]], 'at once once both informers synced');
+    await clock.tick(30000);
+    assert.deepEqual(syncs.at(-1)?.plan?.restores, 0, 'the periodic sync wrote nothing');
+    await clock.tick(100);
+    proxier.onEndpointsUpdate(eps('10.244.1.1'), eps('10.244.1.2'));
+    await clock.tick(0);
+    assert.deepEqual([syncs.at(-1)?.at, syncs.at(-1)?.plan?.restores], [30100, 1], 'not held back by the periodic sync');
+    assert.deepEqual(syncs.at(-1)?.receivedTimes, [30100], 'when the proxy received the change');
+    await clock.tick(100);
+    proxier.onEndpointsUpdate(eps('10.244.1.2'), eps('10.244.1.3'));
+    await clock.tick(899);
+    assert.equal(syncs.at(-1)?.at, 30100);
+    await clock.tick(1);
+    assert.deepEqual([syncs.at(-1)?.at, syncs.at(-1)?.plan?.restores], [31100, 1], 'a second after the sync that wrote');
     ac.abort();
   });
 

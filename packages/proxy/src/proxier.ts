@@ -41,6 +41,8 @@ export interface SyncResult {
   durationMs: number;
   /** Successful syncs: the trigger times of the Endpoints changes this sync put in the kernel. */
   triggerTimes?: number[];
+  /** When the proxy received each of those changes (same order): the rest of their latency was delivery. */
+  receivedTimes?: number[];
 }
 
 export interface ProxierConfig extends PlannerConfig {
@@ -73,8 +75,11 @@ export class Proxier {
   private changed = new Set<string>();
   /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
   private readonly triggerTimes = new Map<string, number[]>();
+  /** When the proxy received them (same order). */
+  private readonly receivedTimes = new Map<string, number[]>();
   /** Trigger times of the changes applied but not yet written successfully. */
   private applyingTriggerTimes: number[] = [];
+  private applyingReceivedTimes: number[] = [];
 
   constructor(private readonly cfg: ProxierConfig) {
     this.endpointsChanges = new EndpointsChangeTracker(cfg.nodeName);
@@ -102,8 +107,14 @@ export class Proxier {
     const obj = current ?? previous;
     const key = serviceKey(obj?.metadata?.namespace, obj?.metadata?.name);
     const pending = this.endpointsChanges.update(previous, current);
-    if (!pending) this.triggerTimes.delete(key);
-    else this.triggerTimes.set(key, [...(this.triggerTimes.get(key) ?? []), endpointsTriggerTime(current, this.cfg.clock.now())]);
+    const now = this.cfg.clock.now();
+    if (!pending) {
+      this.triggerTimes.delete(key);
+      this.receivedTimes.delete(key);
+    } else {
+      this.triggerTimes.set(key, [...(this.triggerTimes.get(key) ?? []), endpointsTriggerTime(current, now)]);
+      this.receivedTimes.set(key, [...(this.receivedTimes.get(key) ?? []), now]);
+    }
     const queued = pending && this.endpointsSynced;
     if (queued) this.runner.run();
     return queued;
@@ -136,14 +147,20 @@ export class Proxier {
     return this.runner.idle();
   }
 
-  /** One sync (the runner calls it; tests may too). */
-  async syncProxyRules(): Promise<void> {
-    if (!this.servicesSynced || !this.endpointsSynced) return;
+  /**
+   * One sync (the runner calls it; tests may too). False when it wrote nothing (before the informers
+   * synced, or a periodic sync with nothing changed): such a sync does not hold the next change back
+   * for the minimum sync period, which bounds how often rules are restored.
+   */
+  async syncProxyRules(): Promise<boolean> {
+    if (!this.servicesSynced || !this.endpointsSynced) return false;
     const start = this.cfg.clock.now();
     for (const s of this.serviceChanges.apply(this.services)) this.changed.add(s);
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
     for (const times of this.triggerTimes.values()) this.applyingTriggerTimes.push(...times);
+    for (const times of this.receivedTimes.values()) this.applyingReceivedTimes.push(...times);
     this.triggerTimes.clear();
+    this.receivedTimes.clear();
     const full = start - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
     try {
       const nodePortIPs = this.cfg.nodePortIPs?.();
@@ -159,13 +176,17 @@ export class Proxier {
       if (checkCanary || plan.full) this.lastCanaryCheck = start;
       this.changed = new Set();
       const triggerTimes = this.applyingTriggerTimes;
+      const receivedTimes = this.applyingReceivedTimes;
       this.applyingTriggerTimes = [];
+      this.applyingReceivedTimes = [];
       const durationMs = this.cfg.clock.now() - start;
       if (plan.full) this.lastFullSync = start;
-      this.cfg.onSync?.({ plan, durationMs, triggerTimes });
+      this.cfg.onSync?.({ plan, durationMs, triggerTimes, receivedTimes });
+      return plan.restores > 0;
     } catch (error) {
       this.cfg.onSync?.({ error, durationMs: this.cfg.clock.now() - start });
       this.runner.retryAfter(this.cfg.minSyncPeriodMs ?? 1000);
+      return true;
     }
   }
 }

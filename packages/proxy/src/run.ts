@@ -182,6 +182,8 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
         restores: r.plan?.restores,
         rulesWritten: r.plan?.rulesWritten,
         programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
+        // of it, since the proxy received the change (the rest: the apiserver's write and the watch)
+        sinceReceivedMs: (r.receivedTimes ?? []).map((t) => Math.max(0, end - t)),
       });
       if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs });
       syncedOnce = true;

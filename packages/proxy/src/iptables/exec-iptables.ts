@@ -34,9 +34,10 @@ export class ExecIptables implements Iptables {
     return `iptables-${this.backend}${tool}`;
   }
 
-  async save(table: Table): Promise<string> {
-    const r = await this.run(this.bin('-save'), ['-t', table]);
-    if (r.code !== 0) throw new IptablesError(`${this.bin('-save')} -t ${table} failed (exit ${r.code}): ${r.stderr.trim()}`);
+  async save(table?: Table): Promise<string> {
+    const args = table === undefined ? [] : ['-t', table];
+    const r = await this.run(this.bin('-save'), args);
+    if (r.code !== 0) throw new IptablesError(`${[this.bin('-save'), ...args].join(' ')} failed (exit ${r.code}): ${r.stderr.trim()}`);
     return r.stdout;
   }
 

@@ -41,7 +41,20 @@ export class FakeIptables implements Iptables {
     for (const [t, chains] of Object.entries(BUILTIN)) this.tables.set(t, new Map(chains.map((c) => [c, { policy: 'ACCEPT', rules: [] }])));
   }
 
-  save(table: Table): Promise<string> {
+  save(table?: Table): Promise<string> {
+    return Promise.resolve(table === undefined ? this.allText() : this.tableText(table));
+  }
+
+  /** Every table, as iptables-save without -t prints them. */
+  saveAll(): Promise<string> {
+    return Promise.resolve(this.allText());
+  }
+
+  private allText(): string {
+    return (['filter', 'nat', 'mangle'] as const).map((t) => this.tableText(t)).join('');
+  }
+
+  private tableText(table: Table): string {
     const all = this.tables.get(table) ?? new Map<string, Chain>();
     // built-in chains first, then user chains by name (as iptables-legacy-save)
     const names = [...all.keys()].sort((a, b) => Number(BUILTIN[table].includes(b)) - Number(BUILTIN[table].includes(a)) || (BUILTIN[table].includes(a) ? 0 : a < b ? -1 : a > b ? 1 : 0));
@@ -50,14 +63,7 @@ export class FakeIptables implements Iptables {
     for (const [name, c] of chains) lines.push(`:${name} ${c.policy} [0:0]`);
     for (const c of chains.values()) lines.push(...c.rules);
     lines.push('COMMIT');
-    return Promise.resolve(lines.join('\n') + '\n');
-  }
-
-  /** Every table, as iptables-save without -t prints them. */
-  async saveAll(): Promise<string> {
-    let out = '';
-    for (const t of ['filter', 'nat', 'mangle'] as const) out += await this.save(t);
-    return out;
+    return lines.join('\n') + '\n';
   }
 
   chainExists(table: Table, chain: string): Promise<boolean> {

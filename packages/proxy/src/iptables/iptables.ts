@@ -20,8 +20,11 @@ export interface PreparedRestore {
 
 export interface Iptables {
   readonly backend: Backend;
-  /** iptables-save of one table. */
-  save(table: Table): Promise<string>;
+  /**
+   * iptables-save of one table, or without a table of every table (in one process: a full sync
+   * reads nat and filter with one spawn).
+   */
+  save(table?: Table): Promise<string>;
   /**
    * Reads the payload (whole, or in pieces one after another, each made as it is read) and keeps it
    * ready to restore: nothing reaches the kernel until apply(). A payload that cannot be made rejects.

@@ -31,3 +31,23 @@ export function parseSavedTable(text: string, rulesOf?: ReadonlySet<string>): Ma
   }
   return chains;
 }
+
+/**
+ * iptables-save output of several tables (no `-t`): table -> its chains, as parseSavedTable. A table
+ * the output does not list (legacy lists only the tables a namespace has used) is absent.
+ */
+export function parseSavedTables(text: string, rulesOf?: ReadonlySet<string>): Map<string, Map<string, SavedChain>> {
+  const tables = new Map<string, Map<string, SavedChain>>();
+  // Each table starts at a line "*name" (no other line starts with "*").
+  const src = `\n${text}`;
+  let start = src.indexOf('\n*');
+  while (start >= 0) {
+    const headerEnd = src.indexOf('\n', start + 1);
+    const name = src.slice(start + 2, headerEnd < 0 ? src.length : headerEnd).trim();
+    const next = headerEnd < 0 ? -1 : src.indexOf('\n*', headerEnd);
+    const body = headerEnd < 0 ? '' : src.slice(headerEnd + 1, next < 0 ? src.length : next + 1);
+    tables.set(name, parseSavedTable(body, rulesOf));
+    start = next;
+  }
+  return tables;
+}

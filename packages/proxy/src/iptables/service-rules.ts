@@ -24,7 +24,7 @@ import {
   localChain,
   serviceChain,
 } from './chain-names.js';
-import { appendRule, comment, probability } from './rule-line.js';
+import { appendRule, comment, commentArgs, probability, quote } from './rule-line.js';
 
 export interface ProxyRulesConfig {
   /** The pods' CIDR: sources outside it are masqueraded on the way to a ClusterIP. */
@@ -217,12 +217,12 @@ export function servicePortChains(l: ServicePortLayout, cfg: ProxyRulesConfig): 
   }
 
   // One chain per endpoint.
-  const note = cfg.largeClusterMode ? [] : comment(name);
+  const note = cfg.largeClusterMode ? '' : commentArgs(name);
   for (const [e, chain] of l.sepChains) {
-    const affinity = svc.affinityTimeoutSeconds !== undefined ? ['-m', 'recent', '--name', chain, '--set'] : [];
+    const affinity = svc.affinityTimeoutSeconds !== undefined ? ` -m recent --name ${chain} --set` : '';
     chains.set(chain, [
-      appendRule(chain, ...note, '-s', e.ip, '-j', MARK_MASQ_CHAIN),
-      appendRule(chain, ...note, ...affinity, '-m', proto, '-p', proto, '-j', 'DNAT', '--to-destination', endpointString(e)),
+      `-A ${chain}${note} -s ${quote(e.ip)} -j ${MARK_MASQ_CHAIN}`,
+      `-A ${chain}${note}${affinity} -m ${proto} -p ${proto} -j DNAT --to-destination ${quote(endpointString(e))}`,
     ]);
   }
   return chains;
@@ -235,28 +235,35 @@ export function servicePortRules(svc: ServicePortInfo, endpoints: readonly Endpo
 
 /**
  * Affinity checks first, then the statistic ladder 1/n, 1/(n-1), ..., the last rule always matches;
- * each step jumps to the endpoint's chain or, when it has none, DNATs to it.
+ * each step jumps to the endpoint's chain or, when it has none, DNATs to it. The lines are built as
+ * templates (as appendRule would quote them: only the comment and the endpoint, which come from the
+ * API, can need quotes): these are most of a large sync's lines.
  */
 function toEndpoints(l: ServicePortLayout, chain: string, endpoints: readonly EndpointInfo[], largeClusterMode = false): string[] {
   const { svc, proto } = l;
   const rules: string[] = [];
-  const to = (e: EndpointInfo): string[] => {
-    const sep = l.sepChains.get(e);
-    // `-p` alone lets DNAT map the port (kube-proxy's SEP rules add `-m tcp`, a match that checks
-    // nothing more here: one module lookup less per rule when the kernel takes a table).
-    return sep ? ['-j', sep] : ['-p', proto, '-j', 'DNAT', '--to-destination', endpointString(e)];
-  };
-  const note = (e: EndpointInfo): string[] => (largeClusterMode ? [] : comment(`${svc.name} -> ${endpointString(e)}`));
+  const head = `-A ${chain}`;
+  // `-p` alone lets DNAT map the port (kube-proxy's SEP rules add `-m tcp`, a match that checks
+  // nothing more here: one module lookup less per rule when the kernel takes a table).
+  const dnat = ` -p ${proto} -j DNAT --to-destination `;
   if (svc.affinityTimeoutSeconds !== undefined) {
     // Affinity: every endpoint has a chain (needsEndpointChain).
+    const check = ` --rcheck --seconds ${svc.affinityTimeoutSeconds} --reap -j `;
     for (const e of endpoints) {
-      const c = l.sepChains.get(e) ?? endpointChain(svc.name, proto, endpointString(e));
-      rules.push(appendRule(chain, ...note(e), '-m', 'recent', '--name', c, '--rcheck', '--seconds', String(svc.affinityTimeoutSeconds), '--reap', '-j', c));
+      const ep = endpointString(e);
+      const c = l.sepChains.get(e) ?? endpointChain(svc.name, proto, ep);
+      const note = largeClusterMode ? '' : commentArgs(`${svc.name} -> ${ep}`);
+      rules.push(`${head}${note} -m recent --name ${c}${check}${c}`);
     }
   }
-  endpoints.forEach((e, i) => {
-    const stat = i < endpoints.length - 1 ? ['-m', 'statistic', '--mode', 'random', '--probability', probability(endpoints.length - i)] : [];
-    rules.push(appendRule(chain, ...note(e), ...stat, ...to(e)));
-  });
+  const n = endpoints.length;
+  for (let i = 0; i < n; i++) {
+    const e = endpoints[i] as EndpointInfo;
+    const ep = endpointString(e);
+    const note = largeClusterMode ? '' : commentArgs(`${svc.name} -> ${ep}`);
+    const stat = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
+    const sep = l.sepChains.get(e);
+    rules.push(`${head}${note}${stat}${sep ? ` -j ${sep}` : `${dnat}${quote(ep)}`}`);
+  }
   return rules;
 }

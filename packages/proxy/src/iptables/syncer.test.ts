@@ -362,11 +362,11 @@ COMMIT
     assert.equal(bad.fake.restores.length, 1, 'nothing but the node\'s own rules was applied');
   });
 
-  void it('a full sync plans the service chains while iptables-save reads the tables, and writes what the saves found', async () => {
-    const saves: { table: string; release: () => void }[] = [];
+  void it('a full sync plans the service chains while one iptables-save reads every table, and writes what it found', async () => {
+    const saves: { table: string | undefined; release: () => void }[] = [];
     class SlowSaves extends FakeIptables {
       hold = false;
-      override save(table: Table): Promise<string> {
+      override save(table?: Table): Promise<string> {
         if (!this.hold) return super.save(table);
         return new Promise<void>((resolve) => saves.push({ table, release: resolve })).then(() => super.save(table));
       }
@@ -393,7 +393,7 @@ COMMIT
     fake.hold = true;
     const syncing = new IptablesSyncer(fake, { clusterCIDR: '10.244.0.0/16' }).sync({ services, endpoints: eps });
     await new Promise((r) => setTimeout(r, 10));
-    assert.deepEqual(saves.map((x) => x.table).sort(), ['filter', 'nat'], 'both saves started');
+    assert.deepEqual(saves.map((x) => x.table), [undefined], 'one iptables-save of every table started');
     assert.ok(lookups.includes('ns1/web:http'), 'the service was planned while the saves ran');
     assert.equal(fake.restores.length, 2, 'nothing restored before the saves are read');
     saves.forEach((x) => x.release());

@@ -97,6 +97,63 @@ void describe('bounded frequency runner', () => {
     ac.abort();
   });
 
+  void it('a run that did nothing does not hold the next request back; one that did work does', async () => {
+    const clock = new FakeClock(0);
+    const starts: number[] = [];
+    let work = false;
+    const runner = new BoundedFrequencyRunner(
+      async () => {
+        starts.push(clock.now());
+        return work;
+      },
+      { clock, minIntervalMs: 1000, maxIntervalMs: 30000, onError: () => undefined },
+    );
+    const ac = new AbortController();
+    runner.start(ac.signal);
+    await clock.tick(0);
+    await clock.tick(30000);
+    assert.deepEqual(starts, [0, 30000], 'the start and the periodic run, both doing nothing');
+    await clock.tick(100);
+    work = true;
+    runner.run();
+    await clock.tick(0);
+    assert.deepEqual(starts, [0, 30000, 30100], 'at once, not 1 s after the periodic run');
+    await clock.tick(100);
+    runner.run();
+    await clock.tick(899);
+    assert.equal(starts.length, 3, 'held back by the run that did work');
+    await clock.tick(1);
+    assert.deepEqual(starts.slice(3), [31100]);
+    await clock.tick(30000);
+    assert.deepEqual(starts.slice(4), [61100], 'the periodic run counts from the last run');
+    ac.abort();
+  });
+
+  void it('a request during a run that did nothing runs right after it', async () => {
+    const clock = new FakeClock(0);
+    const starts: number[] = [];
+    const box: { runner?: BoundedFrequencyRunner } = {};
+    const runner = new BoundedFrequencyRunner(
+      async () => {
+        starts.push(clock.now());
+        if (clock.now() !== 30000) return true;
+        // the periodic run: a change comes while it runs; it finds nothing to write
+        box.runner?.run();
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, 200));
+        return false;
+      },
+      { clock, minIntervalMs: 1000, maxIntervalMs: 30000, onError: () => undefined },
+    );
+    box.runner = runner;
+    const ac = new AbortController();
+    runner.start(ac.signal);
+    await clock.tick(0);
+    await clock.tick(30000);
+    await clock.tick(200);
+    assert.deepEqual(starts, [0, 30000, 30200]);
+    ac.abort();
+  });
+
   void it('stops on abort', async () => {
     const { clock, starts, runner, ac } = setup();
     await clock.tick(0);

@@ -1,11 +1,13 @@
-// Kube-proxy's BoundedFrequencyRunner: run() asks for a sync; requests that arrive while one runs
-// or within minIntervalMs of the last start are coalesced into one run at the earliest allowed
-// time; a run happens at least every maxIntervalMs (the sync period); only one
-// run at a time. retryAfter(ms) asks for a run no later than ms from now (after a failure).
+// Kube-proxy's BoundedFrequencyRunner: run() asks for a run; requests that arrive while one runs
+// or within minIntervalMs of the last run that did work are coalesced into one run at the earliest
+// allowed time; a run happens at least every maxIntervalMs (the sync period); only one run at a
+// time. retryAfter(ms) asks for a run no later than ms from now (after a failure). A run whose
+// function resolves to false did nothing (a periodic sync with nothing to write): it does not
+// hold the next request back for minIntervalMs, which bounds how often work is done.
 import type { Clock, TimerHandle } from '@skiff/machinery';
 
 export interface BoundedFrequencyRunnerOptions {
-  /** Least time between two runs' starts (default 1 s). */
+  /** Least time between the starts of two runs that did work (default 1 s). */
   minIntervalMs?: number;
   /** Most time between two runs' starts (default 30 s). */
   maxIntervalMs?: number;
@@ -17,16 +19,23 @@ export interface BoundedFrequencyRunnerOptions {
 export class BoundedFrequencyRunner {
   private readonly minMs: number;
   private readonly maxMs: number;
+  /** The last run's start: the periodic run comes maxMs after it. */
   private lastStart = Number.NEGATIVE_INFINITY;
+  /** The start of the last run that did work (or failed): the next comes no sooner than minMs after. */
+  private lastWork = Number.NEGATIVE_INFINITY;
   private running: Promise<void> | undefined;
   private busy = false;
-  private deferred: number | undefined;
+  /** run() was asked for during a run. */
+  private deferredRun = false;
+  /** retryAfter() during a run: no later than this. */
+  private deferredDue: number | undefined;
   private timer: { handle: TimerHandle; due: number } | undefined;
   private stopped = true;
   private runs = 0;
 
   constructor(
-    private readonly fn: () => Promise<void>,
+    /** One run; resolving to false says it did nothing (it then does not count for minIntervalMs). */
+    private readonly fn: () => Promise<void | boolean>,
     private readonly opts: BoundedFrequencyRunnerOptions,
   ) {
     this.minMs = opts.minIntervalMs ?? 1000;
@@ -44,12 +53,15 @@ export class BoundedFrequencyRunner {
 
   /** Asks for a run as soon as the minimum interval allows. */
   run(): void {
-    this.schedule(this.lastStart + this.minMs);
+    if (this.busy) this.deferredRun = true;
+    else this.schedule(this.lastWork + this.minMs);
   }
 
   /** Asks for a run no later than `ms` from now (and no earlier than the minimum interval allows). */
   retryAfter(ms: number): void {
-    this.schedule(Math.max(this.opts.clock.now() + ms, this.lastStart + this.minMs));
+    const due = this.opts.clock.now() + ms;
+    if (this.busy) this.deferredDue = Math.min(this.deferredDue ?? due, due);
+    else this.schedule(Math.max(due, this.lastWork + this.minMs));
   }
 
   /** Number of runs started. */
@@ -70,10 +82,6 @@ export class BoundedFrequencyRunner {
 
   private schedule(due: number): void {
     if (this.stopped) return;
-    if (this.busy) {
-      this.deferred = Math.min(this.deferred ?? due, due);
-      return;
-    }
     const at = Math.max(due, this.opts.clock.now());
     if (this.timer && this.timer.due <= at) return;
     if (this.timer) this.opts.clock.clearTimeout(this.timer.handle);
@@ -84,19 +92,26 @@ export class BoundedFrequencyRunner {
   private fire(): void {
     this.timer = undefined;
     if (this.stopped) return;
+    const workBefore = this.lastWork;
     this.lastStart = this.opts.clock.now();
+    this.lastWork = this.lastStart;
     this.runs++;
     this.busy = true;
     this.running = Promise.resolve()
       .then(() => this.fn())
+      .then((did) => {
+        if (did === false) this.lastWork = workBefore;
+      })
       .catch((e: unknown) => this.opts.onError?.(e))
       .finally(() => {
         this.running = undefined;
         this.busy = false;
         // Requests that came during the run (coalesced), then the periodic run.
-        const deferred = this.deferred;
-        this.deferred = undefined;
-        if (deferred !== undefined) this.schedule(deferred);
+        const { deferredRun, deferredDue } = this;
+        this.deferredRun = false;
+        this.deferredDue = undefined;
+        if (deferredRun) this.schedule(this.lastWork + this.minMs);
+        if (deferredDue !== undefined) this.schedule(Math.max(deferredDue, this.lastWork + this.minMs));
         this.schedule(this.lastStart + this.maxMs);
       });
   }
