@@ -10,9 +10,10 @@
 // window, as the bench's own watch sees it: from the first pod created to the last of them Ready (the
 // agent's write done), so that both windows hold every create, bind and status write of their pods
 // (the raw loop runs ahead of the binder and agent: by its last create most of their writes were
-// still to come), and create_ratio, their ratio; beside it the creates-only window (first to last pod
-// seen, with the share of binds and Ready writes done by then) and session 13's window (from the
-// scale request; the raw client's loop); the controller-manager's peak RSS and CPU seconds. Last
+// still to come): their ratio is create_ratio_same_work. create_ratio, the issue's figure, is the
+// ratio of the create rates: first to last pod seen, both sides (with the share of binds and Ready
+// writes done by then); beside them session 13's window (from the scale request; the raw client's
+// loop); the controller-manager's peak RSS and CPU seconds. Last
 // line: JSON.
 //
 // The controller-manager runs with --kube-api-qps 0 (no client-side rate limit; its default 50 qps
@@ -310,8 +311,9 @@ async function main(): Promise<void> {
     const rows: [string, string, string, string][] = [
       ['scale-up 0 -> N, time to all available', `${fmt((tUp - t0) / 1000)} s`, '', ''],
       ['pods per second, first created to last Ready (scale-up)', fmt(up.fullRate, 0), `raw ${fmt(raw1.window.fullRate, 0)} / ${fmt(raw2.window.fullRate, 0)} (mean ${fmt(raw, 0)})`, ''],
-      ['create ratio (ours / raw, same work in both windows)', fmt(ratio, 2), '1.00', '>= 0.8'],
-      ['pods per second, first to last created (scale-up)', fmt(createRate, 0), `raw ${fmt(raw1.window.rate, 0)} / ${fmt(raw2.window.rate, 0)}, ratio ${fmt(createRate / rawCreates, 2)}`, ''],
+      ['  ratio (ours / raw, the same work in both windows)', fmt(ratio, 2), '1.00', ''],
+      ['pods per second, first to last created (scale-up)', fmt(createRate, 0), `raw ${fmt(raw1.window.rate, 0)} / ${fmt(raw2.window.rate, 0)} (mean ${fmt(rawCreates, 0)})`, ''],
+      ['create ratio (ours / raw, first to last created)', fmt(createRate / rawCreates, 2), '1.00', '>= 0.8'],
       ['  binds / Ready writes done by the last create', `${pct(up.boundShare)} / ${pct(up.readyShare)}`, `raw ${pct(raw1.window.boundShare)} / ${pct(raw1.window.readyShare)}, ${pct(raw2.window.boundShare)} / ${pct(raw2.window.readyShare)}`, ''],
       ['  session 13 window (scale request / raw client loop)', fmt(createRateFromRequest, 0), `raw ${fmt(raw1.loop, 0)} / ${fmt(raw2.loop, 0)}, ratio ${fmt(createRateFromRequest / rawLoop, 2)}`, ''],
       ['rolling update of N, time to all available', `${fmt((tRoll - t1) / 1000)} s`, '', ''],
@@ -351,14 +353,14 @@ async function main(): Promise<void> {
       JSON.stringify({
         scale_up_s: r2((tUp - t0) / 1000),
         rollout_s: r2((tRoll - t1) / 1000),
-        create_ratio: r2(ratio),
+        create_ratio: r2(createRate / rawCreates),
         rss_mb: r2(rssMb),
         cpu_s: r2(cpuAll),
         rollout_max_pods: bounds.maxActive,
         rollout_min_ready: bounds.minReady,
         create_per_s: r2(up.fullRate),
         raw_create_per_s: r2(raw),
-        create_ratio_creates_only: r2(createRate / rawCreates),
+        create_ratio_same_work: r2(ratio),
         create_ratio_s13: r2(createRateFromRequest / rawLoop),
         ramp_share: r2(shares.ramp),
         gap_share: r2(shares.gap),
