@@ -4,10 +4,14 @@
 // process's start CPU (module resolution, file reads and compiles: ~0.8 s -> ~0.4 s on this machine),
 // and a cluster starts nine such processes on two cores. Part of `npm run build`, after tsc.
 //
-// Kept outside the bundle and loaded from node_modules at run time: packages that read their own
-// files relative to __dirname (etcd3's, grpc-health-check's and @grpc/reflection's protos), and dockerode with its transport, which the agent
-// loads only on first use (node-agent's deferred-module.ts). Stack traces name the bundle's lines;
-// `main.bundle.js.map` beside it maps them back (`node --enable-source-maps` reads it).
+// Dependencies that read their own files relative to __dirname (etcd3's, grpc-health-check's and
+// grpc-js's .proto files) get a __dirname and __filename computed at run time from the bundle's own
+// place, so they find those files in node_modules wherever the tree lies (a checkout, a release, the
+// compose image). dockerode and its transport stay outside the bundle, loaded from node_modules: the
+// agent loads dockerode on first use and defers part of it (node-agent's deferred-module.ts), which
+// needs CommonJS's module cache. Stack traces name the bundle's lines; `main.bundle.js.map` beside it
+// maps them back (`node --enable-source-maps` reads it). A bundle older than any package's build is
+// remade; `--force` remakes all.
 import { build } from 'esbuild';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
