@@ -41,10 +41,14 @@ async function run(ctx: ControllerContext): Promise<void> {
       if (last === undefined || now >= last + batch) {
         queuedAt.set(k, now);
         queue.add(k);
-      } else if (last <= now) {
-        queuedAt.set(k, last + batch);
-        queue.addAfter(k, last + batch - now);
-      } // else: queued for the end of this period already, which reads this change too
+        continue;
+      }
+      // the end of the period: the slot already taken when it is ahead, else the next one. Always
+      // handed to the queue: a timer firing late can leave an earlier entry there that dropped the
+      // slot's add, and then only this add covers the change.
+      const slot = last > now ? last : last + batch;
+      queuedAt.set(k, slot);
+      queue.addAfter(k, slot - now);
     }
   };
   const serviceEvents = serviceInformer.addEventHandler({ onDelete: (obj) => queuedAt.delete(objectKey(deletedObject(obj))) });
