@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { PAUSE_IMAGE, TESTBOX_IMAGE } from '@skiff/lab';
 import { deploy100, type Deploy100Result } from './lib/cluster-100.js';
 import { nodeMemoryMb, procMemory, type ProcMemory } from './lib/proc-memory.js';
+import { procSample } from './lib/apiserver-etcd.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -102,6 +103,9 @@ interface NodeMemory {
   agent: ProcMemory;
   proxy: ProcMemory;
   sharedOnceMb: number;
+  /** CPU seconds since each process started (utime + stime) */
+  agentCpuS: number;
+  proxyCpuS: number;
 }
 let nodeMemory: Record<string, NodeMemory> = {};
 
@@ -113,7 +117,7 @@ async function readNodeMemory(state: string[]): Promise<void> {
     const agent = pids[name]!;
     const proxy = pids[`proxy-${node}`];
     if (proxy === undefined) continue;
-    nodeMemory[node] = { agent: procMemory(agent), proxy: procMemory(proxy), sharedOnceMb: nodeMemoryMb([agent, proxy]) };
+    nodeMemory[node] = { agent: procMemory(agent), proxy: procMemory(proxy), sharedOnceMb: nodeMemoryMb([agent, proxy]), agentCpuS: procSample(agent).cpuS, proxyCpuS: procSample(proxy).cpuS };
   }
 }
 
@@ -186,7 +190,7 @@ if (big) {
   process.stdout.write(`    control plane (apiserver + scheduler + controller-manager) ${controlPlane(b.rss)} (target 300); agent + proxy per node, the largest, ${nodeMax(b.rss)} (target 150); etcd ${b.rss.etcd ?? 0}\n`);
   const f = (x: number) => x.toFixed(1);
   for (const [node, m] of Object.entries(nodeMemory)) {
-    process.stdout.write(`    ${node}: agent ${f(m.agent.rssMb)} (own ${f(m.agent.anonMb)} + file ${f(m.agent.fileMb)}), proxy ${f(m.proxy.rssMb)} (own ${f(m.proxy.anonMb)} + file ${f(m.proxy.fileMb)}); with the node binary's shared pages counted once ${f(m.sharedOnceMb)}\n`);
+    process.stdout.write(`    ${node}: agent ${f(m.agent.rssMb)} (own ${f(m.agent.anonMb)} + file ${f(m.agent.fileMb)}), proxy ${f(m.proxy.rssMb)} (own ${f(m.proxy.anonMb)} + file ${f(m.proxy.fileMb)}); with the node binary's shared pages counted once ${f(m.sharedOnceMb)}; CPU s since start: agent ${f(m.agentCpuS)}, proxy ${f(m.proxyCpuS)}\n`);
   }
 }
 process.stdout.write(`load average (1 min) during the run: ${load.map((l) => l.toFixed(1)).join(', ')}\n`);
@@ -204,6 +208,7 @@ process.stdout.write(
           control_plane_rss_mb: controlPlane(big.rss),
           node_rss_mb: nodeMax(big.rss),
           node_mem_shared_once_mb: r2(Math.max(...Object.values(nodeMemory).map((m) => m.sharedOnceMb))),
+          agent_cpu_s: r2(Math.max(...Object.values(nodeMemory).map((m) => m.agentCpuS))),
           etcd_rss_mb: big.rss.etcd ?? 0,
         }
       : {}),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // skiff-node-agent: flags, then run().
 import '@skiff/machinery/small-daemon-heap'; // first: before the other modules load
+import { useOptimizingCompiler } from './optimizing-compiler.js'; // second: before code gets hot
 import './defer-dockerode-extras.js'; // before dockerode loads
 import { apiClientFlags, apiClientFromFlags, cliFlags, DEFAULT_BURST, DEFAULT_QPS, letHttp2StreamsDieYoung, loggerFromFlags, logLevelFlags, readSharedToken } from '@skiff/machinery';
 import { hostname } from 'node:os';
@@ -29,11 +30,14 @@ const argv = cliFlags()
   .option('eviction-soft', { type: 'string', describe: 'soft eviction thresholds (as --eviction-hard): a pod is evicted once one is met for its grace period' })
   .option('eviction-soft-grace-period', { type: 'string', describe: 'the grace period of each soft threshold, e.g. memory.available=1m30s' })
   .option('eviction-max-pod-grace-period', { type: 'number', default: 0, describe: "the most seconds a pod evicted for a soft threshold gets to stop (its own terminationGracePeriodSeconds when shorter; negative: always its own)" })
+  .option('js-optimizer', { type: 'boolean', default: false, describe: "let V8 optimize hot JavaScript (TurboFan): more speed for a busy agent, about 10 MB more memory" })
   .option('health-port', { type: 'number', default: defaultAgentConfig.healthPort, describe: '/healthz, /readyz and /metrics on 127.0.0.1 (-1 disables)' })
   .option('server-token-file', { type: 'string', describe: "file holding the token the apiserver presents to this agent's server (logs, exec, port-forward, top); without it the server does not run" })
   .option('server-port', { type: 'number', default: 10250, describe: "the agent server's port, on --node-ip (published in the Node's status.daemonEndpoints)" })
   .options(logLevelFlags)
   .parse();
+
+useOptimizingCompiler(argv['js-optimizer']);
 
 // Workaround, measured on Node 20: every finished HTTP/2 request there is promoted to the old
 // generation (2.6 KB each; a full GC every few seconds under load). See machinery's http2-release.ts.
