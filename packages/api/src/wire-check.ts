@@ -22,11 +22,25 @@ function wireTypeOf(type: string, isMessage: boolean): number {
   return 0; // enums, by name
 }
 
+/** Strings up to this length are scanned here for a byte >= 0x80 before asking isUtf8 (a view and a native call each). */
+const SCAN_MAX = 64;
+
+/** Whether `buf[pos, pos + len)` is UTF-8: ASCII-only short strings (most names, labels, quantities) need no view. */
+export function isUtf8At(buf: Uint8Array, pos: number, len: number): boolean {
+  if (len <= SCAN_MAX) {
+    const end = pos + len;
+    let i = pos;
+    while (i < end && buf[i]! < 0x80) i++;
+    if (i === end) return true;
+  }
+  return isUtf8(buf.subarray(pos, pos + len));
+}
+
 class Cursor {
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
-    readonly end: number,
+    public end: number,
   ) {}
 
   varint(maxBytes = 10): number {
@@ -51,7 +65,7 @@ class Cursor {
   utf8(): void {
     const len = this.varint(5);
     if (len > this.end - this.pos) throw new MalformedWire('truncated field');
-    if (!isUtf8(this.buf.subarray(this.pos, this.pos + len))) throw new MalformedWire('string field is not valid UTF-8');
+    if (!isUtf8At(this.buf, this.pos, len)) throw new MalformedWire('string field is not valid UTF-8');
     this.pos += len;
   }
 }
@@ -61,39 +75,87 @@ export function checkWire(type: protobuf.Type, bytes: Uint8Array): void {
   checkMessage(type, new Cursor(bytes, 0, bytes.length), 0);
 }
 
+/** What the checks need of one field, worked out once per field. */
+interface FieldCheck {
+  field: protobuf.Field;
+  /** The wire type the field is written with (2 for maps). */
+  want: number;
+  /** A string (not a map): checked to be UTF-8. */
+  string: boolean;
+  /** The message type of a message field (not a map). */
+  message: protobuf.Type | undefined;
+  /** A repeated scalar that may also come packed (wire type 2). */
+  packable: boolean;
+}
+
+interface TypeCheck {
+  isObject: boolean;
+  byId: Map<number, FieldCheck>;
+}
+
+const typeChecks = new WeakMap<protobuf.Type, TypeCheck>();
+
+function typeCheckOf(type: protobuf.Type): TypeCheck {
+  let tc = typeChecks.get(type);
+  if (tc) return tc;
+  const byId = new Map<number, FieldCheck>();
+  for (const field of type.fieldsArray) {
+    field.resolve();
+    const rt = field.resolvedType as protobuf.Type | protobuf.Enum | null;
+    const isMessage = !!rt && 'fields' in rt;
+    const want = field.map ? 2 : wireTypeOf(field.type, isMessage);
+    byId.set(field.id, {
+      field,
+      want,
+      string: field.type === 'string' && !field.map,
+      message: isMessage && !field.map ? (rt as protobuf.Type) : undefined,
+      packable: field.repeated && !field.map && want !== 2,
+    });
+  }
+  tc = { isObject: roleOf(type) === 'object', byId };
+  typeChecks.set(type, tc);
+  return tc;
+}
+
 function checkMessage(type: protobuf.Type, c: Cursor, depth: number): void {
   if (depth > MAX_DEPTH) throw new MalformedWire(`nested deeper than ${MAX_DEPTH} messages`);
-  const isObject = roleOf(type) === 'object';
+  const { isObject, byId } = typeCheckOf(type);
   let kindField = 0;
   while (c.pos < c.end) {
     const tag = c.varint(5);
     const id = Math.floor(tag / 8);
     const wt = tag % 8;
     if (id === 0) throw new MalformedWire('field number 0');
-    const field = type.fieldsById[id];
+    const fc = byId.get(id);
     if (wt === 3 || wt === 4 || wt > 5) throw new MalformedWire(`unsupported wire type ${wt} (field ${id} of ${type.name})`);
-    if (field && isObject) {
+    if (fc && isObject) {
       if (kindField && kindField !== id) throw new MalformedWire('an Object carries more than one kind');
       kindField = id;
     }
-    if (field) {
-      const rt = field.resolvedType as protobuf.Type | protobuf.Enum | null;
-      const isMessage = !!rt && 'fields' in rt;
-      const want = field.map ? 2 : wireTypeOf(field.type, isMessage);
-      const packed = field.repeated && !field.map && want !== 2 && wt === 2;
-      if (wt !== want && !packed) throw new MalformedWire(`field ${type.name}.${field.name} has wire type ${wt}, want ${want}`);
-      if (wt === 2 && field.type === 'string' && !field.map) {
+    if (fc) {
+      const want = fc.want;
+      const packed = fc.packable && wt === 2;
+      if (wt !== want && !packed) throw new MalformedWire(`field ${type.name}.${fc.field.name} has wire type ${wt}, want ${want}`);
+      if (wt === 2 && fc.string) {
         c.utf8();
         continue;
       }
       if (wt === 2) {
         const len = c.varint(5);
-        if (len > c.end - c.pos) throw new MalformedWire(`length of ${type.name}.${field.name} runs past the message`);
-        const sub = new Cursor(c.buf, c.pos, c.pos + len);
-        if (field.map) checkMapEntry(field as unknown as protobuf.MapField, sub, depth + 1);
-        else if (isMessage) checkMessage(rt as protobuf.Type, sub, depth + 1);
-        else if (packed) while (sub.pos < sub.end) skipValue(sub, want);
-        c.pos += len;
+        if (len > c.end - c.pos) throw new MalformedWire(`length of ${type.name}.${fc.field.name} runs past the message`);
+        const end = c.end;
+        const next = c.pos + len;
+        if (fc.field.map) checkMapEntry(fc.field as unknown as protobuf.MapField, new Cursor(c.buf, c.pos, next), depth + 1);
+        else if (fc.message) {
+          // the nested message is read with this cursor, bounded to its length (a throw ends the check)
+          c.end = next;
+          checkMessage(fc.message, c, depth + 1);
+          c.end = end;
+        } else if (packed) {
+          const sub = new Cursor(c.buf, c.pos, next);
+          while (sub.pos < sub.end) skipValue(sub, want);
+        }
+        c.pos = next;
         continue;
       }
     }
