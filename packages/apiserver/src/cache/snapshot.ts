@@ -7,11 +7,17 @@ import type { ObjectFilter } from './filter.js';
 import type { CacheIndexes } from './indexes.js';
 import { lowerBound, type SortedKeys } from './sorted-keys.js';
 
+/** The window of changes, oldest first (an EventWindow; an array in tests). */
+export interface EventSeq {
+  readonly length: number;
+  at(i: number): CacheEvent | undefined;
+}
+
 export interface CacheState {
   readonly objects: ReadonlyMap<string, CachedObject>;
   readonly indexes: CacheIndexes;
   /** Changes in revision order; every change after `oldest` is here. */
-  readonly history: readonly CacheEvent[];
+  readonly history: EventSeq;
   readonly revision: bigint;
 }
 
@@ -26,22 +32,22 @@ export interface CachePage {
 }
 
 /** The first index of `h` whose revision is greater than `rev`. */
-export function firstAfter(h: readonly CacheEvent[], rev: bigint): number {
+export function firstAfter(h: EventSeq, rev: bigint): number {
   let lo = 0;
   let hi = h.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (h[mid]!.revision <= rev) lo = mid + 1;
+    if (h.at(mid)!.revision <= rev) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /** key -> its state at `rev` (null: absent), for every key changed after `rev`. */
-function undoAfter(h: readonly CacheEvent[], rev: bigint): Map<string, CachedObject | null> {
+function undoAfter(h: EventSeq, rev: bigint): Map<string, CachedObject | null> {
   const undo = new Map<string, CachedObject | null>();
   for (let i = firstAfter(h, rev); i < h.length; i++) {
-    const e = h[i]!;
+    const e = h.at(i)!;
     if (!undo.has(e.key)) undo.set(e.key, e.type === 'ADDED' ? null : e.prev!);
   }
   return undo;

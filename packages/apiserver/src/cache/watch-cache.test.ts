@@ -8,20 +8,50 @@ import { CollectingSink, keyOf, pod, podType, settled, startCache, tick } from '
 const all = makeFilter(podType, '', '', '');
 
 describe('WatchCache window, trimming and replay', () => {
-  it('keeps at least `capacity` changes and trims to it once an eighth over', async () => {
+  it('keeps the newest `capacity` changes, evicting the oldest one by one', async () => {
     const { source, cache } = await startCache(8);
     try {
       const start = source.revision;
-      for (let i = 0; i < 9; i++) source.put(keyOf(pod('a', `p${i}`)), pod('a', `p${i}`));
+      for (let i = 0; i < 8; i++) source.put(keyOf(pod('a', `p${i}`)), pod('a', `p${i}`));
       await settled(source, cache);
-      // 9 changes fit (8 + an eighth): the whole window since the start is kept.
+      // 8 changes fit: the whole window since the start is kept.
       assert.equal(cache.oldestRevision, start);
-      source.put(keyOf(pod('a', 'p9')), pod('a', 'p9'));
+      assert.equal(cache.covers(start), true);
+      source.put(keyOf(pod('a', 'p8')), pod('a', 'p8'));
       await settled(source, cache);
-      // 10 > 9: trimmed back to the last 8 changes.
-      assert.equal(cache.oldestRevision, start + 2n);
-      assert.equal(cache.covers(start + 1n), false);
-      assert.equal(cache.covers(start + 2n), true);
+      // The 9th evicts the 1st.
+      assert.equal(cache.oldestRevision, start + 1n);
+      assert.equal(cache.covers(start), false);
+      for (let i = 9; i < 30; i++) source.put(keyOf(pod('a', `p${i}`)), pod('a', `p${i}`));
+      await settled(source, cache);
+      // Round the ring more than twice: still the newest 8, replayed in order.
+      assert.equal(cache.oldestRevision, start + 22n);
+      const sink = new CollectingSink();
+      const ac = new AbortController();
+      await cache.watch(all, String(start + 22n), { bookmarks: false, initialEventsEnd: false }, sink, ac.signal);
+      assert.deepEqual(sink.summary(), Array.from({ length: 8 }, (_, i) => `ADDED p${22 + i}`));
+      ac.abort();
+    } finally {
+      await cache.stop();
+    }
+  });
+
+  it('a batch of one revision shares its revision in the window; a page at an older revision undoes later batches', async () => {
+    const { source, cache } = await startCache(5);
+    try {
+      const start = source.revision;
+      const put = (n: string, node = ''): { type: 'put'; key: string; value: Buffer } => ({ type: 'put', key: keyOf(pod('a', n)), value: Buffer.from(JSON.stringify(pod('a', n, node))) });
+      source.commit([put('x0'), put('x1'), put('x2')]);
+      source.commit([put('y0'), put('y1'), put('x0', 'n1')]);
+      await settled(source, cache);
+      // 6 events in a window of 5: the first event of the first revision is evicted, so that
+      // revision is no longer covered; the second revision is whole.
+      assert.equal(cache.oldestRevision, start + 1n);
+      assert.equal(cache.covers(start), false);
+      const page = cache.page(all, { at: start + 1n, limit: 0 });
+      assert.deepEqual(page.items.map((o) => o.key), ['a/x0', 'a/x1', 'a/x2']);
+      assert.equal(page.items[0]!.nodeName, '');
+      assert.deepEqual(cache.list(all).items.map((o) => `${o.key}@${o.nodeName}`), ['a/x0@n1', 'a/x1@', 'a/x2@', 'a/y0@', 'a/y1@']);
     } finally {
       await cache.stop();
     }
@@ -36,7 +66,7 @@ describe('WatchCache window, trimming and replay', () => {
   ];
   for (const c of replay) {
     it(`replay ${c.name}`, async () => {
-      // capacity 4: after 6 changes (4 + an eighth rounds to 5, so trimmed to 4), oldest = start + 2.
+      // capacity 4: after 6 changes the newest 4 are kept, oldest = start + 2.
       const { source, cache } = await startCache(4);
       try {
         const start = source.revision;

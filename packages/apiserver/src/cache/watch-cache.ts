@@ -9,6 +9,7 @@ import { encodeWatchResponse, type Logger } from '@skiff/machinery';
 import { CacheEvent } from './cache-event.js';
 import { CachedObject } from './cached-object.js';
 import type { ObjectFilter } from './filter.js';
+import { EventWindow } from './event-window.js';
 import { CacheIndexes } from './indexes.js';
 import { firstAfter, readPage, type CachePage } from './snapshot.js';
 import type { CacheSource, SourceEvent, SourceWatch } from './source.js';
@@ -22,7 +23,7 @@ export const FRESHNESS_TIMEOUT_MS = 3000;
 const UNVOUCHED_WAIT_MS = 100;
 
 export interface WatchCacheOptions {
-  /** Changes kept for resuming watches (at least this many; up to an eighth more between trims). */
+  /** Changes kept for resuming watches and reading older pages (the newest this many). */
   capacity: number;
   bookmarkIntervalMs: number;
   log: Logger;
@@ -39,7 +40,7 @@ export function tooLargeResourceVersion(requested: bigint, current: bigint): Api
 export class WatchCache {
   private objects = new Map<string, CachedObject>();
   private readonly indexes: CacheIndexes;
-  private history: CacheEvent[] = [];
+  private readonly history: EventWindow;
   /** Every change after this revision is in `history`. */
   private oldest = 0n;
   /** The revision the cache is current at: its last change, or a later progress notification. */
@@ -67,6 +68,7 @@ export class WatchCache {
     private readonly opts: WatchCacheOptions,
   ) {
     this.indexes = new CacheIndexes(type);
+    this.history = new EventWindow(opts.capacity);
     this.resetReady();
   }
 
@@ -110,7 +112,7 @@ export class WatchCache {
     }
     this.objects = objects;
     this.indexes.reset(objects);
-    this.history = [];
+    this.history.clear();
     this.revision = revision!;
     this.lastChange = revision!;
     this.oldest = revision!;
@@ -191,8 +193,9 @@ export class WatchCache {
         this.apply(batchRev, batch);
         batch = [];
       }
-      batchRev = ev.revision;
-      const e = this.toEvent(ev);
+      if (ev.revision !== batchRev) batchRev = ev.revision;
+      // The events of one revision share its BigInt (the window keeps one per revision, not per event).
+      const e = this.toEvent(ev, batchRev);
       if (e) batch.push(e);
     }
     if (batch.length > 0) this.apply(batchRev, batch);
@@ -205,15 +208,20 @@ export class WatchCache {
     }
   }
 
-  private toEvent(ev: SourceEvent): CacheEvent | undefined {
+  /** String(rev) of the revision being applied, made once for all its events. */
+  private rvMemo: { rev: bigint; rv: string } = { rev: -1n, rv: '' };
+
+  private toEvent(ev: SourceEvent, rev: bigint): CacheEvent | undefined {
+    if (this.rvMemo.rev !== rev) this.rvMemo = { rev, rv: String(rev) };
+    const rv = this.rvMemo.rv;
     const key = this.keyOf(ev.key);
     const prev = this.objects.get(key);
-    if (ev.type === 'delete') return prev && new CacheEvent('DELETED', ev.revision, prev.atRevision(String(ev.revision)), prev);
+    if (ev.type === 'delete') return prev && new CacheEvent('DELETED', rev, prev.atRevision(rv), prev);
     const type = prev ? 'MODIFIED' : 'ADDED';
     // Parsed now only when a watcher will filter and encode it; otherwise when first needed.
-    if (this.watchers.size === 0) return new CacheEvent(type, ev.revision, CachedObject.fromStored(this.type, key, ev.value, String(ev.revision)), prev);
-    const { cached, decoded } = CachedObject.fromStoredDecoded(this.type, key, ev.value, String(ev.revision));
-    return new CacheEvent(type, ev.revision, cached, prev, decoded);
+    if (this.watchers.size === 0) return new CacheEvent(type, rev, CachedObject.fromStored(this.type, key, ev.value, rv), prev);
+    const { cached, decoded } = CachedObject.fromStoredDecoded(this.type, key, ev.value, rv);
+    return new CacheEvent(type, rev, cached, prev, decoded);
   }
 
   /** "/registry/pods/ns/name" -> "ns/name" (what objectKey gives for the object). */
@@ -227,17 +235,11 @@ export class WatchCache {
       if (e.type === 'DELETED') this.objects.delete(e.key);
       else this.objects.set(e.key, e.object);
       this.indexes.update(e.key, e.prev, e.type === 'DELETED' ? undefined : e.object);
-      this.history.push(e);
+      const evicted = this.history.push(e);
+      if (evicted) this.oldest = evicted.revision;
     }
     this.revision = rev;
     this.lastChange = rev;
-    // The window is trimmed back to `capacity` once it is an eighth over: one copy per many events,
-    // not a copy of the whole window per event.
-    if (this.history.length > this.opts.capacity + Math.max(1, this.opts.capacity >> 3)) {
-      const drop = this.history.length - this.opts.capacity;
-      this.oldest = this.history[drop - 1]!.revision;
-      this.history = this.history.slice(drop);
-    }
     this.dispatch(rev, events);
     for (const e of events) e.release();
     this.wake();
@@ -406,9 +408,9 @@ export class WatchCache {
       // Replay the window after `from`, one response per revision.
       let i = firstAfter(this.history, from);
       while (i < this.history.length) {
-        const rev = this.history[i]!.revision;
+        const rev = this.history.at(i).revision;
         const batch: CacheEvent[] = [];
-        while (i < this.history.length && this.history[i]!.revision === rev) batch.push(this.history[i++]!);
+        while (i < this.history.length && this.history.at(i).revision === rev) batch.push(this.history.at(i++));
         w.deliver(rev, batch, () => encodeWatchResponse(String(rev), batch.map((e) => e.encoded(e.type))));
       }
       if (w.sentRevision < this.revision) w.sentRevision = this.revision;
