@@ -216,16 +216,37 @@ COMMIT
     }
   });
 
-  void it('a flushed table (canary gone) forces a full sync that puts everything back', async () => {
+  void it('a flushed table (canary gone) is seen by canaryMissing, and a full sync puts everything back', async () => {
     const h = await harness();
     h.svc(undefined, web);
     h.ep(undefined, webEps('10.244.1.3'));
     await h.sync();
+    assert.equal(await h.syncer.canaryMissing(), false);
     const good = await h.fake.saveAll();
     await cleanup(h.fake); // someone else removed our chains
-    const { plan } = await h.sync();
+    assert.equal(await h.syncer.canaryMissing(), true);
+    const { plan } = await h.sync(true);
     assert.equal(plan.full, true);
     assert.equal(await h.fake.saveAll(), good);
+    assert.equal(await h.syncer.canaryMissing(), false);
+  });
+
+  void it('a sync never looks for the canary itself (the proxier\'s monitor does)', async () => {
+    let checks = 0;
+    class Counting extends FakeIptables {
+      override chainExists(table: Table, chain: string): Promise<boolean> {
+        checks++;
+        return super.chainExists(table, chain);
+      }
+    }
+    const h = await harness(undefined, new Counting());
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3'), webEps('10.244.1.4'));
+    assert.equal((await h.sync()).plan.full, false);
+    await h.sync();
+    assert.equal(checks, 0);
   });
 
   void it('a failed restore makes the next sync full', async () => {

@@ -1,5 +1,5 @@
-// Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
-// is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
+// Writes each sync into the kernel: a full sync (the first, after a failure, or when asked: the
+// proxier asks when its canary monitor finds the canary chain gone) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
 // the next sync is full. Split syncs are pipelined: the next restore's payload is prepared (made and
 // written to its file) while the one before is applied; the syncer applies them in order, one at a
@@ -19,8 +19,6 @@ export interface SyncInput {
   changed?: ReadonlySet<string>;
   /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
   nodePortIPs?: readonly string[];
-  /** A partial sync looks for the canary first unless this is false. */
-  checkCanary?: boolean;
 }
 
 function jumpsTo(rules: readonly string[], chain: string): boolean {
@@ -42,8 +40,8 @@ export class IptablesSyncer {
   }
 
   /**
-   * True when the canary chain is gone: someone flushed or deleted our tables. As kube-proxy's
-   * monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
+   * True when the canary chain is gone: someone flushed or deleted our tables (the proxier's canary
+   * monitor asks, never a sync). As kube-proxy's monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
    * nat holds 10,000 services (the legacy backend reads a whole table to list one chain).
    */
   async canaryMissing(): Promise<boolean> {
@@ -51,8 +49,7 @@ export class IptablesSyncer {
   }
 
   async sync(input: SyncInput): Promise<SyncPlan> {
-    let full = input.changed === undefined || this.planner.needsFullSync();
-    if (!full && input.checkCanary !== false && (await this.canaryMissing())) full = true;
+    const full = input.changed === undefined || this.planner.needsFullSync();
     try {
       const plan = full ? await this.planFull(input) : this.planner.plan(input);
       await this.restoreAll(plan);
