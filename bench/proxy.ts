@@ -166,6 +166,8 @@ async function proxyRun(
     const fullSyncMs = Number(first.durationMs);
     const afterSync = procSample(proxy.proc.pid!);
     log(`${backend} ${scale}: first full sync ${r1(fullSyncMs)} ms (${r1(startToProgrammedMs)} ms from start), RSS ${r1(afterSync.rssMb)} MB (${rssParts(proxy.proc.pid!)})`);
+    const tl = first.timeline as { stages?: [string, number, number][]; cpuMs?: number } | undefined;
+    if (tl?.stages) log(`${backend} ${scale}: first full sync's stages (ms from its start) ${tl.stages.map(([n, a, b]) => `${n} ${a}-${b}`).join(', ')}; the proxy's CPU meanwhile ${tl.cpuMs} ms`);
     if (HEAP_SNAPSHOT_DIR) {
       proxy.proc.kill('SIGUSR2');
       await sleep(20_000); // written synchronously by the proxy; it answers nothing meanwhile

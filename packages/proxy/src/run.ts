@@ -180,12 +180,14 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
         full: r.plan?.full,
         durationMs: r.durationMs,
         restores: r.plan?.restores,
+        ...(r.plan?.full ? { timeline: r.plan.timeline } : {}),
         rulesWritten: r.plan?.rulesWritten,
         programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
         // of it, since the proxy received the change (the rest: the apiserver's write and the watch)
         sinceReceivedMs: (r.receivedTimes ?? []).map((t) => Math.max(0, end - t)),
       });
-      if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs });
+      // the first sync's stages (iptables-save, planning, each restore's preparing and applying) and the proxy's CPU meanwhile
+      if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs, timeline: r.plan?.timeline });
       syncedOnce = true;
     },
   });

@@ -9,7 +9,7 @@ import { CANARY_CHAIN } from './chain-names.js';
 import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
 import type { Iptables, PreparedRestore } from './iptables.js';
 import { splitRule } from './rule-line.js';
-import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan } from './rules-planner.js';
+import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan, type SyncTimeline } from './rules-planner.js';
 import { parseSavedTables, type SavedChain } from './saved-tables.js';
 
 export interface SyncInput {
@@ -50,11 +50,12 @@ export class IptablesSyncer {
 
   async sync(input: SyncInput): Promise<SyncPlan> {
     const full = input.changed === undefined || this.planner.needsFullSync();
+    const clock = new StageClock();
     try {
-      const plan = full ? await this.planFull(input) : this.planner.plan(input);
-      await this.restoreAll(plan);
+      const plan = full ? await this.planFull(input, clock) : clock.timeSync('plan', () => this.planner.plan(input));
+      await this.restoreAll(plan, clock);
       this.planner.commit();
-      return plan.summary();
+      return { ...plan.summary(), timeline: clock.done() };
     } catch (e) {
       this.planner.reset();
       throw e;
@@ -66,17 +67,21 @@ export class IptablesSyncer {
    * succeeded, and the next payload is prepared (its text made and written out) while the one before
    * is applied. A failure stops the rest (a prepared one is discarded) and is thrown.
    */
-  private async restoreAll(plan: PlannedSync): Promise<void> {
+  private async restoreAll(plan: PlannedSync, clock: StageClock): Promise<void> {
     const payloads = plan.payloads();
+    let n = 1;
     let next = payloads.next();
     if (next.done) return;
-    let ready = await this.iptables.prepare(next.value);
+    let ready = await clock.time(`prepare ${n}`, this.iptables.prepare(next.value));
     for (;;) {
-      const applying = ready.apply();
+      const applying = clock.time(`apply ${n}`, ready.apply());
+      n++;
       let preparing: Promise<PreparedRestore | undefined>;
       try {
+        // The generator makes the first rules of the payload here, synchronously: part of `prepare`.
+        const start = clock.now();
         next = payloads.next();
-        preparing = next.done ? Promise.resolve(undefined) : this.iptables.prepare(next.value);
+        preparing = next.done ? Promise.resolve(undefined) : clock.time(`prepare ${n}`, this.iptables.prepare(next.value), start);
       } catch (e) {
         preparing = Promise.reject(e as Error);
       }
@@ -92,9 +97,10 @@ export class IptablesSyncer {
   }
 
   /** A full plan: the service chains are planned while iptables-save reads the tables. */
-  private planFull(input: SyncInput): Promise<PlannedSync> {
+  private planFull(input: SyncInput, clock: StageClock): Promise<PlannedSync> {
     const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
-    return this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, this.readTables());
+    const saved = clock.time('save', this.readTables());
+    return clock.time('plan', this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, saved));
   }
 
   /**
@@ -110,5 +116,36 @@ export class IptablesSyncer {
     const saved = { nat, filter, mangle: new Map<string, SavedChain>() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
     return { existingNatChains: nat.keys(), missingJumps };
+  }
+}
+
+/** Times a sync's stages (wall clock from the sync's start) and the process's CPU over the sync. */
+class StageClock {
+  private readonly start = performance.now();
+  private readonly cpu = process.cpuUsage();
+  private readonly stages: [string, number, number][] = [];
+
+  now(): number {
+    return performance.now() - this.start;
+  }
+
+  /** Records the stage from `start` (default now) until the promise settles. */
+  time<T>(stage: string, p: Promise<T>, start = this.now()): Promise<T> {
+    const end = (): void => void this.stages.push([stage, Math.round(start), Math.round(this.now())]);
+    return p.finally(end);
+  }
+
+  timeSync<T>(stage: string, fn: () => T): T {
+    const start = this.now();
+    try {
+      return fn();
+    } finally {
+      this.stages.push([stage, Math.round(start), Math.round(this.now())]);
+    }
+  }
+
+  done(): SyncTimeline {
+    const cpu = process.cpuUsage(this.cpu);
+    return { stages: this.stages.sort((a, b) => a[1] - b[1]), totalMs: Math.round(this.now()), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   }
 }
