@@ -63,7 +63,7 @@ export interface SyncPlan {
 
 /** A sync's stages, in ms from its start, and the proxy's own CPU time (not its children's) during it. */
 export interface SyncTimeline {
-  /** [stage, start, end]: `save` (iptables-save), `plan` (planning until the saves' result is used), `prepare N` (restore N's text made and written), `apply N` (iptables-restore N). */
+  /** [stage, start, end]: `save` (iptables-save, from its start until its end is seen), `rewrite` (a full sync's service ports planned, synchronously, while the save runs), `plan` (all planning, with the saves' result), `prepare N` (restore N's text made and written), `apply N` (iptables-restore N). */
   stages: [string, number, number][];
   /** Wall time of the sync. */
   totalMs: number;

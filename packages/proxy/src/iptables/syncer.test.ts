@@ -310,7 +310,7 @@ COMMIT
     const tl = plan.timeline;
     assert.ok(tl);
     const names = tl.stages.map(([n]) => n);
-    assert.deepEqual([...names].sort(), ['apply 1', 'apply 2', 'apply 3', 'apply 4', 'plan', 'prepare 1', 'prepare 2', 'prepare 3', 'prepare 4', 'save'].sort());
+    assert.deepEqual([...names].sort(), ['apply 1', 'apply 2', 'apply 3', 'apply 4', 'plan', 'prepare 1', 'prepare 2', 'prepare 3', 'prepare 4', 'rewrite', 'save'].sort());
     const at = (n: string): [number, number] => {
       const s = tl.stages.find(([x]) => x === n);
       assert.ok(s, n);
@@ -318,6 +318,7 @@ COMMIT
     };
     for (const [, a, b] of tl.stages) assert.ok(a <= b && b <= tl.totalMs, `${a}-${b} within ${tl.totalMs}`);
     assert.ok(at('plan')[1] <= at('prepare 1')[0], 'the payloads after the plan');
+    assert.ok(at('plan')[0] <= at('rewrite')[0] && at('rewrite')[1] <= at('plan')[1], 'the rewrite is part of the plan');
     for (let n = 1; n <= 4; n++) assert.ok(at(`prepare ${n}`)[1] <= at(`apply ${n}`)[0], `restore ${n} applied after it was prepared`);
     for (let n = 2; n <= 4; n++) assert.ok(at(`apply ${n - 1}`)[1] <= at(`apply ${n}`)[0], `restore ${n} after restore ${n - 1}`);
     assert.ok(tl.cpuMs >= 0);

@@ -99,8 +99,14 @@ export class IptablesSyncer {
   /** A full plan: the service chains are planned while iptables-save reads the tables. */
   private planFull(input: SyncInput, clock: StageClock): Promise<PlannedSync> {
     const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
-    const saved = clock.time('save', this.readTables());
-    return clock.time('plan', this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, saved));
+    // Both from now: the save's process is started, then the service chains are planned (blocking
+    // the event loop, so the save's end is seen only after that), then the rest with its result.
+    const start = clock.now();
+    const saved = clock.time('save', this.readTables(), start);
+    const rewriteStart = clock.now();
+    const planned = this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, saved);
+    clock.mark('rewrite', rewriteStart); // planFull's synchronous part: the service ports' layouts and dispatch lines
+    return clock.time('plan', planned, start);
   }
 
   /**
@@ -133,6 +139,11 @@ class StageClock {
   time<T>(stage: string, p: Promise<T>, start = this.now()): Promise<T> {
     const end = (): void => void this.stages.push([stage, Math.round(start), Math.round(this.now())]);
     return p.finally(end);
+  }
+
+  /** Records a stage from `start` until now. */
+  mark(stage: string, start: number): void {
+    this.stages.push([stage, Math.round(start), Math.round(this.now())]);
   }
 
   timeSync<T>(stage: string, fn: () => T): T {
