@@ -16,7 +16,7 @@ import { IptablesSyncer } from './iptables/syncer.js';
 import type { Iptables } from './iptables/iptables.js';
 import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
 import { healthCheckServices, type HealthCheckService } from './process/service-health.js';
-import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
+import { BoundedFrequencyRunner, type RunStart } from './runner/bounded-frequency-runner.js';
 import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
 import { serviceKey } from './tracker/service-port.js';
 
@@ -184,6 +184,11 @@ export class Proxier {
   /** Services with a health check node port and their local ready endpoints, as of the last sync. */
   healthCheckServices(): Map<string, HealthCheckService> {
     return healthCheckServices(this.services, this.endpoints);
+  }
+
+  /** How the current (or last) sync run came about: when it was asked for, due and started. */
+  lastRunStart(): RunStart | undefined {
+    return this.runner.lastRun();
   }
 
   /** Resolves when no sync is in progress. */
