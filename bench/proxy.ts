@@ -166,6 +166,8 @@ async function proxyRun(
     const fullSyncMs = Number(first.durationMs);
     const afterSync = procSample(proxy.proc.pid!);
     log(`${backend} ${scale}: first full sync ${r1(fullSyncMs)} ms (${r1(startToProgrammedMs)} ms from start), RSS ${r1(afterSync.rssMb)} MB (${rssParts(proxy.proc.pid!)})`);
+    const tl = first.timeline as { stages?: [string, number, number][]; cpuMs?: number } | undefined;
+    if (tl?.stages) log(`${backend} ${scale}: first full sync's stages (ms from its start) ${tl.stages.map(([n, a, b]) => `${n} ${a}-${b}`).join(', ')}; the proxy's CPU meanwhile ${tl.cpuMs} ms`);
     if (HEAP_SNAPSHOT_DIR) {
       proxy.proc.kill('SIGUSR2');
       await sleep(20_000); // written synchronously by the proxy; it answers nothing meanwhile
@@ -182,6 +184,8 @@ async function proxyRun(
     // Per change: the time before the proxy received it (its latency minus the proxy's own time since).
     const deliveries: number[] = [];
     let lastWrite = 0;
+    // The slowest change's sync log line: how its run came about (askedMs, heldMs, lateMs, loopDelayMaxMs).
+    let slowest: { ms: number; line: Record<string, unknown> } | undefined;
     for (let k = 0; k < CHANGES; k++) {
       await sleep(Math.max(0, lastWrite + 1200 - performance.now()));
       const i = (k * 7919) % scale;
@@ -194,6 +198,8 @@ async function proxyRun(
       endpoints[i] = await api.client.update({ ...changed, metadata: { ...cur.metadata, annotations: changed.metadata?.annotations ?? {} } });
       const l = await synced;
       latencies.push(...(l.programmingMs as number[]));
+      const worst = Math.max(...(l.programmingMs as number[]));
+      if (!slowest || worst > slowest.ms) slowest = { ms: worst, line: l };
       syncMs.push(Number(l.durationMs));
       for (const ms of l.programmingMs as number[]) waits.push(ms - Number(l.durationMs));
       const since = Array.isArray(l.sinceReceivedMs) ? (l.sinceReceivedMs as number[]) : [];
@@ -204,6 +210,10 @@ async function proxyRun(
       const i = (k * 7919) % scale;
       const cur = endpoints[i]!;
       endpoints[i] = await api.client.update({ ...endpointsObj(i, baseAddrs(i)), metadata: { ...cur.metadata, annotations: {} } });
+    }
+    if (slowest) {
+      const { askedMs, heldMs, lateMs, loopDelayMaxMs, sinceReceivedMs, durationMs } = slowest.line;
+      log(`${backend} ${scale}: slowest change ${r1(slowest.ms)} ms: received ${JSON.stringify(sinceReceivedMs)} ms before its sync ended, its sync ${String(durationMs)} ms, asked for ${String(askedMs)} ms before it started (held back by the min period ${String(heldMs)} ms, its timer late ${String(lateMs)} ms), event loop delay max since the sync before ${String(loopDelayMaxMs)} ms`);
     }
     const after = procSample(proxy.proc.pid!);
     log(`${backend} ${scale}: change p50 ${r1(pct(latencies, 50))} ms, p99 ${r1(pct(latencies, 99))} ms (its sync p50 / p99 / max ${r1(pct(syncMs, 50))} / ${r1(pct(syncMs, 99))} / ${r1(Math.max(...syncMs))} ms; before its sync p50 / p99 / max ${r1(pct(waits, 50))} / ${r1(pct(waits, 99))} / ${r1(Math.max(...waits))} ms, of it before the proxy received it p50 / p99 / max ${r1(pct(deliveries, 50))} / ${r1(pct(deliveries, 99))} / ${r1(Math.max(...deliveries))} ms), RSS ${r1(after.rssMb)} MB (peak ${r1(after.hwmMb)}; ${rssParts(proxy.proc.pid!)})`);

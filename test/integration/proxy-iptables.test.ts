@@ -1,7 +1,7 @@
 // The proxy's rules in real iptables, on both backends, inside a private network namespace of the
 // test's own (needs root): a node-like baseline (Docker's and the pod network's chains), the
 // proxier's first full sync, partial syncs after an Endpoints and a Service change, a full sync
-// forced by a deleted canary chain, a restart that converges without flushing, and --cleanup
+// forced by a deleted canary chain (the canary monitor's check), a restart that converges without flushing, and --cleanup
 // leaving iptables-save exactly as before. The namespace is removed afterwards, also on failure.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -141,8 +141,9 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
     });
 
     void it('a deleted canary chain forces a full sync; the full resync period does too', async () => {
+      assert.equal(await proxier.checkCanary(), false, 'the canary is there');
       await restoreNow(iptables, '*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
-      clock.advance(30000); // the canary is looked for once per sync period
+      assert.equal(await proxier.checkCanary(), true, 'the monitor sees it gone');
       assert.equal((await sync()).full, true);
       assert.equal(await iptables.chainExists('mangle', 'SKIFF-PROXY-CANARY'), true);
       assert.equal((await sync()).full, false);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeClock } from '@skiff/machinery';
+import { cleanup } from './iptables/cleanup.js';
 import { FakeIptables } from './iptables/fake-iptables.js';
 import type { PreparedRestore } from './iptables/iptables.js';
 import type { SyncPlan } from './iptables/rules-planner.js';
@@ -87,9 +88,10 @@ void describe('proxier', () => {
     ac.abort();
   });
 
-  void it('a slow full sync does not come back before the hour; the canary is looked for once per sync period, not per change', async () => {
+  void it('a slow full sync does not come back before the hour; the canary is looked for by the monitor once per sync period, never by a sync', async () => {
     const clock = new FakeClock(0);
-    let canaryChecks = 0;
+    const canaryChecks: number[] = [];
+    let syncing = false;
     class SlowFullSyncs extends FakeIptables {
       override prepare(pieces: string | Iterable<string>): Promise<PreparedRestore> {
         const payload = typeof pieces === 'string' ? pieces : [...pieces].join('');
@@ -97,12 +99,22 @@ void describe('proxier', () => {
         return super.prepare(payload);
       }
       override chainExists(table: Table, chain: string): Promise<boolean> {
-        canaryChecks++;
+        assert.equal(syncing, false, 'no canary check inside a sync');
+        canaryChecks.push(clock.now());
         return super.chainExists(table, chain);
       }
     }
     const syncs: { at: number; full?: boolean }[] = [];
     const proxier = new Proxier({ nodeName: 'node1', iptables: new SlowFullSyncs(), clock, onSync: (r) => syncs.push({ at: clock.now(), full: r.plan?.full }) });
+    const sync = proxier.syncProxyRules.bind(proxier);
+    proxier.syncProxyRules = async () => {
+      syncing = true;
+      try {
+        return await sync();
+      } finally {
+        syncing = false;
+      }
+    };
     const ac = new AbortController();
     proxier.start(ac.signal);
     proxier.onServiceUpdate(undefined, web);
@@ -119,7 +131,53 @@ void describe('proxier', () => {
     assert.deepEqual(full, [5000], 'only the first sync is full (and took 5 s)');
     const partial = syncs.filter((x) => x.full === false).length;
     assert.ok(partial >= 60, `partial syncs: ${partial}`);
-    assert.ok(canaryChecks <= 5, `canary checks: ${canaryChecks} over ${partial} partial syncs`);
+    assert.deepEqual(canaryChecks, [30000, 60000, 90000, 120000], 'every 30 s on the monitor\'s own timer');
+  });
+
+  void it('the canary monitor forces a full sync when the canary is gone, and none while it is there', async () => {
+    const { clock, iptables, syncs, proxier, ac } = setup();
+    proxier.onServiceUpdate(undefined, web);
+    proxier.onEndpointsUpdate(undefined, eps('10.244.1.1'));
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    const good = await iptables.saveAll();
+    await clock.tick(30000);
+    assert.deepEqual(
+      syncs.map((s) => [s.at, s.plan?.full]),
+      [
+        [0, true],
+        [30000, false],
+      ],
+      'the canary is there: the periodic sync stays partial',
+    );
+    await clock.tick(5000);
+    await cleanup(iptables); // someone flushed our chains
+    await clock.tick(25000); // the monitor's next look, at 60 s
+    assert.equal(syncs.at(-1)?.plan?.full, true, 'a full sync at once');
+    assert.equal(syncs.at(-1)?.at, 60000);
+    assert.equal(await iptables.saveAll(), good, 'everything put back');
+    await clock.tick(30000);
+    assert.equal(syncs.at(-1)?.plan?.full, false, 'then partial again');
+    ac.abort();
+  });
+
+  void it('the canary monitor does nothing before the first sync, nor after stop', async () => {
+    const { clock, iptables, syncs, proxier, ac } = setup();
+    assert.equal(await proxier.checkCanary(), false, 'nothing programmed yet: nothing to miss');
+    proxier.setServicesSynced();
+    proxier.setEndpointsSynced();
+    await clock.tick(0);
+    await cleanup(iptables);
+    assert.equal(await proxier.checkCanary(), true);
+    assert.equal(await proxier.checkCanary(), false, 'a full sync is already asked for');
+    await clock.tick(1000);
+    assert.equal(syncs.at(-1)?.plan?.full, true);
+    ac.abort();
+    const n = syncs.length;
+    await cleanup(iptables);
+    await clock.tick(120000);
+    assert.equal(syncs.length, n, 'stopped: no timer left');
   });
 
   void it('a failed restore is reported and retried as a full sync after the minimum period', async () => {

@@ -2,18 +2,21 @@
 // runner for a sync; each sync applies the pending changes and writes them through the syncer, a
 // partial sync with the changed services, or a full one once FULL_SYNC_PERIOD_MS has passed (or
 // after a failure, or when the canary chain is gone). The runner syncs at least every sync period
-// (a partial sync: nothing to write when nothing changed). Nothing is written until Services and
+// (a partial sync: nothing to write when nothing changed). The canary is looked for by a monitor of
+// its own, as kube-proxy's (iptables Monitor, a goroutine apart from the sync runner): its own timer,
+// once per sync period, never inside a sync; when the canary is gone it forces a full sync (kube-
+// proxy's forceSyncProxyRules). Nothing is written until Services and
 // Endpoints have both synced once. A failed sync is retried (as a full sync) after the minimum
 // sync period. Each Endpoints change carries its trigger time (the endpoints controller's
 // `endpoints.kubernetes.io/last-change-trigger-time` annotation, else when the proxy received it),
 // handed to `onSync` once the change is in the kernel: the network programming latency.
 import type { Endpoints, Service } from '@skiff/api';
-import type { Clock } from '@skiff/machinery';
+import type { Clock, TimerHandle } from '@skiff/machinery';
 import { IptablesSyncer } from './iptables/syncer.js';
 import type { Iptables } from './iptables/iptables.js';
 import type { PlannerConfig, SyncPlan } from './iptables/rules-planner.js';
 import { healthCheckServices, type HealthCheckService } from './process/service-health.js';
-import { BoundedFrequencyRunner } from './runner/bounded-frequency-runner.js';
+import { BoundedFrequencyRunner, type RunStart } from './runner/bounded-frequency-runner.js';
 import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type ServicePortMap } from './tracker/change-tracker.js';
 import { serviceKey } from './tracker/service-port.js';
 
@@ -69,8 +72,10 @@ export class Proxier {
   private servicesSynced = false;
   private endpointsSynced = false;
   private lastFullSync = Number.NEGATIVE_INFINITY;
-  /** When a sync last looked for the canary chain (a full sync puts it back). */
-  private lastCanaryCheck = Number.NEGATIVE_INFINITY;
+  /** The canary monitor asked for a full sync (kube-proxy's needFullSync set by forceSyncProxyRules). */
+  private needFullSync = false;
+  /** A sync has programmed the rules (and the canary) once: only then can the canary be missed. */
+  private programmed = false;
   /** Services changed since the last successful sync (kept across failed syncs). */
   private changed = new Set<string>();
   /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
@@ -93,6 +98,45 @@ export class Proxier {
 
   start(signal: AbortSignal): void {
     this.runner.start(signal);
+    this.startCanaryMonitor(signal);
+  }
+
+  /**
+   * The canary monitor: every sync period, on its own timer (not in the runner, so no change ever
+   * waits behind its process start or, on legacy, the xtables lock it takes), one checkCanary().
+   * The next check is scheduled when this one has finished.
+   */
+  private startCanaryMonitor(signal: AbortSignal): void {
+    if (signal.aborted) return;
+    const period = this.cfg.syncPeriodMs ?? 30000;
+    let timer: TimerHandle | undefined;
+    const next = (): void => {
+      timer = this.cfg.clock.setTimeout(() => {
+        timer = undefined;
+        void this.checkCanary()
+          .catch(() => false)
+          .then(() => {
+            if (!signal.aborted) next();
+          });
+      }, period);
+    };
+    signal.addEventListener('abort', () => {
+      if (timer !== undefined) this.cfg.clock.clearTimeout(timer);
+      timer = undefined;
+    }, { once: true });
+    next();
+  }
+
+  /**
+   * One look for the canary chain (the monitor's; tests may call it): once the rules were programmed,
+   * a missing canary (someone flushed or deleted our tables) forces a full sync. True when it did.
+   */
+  async checkCanary(): Promise<boolean> {
+    if (!this.programmed || this.needFullSync) return false;
+    if (!(await this.syncer.canaryMissing())) return false;
+    this.needFullSync = true;
+    this.runner.run();
+    return true;
   }
 
   /** Records a Service change; true when a sync is now asked for (kube-proxy's QueuedUpdate). */
@@ -142,6 +186,11 @@ export class Proxier {
     return healthCheckServices(this.services, this.endpoints);
   }
 
+  /** How the current (or last) sync run came about: when it was asked for, due and started. */
+  lastRunStart(): RunStart | undefined {
+    return this.runner.lastRun();
+  }
+
   /** Resolves when no sync is in progress. */
   idle(): Promise<void> {
     return this.runner.idle();
@@ -161,19 +210,17 @@ export class Proxier {
     for (const times of this.receivedTimes.values()) this.applyingReceivedTimes.push(...times);
     this.triggerTimes.clear();
     this.receivedTimes.clear();
-    const full = start - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
+    const full = this.needFullSync || start - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
+    this.needFullSync = false;
     try {
       const nodePortIPs = this.cfg.nodePortIPs?.();
-      // As kube-proxy's canary monitor: looked for once per sync period, not in every change's path.
-      const checkCanary = start - this.lastCanaryCheck >= (this.cfg.syncPeriodMs ?? 30000);
       const plan = await this.syncer.sync({
         services: this.services,
         endpoints: this.endpoints,
         ...(full ? {} : { changed: this.changed }),
         ...(nodePortIPs ? { nodePortIPs } : {}),
-        checkCanary,
       });
-      if (checkCanary || plan.full) this.lastCanaryCheck = start;
+      this.programmed = true;
       this.changed = new Set();
       const triggerTimes = this.applyingTriggerTimes;
       const receivedTimes = this.applyingReceivedTimes;

@@ -8,6 +8,7 @@
 //   With --cluster-dns-ip: the same informers feed a ZoneIndex; DnsServer (UDP + TCP) answers
 //   cluster names from it and forwards the rest to the resolvers of the node's resolv.conf.
 import { readFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Endpoints, Service } from '@skiff/api';
 import {
   SharedInformerFactory,
@@ -155,6 +156,10 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
     }
   };
   const serviceHealth = new ServiceHealthServer({ proxyHealthy, log });
+  // The event loop's delay between syncs (logged with each): a change that waited before its sync
+  // while the loop was blocked shows here.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   // Read at scrape time, once `proxier` exists.
   const metrics: ProxyMetrics = new ProxyMetrics(registry, () => proxier.pendingChanges());
   const proxier: Proxier = new Proxier({
@@ -176,16 +181,26 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
       health.updated();
       serviceHealth.sync(proxier.healthCheckServices());
       const end = clock.now();
+      // how this sync's run came about: from the first request to its start, of it held back by the
+      // minimum sync period (until due) and late (the timer fired after due: a busy event loop)
+      const rs = proxier.lastRunStart();
+      const loopDelayMaxMs = Math.round(loopDelay.max / 1e6);
+      loopDelay.reset();
       log.debug('synced proxy rules', {
+        ...(rs?.askedAt !== undefined ? { askedMs: rs.firedAt - rs.askedAt, heldMs: Math.max(0, rs.due - rs.askedAt) } : { periodic: true }),
+        ...(rs ? { lateMs: rs.firedAt - rs.due } : {}),
+        loopDelayMaxMs,
         full: r.plan?.full,
         durationMs: r.durationMs,
         restores: r.plan?.restores,
+        ...(r.plan?.full ? { timeline: r.plan.timeline } : {}),
         rulesWritten: r.plan?.rulesWritten,
         programmingMs: (r.triggerTimes ?? []).map((t) => Math.max(0, end - t)),
         // of it, since the proxy received the change (the rest: the apiserver's write and the watch)
         sinceReceivedMs: (r.receivedTimes ?? []).map((t) => Math.max(0, end - t)),
       });
-      if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs });
+      // the first sync's stages (iptables-save, planning, each restore's preparing and applying) and the proxy's CPU meanwhile
+      if (!syncedOnce) log.info('proxy rules programmed', { full: r.plan?.full, rules: r.plan?.rulesTotal, durationMs: r.durationMs, timeline: r.plan?.timeline });
       syncedOnce = true;
     },
   });
@@ -235,6 +250,7 @@ export async function run(config: ProxyRunConfig, signal: AbortSignal, log: Logg
       else stop.signal.addEventListener('abort', () => resolve(), { once: true });
     });
     signal.removeEventListener('abort', onAbort);
+    loopDelay.disable();
     await Promise.all(feeding);
     await proxier.idle();
     await serviceHealth.close();

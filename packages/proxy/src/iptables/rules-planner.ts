@@ -57,6 +57,18 @@ export interface SyncPlan {
   chainsDeleted: number;
   /** Rules in the proxy's nat and filter chains after this sync. */
   rulesTotal: number;
+  /** Where the sync's time went (the syncer's stages), for logs and diagnosis. */
+  timeline?: SyncTimeline;
+}
+
+/** A sync's stages, in ms from its start, and the proxy's own CPU time (not its children's) during it. */
+export interface SyncTimeline {
+  /** [stage, start, end]: `save` (iptables-save, from its start until its end is seen), `rewrite` (a full sync's service ports planned, synchronously, while the save runs), `plan` (all planning, with the saves' result), `prepare N` (restore N's text made and written), `apply N` (iptables-restore N). */
+  stages: [string, number, number][];
+  /** Wall time of the sync. */
+  totalMs: number;
+  /** CPU time of the proxy process (user + system) during the sync. */
+  cpuMs: number;
 }
 
 /** A planned sync: its payloads, made as they are read, then what was written. */

@@ -216,16 +216,37 @@ COMMIT
     }
   });
 
-  void it('a flushed table (canary gone) forces a full sync that puts everything back', async () => {
+  void it('a flushed table (canary gone) is seen by canaryMissing, and a full sync puts everything back', async () => {
     const h = await harness();
     h.svc(undefined, web);
     h.ep(undefined, webEps('10.244.1.3'));
     await h.sync();
+    assert.equal(await h.syncer.canaryMissing(), false);
     const good = await h.fake.saveAll();
     await cleanup(h.fake); // someone else removed our chains
-    const { plan } = await h.sync();
+    assert.equal(await h.syncer.canaryMissing(), true);
+    const { plan } = await h.sync(true);
     assert.equal(plan.full, true);
     assert.equal(await h.fake.saveAll(), good);
+    assert.equal(await h.syncer.canaryMissing(), false);
+  });
+
+  void it('a sync never looks for the canary itself (the proxier\'s monitor does)', async () => {
+    let checks = 0;
+    class Counting extends FakeIptables {
+      override chainExists(table: Table, chain: string): Promise<boolean> {
+        checks++;
+        return super.chainExists(table, chain);
+      }
+    }
+    const h = await harness(undefined, new Counting());
+    h.svc(undefined, web);
+    h.ep(undefined, webEps('10.244.1.3'));
+    await h.sync();
+    h.ep(webEps('10.244.1.3'), webEps('10.244.1.4'));
+    assert.equal((await h.sync()).plan.full, false);
+    await h.sync();
+    assert.equal(checks, 0);
   });
 
   void it('a failed restore makes the next sync full', async () => {
@@ -277,6 +298,33 @@ COMMIT
     assert.equal(split.payloads.length, 4, 'three chunks of at most 7 service chains (3 per service), then the rest');
     for (const p of split.payloads.slice(0, -1)) assert.ok((p.match(/^:/gm) ?? []).length <= 7);
     assert.equal(split.saved, one.saved);
+  });
+
+  void it('a sync reports its stages: save and plan, then each restore prepared and applied in order', async () => {
+    const h = await harness({ clusterCIDR: '10.244.0.0/16', maxChainsPerRestore: 7 });
+    for (let i = 0; i < 5; i++) {
+      h.svc(undefined, service('ns1', `s${i}`, { clusterIP: `10.96.1.${i}`, ports: [{ name: 'http', port: 80 }] }));
+      h.ep(undefined, endpoints('ns1', `s${i}`, [{ ip: `10.244.1.${i}` }, { ip: `10.244.2.${i}` }], [{ name: 'http', port: 8080 }]));
+    }
+    const { plan } = await h.sync();
+    const tl = plan.timeline;
+    assert.ok(tl);
+    const names = tl.stages.map(([n]) => n);
+    assert.deepEqual([...names].sort(), ['apply 1', 'apply 2', 'apply 3', 'apply 4', 'plan', 'prepare 1', 'prepare 2', 'prepare 3', 'prepare 4', 'rewrite', 'save'].sort());
+    const at = (n: string): [number, number] => {
+      const s = tl.stages.find(([x]) => x === n);
+      assert.ok(s, n);
+      return [s[1], s[2]];
+    };
+    for (const [, a, b] of tl.stages) assert.ok(a <= b && b <= tl.totalMs, `${a}-${b} within ${tl.totalMs}`);
+    assert.ok(at('plan')[1] <= at('prepare 1')[0], 'the payloads after the plan');
+    assert.ok(at('plan')[0] <= at('rewrite')[0] && at('rewrite')[1] <= at('plan')[1], 'the rewrite is part of the plan');
+    for (let n = 1; n <= 4; n++) assert.ok(at(`prepare ${n}`)[1] <= at(`apply ${n}`)[0], `restore ${n} applied after it was prepared`);
+    for (let n = 2; n <= 4; n++) assert.ok(at(`apply ${n - 1}`)[1] <= at(`apply ${n}`)[0], `restore ${n} after restore ${n - 1}`);
+    assert.ok(tl.cpuMs >= 0);
+    h.ep(endpoints('ns1', 's0', [{ ip: '10.244.1.0' }, { ip: '10.244.2.0' }], [{ name: 'http', port: 8080 }]), endpoints('ns1', 's0', [{ ip: '10.244.1.0' }], [{ name: 'http', port: 8080 }]));
+    const partial = (await h.sync()).plan;
+    assert.deepEqual(partial.timeline?.stages.map(([n]) => n), ['plan', 'prepare 1', 'apply 1'], 'a partial sync: no save');
   });
 
   void it('a split sync prepares the next payload while the one before is applied, one ahead at most, and applies them in order; a failed restore stops the ones after it', async () => {

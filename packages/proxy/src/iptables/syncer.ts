@@ -1,5 +1,5 @@
-// Writes each sync into the kernel: a full sync (the first, after a failure, when the canary chain
-// is gone, or when asked) reads the tables once to find stale chains and missing jumps; a partial
+// Writes each sync into the kernel: a full sync (the first, after a failure, or when asked: the
+// proxier asks when its canary monitor finds the canary chain gone) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
 // the next sync is full. Split syncs are pipelined: the next restore's payload is prepared (made and
 // written to its file) while the one before is applied; the syncer applies them in order, one at a
@@ -9,7 +9,7 @@ import { CANARY_CHAIN } from './chain-names.js';
 import { CANARY_TABLES, JUMPS, type Jump } from './fixed-rules.js';
 import type { Iptables, PreparedRestore } from './iptables.js';
 import { splitRule } from './rule-line.js';
-import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan } from './rules-planner.js';
+import { RulesPlanner, type PlannedSync, type PlannerConfig, type SyncPlan, type SyncTimeline } from './rules-planner.js';
 import { parseSavedTables, type SavedChain } from './saved-tables.js';
 
 export interface SyncInput {
@@ -19,8 +19,6 @@ export interface SyncInput {
   changed?: ReadonlySet<string>;
   /** --nodeport-addresses: the local addresses that accept node ports; undefined: all of them. */
   nodePortIPs?: readonly string[];
-  /** A partial sync looks for the canary first unless this is false. */
-  checkCanary?: boolean;
 }
 
 function jumpsTo(rules: readonly string[], chain: string): boolean {
@@ -42,8 +40,8 @@ export class IptablesSyncer {
   }
 
   /**
-   * True when the canary chain is gone: someone flushed or deleted our tables. As kube-proxy's
-   * monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
+   * True when the canary chain is gone: someone flushed or deleted our tables (the proxier's canary
+   * monitor asks, never a sync). As kube-proxy's monitor, only the first (mangle) table's is checked: it is small, so the check stays cheap when
    * nat holds 10,000 services (the legacy backend reads a whole table to list one chain).
    */
   async canaryMissing(): Promise<boolean> {
@@ -51,13 +49,13 @@ export class IptablesSyncer {
   }
 
   async sync(input: SyncInput): Promise<SyncPlan> {
-    let full = input.changed === undefined || this.planner.needsFullSync();
-    if (!full && input.checkCanary !== false && (await this.canaryMissing())) full = true;
+    const full = input.changed === undefined || this.planner.needsFullSync();
+    const clock = new StageClock();
     try {
-      const plan = full ? await this.planFull(input) : this.planner.plan(input);
-      await this.restoreAll(plan);
+      const plan = full ? await this.planFull(input, clock) : clock.timeSync('plan', () => this.planner.plan(input));
+      await this.restoreAll(plan, clock);
       this.planner.commit();
-      return plan.summary();
+      return { ...plan.summary(), timeline: clock.done() };
     } catch (e) {
       this.planner.reset();
       throw e;
@@ -69,17 +67,21 @@ export class IptablesSyncer {
    * succeeded, and the next payload is prepared (its text made and written out) while the one before
    * is applied. A failure stops the rest (a prepared one is discarded) and is thrown.
    */
-  private async restoreAll(plan: PlannedSync): Promise<void> {
+  private async restoreAll(plan: PlannedSync, clock: StageClock): Promise<void> {
     const payloads = plan.payloads();
+    let n = 1;
     let next = payloads.next();
     if (next.done) return;
-    let ready = await this.iptables.prepare(next.value);
+    let ready = await clock.time(`prepare ${n}`, this.iptables.prepare(next.value));
     for (;;) {
-      const applying = ready.apply();
+      const applying = clock.time(`apply ${n}`, ready.apply());
+      n++;
       let preparing: Promise<PreparedRestore | undefined>;
       try {
+        // The generator makes the first rules of the payload here, synchronously: part of `prepare`.
+        const start = clock.now();
         next = payloads.next();
-        preparing = next.done ? Promise.resolve(undefined) : this.iptables.prepare(next.value);
+        preparing = next.done ? Promise.resolve(undefined) : clock.time(`prepare ${n}`, this.iptables.prepare(next.value), start);
       } catch (e) {
         preparing = Promise.reject(e as Error);
       }
@@ -95,9 +97,16 @@ export class IptablesSyncer {
   }
 
   /** A full plan: the service chains are planned while iptables-save reads the tables. */
-  private planFull(input: SyncInput): Promise<PlannedSync> {
+  private planFull(input: SyncInput, clock: StageClock): Promise<PlannedSync> {
     const nodePortIPs = input.nodePortIPs ? { nodePortIPs: input.nodePortIPs } : {};
-    return this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, this.readTables());
+    // Both from now: the save's process is started, then the service chains are planned (blocking
+    // the event loop, so the save's end is seen only after that), then the rest with its result.
+    const start = clock.now();
+    const saved = clock.time('save', this.readTables(), start);
+    const rewriteStart = clock.now();
+    const planned = this.planner.planFull({ services: input.services, endpoints: input.endpoints, ...nodePortIPs }, saved);
+    clock.mark('rewrite', rewriteStart); // planFull's synchronous part: the service ports' layouts and dispatch lines
+    return clock.time('plan', planned, start);
   }
 
   /**
@@ -113,5 +122,41 @@ export class IptablesSyncer {
     const saved = { nat, filter, mangle: new Map<string, SavedChain>() };
     const missingJumps: Jump[] = JUMPS.filter((j) => !jumpsTo(saved[j.table].get(j.hook)?.rules ?? [], j.chain));
     return { existingNatChains: nat.keys(), missingJumps };
+  }
+}
+
+/** Times a sync's stages (wall clock from the sync's start) and the process's CPU over the sync. */
+class StageClock {
+  private readonly start = performance.now();
+  private readonly cpu = process.cpuUsage();
+  private readonly stages: [string, number, number][] = [];
+
+  now(): number {
+    return performance.now() - this.start;
+  }
+
+  /** Records the stage from `start` (default now) until the promise settles. */
+  time<T>(stage: string, p: Promise<T>, start = this.now()): Promise<T> {
+    const end = (): void => void this.stages.push([stage, Math.round(start), Math.round(this.now())]);
+    return p.finally(end);
+  }
+
+  /** Records a stage from `start` until now. */
+  mark(stage: string, start: number): void {
+    this.stages.push([stage, Math.round(start), Math.round(this.now())]);
+  }
+
+  timeSync<T>(stage: string, fn: () => T): T {
+    const start = this.now();
+    try {
+      return fn();
+    } finally {
+      this.stages.push([stage, Math.round(start), Math.round(this.now())]);
+    }
+  }
+
+  done(): SyncTimeline {
+    const cpu = process.cpuUsage(this.cpu);
+    return { stages: this.stages.sort((a, b) => a[1] - b[1]), totalMs: Math.round(this.now()), cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
   }
 }

@@ -31,6 +31,20 @@ void describe('bounded frequency runner', () => {
     assert.equal(clock.pending(), 0);
   });
 
+  void it('tells how each run came about: when it was asked for, when it was due, when it fired', async () => {
+    const { clock, runner, ac } = setup();
+    await clock.tick(0);
+    assert.deepEqual(runner.lastRun(), { askedAt: 0, due: 0, firedAt: 0 }, 'start asks for the first run');
+    await clock.tick(400);
+    runner.run();
+    runner.run();
+    await clock.tick(1000);
+    assert.deepEqual(runner.lastRun(), { askedAt: 400, due: 1000, firedAt: 1000 }, 'held back by the minimum interval, asked for by the first request');
+    await clock.tick(40000);
+    assert.deepEqual(runner.lastRun(), { askedAt: undefined, due: 31000, firedAt: 31000 }, 'a periodic run');
+    ac.abort();
+  });
+
   void it('runs at once on start, then every maxInterval', async () => {
     const { clock, starts, ac } = setup();
     await clock.tick(0);

@@ -16,6 +16,16 @@ export interface BoundedFrequencyRunnerOptions {
   onError?: (err: unknown) => void;
 }
 
+/** How the current (or last) run came about: for logs that explain a change's wait before its sync. */
+export interface RunStart {
+  /** When the first request this run serves was made (run() or retryAfter()); undefined: a periodic run. */
+  askedAt: number | undefined;
+  /** When its timer was due (the earliest the minimum interval allowed, or the periodic time). */
+  due: number;
+  /** When it fired (later than due: the event loop was busy). */
+  firedAt: number;
+}
+
 export class BoundedFrequencyRunner {
   private readonly minMs: number;
   private readonly maxMs: number;
@@ -32,6 +42,9 @@ export class BoundedFrequencyRunner {
   private timer: { handle: TimerHandle; due: number } | undefined;
   private stopped = true;
   private runs = 0;
+  /** The first request not yet served by a run. */
+  private askedAt: number | undefined;
+  private lastRunStart: RunStart | undefined;
 
   constructor(
     /** One run; resolving to false says it did nothing (it then does not count for minIntervalMs). */
@@ -53,15 +66,22 @@ export class BoundedFrequencyRunner {
 
   /** Asks for a run as soon as the minimum interval allows. */
   run(): void {
+    this.askedAt ??= this.opts.clock.now();
     if (this.busy) this.deferredRun = true;
     else this.schedule(this.lastWork + this.minMs);
   }
 
   /** Asks for a run no later than `ms` from now (and no earlier than the minimum interval allows). */
   retryAfter(ms: number): void {
+    this.askedAt ??= this.opts.clock.now();
     const due = this.opts.clock.now() + ms;
     if (this.busy) this.deferredDue = Math.min(this.deferredDue ?? due, due);
     else this.schedule(Math.max(due, this.lastWork + this.minMs));
+  }
+
+  /** How the current or last run came about (undefined before the first). */
+  lastRun(): RunStart | undefined {
+    return this.lastRunStart;
   }
 
   /** Number of runs started. */
@@ -85,15 +105,17 @@ export class BoundedFrequencyRunner {
     const at = Math.max(due, this.opts.clock.now());
     if (this.timer && this.timer.due <= at) return;
     if (this.timer) this.opts.clock.clearTimeout(this.timer.handle);
-    const handle = this.opts.clock.setTimeout(() => this.fire(), at - this.opts.clock.now());
+    const handle = this.opts.clock.setTimeout(() => this.fire(at), at - this.opts.clock.now());
     this.timer = { handle, due: at };
   }
 
-  private fire(): void {
+  private fire(due: number): void {
     this.timer = undefined;
     if (this.stopped) return;
     const workBefore = this.lastWork;
     this.lastStart = this.opts.clock.now();
+    this.lastRunStart = { askedAt: this.askedAt, due, firedAt: this.lastStart };
+    this.askedAt = undefined;
     this.lastWork = this.lastStart;
     this.runs++;
     this.busy = true;
