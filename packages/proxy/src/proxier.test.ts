@@ -141,7 +141,7 @@ void describe('proxier', () => {
     proxier.setServicesSynced();
     proxier.setEndpointsSynced();
     await clock.tick(0);
-    const good = await iptables.saveAll();
+    const good = await iptables.save();
     await clock.tick(30000);
     assert.deepEqual(
       syncs.map((s) => [s.at, s.plan?.full]),
@@ -156,7 +156,7 @@ void describe('proxier', () => {
     await clock.tick(25000); // the monitor's next look, at 60 s
     assert.equal(syncs.at(-1)?.plan?.full, true, 'a full sync at once');
     assert.equal(syncs.at(-1)?.at, 60000);
-    assert.equal(await iptables.saveAll(), good, 'everything put back');
+    assert.equal(await iptables.save(), good, 'everything put back');
     await clock.tick(30000);
     assert.equal(syncs.at(-1)?.plan?.full, false, 'then partial again');
     ac.abort();

@@ -48,6 +48,12 @@ export interface SyncResult {
   receivedTimes?: number[];
 }
 
+/** An Endpoints change's trigger time and when the proxy received it. */
+interface ChangeTimes {
+  trigger: number;
+  received: number;
+}
+
 export interface ProxierConfig extends PlannerConfig {
   nodeName: string;
   iptables: Iptables;
@@ -78,13 +84,10 @@ export class Proxier {
   private programmed = false;
   /** Services changed since the last successful sync (kept across failed syncs). */
   private changed = new Set<string>();
-  /** Trigger times of the pending Endpoints changes, per service ("ns/name"). */
-  private readonly triggerTimes = new Map<string, number[]>();
-  /** When the proxy received them (same order). */
-  private readonly receivedTimes = new Map<string, number[]>();
-  /** Trigger times of the changes applied but not yet written successfully. */
-  private applyingTriggerTimes: number[] = [];
-  private applyingReceivedTimes: number[] = [];
+  /** The pending Endpoints changes' trigger times and when the proxy received them, per service ("ns/name"). */
+  private readonly pendingTimes = new Map<string, ChangeTimes[]>();
+  /** Those of the changes applied but not yet written successfully. */
+  private applyingTimes: ChangeTimes[] = [];
 
   constructor(private readonly cfg: ProxierConfig) {
     this.endpointsChanges = new EndpointsChangeTracker(cfg.nodeName);
@@ -153,11 +156,9 @@ export class Proxier {
     const pending = this.endpointsChanges.update(previous, current);
     const now = this.cfg.clock.now();
     if (!pending) {
-      this.triggerTimes.delete(key);
-      this.receivedTimes.delete(key);
+      this.pendingTimes.delete(key);
     } else {
-      this.triggerTimes.set(key, [...(this.triggerTimes.get(key) ?? []), endpointsTriggerTime(current, now)]);
-      this.receivedTimes.set(key, [...(this.receivedTimes.get(key) ?? []), now]);
+      this.pendingTimes.set(key, [...(this.pendingTimes.get(key) ?? []), { trigger: endpointsTriggerTime(current, now), received: now }]);
     }
     const queued = pending && this.endpointsSynced;
     if (queued) this.runner.run();
@@ -206,10 +207,8 @@ export class Proxier {
     const start = this.cfg.clock.now();
     for (const s of this.serviceChanges.apply(this.services)) this.changed.add(s);
     for (const s of this.endpointsChanges.apply(this.endpoints)) this.changed.add(s);
-    for (const times of this.triggerTimes.values()) this.applyingTriggerTimes.push(...times);
-    for (const times of this.receivedTimes.values()) this.applyingReceivedTimes.push(...times);
-    this.triggerTimes.clear();
-    this.receivedTimes.clear();
+    for (const times of this.pendingTimes.values()) this.applyingTimes.push(...times);
+    this.pendingTimes.clear();
     const full = this.needFullSync || start - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
     this.needFullSync = false;
     try {
@@ -222,10 +221,9 @@ export class Proxier {
       });
       this.programmed = true;
       this.changed = new Set();
-      const triggerTimes = this.applyingTriggerTimes;
-      const receivedTimes = this.applyingReceivedTimes;
-      this.applyingTriggerTimes = [];
-      this.applyingReceivedTimes = [];
+      const triggerTimes = this.applyingTimes.map((t) => t.trigger);
+      const receivedTimes = this.applyingTimes.map((t) => t.received);
+      this.applyingTimes = [];
       const durationMs = this.cfg.clock.now() - start;
       if (plan.full) this.lastFullSync = start;
       this.cfg.onSync?.({ plan, durationMs, triggerTimes, receivedTimes });

@@ -88,7 +88,7 @@ void describe('skiff-proxy run()', () => {
       ipt,
       async (p) => {
         await new Promise((r) => setTimeout(r, 300));
-        assert.equal((await ipt.saveAll()).includes('SKIFF'), false);
+        assert.equal((await ipt.save()).includes('SKIFF'), false);
         assert.equal(p.proxier.pendingChanges(), 1);
         assert.equal((await get(`${p.healthServer?.url ?? ''}/readyz`)).status, 503);
         client.down = false;

@@ -16,9 +16,9 @@ void describe('fake iptables', () => {
   for (const c of refused)
     void it(`refuses ${c.name}, changing nothing`, async () => {
       const f = new FakeIptables();
-      const before = await f.saveAll();
+      const before = await f.save();
       await assert.rejects(restoreNow(f, c.payload), c.error);
-      assert.equal(await f.saveAll(), before);
+      assert.equal(await f.save(), before);
     });
 
   void it('declaring a chain flushes it (--noflush), -I inserts at a position, -D removes a quoted rule', async () => {

@@ -46,10 +46,6 @@ export class FakeIptables implements Iptables {
   }
 
   /** Every table, as iptables-save without -t prints them. */
-  saveAll(): Promise<string> {
-    return Promise.resolve(this.allText());
-  }
-
   private allText(): string {
     return (['filter', 'nat', 'mangle'] as const).map((t) => this.tableText(t)).join('');
   }

@@ -222,12 +222,12 @@ COMMIT
     h.ep(undefined, webEps('10.244.1.3'));
     await h.sync();
     assert.equal(await h.syncer.canaryMissing(), false);
-    const good = await h.fake.saveAll();
+    const good = await h.fake.save();
     await cleanup(h.fake); // someone else removed our chains
     assert.equal(await h.syncer.canaryMissing(), true);
     const { plan } = await h.sync(true);
     assert.equal(plan.full, true);
-    assert.equal(await h.fake.saveAll(), good);
+    assert.equal(await h.fake.save(), good);
     assert.equal(await h.syncer.canaryMissing(), false);
   });
 
@@ -290,7 +290,7 @@ COMMIT
         h.ep(undefined, endpoints('ns1', `s${i}`, [{ ip: `10.244.1.${i}` }, { ip: `10.244.2.${i}` }], [{ name: 'http', port: 8080 }]));
       }
       const { payloads } = await h.sync();
-      return { payloads, saved: await h.fake.saveAll() };
+      return { payloads, saved: await h.fake.save() };
     };
     const one = await build();
     const split = await build(7);
@@ -400,7 +400,7 @@ COMMIT
     openAll();
     assert.equal((await slow.syncing).payloads.length, 4);
     assert.deepEqual(events.filter((e) => !e.startsWith('read')), ['start 2', 'done 2', 'start 3', 'done 3', 'start 4', 'done 4', 'start 5', 'done 5']);
-    assert.equal(await slow.fake.saveAll(), await ok.fake.saveAll(), 'the same rules');
+    assert.equal(await slow.fake.save(), await ok.fake.save(), 'the same rules');
 
     const bad = await setup();
     await settle();
@@ -478,14 +478,14 @@ COMMIT
 
   void it('cleanup leaves the tables exactly as before the proxy ran', async () => {
     const h = await harness();
-    const before = await h.fake.saveAll();
+    const before = await h.fake.save();
     h.svc(undefined, service('ns2', 'np', { type: 'NodePort', clusterIP: '10.96.0.20', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }));
     h.ep(undefined, endpoints('ns2', 'np', [{ ip: '10.244.1.3', node: 'node1' }], [{ name: 'http', port: 8080 }]));
     h.svc(undefined, web);
     await h.sync();
-    assert.notEqual(await h.fake.saveAll(), before);
+    assert.notEqual(await h.fake.save(), before);
     assert.ok((await cleanup(h.fake)) > 10);
-    assert.equal(await h.fake.saveAll(), before);
+    assert.equal(await h.fake.save(), before);
     assert.equal(await cleanup(h.fake), 0, 'a second cleanup finds nothing');
   });
 });
