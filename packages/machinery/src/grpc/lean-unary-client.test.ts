@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { ApiError, isApiError } from '@skiff/api';
@@ -49,6 +50,13 @@ before(async () => {
           stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true });
           stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
           stream.end(Buffer.concat([Buffer.from([1]), frame(Buffer.from('x')).subarray(1)]));
+          return;
+        case '/t.S/Slow':
+          setTimeout(() => {
+            stream.respond({ ':status': 200, 'content-type': 'application/grpc+proto' }, { waitForTrailers: true });
+            stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+            stream.end(frame(Buffer.from('late')));
+          }, 300);
           return;
         case '/t.S/Silent':
           return; // never answers
@@ -132,4 +140,19 @@ test('a connection that closed is replaced by the next call', async () => {
   await c.call('/t.S/Echo', Buffer.from('2'), 5_000).catch((e: unknown) => assert.ok(e instanceof LeanCallError));
   assert.equal((await c.call('/t.S/Echo', Buffer.from('3'), 5_000)).response.toString(), 'echo:3');
   c.close();
+});
+
+test('a call in flight keeps the process alive; an idle connection does not', async () => {
+  const script = `
+    const { LeanUnaryClient } = await import(${JSON.stringify(new URL('./lean-unary-client.js', import.meta.url).href)});
+    const c = new LeanUnaryClient({ server: '127.0.0.1:${port}', windowBytes: 65535, maxReceiveBytes: 1024, keepaliveMs: 30000, keepaliveTimeoutMs: 10000 });
+    c.call('/t.S/Slow', Buffer.from('x'), 5000).then((r) => console.log(r.response.toString()));
+  `;
+  const t0 = Date.now();
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
+  assert.equal(out.trim(), 'late');
+  // Exited once the reply was read, not after the keepalive period nor the deadline.
+  assert.ok(Date.now() - t0 < 4_000);
 });

@@ -147,7 +147,8 @@ export class LeanUnaryClient {
     s.on('error', drop);
     s.on('goaway', drop);
     s.on('close', drop);
-    // An idle connection does not keep the process alive (grpc-js's channel does not either).
+    // An idle connection does not keep the process alive (grpc-js's channel does not either); a
+    // call in flight does, through its deadline's timer.
     s.unref();
     this.session = s;
     return s;
