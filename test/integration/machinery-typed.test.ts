@@ -129,6 +129,30 @@ const conformance: ConformanceCase[] = [
     want: [['Pod', true, 'default', true], [true, true, 'n1'], true],
   },
   {
+    name: 'createAck, bindAck, patchAck: a refusal comes back with the code and reason the full call gives',
+    run: async (cs, n) => {
+      const created = await cs.pods('default').createAck(pod(n));
+      const refusal = async (p: Promise<unknown>): Promise<unknown> => {
+        try {
+          return await p;
+        } catch (e) {
+          if (isApiError(e)) return `${e.code} ${e.reason}`;
+          throw e;
+        }
+      };
+      return [
+        [await refusal(cs.pods('default').createAck(pod(n))), await refusal(cs.pods('default').create(pod(n)))],
+        [await refusal(cs.pods('default').bindAck(n, 'n1', { uid: `not-${created.uid}` })), await refusal(cs.pods('default').bind(n, 'n1', { uid: `not-${created.uid}` }))],
+        [await refusal(cs.client.patchAck('pods', 'default', `${n}-missing`, { metadata: { labels: { x: 'y' } } })), await refusal(cs.client.patch('pods', 'default', `${n}-missing`, { metadata: { labels: { x: 'y' } } }))],
+      ];
+    },
+    want: [
+      ['ALREADY_EXISTS AlreadyExists', 'ALREADY_EXISTS AlreadyExists'],
+      ['ABORTED Conflict', 'ABORTED Conflict'],
+      ['NOT_FOUND NotFound', 'NOT_FOUND NotFound'],
+    ],
+  },
+  {
     name: 'delete with a finalizer waits; removing it deletes',
     run: async (cs, n) => {
       await cs.configMaps('default').create({ ...cm(n), metadata: { name: n, namespace: 'default', finalizers: ['example.com/x'] } });

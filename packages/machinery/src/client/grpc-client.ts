@@ -6,6 +6,7 @@ import { resourcesServiceDefinition } from '../grpc/service.js';
 import { fromGrpcError } from '../grpc/status.js';
 import { readWriteAck } from '../grpc/write-ack.js';
 import { bindRequestValue, encodeBindRequest } from '../grpc/bind-request.js';
+import { LeanUnaryClient } from '../grpc/lean-unary-client.js';
 import { ClientRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type {
   Client,
@@ -51,6 +52,7 @@ const MAX_MESSAGE = 64 * 1024 * 1024;
 const FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
 /** Delay before reconnecting to an unreachable apiserver: from `initial`, growing x1.6 per failed attempt, at most `max`. */
 const RECONNECT_BACKOFF_MS = { initial: 100, max: 1000 } as const;
+const KEEPALIVE = { timeMs: 30_000, timeoutMs: 10_000 } as const;
 const MERGE_PATCH: PatchType = 'application/merge-patch+json';
 
 export function createClient(config: ClientConfig): Client {
@@ -61,15 +63,26 @@ class GrpcClient implements Client {
   private readonly raw: grpc.Client;
   private readonly def = resourcesServiceDefinition();
   private readonly limiter: ClientRateLimiter;
+  /** The *Ack writes' calls (grpc/lean-unary-client.ts): their reply is read as a WriteAck, bytes in. */
+  private readonly lean: LeanUnaryClient;
 
   constructor(private readonly config: ClientConfig) {
     this.limiter = new ClientRateLimiter(config.rateLimit);
+    this.lean = new LeanUnaryClient({
+      server: config.server,
+      token: config.token,
+      userAgent: config.userAgent,
+      windowBytes: FLOW_CONTROL_WINDOW,
+      maxReceiveBytes: MAX_MESSAGE,
+      keepaliveMs: KEEPALIVE.timeMs,
+      keepaliveTimeoutMs: KEEPALIVE.timeoutMs,
+    });
     this.raw = new grpc.Client(config.server, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE,
       'grpc.max_send_message_length': MAX_MESSAGE,
       'grpc.primary_user_agent': config.userAgent ?? 'skiff-client',
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_time_ms': KEEPALIVE.timeMs,
+      'grpc.keepalive_timeout_ms': KEEPALIVE.timeoutMs,
       // Reconnect soon after the apiserver is back (client-go dials again on the next request).
       // grpc-js's default backoff (1 s, x1.6 per failed attempt, up to 120 s) kept clients away
       // from a restarted apiserver for seconds after it was ready: the controller-manager's and
@@ -88,25 +101,18 @@ class GrpcClient implements Client {
   }
 
   /**
-   * One unary call: the request is encoded here, so a malformed one rejects before sending. The reply
-   * is decoded by the method's deserializer, or by `read` (readWriteAck: the object left undecoded).
+   * One unary call through grpc-js: the request is encoded here, so a malformed one rejects before
+   * sending; the reply is decoded by the method's deserializer.
    */
-  private async unary<Res>(method: string, request: unknown, read?: (b: Buffer) => Res): Promise<{ response: Res; warnings: string[] }> {
-    const m = this.def[method];
-    if (!m) throw new ApiError('INTERNAL', `no method ${method}`);
-    let bytes: Buffer;
-    try {
-      bytes = m.requestSerialize(request);
-    } catch (e) {
-      throw fromGrpcError(e);
-    }
+  private async unary<Res>(method: string, request: unknown): Promise<{ response: Res; warnings: string[] }> {
+    const { m, bytes } = this.encode(method, request);
     await this.limiter.wait();
     return new Promise((resolve, reject) => {
       const warnings: string[] = [];
       const call = this.raw.makeUnaryRequest(
         m.path,
         (b: Buffer) => b,
-        read ?? (m.responseDeserialize as (b: Buffer) => Res),
+        m.responseDeserialize as (b: Buffer) => Res,
         bytes,
         this.metadata(),
         { deadline: Date.now() + (this.config.timeoutMs ?? 30_000) },
@@ -121,6 +127,30 @@ class GrpcClient implements Client {
     });
   }
 
+  /** The method and the request's bytes; a malformed request rejects here, before anything is sent. */
+  private encode(method: string, request: unknown): { m: grpc.MethodDefinition<unknown, unknown>; bytes: Buffer } {
+    const m = this.def[method];
+    if (!m) throw new ApiError('INTERNAL', `no method ${method}`);
+    try {
+      return { m, bytes: m.requestSerialize(request) };
+    } catch (e) {
+      throw fromGrpcError(e);
+    }
+  }
+
+  /** A write whose reply is read only for the object's identity, on the lean path. */
+  private async ackCall(method: string, request: unknown): Promise<WriteAck> {
+    const { m, bytes } = this.encode(method, request);
+    await this.limiter.wait();
+    let reply: Buffer;
+    try {
+      reply = (await this.lean.call(m.path, bytes, this.config.timeoutMs ?? 30_000)).response;
+    } catch (e) {
+      throw fromGrpcError(e);
+    }
+    return readWriteAck(reply);
+  }
+
   async create<T extends KObject>(obj: T, opts?: WriteOptions): Promise<T> {
     return (await this.createWithWarnings(obj, opts)).object;
   }
@@ -131,7 +161,7 @@ class GrpcClient implements Client {
   }
 
   async createAck(obj: KObject, opts?: WriteOptions): Promise<WriteAck> {
-    return (await this.unary('Create', { object: obj, ...dry(opts) }, readWriteAck)).response;
+    return this.ackCall('Create', { object: obj, ...dry(opts) });
   }
 
   async get<T extends KObject = KObject>(resource: string, namespace: string, name: string): Promise<T> {
@@ -188,7 +218,7 @@ class GrpcClient implements Client {
   }
 
   async patchAck(resource: string, namespace: string, name: string, patch: unknown, opts?: PatchOptions): Promise<WriteAck> {
-    return (await this.unary('Patch', patchRequest(resource, namespace, name, patch, opts), readWriteAck)).response;
+    return this.ackCall('Patch', patchRequest(resource, namespace, name, patch, opts));
   }
 
   async delete<T extends KObject = KObject>(resource: string, namespace: string, name: string, opts: DeleteOptions = {}): Promise<DeleteResult<T>> {
@@ -246,7 +276,7 @@ class GrpcClient implements Client {
   }
 
   async bindAck(namespace: string, podName: string, nodeName: string, preconditions?: { uid?: string; resourceVersion?: string }, annotations?: Record<string, string>): Promise<WriteAck> {
-    return (await this.unary('Bind', bindRequest(namespace, podName, nodeName, preconditions, annotations), readWriteAck)).response;
+    return this.ackCall('Bind', bindRequest(namespace, podName, nodeName, preconditions, annotations));
   }
 
   async getScale(resource: string, namespace: string, name: string): Promise<Scale> {
@@ -277,6 +307,7 @@ class GrpcClient implements Client {
   }
 
   close(): void {
+    this.lean.close();
     this.raw.close();
   }
 }

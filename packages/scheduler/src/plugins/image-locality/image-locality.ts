@@ -34,7 +34,8 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
 
   /**
    * The pod's images, normalized once per cycle, with their spread; images no node has are left
-   * out, so when none of the pod's images is on any node, score returns 0 at once for every node.
+   * out. When none of the pod's images is on any node every node would score 0 (the plugin has no
+   * normalization): Skip, so that the cycle does not call score for each feasible node.
    */
   preScore(state: CycleState, pod: PodInfo): Status {
     const snapshot = this.handle.snapshot();
@@ -50,13 +51,14 @@ export class ImageLocality implements PreScorePlugin, ScorePlugin {
       names.push(name);
       spread.push(nodes / total);
     }
+    if (names.length === 0) return Status.SKIP;
     state.write(preScoreKey, new PodImages(names, spread, containers.length));
     return Status.SUCCESS;
   }
 
   score(state: CycleState, _pod: PodInfo, nodeInfo: NodeInfo): number {
     const images = state.read<PodImages>(preScoreKey);
-    if (!images || images.names.length === 0 || nodeInfo.imageSizes.size === 0) return 0;
+    if (!images || nodeInfo.imageSizes.size === 0) return 0;
     let sum = 0;
     for (let i = 0; i < images.names.length; i++) {
       const size = nodeInfo.imageSizes.get(images.names[i]);
