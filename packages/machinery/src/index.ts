@@ -4,6 +4,7 @@ export * from './client/wait-for-apiserver.js';
 export * from './grpc/codec.js';
 export * from './grpc/service.js';
 export * from './grpc/status.js';
+export * from './grpc/message-frame.js';
 export * from './grpc/http2-release.js';
 export * from './log.js';
 export * from './metrics.js';

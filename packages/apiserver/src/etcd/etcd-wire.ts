@@ -15,6 +15,7 @@
 // failed may have been applied, so nothing is retried here (the caller decides, as with etcd3).
 import http2 from 'node:http2';
 import { castGrpcError } from 'etcd3';
+import { decodeGrpcMessage, grpcFrame } from '@skiff/machinery';
 import type { ITxnRequest, ITxnResponse } from 'etcd3/lib/rpc.js';
 import { decodeTxnResponse, encodeTxnRequest } from './txn-codec.js';
 
@@ -112,7 +113,7 @@ export class EtcdWire {
     stream.on('close', finish);
     return {
       write: (msg) => {
-        if (!stream.closed && !stream.destroyed) stream.write(frame(msg));
+        if (!stream.closed && !stream.destroyed) stream.write(grpcFrame(msg));
       },
       cancel: () => {
         cancelled = true;
@@ -214,7 +215,7 @@ export class EtcdWire {
         if (!stream.closed && !stream.writableFinished) stream.close();
       });
       stream.on('close', settle);
-      stream.end(frame(message));
+      stream.end(grpcFrame(message));
     });
   }
 }
@@ -226,14 +227,6 @@ export interface WireStream {
 
 const EMPTY = Buffer.alloc(0);
 
-/** A gRPC message on the wire: not compressed, its length, its bytes. */
-function frame(message: Uint8Array): Buffer {
-  const f = Buffer.allocUnsafe(5 + message.length);
-  f[0] = 0;
-  f.writeUInt32BE(message.length, 1);
-  f.set(message, 5);
-  return f;
-}
 
 /** What a call's response headers and trailers say: its gRPC status, or why there is none. */
 class CallStatus {
@@ -271,12 +264,3 @@ class CallStatus {
   }
 }
 
-/** grpc-message is percent-encoded (gRPC over HTTP/2). */
-function decodeGrpcMessage(s: string): string {
-  if (!s.includes('%')) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

@@ -28,6 +28,7 @@
 // every call through grpc-js.
 import * as grpc from '@grpc/grpc-js';
 import type http2 from 'node:http2';
+import { grpcFrame } from '@skiff/machinery';
 
 type Unary = (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => void;
 
@@ -166,11 +167,7 @@ class LeanCall {
     if (!this.open()) return;
     let framed: Buffer;
     try {
-      const bytes = this.method.definition.responseSerialize(value);
-      framed = Buffer.allocUnsafe(bytes.length + 5);
-      framed[0] = 0;
-      framed.writeUInt32BE(bytes.length, 1);
-      bytes.copy(framed, 5);
+      framed = grpcFrame(this.method.definition.responseSerialize(value));
     } catch {
       this.sendStatus({ code: grpc.status.INTERNAL, details: 'Error serializing response' });
       return;

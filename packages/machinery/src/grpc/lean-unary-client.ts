@@ -18,6 +18,7 @@
 // retried here (grpc-js does not retry a call that may have been sent either; the caller decides).
 import http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { decodeGrpcMessage, grpcFrame } from './message-frame.js';
 
 export interface LeanUnaryOptions {
   /** host:port of the server. */
@@ -113,7 +114,7 @@ export class LeanUnaryClient {
       stream.on('error', (e: Error) => (streamError = e));
       stream.on('end', () => settle());
       stream.on('close', () => settle());
-      stream.end(frame(request));
+      stream.end(grpcFrame(request));
     });
   }
 
@@ -155,14 +156,6 @@ export class LeanUnaryClient {
   }
 }
 
-/** A gRPC message on the wire: not compressed, its length, its bytes. */
-function frame(message: Uint8Array): Buffer {
-  const f = Buffer.allocUnsafe(5 + message.length);
-  f[0] = 0;
-  f.writeUInt32BE(message.length, 1);
-  f.set(message, 5);
-  return f;
-}
 
 /** The call's failure, or undefined when its status is OK. */
 function statusOf(
@@ -188,12 +181,3 @@ function warningsOf(headers: http2.IncomingHttpHeaders | undefined): string[] {
   return Array.isArray(w) ? w.map(String) : [String(w)];
 }
 
-/** grpc-message is percent-encoded (gRPC over HTTP/2). */
-function decodeGrpcMessage(s: string): string {
-  if (!s.includes('%')) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
