@@ -25,7 +25,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Endpoints, Service } from '@skiff/api';
 import { createClient, type Client } from '@skiff/machinery';
-import { EndpointsChangeTracker, ExecIptables, JUMPS, RulesPlanner, restoreNow, ServiceChangeTracker, spawnCommand, type Backend, type EndpointsMap, type ServicePortMap } from '@skiff/proxy';
+import { EndpointsChangeTracker, ExecIptables, JUMPS, RulesPlanner, ServiceChangeTracker, spawnCommand, type Backend, type EndpointsMap, type ServicePortMap } from '@skiff/proxy';
 import { procSample, startApiServer, startEtcd, UNLIMITED, type BenchApiServer, type BenchEtcd } from './lib/apiserver-etcd.js';
 import { dnsQps, NetNs, ProxyProcess, relay, removeAll, startDnsmasq } from './lib/proxy-node.js';
 
@@ -111,7 +111,9 @@ async function restoreAlone(backend: Backend, services: Service[], endpoints: En
     ns.create();
     const ipt = new ExecIptables(backend, spawnCommand(ns.path));
     const t0 = performance.now();
-    for (const p of payloads) await restoreNow(ipt, p);
+    // As the proxy's syncer restores them: one restore streamed, several each from its file.
+    if (payloads.length === 1) await ipt.restore(payloads[0] ?? '');
+    else for (const p of payloads) await (await ipt.prepare(p)).apply();
     return { ms: performance.now() - t0, restores: payloads.length };
   } finally {
     ns.remove();

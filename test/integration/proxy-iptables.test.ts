@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Endpoints, Service } from '@skiff/api';
 import { FakeClock } from '@skiff/machinery';
-import { cleanup, ExecIptables, FULL_SYNC_PERIOD_MS, Proxier, restoreNow, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
+import { cleanup, ExecIptables, FULL_SYNC_PERIOD_MS, Proxier, spawnCommand, type Backend, type Iptables, type SyncPlan } from '@skiff/proxy';
 
 const BASELINE = `*filter
 :DOCKER-USER - [0:0]
@@ -65,6 +65,23 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
         payloads.push(text);
         return exec.prepare(text);
       },
+      // Streamed as the proxy streams it, each piece recorded as it passes.
+      restore: (p) => {
+        if (typeof p === 'string') {
+          payloads.push(p);
+          return exec.restore(p);
+        }
+        return exec.restore(
+          (function* () {
+            let text = '';
+            for (const piece of p) {
+              text += piece;
+              yield piece;
+            }
+            payloads.push(text);
+          })(),
+        );
+      },
     };
     const save = async (): Promise<string> => {
       let out = '';
@@ -75,7 +92,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
 
     before(async () => {
       execFileSync('ip', ['netns', 'add', ns]);
-      await restoreNow(iptables, BASELINE);
+      await iptables.restore(BASELINE);
       baseline = await save();
     });
     after(() => {
@@ -142,7 +159,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
 
     void it('a deleted canary chain forces a full sync; the full resync period does too', async () => {
       assert.equal(await proxier.checkCanary(), false, 'the canary is there');
-      await restoreNow(iptables, '*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
+      await iptables.restore('*mangle\n-X SKIFF-PROXY-CANARY\nCOMMIT\n');
       assert.equal(await proxier.checkCanary(), true, 'the monitor sees it gone');
       assert.equal((await sync()).full, true);
       assert.equal(await iptables.chainExists('mangle', 'SKIFF-PROXY-CANARY'), true);

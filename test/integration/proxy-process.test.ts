@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decode, encode, type DecodedPacket, type RecordType } from 'dns-packet';
 import type { Endpoints, Service } from '@skiff/api';
-import { ExecIptables, restoreNow, spawnCommand, type Backend } from '@skiff/proxy';
+import { ExecIptables, spawnCommand, type Backend } from '@skiff/proxy';
 import { startCluster, type TestCluster } from '../harness/index.js';
 import { poll } from '../harness/eventually.js';
 
@@ -128,7 +128,7 @@ for (const backend of ['nft', 'legacy'] as Backend[]) {
       sock = await relay(join(dir, 'api.sock'), cluster.server.address);
       execFileSync('ip', ['netns', 'add', ns]);
       inNs('ip', 'link', 'set', 'lo', 'up');
-      await restoreNow(iptables, BASELINE);
+      await iptables.restore(BASELINE);
       baseline = await save();
       addressesBefore = inNs('ip', '-o', 'addr');
     });

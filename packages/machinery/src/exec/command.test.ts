@@ -32,6 +32,16 @@ test('runCommand: input pieces that throw reject, and the command is stopped', a
   await assert.rejects(runCommand('cat', [], { input: bad() }), /no more pieces/);
 });
 
+test('runCommand: a command still running after timeoutMs is killed and says so; one that ends in time is not', async () => {
+  const t0 = performance.now();
+  const r = await runCommand('sleep', ['30'], { timeoutMs: 100 });
+  assert.ok(performance.now() - t0 < 10_000);
+  assert.equal(r.code, -1);
+  assert.match(r.stderr, /^sleep: killed after 100 ms$/);
+  const ok = await runCommand('sh', ['-c', 'echo done'], { timeoutMs: 10_000 });
+  assert.deepEqual(ok, { code: 0, stdout: 'done\n', stderr: '' });
+});
+
 test('runCommand: a command that does not exist rejects, naming it', async () => {
   await assert.rejects(runCommand('no-such-command-skiff', []), /cannot run no-such-command-skiff/);
 });

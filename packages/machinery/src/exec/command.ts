@@ -19,19 +19,25 @@ export interface CommandOptions {
   input?: string | Iterable<string>;
   /** A network namespace to run the command in, e.g. /run/netns/n1. */
   netnsPath?: string;
+  /** Kills the command (SIGKILL) when it has not ended this many ms after its start; it resolves with code -1 and says so in stderr. */
+  timeoutMs?: number;
 }
 
 /** Resolves with the exit code and output whatever the exit code; rejects only when the command cannot start. */
 export function runCommand(cmd: string, args: readonly string[], opts: CommandOptions = {}): Promise<CommandResult> {
   const [file, argv] = opts.netnsPath ? ['nsenter', [`--net=${opts.netnsPath}`, cmd, ...args]] : [cmd, [...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(file, argv, { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const timeout = opts.timeoutMs === undefined ? {} : { timeout: opts.timeoutMs, killSignal: 'SIGKILL' as const };
+    const child = spawn(file, argv, { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...timeout });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(new Error(`cannot run ${cmd}: ${e.message}`, { cause: e })));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    child.on('close', (code, signal) => {
+      const killed = code === null && signal === 'SIGKILL' && opts.timeoutMs !== undefined ? `${err.length > 0 ? '\n' : ''}${cmd}: killed after ${opts.timeoutMs} ms` : '';
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() + killed });
+    });
     const stdin = child.stdin;
     if (stdin) {
       stdin.on('error', () => {}); // a command that exits without reading its input

@@ -3,7 +3,7 @@
 // make (other SKIFF- chains such as the pod network's) are left alone.
 import { isProxyChain } from './chain-names.js';
 import type { Table } from './fixed-rules.js';
-import { restoreNow, type Iptables } from './iptables.js';
+import type { Iptables } from './iptables.js';
 import { splitRule } from './rule-line.js';
 import { parseSavedTable } from './saved-tables.js';
 
@@ -26,7 +26,7 @@ export async function cleanup(iptables: Iptables): Promise<number> {
     for (const c of ours) lines.push(`-X ${c}`);
     if (lines.length === 1) continue;
     lines.push('COMMIT');
-    await restoreNow(iptables, lines.join('\n') + '\n');
+    await iptables.restore(lines.join('\n') + '\n');
     deleted += ours.length;
   }
   return deleted;

@@ -9,18 +9,31 @@ import { IptablesError, preparedRestore, type Backend, type Iptables, type Prepa
 
 export type { CommandResult };
 
-/** Runs one command (input: written to its stdin, whole or piece by piece); rejects only when it cannot be started. */
-export type RunCommand = (cmd: string, args: readonly string[], input?: string | Iterable<string>) => Promise<CommandResult>;
+/**
+ * Runs one command (input: written to its stdin, whole or piece by piece; killed, code -1, when it
+ * has not ended timeoutMs after its start); rejects only when it cannot be started.
+ */
+export type RunCommand = (cmd: string, args: readonly string[], input?: string | Iterable<string>, timeoutMs?: number) => Promise<CommandResult>;
 
 export function spawnCommand(netnsPath?: string): RunCommand {
-  return async (cmd, args, input) => {
+  return async (cmd, args, input, timeoutMs) => {
     try {
-      return await runCommand(cmd, args, { ...(input === undefined ? {} : { input }), ...(netnsPath ? { netnsPath } : {}) });
+      return await runCommand(cmd, args, { ...(input === undefined ? {} : { input }), ...(netnsPath ? { netnsPath } : {}), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
     } catch (e) {
       throw new IptablesError((e as Error).message, { cause: e });
     }
   };
 }
+
+/**
+ * How long one iptables-restore may take, waiting for the xtables lock included, before it is killed
+ * and reported as failed (the syncer then makes the next sync full). Its `-w` has no timeout of its
+ * own: iptables-legacy-restore's `-w N` arms an alarm N seconds after it asks for the lock that is
+ * never disarmed, and it interrupts a read of the payload still going on then ("COMMIT expected"),
+ * whether the payload is streamed while it is made or read from a large file on a loaded machine.
+ */
+export const RESTORE_TIMEOUT_MS = 60_000;
+const RESTORE_ARGS = ['-w', '--noflush'];
 
 export class ExecIptables implements Iptables {
   constructor(
@@ -41,12 +54,15 @@ export class ExecIptables implements Iptables {
     return r.stdout;
   }
 
+  /** The payload streamed to iptables-restore's stdin as it is made: the restore parses meanwhile. */
+  async restore(payload: string | Iterable<string>): Promise<void> {
+    await this.runRestore([], payload);
+  }
+
   /**
-   * The payload goes through a file, not stdin: iptables-legacy-restore's `-w 5` arms an alarm that
-   * interrupts a stdin read that takes longer than the wait, and a large payload is then refused
-   * half-read ("COMMIT expected"). prepare() writes the file (the pieces streamed to disk as they are
-   * made, so a split sync writes the next restore's file while the one before is applied and never
-   * holds a restore's text whole); apply() restores it; the file is removed whatever happens.
+   * A restore in two steps, through a file: prepare() writes the file (the pieces streamed to disk as
+   * they are made, so a split sync writes the next restore's file while the one before is applied and
+   * never holds a restore's text whole); apply() restores it; the file is removed whatever happens.
    */
   async prepare(payload: string | Iterable<string>): Promise<PreparedRestore> {
     const dir = await mkdtemp(join(this.tempDir, 'skiff-proxy-restore-'));
@@ -61,14 +77,18 @@ export class ExecIptables implements Iptables {
     return preparedRestore(
       async () => {
         try {
-          const r = await this.run(this.bin('-restore'), ['-w', '5', '--noflush', file]);
-          if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
+          await this.runRestore([file]);
         } finally {
           await remove();
         }
       },
       remove,
     );
+  }
+
+  private async runRestore(file: string[], input?: string | Iterable<string>): Promise<void> {
+    const r = await this.run(this.bin('-restore'), [...RESTORE_ARGS, ...file], input, RESTORE_TIMEOUT_MS);
+    if (r.code !== 0) throw new IptablesError(`${this.bin('-restore')} --noflush failed (exit ${r.code}): ${r.stderr.trim()}`);
   }
 
   async chainExists(table: Table, chain: string): Promise<boolean> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FakeIptables } from './fake-iptables.js';
-import { restoreNow } from './iptables.js';
 
 void describe('fake iptables', () => {
   const refused: { name: string; payload: string; error: RegExp }[] = [
@@ -17,14 +16,14 @@ void describe('fake iptables', () => {
     void it(`refuses ${c.name}, changing nothing`, async () => {
       const f = new FakeIptables();
       const before = await f.save();
-      await assert.rejects(restoreNow(f, c.payload), c.error);
+      await assert.rejects(f.restore(c.payload), c.error);
       assert.equal(await f.save(), before);
     });
 
   void it('declaring a chain flushes it (--noflush), -I inserts at a position, -D removes a quoted rule', async () => {
     const f = new FakeIptables();
-    await restoreNow(f, '*filter\n:A - [0:0]\n-A A -j ACCEPT\n-A A -j DROP\n-A INPUT -m comment --comment "x y" -j A\nCOMMIT\n');
-    await restoreNow(f, '*filter\n:A - [0:0]\n-A A -j RETURN\n-I INPUT 1 -j ACCEPT\n-D INPUT -m comment --comment "x y" -j A\nCOMMIT\n');
+    await f.restore('*filter\n:A - [0:0]\n-A A -j ACCEPT\n-A A -j DROP\n-A INPUT -m comment --comment "x y" -j A\nCOMMIT\n');
+    await f.restore('*filter\n:A - [0:0]\n-A A -j RETURN\n-I INPUT 1 -j ACCEPT\n-D INPUT -m comment --comment "x y" -j A\nCOMMIT\n');
     assert.deepEqual(f.chains('filter').get('A'), ['-A A -j RETURN']);
     assert.deepEqual(f.chains('filter').get('INPUT'), ['-A INPUT -j ACCEPT']);
   });

@@ -81,6 +81,11 @@ export class FakeIptables implements Iptables {
     }
   }
 
+  /** prepare() then apply() (so a test that wraps prepare() sees every restore). */
+  async restore(pieces: string | Iterable<string>): Promise<void> {
+    await (await this.prepare(pieces)).apply();
+  }
+
   private applyPayload(payload: string): Promise<void> {
     this.restores.push(payload);
     if (this.failNext) {

@@ -2,10 +2,12 @@
 // whether a chain exists. ExecIptables runs the binaries of one backend; FakeIptables keeps the
 // tables in memory for tests.
 //
-// A restore is two steps: prepare() reads the payload (ExecIptables writes it to a file) and
-// nothing reaches the kernel; apply() restores it. The caller alone orders the applies: a split
-// sync prepares the next restore while the one before is applied and applies it only after
-// (syncer.ts), so no implementation or wrapper is told, or can get wrong, what comes first.
+// A restore is one step, restore(): the payload goes to iptables-restore as it is made (ExecIptables
+// streams it to its stdin, so the restore parses while the rest is made). Or two steps, for a split
+// sync: prepare() reads the payload (ExecIptables writes it to a file) and nothing reaches the
+// kernel; apply() restores it. The caller alone orders the applies: a split sync prepares the next
+// restore while the one before is applied and applies it only after (syncer.ts), so no
+// implementation or wrapper is told, or can get wrong, what comes first.
 import type { Table } from './fixed-rules.js';
 
 export type Backend = 'nft' | 'legacy';
@@ -30,12 +32,13 @@ export interface Iptables {
    * ready to restore: nothing reaches the kernel until apply(). A payload that cannot be made rejects.
    */
   prepare(payload: string | Iterable<string>): Promise<PreparedRestore>;
+  /**
+   * One iptables-restore --noflush of the payload, read as it is made (what prepare() then apply()
+   * does, with the restore reading the payload while the rest is made); throws IptablesError when it
+   * is refused. Each table reaches the kernel at its COMMIT, as from a file.
+   */
+  restore(payload: string | Iterable<string>): Promise<void>;
   chainExists(table: Table, chain: string): Promise<boolean>;
-}
-
-/** prepare() then apply(): one iptables-restore --noflush of the payload. */
-export async function restoreNow(iptables: Iptables, payload: string | Iterable<string>): Promise<void> {
-  await (await iptables.prepare(payload)).apply();
 }
 
 /** A PreparedRestore of these two steps that refuses a second apply() or discard(). */

@@ -11,7 +11,7 @@ import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js'
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
 import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
 import { emptyTable, payloadIsEmpty, renderPieces, type LazyChains, type TablePayload } from './payload.js';
-import { appendRule, comment } from './rule-line.js';
+import { commentArgs, quote } from './rule-line.js';
 import {
   LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
   servicePortChainNames,
@@ -63,7 +63,7 @@ export interface SyncPlan {
 
 /** A sync's stages, in ms from its start, and the proxy's own CPU time (not its children's) during it. */
 export interface SyncTimeline {
-  /** [stage, start, end]: `save` (iptables-save, from its start until its end is seen), `rewrite` (a full sync's service ports planned, synchronously, while the save runs), `plan` (all planning, with the saves' result), `prepare N` (restore N's text made and written), `apply N` (iptables-restore N). */
+  /** [stage, start, end]: `save` (iptables-save, from its start until its end is seen), `rewrite` (a full sync's service ports planned, synchronously, while the save runs), `plan` (all planning, with the saves' result), `prepare N` (restore N's text made and written), `apply N` (iptables-restore N); a sync of one restore: `restore 1` (its text made and streamed into iptables-restore, which parses it meanwhile). */
   stages: [string, number, number][];
   /** Wall time of the sync. */
   totalMs: number;
@@ -75,7 +75,8 @@ export interface SyncTimeline {
 export interface PlannedSync {
   readonly full: boolean;
   /**
-   * The restores in order, each one's payload text in pieces, made piece by piece as it is read.
+   * The restores in order, each one's payload text in pieces, made piece by piece as it is read
+   * (taking the next restore before reading the one before makes no text of either).
    */
   payloads(): Generator<Iterable<string>>;
   /** What the sync wrote (complete once payloads() has been read to the end). */
@@ -196,7 +197,7 @@ export class RulesPlanner {
         chainNames: servicePortChainNames(layout),
         chainRules: 0,
         clusterIP: svc.clusterIP,
-        noSuchPort: appendRule(SERVICES_CHAIN, ...comment(`${svc.service} has no such port`), '-d', svc.clusterIP, '-j', 'REJECT'),
+        noSuchPort: `-A ${SERVICES_CHAIN}${commentArgs(`${svc.service} has no such port`)} -d ${quote(svc.clusterIP)} -j REJECT`,
       };
       rules.set(name, kept);
       rewrites.push({ layout, kept });

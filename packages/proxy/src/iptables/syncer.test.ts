@@ -6,7 +6,7 @@ import { EndpointsChangeTracker, ServiceChangeTracker, type EndpointsMap, type S
 import { endpointChain, serviceChain } from './chain-names.js';
 import { cleanup } from './cleanup.js';
 import { FakeIptables } from './fake-iptables.js';
-import { restoreNow, type PreparedRestore } from './iptables.js';
+import type { PreparedRestore } from './iptables.js';
 import type { EndpointInfo } from '../tracker/endpoint-info.js';
 import type { Table } from './fixed-rules.js';
 import type { PlannerConfig } from './rules-planner.js';
@@ -34,7 +34,7 @@ COMMIT
 `;
 
 async function harness(cfg: PlannerConfig = { clusterCIDR: '10.244.0.0/16' }, fake = new FakeIptables()) {
-  if (fake.restores.length === 0) await restoreNow(fake, NODE_BEFORE);
+  if (fake.restores.length === 0) await fake.restore(NODE_BEFORE);
   const services: ServicePortMap = new Map();
   const eps: EndpointsMap = new Map();
   const st = new ServiceChangeTracker();
@@ -300,7 +300,7 @@ COMMIT
     assert.equal(split.saved, one.saved);
   });
 
-  void it('a sync reports its stages: save and plan, then each restore prepared and applied in order', async () => {
+  void it('a sync reports its stages: save and plan, then each restore prepared and applied in order (one restore alone: streamed)', async () => {
     const h = await harness({ clusterCIDR: '10.244.0.0/16', maxChainsPerRestore: 7 });
     for (let i = 0; i < 5; i++) {
       h.svc(undefined, service('ns1', `s${i}`, { clusterIP: `10.96.1.${i}`, ports: [{ name: 'http', port: 80 }] }));
@@ -324,7 +324,7 @@ COMMIT
     assert.ok(tl.cpuMs >= 0);
     h.ep(endpoints('ns1', 's0', [{ ip: '10.244.1.0' }, { ip: '10.244.2.0' }], [{ name: 'http', port: 8080 }]), endpoints('ns1', 's0', [{ ip: '10.244.1.0' }], [{ name: 'http', port: 8080 }]));
     const partial = (await h.sync()).plan;
-    assert.deepEqual(partial.timeline?.stages.map(([n]) => n), ['plan', 'prepare 1', 'apply 1'], 'a partial sync: no save');
+    assert.deepEqual(partial.timeline?.stages.map(([n]) => n), ['plan', 'restore 1'], 'a partial sync: no save, its one restore streamed');
   });
 
   void it('a split sync prepares the next payload while the one before is applied, one ahead at most, and applies them in order; a failed restore stops the ones after it', async () => {
@@ -420,9 +420,9 @@ COMMIT
       }
     }
     const fake = new SlowSaves();
-    await restoreNow(fake, NODE_BEFORE);
+    await fake.restore(NODE_BEFORE);
     // A chain left by an earlier run, and the jump into SKIFF-SERVICES already there.
-    await restoreNow(fake, '*nat\n:SKIFF-SERVICES - [0:0]\n:SKIFF-SVC-LEFTOVER0000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES\nCOMMIT\n');
+    await fake.restore('*nat\n:SKIFF-SERVICES - [0:0]\n:SKIFF-SVC-LEFTOVER0000000 - [0:0]\n-A PREROUTING -m comment --comment "kubernetes service portals" -j SKIFF-SERVICES\nCOMMIT\n');
     const services: ServicePortMap = new Map();
     const lookups: string[] = [];
     class Recording extends Map<string, EndpointInfo[]> {

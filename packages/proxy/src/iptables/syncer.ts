@@ -1,7 +1,7 @@
 // Writes each sync into the kernel: a full sync (the first, after a failure, or when asked: the
 // proxier asks when its canary monitor finds the canary chain gone) reads the tables once to find stale chains and missing jumps; a partial
 // sync writes only what the planner says changed. A failed restore forgets what was written, so
-// the next sync is full. Split syncs are pipelined: the next restore's payload is prepared (made and
+// the next sync is full. A sync of one restore streams its payload into it; split syncs are pipelined: the next restore's payload is prepared (made and
 // written to its file) while the one before is applied; the syncer applies them in order, one at a
 // time, each after the one before succeeded.
 import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js';
@@ -63,16 +63,26 @@ export class IptablesSyncer {
   }
 
   /**
-   * The plan's restores in order, one at a time: each is applied only after the one before it
-   * succeeded, and the next payload is prepared (its text made and written out) while the one before
-   * is applied. A failure stops the rest (a prepared one is discarded) and is thrown.
+   * The plan's restores in order, one at a time. One restore alone is streamed (`restore 1`: its
+   * text goes to iptables-restore as it is made, so the restore parses meanwhile). Of several, each
+   * is applied only after the one before it succeeded, and the next payload is prepared (its text
+   * made and written out) while the one before is applied. A failure stops the rest (a prepared one
+   * is discarded) and is thrown.
    */
   private async restoreAll(plan: PlannedSync, clock: StageClock): Promise<void> {
     const payloads = plan.payloads();
     let n = 1;
     let next = payloads.next();
     if (next.done) return;
-    let ready = await clock.time(`prepare ${n}`, this.iptables.prepare(next.value));
+    const first = next.value;
+    // Taking the second restore makes none of its text (nor of the first's).
+    next = payloads.next();
+    if (next.done) {
+      await clock.time('restore 1', this.iptables.restore(first));
+      return;
+    }
+    let ready = await clock.time(`prepare ${n}`, this.iptables.prepare(first));
+    let second: typeof next | undefined = next;
     for (;;) {
       const applying = clock.time(`apply ${n}`, ready.apply());
       n++;
@@ -80,7 +90,8 @@ export class IptablesSyncer {
       try {
         // The generator makes the first rules of the payload here, synchronously: part of `prepare`.
         const start = clock.now();
-        next = payloads.next();
+        next = second ?? payloads.next();
+        second = undefined;
         preparing = next.done ? Promise.resolve(undefined) : clock.time(`prepare ${n}`, this.iptables.prepare(next.value), start);
       } catch (e) {
         preparing = Promise.reject(e as Error);
