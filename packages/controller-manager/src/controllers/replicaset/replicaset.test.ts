@@ -246,6 +246,64 @@ describe('replicaset controller', () => {
     });
   });
 
+  /**
+   * The sizes of the slow-start batches of pod creates, as the fake client admits them: a batch's
+   * creates are all sent before any of them is answered, and the fake client admits a create in
+   * the call itself, so a batch is a run of admissions without a microtask between them. A create
+   * whose drawn name is taken is sent again under another name a moment later, before its batch
+   * ends: that one is counted in its batch.
+   */
+  const batchSizes = (client: FakeClient, refuse: (admitted: number) => boolean): number[] => {
+    const sizes: number[] = [];
+    let admitted = 0;
+    let inBatch = false;
+    let redrawn = 0;
+    client.admit = (o) => {
+      if (o.kind !== 'Pod') return;
+      if (client.find('pods', ns, o.metadata.name!)) {
+        redrawn++;
+        return;
+      }
+      if (!inBatch && redrawn > 0) redrawn--;
+      else if (!inBatch) {
+        inBatch = true;
+        sizes.push(0);
+        queueMicrotask(() => (inBatch = false));
+      }
+      sizes[sizes.length - 1]!++;
+      if (refuse(admitted)) throw new ApiError('PERMISSION_DENIED', 'pods "web-x" is forbidden: exceeded quota');
+      admitted++;
+    };
+    return sizes;
+  };
+  const ramp500 = [1, 2, 4, 8, 16, 32, 64, 128, 245];
+
+  it('carries the slow-start ramp into the next sync of the ReplicaSet while its creates succeed', async () => {
+    const web = rs('web', 1000);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      const sizes = batchSizes(client, () => false);
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 1000, '1000 pods');
+      // burstReplicas 500 per sync: the first sync ramps from 1, the second starts at its largest batch.
+      assert.deepEqual(sizes, [...ramp500, 245, 255]);
+    });
+  });
+
+  it('starts the ramp again at 1 after a refused create', async () => {
+    const web = rs('web', 1000);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      let quota = 800;
+      const sizes = batchSizes(client, (admitted) => admitted >= quota);
+      await until(() => sizes.length >= ramp500.length + 4, 'a sync after the refused batch');
+      // The second sync's batch of 245 succeeds, its batch of 255 meets the quota after 55 creates;
+      // the syncs after it try one.
+      assert.deepEqual(sizes.slice(0, ramp500.length + 4), [...ramp500, 245, 255, 1, 1]);
+      quota = Infinity;
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 1000, '1000 pods');
+      const after = sizes.slice(ramp500.length + 2);
+      assert.deepEqual(after.slice(after.lastIndexOf(1)), [1, 2, 4, 8, 16, 32, 64, 73], 'the ramp again from 1 once admitted');
+    });
+  });
+
   it('takes a create refused because the namespace is terminating as no failure (no ReplicaFailure, no FailedCreate)', async () => {
     const web = rs('web', 3);
     await withControllers([replicaSetController], [web], async ({ client }) => {
