@@ -51,15 +51,18 @@ export interface ReplicaSetReconcilerDeps {
 }
 
 /**
- * The pod a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate). Kubernetes
- * leaves the name to the apiserver (generateName); here the controller draws it the same way, so
- * that a create whose reply is lost can be looked up by name.
+ * The pods a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate), one per call of
+ * the function returned. Kubernetes leaves the name to the apiserver (generateName); here the
+ * controller draws it the same way, so that a create whose reply is lost can be looked up by name.
+ * The template is copied once, not per pod: the pods share its spec, labels, annotations and
+ * finalizers (a create only serializes them), each with metadata of its own (the name is redrawn
+ * in place).
  */
-export function podFromTemplate(rs: ReplicaSet): Pod {
+export function podsFromTemplate(rs: ReplicaSet): () => Pod {
   const t = clone(rs.spec?.template ?? {});
   const meta = t.metadata ?? {};
   const prefix = `${rs.metadata.name}-`;
-  return {
+  return () => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
@@ -72,7 +75,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ownerReferences: [newControllerRef(rs)],
     },
     spec: t.spec ?? { containers: [] },
-  };
+  });
 }
 
 /** As the apiserver's RetryGenerateName: attempts in all when the drawn name is taken. */
@@ -170,8 +173,9 @@ export class ReplicaSetReconciler implements Reconciler {
       let unconfirmed = 0;
       let refused = false;
       const initial = this.ramps.initialBatch(key, this.deps.clock.now());
+      const newPod = podsFromTemplate(rs);
       const { successes, error, largestBatch } = await slowStartBatch(count, initial, async () => {
-        const want = podFromTemplate(rs);
+        const want = newPod();
         try {
           const ack = await createWithDrawnName(client, want);
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${ack.name}`);
