@@ -94,12 +94,13 @@ interface CreateWindow {
 
 /**
  * Where the scale-up's creates spent their time, from the pods' first sights alone: every sync
- * creates up to 500 (burstReplicas) in slow-start batches 1, 2, 4, ..., each batch sent once the
- * last of the one before was answered, and a sync's creates start once the last of the sync before
- * is seen by the informer, so the sorted sights fall into syncs and batches in order. Per sync: the
- * ramp (first sight to the last pod of the batch of 32, five round trips), the bulk (the batches of
- * 64 and more), and the gap to the next sync's first pod; a batch of one's round trip as the time
- * from its pod's sight to the next batch's first.
+ * creates up to 500 (burstReplicas) in slow-start batches, each batch sent once the last of the one
+ * before was answered, and a sync's creates start once the last of the sync before is seen by the
+ * informer, so the sorted sights fall into syncs and batches in order. Per sync: its first 63 pods
+ * (the ramp, batches 1 to 32, five round trips, when the sync starts at a batch of 1: the first
+ * sync; the later ones carry the ramp on and start with a batch of up to 256, so there these 63 are
+ * the first of that batch), the rest of its pods (the bulk), and the gap to the next sync's first pod;
+ * the time from a sync's first sight to its second (a batch of one's round trip when it starts at 1).
  */
 function rampShares(sights: number[], burst = 500): { ramp: number; bulk: number; gap: number; single: number[] } {
   const s = [...sights].sort((a, b) => a - b);
@@ -211,13 +212,26 @@ async function main(): Promise<void> {
     });
     let cmErr = '';
     const failures = new Map<string, number>();
-    const keep = (d: Buffer): void => {
-      const text = d.toString();
-      for (const m of text.matchAll(/"msg":"reconcile failed, retrying","controller":"([^"]+)"/g)) failures.set(m[1]!, (failures.get(m[1]!) ?? 0) + 1);
-      cmErr = (cmErr + text).slice(-4000);
+    /** each controller's last failed reconcile's error message */
+    const lastFailure = new Map<string, string>();
+    const keep = (): ((d: Buffer) => void) => {
+      let partial = '';
+      return (d) => {
+        const text = d.toString();
+        const lines = (partial + text).split('\n');
+        partial = lines.pop()!;
+        for (const l of lines) {
+          if (!l.includes('"msg":"reconcile failed, retrying"')) continue;
+          const rec = JSON.parse(l) as { controller?: string; err?: { message?: string } };
+          const c = rec.controller ?? '?';
+          failures.set(c, (failures.get(c) ?? 0) + 1);
+          lastFailure.set(c, rec.err?.message ?? '');
+        }
+        cmErr = (cmErr + text).slice(-4000);
+      };
     };
-    cm.stdout?.on('data', keep);
-    cm.stderr?.on('data', keep);
+    cm.stdout?.on('data', keep());
+    cm.stderr?.on('data', keep());
     const cmProc = cm;
     const cmAlive = (): void => {
       if (cmProc.exitCode !== null || cmProc.signalCode !== null) throw new Error(`skiff-controller-manager exited (${cmProc.exitCode ?? cmProc.signalCode}): ${cmErr}`);
@@ -332,12 +346,12 @@ async function main(): Promise<void> {
     console.log(line(w.map((x) => '-'.repeat(x))));
     for (const r of rows) console.log(line(r));
     console.log(
-      `scale-up creates, first to last seen: slow-start ramps (batches 1 to 32) ${pct(shares.ramp)}, bulk batches ${pct(shares.bulk)}, gaps between syncs ${pct(shares.gap)}; a batch of one took ${shares.single.map((x) => fmt(x, 0)).join(', ')} ms`,
+      `scale-up creates, first to last seen: each sync's first 63 pods (the slow-start ramp, batches 1 to 32, where a sync starts at 1) ${pct(shares.ramp)}, the rest ${pct(shares.bulk)}, gaps between syncs ${pct(shares.gap)}; each sync's first to second pod ${shares.single.map((x) => fmt(x, 0)).join(', ')} ms`,
     );
     console.log(`raw: ${RAW_PODS} pod creates, ${RAW_CONCURRENCY} in flight, through the same apiserver with the same binder and agent, before and after the scale-up`);
     console.log(`hollow agent: ${hollow.stats.binds} binds, ${hollow.stats.statusWrites} status writes, ${hollow.stats.deletes} deletes, ${hollow.stats.errors()} errors; ${leftover} pods at the end`);
     console.log(`machine load average: ${load0.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at the end (2 cores shared; other work skews every figure)`);
-    console.log(`controller-manager reconciles failed (retried): ${failures.size ? [...failures].map(([k, n]) => `${k} ${n}`).join(', ') : 'none'}`);
+    console.log(`controller-manager reconciles failed (retried): ${failures.size ? [...failures].map(([k, n]) => `${k} ${n} (last: ${lastFailure.get(k)})`).join(', ') : 'none'}`);
     const notReady = (await client.list<Node>('nodes')).items.filter((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True').length;
     console.log(`hollow node leases: ${leases.failures()} renewals failed; ${notReady} nodes not Ready at the end`);
     if (bounds.breachCount) console.log(`rollout bound breaches (${bounds.breachCount}):\n  ${bounds.breaches.join('\n  ')}`);

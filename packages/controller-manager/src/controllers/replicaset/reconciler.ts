@@ -21,7 +21,7 @@ import {
 } from '@skiff/machinery';
 import { isPodActive } from '../../pod-util.js';
 import { podsToDelete } from './ranking.js';
-import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
+import { SlowStartRamps, slowStartBatch } from './slow-start.js';
 import { type ManageError, type PodCounts, calculateStatus, statusFromCounts } from './status.js';
 import type { PodTallies } from './tally.js';
 import { settleUnconfirmedWrites } from './unconfirmed.js';
@@ -46,18 +46,23 @@ export interface ReplicaSetReconcilerDeps {
   recorder: EventRecorder;
   clock: Clock;
   burstReplicas?: number;
+  /** The slow-start ramps carried across syncs (slow-start.ts); a fresh one by default. */
+  ramps?: SlowStartRamps;
 }
 
 /**
- * The pod a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate). Kubernetes
- * leaves the name to the apiserver (generateName); here the controller draws it the same way, so
- * that a create whose reply is lost can be looked up by name.
+ * The pods a ReplicaSet creates from its template (Kubernetes' GetPodFromTemplate), one per call of
+ * the function returned. Kubernetes leaves the name to the apiserver (generateName); here the
+ * controller draws it the same way, so that a create whose reply is lost can be looked up by name.
+ * The template is copied once, not per pod: the pods share its spec, labels, annotations and
+ * finalizers (a create only serializes them), each with metadata of its own (the name is redrawn
+ * in place).
  */
-export function podFromTemplate(rs: ReplicaSet): Pod {
+export function podsFromTemplate(rs: ReplicaSet): () => Pod {
   const t = clone(rs.spec?.template ?? {});
   const meta = t.metadata ?? {};
   const prefix = `${rs.metadata.name}-`;
-  return {
+  return () => ({
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
@@ -70,7 +75,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ownerReferences: [newControllerRef(rs)],
     },
     spec: t.spec ?? { containers: [] },
-  };
+  });
 }
 
 /** As the apiserver's RetryGenerateName: attempts in all when the drawn name is taken. */
@@ -99,9 +104,11 @@ function message(e: unknown): string {
 
 export class ReplicaSetReconciler implements Reconciler {
   private readonly burst: number;
+  private readonly ramps: SlowStartRamps;
 
   constructor(private readonly deps: ReplicaSetReconcilerDeps) {
     this.burst = deps.burstReplicas ?? BURST_REPLICAS;
+    this.ramps = deps.ramps ?? new SlowStartRamps();
   }
 
   async reconcile(ctx: ReconcileContext, { namespace, name }: Request): Promise<ReconcileResult> {
@@ -111,6 +118,7 @@ export class ReplicaSetReconciler implements Reconciler {
     if (!rs) {
       expectations.delete(key);
       this.deps.tallies?.forget(key);
+      this.ramps.forget(key);
       return;
     }
     await settleUnconfirmedWrites(this.deps, key, rs);
@@ -163,14 +171,20 @@ export class ReplicaSetReconciler implements Reconciler {
       expectations.expectCreations(key, count);
       ctx.log.debug('too few replicas, creating', { need: rs.spec?.replicas, creating: count });
       let unconfirmed = 0;
-      const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, async () => {
-        const want = podFromTemplate(rs);
+      let refused = false;
+      const initial = this.ramps.initialBatch(key, this.deps.clock.now());
+      const newPod = podsFromTemplate(rs);
+      const { successes, error, largestBatch } = await slowStartBatch(count, initial, async () => {
+        const want = newPod();
         try {
           const ack = await createWithDrawnName(client, want);
           recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${ack.name}`);
         } catch (e) {
           // As Kubernetes: a namespace being deleted refuses every create; that is no failure of the ReplicaSet.
-          if (isApiError(e) && e.reason === 'NamespaceTerminating') return;
+          if (isApiError(e) && e.reason === 'NamespaceTerminating') {
+            refused = true;
+            return;
+          }
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message(e)}`);
           if (writeOutcomeUnknown(e)) {
             // Maybe created: expected until settled by name.
@@ -183,6 +197,7 @@ export class ReplicaSetReconciler implements Reconciler {
       });
       // Creates that were refused or skipped never come back through the informer.
       expectations.lower(key, count - successes - unconfirmed, 0);
+      this.ramps.finished(key, this.deps.clock.now(), error === undefined && !refused, largestBatch);
       if (error !== undefined) return { manageError: { reason: 'FailedCreate', message: message(error) }, cause: error };
       return undefined;
     }

@@ -6,7 +6,7 @@ import type { FakeClient } from '@skiff/machinery/testing';
 import { ns, startFakeKubelet, until, withControllers } from '../test-env.js';
 import { replicaSetController } from './index.js';
 import { podsToDelete } from './ranking.js';
-import { slowStartBatch } from './slow-start.js';
+import { SLOW_START_CARRY_MS, SlowStartRamps, slowStartBatch } from './slow-start.js';
 
 const rs = (name: string, replicas: number, extra: Partial<NonNullable<ReplicaSet['spec']>> = {}): ReplicaSet => ({
   apiVersion: 'apps/v1',
@@ -72,22 +72,110 @@ describe('replicaset deletion ranking', () => {
 });
 
 describe('slowStartBatch', () => {
-  const cases: { name: string; count: number; failAt?: number; wantCalls: number; wantOk: number }[] = [
-    { name: 'all succeed: batches 1, 2, 4, 3', count: 10, wantCalls: 10, wantOk: 10 },
-    { name: 'first call fails: stops after the first batch', count: 10, failAt: 0, wantCalls: 1, wantOk: 0 },
-    { name: 'fourth call fails: stops after the batch of 4', count: 20, failAt: 3, wantCalls: 7, wantOk: 6 },
-    { name: 'nothing to do', count: 0, wantCalls: 0, wantOk: 0 },
+  const cases: { name: string; count: number; initial?: number; failAt?: number; wantBatches: number[]; wantOk: number; wantLargest: number }[] = [
+    { name: 'all succeed: batches 1, 2, 4, 3', count: 10, wantBatches: [1, 2, 4, 3], wantOk: 10, wantLargest: 4 },
+    { name: 'first call fails: stops after the first batch', count: 10, failAt: 0, wantBatches: [1], wantOk: 0, wantLargest: 0 },
+    { name: 'fourth call fails: stops after the batch of 4', count: 20, failAt: 3, wantBatches: [1, 2, 4], wantOk: 6, wantLargest: 2 },
+    { name: 'nothing to do', count: 0, wantBatches: [], wantOk: 0, wantLargest: 0 },
+    { name: 'a carried ramp starts at its size', count: 20, initial: 8, wantBatches: [8, 12], wantOk: 20, wantLargest: 12 },
+    { name: 'a carried ramp is bounded by what is left', count: 5, initial: 8, wantBatches: [5], wantOk: 5, wantLargest: 5 },
+    { name: 'a carried ramp that fails stops after its first batch', count: 20, initial: 8, failAt: 7, wantBatches: [8], wantOk: 7, wantLargest: 0 },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       let calls = 0;
-      const res = await slowStartBatch(c.count, 1, async () => {
+      const batches: number[] = [];
+      let inBatch = 0;
+      const res = await slowStartBatch(c.count, c.initial ?? 1, async () => {
+        // calls of one batch start together, before any of them ends
+        if (inBatch === 0) batches.push(0);
+        inBatch++;
+        batches[batches.length - 1]++;
         const i = calls++;
+        await Promise.resolve();
+        inBatch--;
         if (i === c.failAt) throw new Error('refused');
       });
-      assert.equal(calls, c.wantCalls);
+      assert.deepEqual(batches, c.wantBatches);
       assert.equal(res.successes, c.wantOk);
+      assert.equal(res.largestBatch, c.wantLargest);
       assert.equal(res.error !== undefined, c.failAt !== undefined);
+    });
+  }
+});
+
+describe('slow-start ramp carried across syncs', () => {
+  // Each step is a sync of one ReplicaSet: the batch it starts with at `at`, then how its creates ended.
+  type Step = { at: number; wantInitial: number; ok?: boolean; largest?: number; key?: string } | { forget: string };
+  const cases: { name: string; steps: Step[] }[] = [
+    { name: 'a first sync starts at 1', steps: [{ at: 0, wantInitial: 1 }] },
+    {
+      name: 'success continues the ramp',
+      steps: [
+        { at: 0, wantInitial: 1, ok: true, largest: 245 },
+        { at: 100, wantInitial: 245, ok: true, largest: 255 },
+        { at: 200, wantInitial: 255, ok: true, largest: 255 },
+      ],
+    },
+    {
+      name: 'a failure resets it to 1',
+      steps: [
+        { at: 0, wantInitial: 1, ok: true, largest: 128 },
+        { at: 100, wantInitial: 128, ok: false, largest: 0 },
+        { at: 200, wantInitial: 1 },
+      ],
+    },
+    {
+      name: 'a failure after successful batches resets it too',
+      steps: [
+        { at: 0, wantInitial: 1, ok: true, largest: 128 },
+        { at: 100, wantInitial: 128, ok: false, largest: 128 },
+        { at: 200, wantInitial: 1 },
+      ],
+    },
+    {
+      name: 'an idle period resets it',
+      steps: [
+        // (each sync's creates end 50 ms after it starts)
+        { at: 0, wantInitial: 1, ok: true, largest: 64 },
+        { at: 50 + SLOW_START_CARRY_MS, wantInitial: 64, ok: true, largest: 64 },
+        { at: 100 + 2 * SLOW_START_CARRY_MS + 1, wantInitial: 1 },
+        { at: 100 + 2 * SLOW_START_CARRY_MS + 2, wantInitial: 1 },
+      ],
+    },
+    {
+      name: 'a smaller sync leaves a smaller ramp',
+      steps: [
+        { at: 0, wantInitial: 1, ok: true, largest: 245 },
+        { at: 100, wantInitial: 245, ok: true, largest: 3 },
+        { at: 200, wantInitial: 3 },
+      ],
+    },
+    {
+      name: 'each ReplicaSet has its own ramp',
+      steps: [
+        { at: 0, wantInitial: 1, ok: true, largest: 32, key: 'a' },
+        { at: 100, wantInitial: 1, ok: false, largest: 0, key: 'b' },
+        { at: 200, wantInitial: 32, key: 'a' },
+      ],
+    },
+    {
+      name: 'a deleted ReplicaSet forgets its ramp',
+      steps: [{ at: 0, wantInitial: 1, ok: true, largest: 32 }, { forget: 'a' }, { at: 100, wantInitial: 1 }],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const ramps = new SlowStartRamps();
+      for (const [i, step] of c.steps.entries()) {
+        if ('forget' in step) {
+          ramps.forget(step.forget);
+          continue;
+        }
+        const key = step.key ?? 'a';
+        assert.equal(ramps.initialBatch(key, step.at), step.wantInitial, `step ${i}`);
+        if (step.ok !== undefined) ramps.finished(key, step.at + 50, step.ok, step.largest ?? 0);
+      }
     });
   }
 });
@@ -155,6 +243,64 @@ describe('replicaset controller', () => {
       client.admit = () => {};
       await until(() => podsOf(client.objects<Pod>('pods'), web).length === 10, '10 pods once admitted');
       await until(() => !client.find<ReplicaSet>('replicasets', ns, 'web')?.status?.conditions?.some((x) => x.type === 'ReplicaFailure'), 'ReplicaFailure cleared');
+    });
+  });
+
+  /**
+   * The sizes of the slow-start batches of pod creates, as the fake client admits them: a batch's
+   * creates are all sent before any of them is answered, and the fake client admits a create in
+   * the call itself, so a batch is a run of admissions without a microtask between them. A create
+   * whose drawn name is taken is sent again under another name a moment later, before its batch
+   * ends: that one is counted in its batch.
+   */
+  const batchSizes = (client: FakeClient, refuse: (admitted: number) => boolean): number[] => {
+    const sizes: number[] = [];
+    let admitted = 0;
+    let inBatch = false;
+    let redrawn = 0;
+    client.admit = (o) => {
+      if (o.kind !== 'Pod') return;
+      if (client.find('pods', ns, o.metadata.name!)) {
+        redrawn++;
+        return;
+      }
+      if (!inBatch && redrawn > 0) redrawn--;
+      else if (!inBatch) {
+        inBatch = true;
+        sizes.push(0);
+        queueMicrotask(() => (inBatch = false));
+      }
+      sizes[sizes.length - 1]!++;
+      if (refuse(admitted)) throw new ApiError('PERMISSION_DENIED', 'pods "web-x" is forbidden: exceeded quota');
+      admitted++;
+    };
+    return sizes;
+  };
+  const ramp500 = [1, 2, 4, 8, 16, 32, 64, 128, 245];
+
+  it('carries the slow-start ramp into the next sync of the ReplicaSet while its creates succeed', async () => {
+    const web = rs('web', 1000);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      const sizes = batchSizes(client, () => false);
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 1000, '1000 pods');
+      // burstReplicas 500 per sync: the first sync ramps from 1, the second starts at its largest batch.
+      assert.deepEqual(sizes, [...ramp500, 245, 255]);
+    });
+  });
+
+  it('starts the ramp again at 1 after a refused create', async () => {
+    const web = rs('web', 1000);
+    await withControllers([replicaSetController], [web], async ({ client }) => {
+      let quota = 800;
+      const sizes = batchSizes(client, (admitted) => admitted >= quota);
+      await until(() => sizes.length >= ramp500.length + 4, 'a sync after the refused batch');
+      // The second sync's batch of 245 succeeds, its batch of 255 meets the quota after 55 creates;
+      // the syncs after it try one.
+      assert.deepEqual(sizes.slice(0, ramp500.length + 4), [...ramp500, 245, 255, 1, 1]);
+      quota = Infinity;
+      await until(() => podsOf(client.objects<Pod>('pods'), web).length === 1000, '1000 pods');
+      const after = sizes.slice(ramp500.length + 2);
+      assert.deepEqual(after.slice(after.lastIndexOf(1)), [1, 2, 4, 8, 16, 32, 64, 73], 'the ramp again from 1 once admitted');
     });
   });
 

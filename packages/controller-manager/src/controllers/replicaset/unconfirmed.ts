@@ -2,7 +2,7 @@
 // killed, or the call timed out, after the request was sent): until each is settled its
 // expectation stays, so the owner is not synced on a pod cache that may not show the write yet
 // (after an apiserver restart the informers re-list a moment after the controller can write
-// again). A pod the controller creates carries the name it chose (podFromTemplate), so both kinds
+// again). A pod the controller creates carries the name it chose (podsFromTemplate), so both kinds
 // are settled by reading the pod: first from the cache, else from the apiserver.
 import { type Pod, type ReplicaSet, isApiError, splitKey } from '@skiff/api';
 import { type Client, type Lister, type UIDTrackingControllerExpectations, isControlledBy } from '@skiff/machinery';
