@@ -11,7 +11,7 @@ import type { EndpointsMap, ServicePortMap } from '../tracker/change-tracker.js'
 import { EXTERNAL_SERVICES_CHAIN, MARK_MASQ_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN, isServiceChain } from './chain-names.js';
 import { DEFAULT_MASQUERADE_BIT, fixedChains, jumpLine, nodePortsJumps, type Jump, type Table } from './fixed-rules.js';
 import { emptyTable, payloadIsEmpty, renderPieces, type LazyChains, type TablePayload } from './payload.js';
-import { commentArgs, quote } from './rule-line.js';
+import { appendRule, comment } from './rule-line.js';
 import {
   LARGE_CLUSTER_ENDPOINTS_THRESHOLD,
   servicePortChainNames,
@@ -197,7 +197,7 @@ export class RulesPlanner {
         chainNames: servicePortChainNames(layout),
         chainRules: 0,
         clusterIP: svc.clusterIP,
-        noSuchPort: `-A ${SERVICES_CHAIN}${commentArgs(`${svc.service} has no such port`)} -d ${quote(svc.clusterIP)} -j REJECT`,
+        noSuchPort: appendRule(SERVICES_CHAIN, ...comment(`${svc.service} has no such port`), '-d', svc.clusterIP, '-j', 'REJECT'),
       };
       rules.set(name, kept);
       rewrites.push({ layout, kept });

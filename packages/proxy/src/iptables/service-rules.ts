@@ -143,13 +143,8 @@ export function servicePortChainNames(l: ServicePortLayout): string[] {
   return names;
 }
 
-/**
- * ` -m proto -p proto -d clusterIP --dport port` as appendRule would write it: a template (one line
- * per service port in a dispatch chain and one in its chain; only the cluster IP, from the API, is
- * quoted where needed).
- */
-function clusterIPMatch(l: ServicePortLayout): string {
-  return ` -m ${l.proto} -p ${l.proto} -d ${quote(l.svc.clusterIP)} --dport ${l.svc.port}`;
+function clusterIPMatch(l: ServicePortLayout): string[] {
+  return ['-m', l.proto, '-p', l.proto, '-d', l.svc.clusterIP, '--dport', String(l.svc.port)];
 }
 
 /** The port's lines in the dispatch chains: the cluster IP, external IPs and the node port. */
@@ -163,10 +158,10 @@ export function servicePortDispatch(l: ServicePortLayout): ServicePortDispatch {
   const noEndpoints = (policyLocal: boolean): [string, string] =>
     !hasAny || !policyLocal ? [`${name} has no endpoints`, 'REJECT'] : [`${name} has no local endpoints`, 'DROP'];
 
-  if (hasInternal) r.natServices.push(`-A ${SERVICES_CHAIN}${commentArgs(`${name} cluster IP`)}${clusterIPMatch(l)} -j ${internalChain}`);
+  if (hasInternal) r.natServices.push(appendRule(SERVICES_CHAIN, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), '-j', internalChain));
   else {
     const [text, target] = noEndpoints(svc.internalPolicyLocal);
-    r.filterServices.push(`-A ${SERVICES_CHAIN}${commentArgs(text)}${clusterIPMatch(l)} -j ${target}`);
+    r.filterServices.push(appendRule(SERVICES_CHAIN, ...comment(text), ...clusterIPMatch(l), '-j', target));
   }
   const [extText, extTarget] = noEndpoints(svc.externalPolicyLocal);
   for (const ip of svc.externalIPs) {
@@ -209,16 +204,15 @@ export function servicePortChains(l: ServicePortLayout, cfg: ProxyRulesConfig): 
   }
 
   // The policy chains.
-  const masq = cfg.masqueradeAll ? '' : cfg.clusterCIDR ? ` ! -s ${quote(cfg.clusterCIDR)}` : undefined;
-  const masqRule = (chain: string): string => `-A ${chain}${commentArgs(`${name} cluster IP`)}${clusterIPMatch(l)}${masq ?? ''} -j ${MARK_MASQ_CHAIN}`;
+  const masq = cfg.masqueradeAll ? [] : cfg.clusterCIDR ? ['!', '-s', cfg.clusterCIDR] : undefined;
   if (l.usesCluster) {
     const rules: string[] = [];
-    if (masq !== undefined && !svc.internalPolicyLocal) rules.push(masqRule(svcChain));
+    if (masq && !svc.internalPolicyLocal) rules.push(appendRule(svcChain, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), ...masq, '-j', MARK_MASQ_CHAIN));
     chains.set(svcChain, [...rules, ...toEndpoints(l, svcChain, l.cluster, cfg.largeClusterMode)]);
   }
   if (l.usesLocal) {
     const rules: string[] = [];
-    if (masq !== undefined && svc.internalPolicyLocal) rules.push(masqRule(xlbChain));
+    if (masq && svc.internalPolicyLocal) rules.push(appendRule(xlbChain, ...comment(`${name} cluster IP`), ...clusterIPMatch(l), ...masq, '-j', MARK_MASQ_CHAIN));
     chains.set(xlbChain, [...rules, ...toEndpoints(l, xlbChain, l.local, cfg.largeClusterMode)]);
   }
 
